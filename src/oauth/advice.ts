@@ -1,0 +1,47 @@
+import { VARIABLES } from './variables.js';
+
+const CREDENTIALS = `check ${VARIABLES.clientId} and ${VARIABLES.clientSecret} for this environment; if they are right, the server may want the credentials elsewhere: switch ${VARIABLES.clientAuth} between client_secret_basic and client_secret_post`;
+const ENDPOINT = `${VARIABLES.tokenUrl} is probably not the token endpoint: take token_endpoint from the server's /.well-known/openid-configuration`;
+
+/** Advice by OAuth error code (RFC 6749 §5.2, RFC 8707 §2, and vendors' own). */
+const BY_ERROR: Readonly<Record<string, string>> = {
+  invalid_client: CREDENTIALS,
+  unauthorized_client: `the client may not use the client credentials grant, or (Keycloak) its secret is wrong: enable the grant for this client at the server and ${CREDENTIALS}`,
+  invalid_scope: `the client may not request that scope: check ${VARIABLES.scope} against the scopes granted to this client (Okta wants a custom scope, Entra ID api://<app>/.default)`,
+  invalid_target: `the server does not know that resource: check ${VARIABLES.resource}`,
+  unsupported_grant_type: 'enable the client credentials grant for this client at the server',
+  invalid_grant: `the server refused the grant: check the client's configuration at the server and ${VARIABLES.extraParams}`,
+  access_denied: `the client may not get a token for that API: check ${VARIABLES.audience} (Auth0 needs the API's identifier) and the client's grants at the server`,
+  invalid_request: `the server found the request malformed: check ${VARIABLES.extraParams}, ${VARIABLES.audience} and ${VARIABLES.resource}, and that ${VARIABLES.tokenUrl} is an OAuth2 token endpoint`,
+};
+
+const BY_STATUS: Readonly<Record<number, string>> = {
+  401: CREDENTIALS,
+  403: `the server refused this client: check ${VARIABLES.audience} and that the API is enabled for the client`,
+  404: ENDPOINT,
+  405: ENDPOINT,
+  415: `the endpoint does not take a form body: ${ENDPOINT}`,
+  429: 'the token endpoint is rate-limiting this client: run fewer jobs at once, or reuse tokens across collections with pm-oauth2 run',
+};
+
+/** One line on the usual fix for an error answer of the token endpoint. */
+export function adviseOnErrorResponse(status: number, error: string): string {
+  return BY_ERROR[error] ?? BY_STATUS[status] ?? (status >= 500
+    ? 'the authorization server is failing; try again later, or ask its operators'
+    : `read the server's error above; ${ENDPOINT}`);
+}
+
+export const ADVICE_HTML = `the server answered a web page, not JSON: ${ENDPOINT} (a login page or a proxy's page means the URL is wrong)`;
+export const ADVICE_NOT_JSON = `the token endpoint must answer JSON: ${ENDPOINT}`;
+export const ADVICE_NOT_BEARER = 'pm-oauth2 sends Bearer tokens only; ask the server for Bearer tokens (token_type "Bearer")';
+
+export function adviseOnTransportError(code: string): string {
+  if (code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT') {
+    return `the token endpoint did not answer in time: check ${VARIABLES.tokenUrl}, or raise ${VARIABLES.tokenTimeout} (seconds)`;
+  }
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `the host of ${VARIABLES.tokenUrl} is unknown: check its spelling and the machine's DNS`;
+  if (code.startsWith('CERT') || code.includes('SELF_SIGNED') || code.includes('CERTIFICATE')) {
+    return 'the token endpoint\'s TLS certificate is not trusted: give Newman the CA (--ssl-extra-ca-certs)';
+  }
+  return `nothing answered at ${VARIABLES.tokenUrl}: check its host and port, and any proxy between`;
+}

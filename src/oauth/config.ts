@@ -1,0 +1,118 @@
+import { OAuthError } from './errors.js';
+import { parseExtraParams, type FormPair } from './form.js';
+import { VARIABLES, type ConfigKey } from './variables.js';
+
+export const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'] as const;
+export type ClientAuthMethod = (typeof CLIENT_AUTH_METHODS)[number];
+
+/** Everything that decides which token is requested, read from the `oauth2_*` variables. */
+export interface TokenConfig {
+  readonly tokenUrl: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** @default 'client_secret_basic' (RFC 6749 §2.3.1: servers must support it) */
+  readonly clientAuth: ClientAuthMethod;
+  /** Space-delimited, de-duplicated, in the order given (RFC 6749 §3.3). */
+  readonly scope: string;
+  readonly audience: string;
+  /** RFC 8707 resource indicators; several are space-separated in the variable. */
+  readonly resources: readonly string[];
+  readonly extraParams: readonly FormPair[];
+  /** Seconds before expiry to renew; undefined means the default. */
+  readonly refreshMarginSeconds: number | undefined;
+  /** @default 30 seconds */
+  readonly tokenTimeoutMs: number;
+}
+
+/** Reads one variable, already resolved; undefined or '' when unset. */
+export type VariableReader = (name: string) => string | undefined;
+
+export const DEFAULT_TOKEN_TIMEOUT_SECONDS = 30;
+
+const WHERE = 'set it in the active environment or the collection variables';
+
+/**
+ * Reads and checks the configuration, reporting every problem at once so a user fixes them in one go.
+ * @throws OAuthError CONFIG_MISSING when a required variable is empty, CONFIG_INVALID when one is malformed
+ */
+export function readTokenConfig(read: VariableReader): TokenConfig {
+  const missing: string[] = [];
+  const invalid: string[] = [];
+  const note = (list: string[], problem: string, fix: string): void => {
+    list.push(`${problem} — ${fix}`);
+  };
+  const unresolved = new Set<string>();
+  const raw = (name: string): string => {
+    const text = read(name) ?? '';
+    const reference = /\{\{\s*([^{}]+?)\s*\}\}/.exec(text);
+    if (!reference) return text;
+    unresolved.add(name);
+    note(missing, `${name} refers to {{${reference[1]}}}, which is not set`, `set ${reference[1]} in the active environment or the collection variables`);
+    return '';
+  };
+  const value = (key: ConfigKey): string => raw(VARIABLES[key]).trim();
+
+  const required = (name: string, text: string, what: string): void => {
+    if (!text && !unresolved.has(name)) note(missing, `${name} is not set`, `${WHERE} (${what})`);
+  };
+
+  const tokenUrl = value('tokenUrl');
+  required(VARIABLES.tokenUrl, tokenUrl, 'the token endpoint, e.g. https://idp.example.com/oauth2/token');
+  if (tokenUrl && !/^https?:\/\/[^\s/?#]+/i.test(tokenUrl)) {
+    note(invalid, `${VARIABLES.tokenUrl} is not an http(s) URL`, 'write the full token endpoint URL, starting with https://');
+  }
+
+  const clientId = value('clientId');
+  required(VARIABLES.clientId, clientId, 'the client id of the OAuth2 application');
+
+  const clientAuth = (value('clientAuth') || 'client_secret_basic') as ClientAuthMethod;
+  if (!CLIENT_AUTH_METHODS.includes(clientAuth)) {
+    note(invalid, `${VARIABLES.clientAuth} is "${clientAuth}"`, `use one of ${CLIENT_AUTH_METHODS.join(', ')}`);
+  }
+
+  const clientSecret = raw(VARIABLES.clientSecret);
+  if (clientAuth !== 'none') {
+    required(VARIABLES.clientSecret, clientSecret, `in CI, from the secret store; for a public client set ${VARIABLES.clientAuth}=none`);
+  }
+
+  const refreshMarginSeconds = readSeconds(value('refreshMargin'), VARIABLES.refreshMargin, 0, invalid);
+  const timeoutSeconds = readSeconds(value('tokenTimeout'), VARIABLES.tokenTimeout, 0.001, invalid);
+
+  let extraParams: readonly FormPair[] = [];
+  try {
+    extraParams = parseExtraParams(value('extraParams'), VARIABLES.extraParams);
+  } catch (error) {
+    note(invalid, (error as OAuthError).message, (error as OAuthError).advice);
+  }
+
+  if (missing.length || invalid.length) {
+    const code = missing.length ? 'CONFIG_MISSING' : 'CONFIG_INVALID';
+    throw new OAuthError(code, [...missing, ...invalid].join('; '));
+  }
+  return {
+    tokenUrl, clientId, clientSecret, clientAuth,
+    scope: normaliseScope(value('scope')),
+    audience: value('audience'),
+    resources: splitWords(value('resource')),
+    extraParams,
+    refreshMarginSeconds,
+    tokenTimeoutMs: (timeoutSeconds ?? DEFAULT_TOKEN_TIMEOUT_SECONDS) * 1000,
+  };
+}
+
+function readSeconds(text: string, variable: string, min: number, invalid: string[]): number | undefined {
+  if (text === '') return undefined;
+  const seconds = Number(text);
+  if (Number.isFinite(seconds) && seconds >= min) return seconds;
+  invalid.push(`${variable} is "${text}", not a number of seconds — write a number such as 30`);
+  return undefined;
+}
+
+export function splitWords(text: string): string[] {
+  return text.split(/\s+/).filter((word) => word !== '');
+}
+
+/** Collapses white space and drops repeats, so `"b  a b"` and `"b a"` ask for the same token. */
+export function normaliseScope(scope: string): string {
+  return [...new Set(splitWords(scope))].join(' ');
+}

@@ -1,0 +1,23 @@
+import { adviseOnTransportError } from './advice.js';
+import { isOAuthError, OAuthError } from './errors.js';
+import { redactSecrets } from './mask.js';
+
+/** The name of the failing test a failed token fetch records: fixed, so CI reports group it. */
+export const FAILURE_TEST_NAME = 'pm-oauth2: access token';
+
+export function transportFailure(tokenUrl: string, code: string, attempts: number): OAuthError {
+  const tries = attempts > 1 ? ` (after ${attempts} attempts)` : '';
+  const what = code === 'ETIMEDOUT' ? 'timed out' : `failed: ${code}`;
+  return new OAuthError('TOKEN_REQUEST_FAILED', `POST ${tokenUrl} ${what}${tries}`, adviseOnTransportError(code));
+}
+
+/**
+ * The one message a user sees when no token could be had: what happened, then how to fix it.
+ * Secrets are redacted again here, in case a server echoed one back.
+ */
+export function failureMessage(error: unknown, secrets: readonly string[]): string {
+  const text = isOAuthError(error)
+    ? `[${error.code}] ${error.message}${error.advice ? `. Fix: ${error.advice}` : ''}`
+    : `[INTERNAL] ${error instanceof Error ? error.message : String(error)} — this is a pm-oauth2 bug, please report it`;
+  return redactSecrets(`no access token, so the request was not sent — ${text}`, secrets);
+}

@@ -1,0 +1,48 @@
+import { base64Encode, utf8Bytes } from './base64.js';
+import type { TokenConfig } from './config.js';
+import { encodeForm, formEncode, type FormPair } from './form.js';
+
+/** A token request as plain data: the script hands it to pm.sendRequest, Node to fetch. */
+export interface TokenRequest {
+  readonly url: string;
+  readonly method: 'POST';
+  readonly headers: ReadonlyArray<{ readonly key: string; readonly value: string }>;
+  /** The form body, already encoded: engines differ in how they encode forms, so we do it once. */
+  readonly body: string;
+}
+
+/**
+ * Builds the client credentials token request (RFC 6749 §4.4.2) with exactly one client
+ * authentication method (§2.3).
+ */
+export function buildTokenRequest(config: TokenConfig): TokenRequest {
+  const headers = [
+    { key: 'Content-Type', value: 'application/x-www-form-urlencoded' },
+    { key: 'Accept', value: 'application/json' },
+  ];
+  if (config.clientAuth === 'client_secret_basic') {
+    headers.push({ key: 'Authorization', value: basicAuthorization(config.clientId, config.clientSecret) });
+  }
+  return { url: config.tokenUrl, method: 'POST', headers, body: encodeForm(tokenRequestParams(config)) };
+}
+
+export function tokenRequestParams(config: TokenConfig): FormPair[] {
+  const params: FormPair[] = [['grant_type', 'client_credentials']];
+  if (config.scope) params.push(['scope', config.scope]);
+  if (config.audience) params.push(['audience', config.audience]);
+  for (const resource of config.resources) params.push(['resource', resource]);
+  if (config.clientAuth === 'client_secret_post') {
+    params.push(['client_id', config.clientId], ['client_secret', config.clientSecret]);
+  } else if (config.clientAuth === 'none') {
+    params.push(['client_id', config.clientId]);
+  }
+  return [...params, ...config.extraParams];
+}
+
+/**
+ * RFC 6749 §2.3.1: id and secret are form-encoded *before* base64 — the step most clients skip,
+ * which strict servers punish for secrets with `+ / = : & %` or spaces.
+ */
+export function basicAuthorization(clientId: string, clientSecret: string): string {
+  return 'Basic ' + base64Encode(utf8Bytes(formEncode(clientId) + ':' + formEncode(clientSecret)));
+}

@@ -1,0 +1,104 @@
+import { ADVICE_HTML, ADVICE_NOT_BEARER, ADVICE_NOT_JSON, adviseOnErrorResponse } from './advice.js';
+import { OAuthError } from './errors.js';
+import { decodeJwt } from './jwt.js';
+
+/** What the engine received, as plain data. */
+export interface TokenHttpResponse {
+  readonly status: number;
+  /** A header's value, '' when absent; names compare case-insensitively. */
+  readonly header: (name: string) => string;
+  readonly body: string;
+}
+
+export type LifetimeSource = 'expires_in' | 'jwt_exp' | 'default';
+
+export interface IssuedToken {
+  readonly accessToken: string;
+  readonly issuedAt: number;
+  readonly expiresAt: number;
+  readonly lifetimeSource: LifetimeSource;
+  /** The scope the server granted, when it says (RFC 6749 §5.1: it may grant less than asked). */
+  readonly grantedScope: string | undefined;
+}
+
+/** Used when neither expires_in nor a JWT exp says: short, so a wrong guess costs a renewal, not a failure. */
+export const DEFAULT_LIFETIME_SECONDS = 300;
+
+/**
+ * Checks a token endpoint's answer field by field (RFC 6749 §5.1, §5.2).
+ * @throws OAuthError TOKEN_ERROR_RESPONSE for an HTTP error, TOKEN_RESPONSE_INVALID for a 2xx that is no token
+ */
+export function parseTokenResponse(response: TokenHttpResponse, now: number): IssuedToken {
+  const body = parseJsonBody(response);
+  if (response.status < 200 || response.status > 299) throw errorResponse(response, body);
+  if (!body) {
+    throw new OAuthError('TOKEN_RESPONSE_INVALID', `the token endpoint answered ${response.status} with ${describeNonJson(response)} instead of a JSON token`,
+      looksLikeHtml(response) ? ADVICE_HTML : ADVICE_NOT_JSON);
+  }
+  const accessToken = body['access_token'];
+  if (typeof accessToken !== 'string' || accessToken === '') {
+    throw new OAuthError('TOKEN_RESPONSE_INVALID', `the token endpoint answered ${response.status} without an access_token (fields: ${Object.keys(body).join(', ') || 'none'})`, ADVICE_NOT_JSON);
+  }
+  const tokenType = body['token_type'];
+  // RFC 6749 §5.1 makes token_type required, but some servers omit it while issuing Bearer tokens.
+  if (tokenType !== undefined && (typeof tokenType !== 'string' || tokenType.toLowerCase() !== 'bearer')) {
+    throw new OAuthError('TOKEN_RESPONSE_INVALID', `the token endpoint issued a token of type "${String(tokenType)}", not Bearer`, ADVICE_NOT_BEARER);
+  }
+  const { lifetimeSeconds, source } = lifetimeOf(body['expires_in'], accessToken, now);
+  const scope = body['scope'];
+  return {
+    accessToken,
+    issuedAt: now,
+    expiresAt: now + lifetimeSeconds * 1000,
+    lifetimeSource: source,
+    grantedScope: typeof scope === 'string' ? scope : undefined,
+  };
+}
+
+/** expires_in is RECOMMENDED only, and some servers send it as a string; then the JWT's exp, then a default. */
+function lifetimeOf(expiresIn: unknown, accessToken: string, now: number): { lifetimeSeconds: number; source: LifetimeSource } {
+  const seconds = typeof expiresIn === 'string' && expiresIn.trim() !== '' ? Number(expiresIn) : expiresIn;
+  if (typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0) return { lifetimeSeconds: seconds, source: 'expires_in' };
+  const exp = decodeJwt(accessToken)?.claims['exp'];
+  if (typeof exp === 'number' && exp * 1000 > now) return { lifetimeSeconds: (exp * 1000 - now) / 1000, source: 'jwt_exp' };
+  return { lifetimeSeconds: DEFAULT_LIFETIME_SECONDS, source: 'default' };
+}
+
+function errorResponse(response: TokenHttpResponse, body: Record<string, unknown> | undefined): OAuthError {
+  const error = body && typeof body['error'] === 'string' ? body['error'] : '';
+  const description = body && typeof body['error_description'] === 'string' ? body['error_description'] : '';
+  const challenge = response.header('www-authenticate');
+  let message = `the token endpoint answered ${response.status}`;
+  if (error) message += ` ${clip(error)}`;
+  if (description) message += `: "${clip(description)}"`;
+  if (!body) message += ` (${describeNonJson(response)})`;
+  if (challenge) message += ` (WWW-Authenticate: ${clip(challenge)})`;
+  const advice = !body && looksLikeHtml(response) && response.status < 500 ? ADVICE_HTML : adviseOnErrorResponse(response.status, error);
+  return new OAuthError('TOKEN_ERROR_RESPONSE', message, advice);
+}
+
+function parseJsonBody(response: TokenHttpResponse): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(response.body);
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function looksLikeHtml(response: TokenHttpResponse): boolean {
+  return /html/i.test(response.header('content-type')) || /^\s*</.test(response.body);
+}
+
+function describeNonJson(response: TokenHttpResponse): string {
+  if (looksLikeHtml(response)) return 'an HTML page';
+  if (response.body.trim() === '') return 'an empty body';
+  const type = response.header('content-type');
+  return `a body that is not a JSON object${type ? ` (Content-Type: ${clip(type)})` : ''}`;
+}
+
+/** Server text goes into CI logs: one line, bounded. */
+function clip(text: string): string {
+  const line = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  return line.length > 200 ? line.slice(0, 200) + '…' : line;
+}

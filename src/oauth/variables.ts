@@ -1,0 +1,28 @@
+/**
+ * The variable names users put in their environments: the public interface. Never rename one.
+ */
+export const VARIABLES = {
+  tokenUrl: 'oauth2_token_url',
+  clientId: 'oauth2_client_id',
+  clientSecret: 'oauth2_client_secret',
+  clientAuth: 'oauth2_client_auth',
+  scope: 'oauth2_scope',
+  audience: 'oauth2_audience',
+  resource: 'oauth2_resource',
+  extraParams: 'oauth2_extra_params',
+  refreshMargin: 'oauth2_refresh_margin',
+  tokenTimeout: 'oauth2_token_timeout',
+} as const;
+
+/** What the script writes: the token cache. */
+export const CACHE_VARIABLES = {
+  accessToken: 'oauth2_access_token',
+  expiresAt: 'oauth2_expires_at',
+  issuedAt: 'oauth2_token_issued_at',
+  fingerprint: 'oauth2_token_fingerprint',
+} as const;
+
+export type ConfigKey = keyof typeof VARIABLES;
+
+/** Variables whose values are secrets: never printed, masked in reports. */
+export const SECRET_VARIABLES: readonly string[] = [VARIABLES.clientSecret, CACHE_VARIABLES.accessToken];

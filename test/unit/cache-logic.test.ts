@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readTokenConfig } from '../../src/oauth/config.js';
+import { configFingerprint } from '../../src/oauth/fingerprint.js';
+import { isReusable, refreshMarginMs } from '../../src/oauth/freshness.js';
+import { maskToken, redactSecrets } from '../../src/oauth/mask.js';
+import { retryDelayMs } from '../../src/oauth/retry.js';
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const base = { oauth2_token_url: 'https://idp/token', oauth2_client_id: 'c', oauth2_client_secret: 'top-secret-value' };
+const fingerprint = (vars: Record<string, string>) => configFingerprint(readTokenConfig((n) => ({ ...base, ...vars })[n]), sha256);
+
+describe('configFingerprint', () => {
+  it('changes with every input that decides the token', () => {
+    const variants = [{}, { oauth2_token_url: 'https://idp/other' }, { oauth2_client_id: 'd' }, { oauth2_client_secret: 'other' },
+      { oauth2_client_auth: 'client_secret_post' }, { oauth2_scope: 'a' }, { oauth2_audience: 'x' }, { oauth2_resource: 'urn:x' }, { oauth2_extra_params: 'a=1' }];
+    assert.equal(new Set(variants.map(fingerprint)).size, variants.length);
+  });
+
+  it('ignores what does not: scope spacing, repeats, the margin', () => {
+    assert.equal(fingerprint({ oauth2_scope: 'a  b a' }), fingerprint({ oauth2_scope: 'a b' }));
+    assert.equal(fingerprint({ oauth2_refresh_margin: '5' }), fingerprint({}));
+  });
+
+  it('does not contain the secret', () => {
+    assert.ok(!fingerprint({}).includes('top-secret-value'));
+    assert.match(fingerprint({}), /^v1:[0-9a-f]{64}$/);
+  });
+});
+
+describe('freshness', () => {
+  const token = { accessToken: 't', issuedAt: 0, expiresAt: 3_600_000, fingerprint: 'f' };
+  it('renews 60 s before expiry by default, and never more than a quarter of the lifetime before', () => {
+    assert.equal(refreshMarginMs(3_600_000, undefined), 60_000);
+    assert.equal(refreshMarginMs(2_000, undefined), 500);
+    assert.equal(refreshMarginMs(3_600_000, 10), 10_000);
+  });
+  it('reuses only a fresh token of the same fingerprint', () => {
+    assert.equal(isReusable(token, 'f', 3_539_999, undefined), true);
+    assert.equal(isReusable(token, 'f', 3_540_000, undefined), false);
+    assert.equal(isReusable(token, 'g', 0, undefined), false);
+    assert.equal(isReusable({ ...token, accessToken: '' }, 'f', 0, undefined), false);
+    assert.equal(isReusable({ ...token, expiresAt: NaN }, 'f', 0, undefined), false);
+  });
+});
+
+describe('retryDelayMs', () => {
+  it('retries transport errors, 5xx and 429 with backoff, a bounded number of times', () => {
+    assert.equal(retryDelayMs({ kind: 'transport', code: 'ECONNREFUSED' }, 1, 0), 250);
+    assert.equal(retryDelayMs({ kind: 'http', status: 503, retryAfter: '' }, 2, 0), 500);
+    assert.equal(retryDelayMs({ kind: 'http', status: 503, retryAfter: '' }, 3, 0), undefined);
+  });
+  it('never retries 4xx or a time-out', () => {
+    assert.equal(retryDelayMs({ kind: 'http', status: 401, retryAfter: '' }, 1, 0), undefined);
+    assert.equal(retryDelayMs({ kind: 'transport', code: 'ETIMEDOUT' }, 1, 0), undefined);
+  });
+  it('honours a short Retry-After, in seconds or as a date, and refuses a long one', () => {
+    assert.equal(retryDelayMs({ kind: 'http', status: 429, retryAfter: '2' }, 1, 0), 2000);
+    assert.equal(retryDelayMs({ kind: 'http', status: 429, retryAfter: new Date(3000).toUTCString() }, 1, 0), 3000);
+    assert.equal(retryDelayMs({ kind: 'http', status: 429, retryAfter: '3600' }, 1, 0), undefined);
+  });
+});
+
+describe('masking', () => {
+  it('shows a short prefix and the length only', () => {
+    assert.equal(maskToken('eyJhbGciOiJSUzI1NiJ9.payload.signature'), 'eyJhbG…(38 chars)');
+    assert.equal(maskToken('short'), 's…(5 chars)');
+  });
+  it('redacts secrets in text', () => {
+    assert.equal(redactSecrets('a s3cr3t b', ['s3cr3t']), 'a *** b');
+  });
+});

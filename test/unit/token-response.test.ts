@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { parseTokenResponse, type TokenHttpResponse } from '../../src/oauth/token-response.js';
+
+const NOW = 1_700_000_000_000;
+
+function response(status: number, body: unknown, headers: Record<string, string> = {}): TokenHttpResponse {
+  const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+  return { status, header: (name) => lower[name.toLowerCase()] ?? '', body: typeof body === 'string' ? body : JSON.stringify(body) };
+}
+
+function jwt(claims: object): string {
+  const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  return `${part({ alg: 'RS256', typ: 'at+jwt' })}.${part(claims)}.c2ln`;
+}
+
+describe('parseTokenResponse', () => {
+  it('reads a standard answer', () => {
+    const token = parseTokenResponse(response(200, { access_token: 'abc', token_type: 'Bearer', expires_in: 300, scope: 'read' }), NOW);
+    assert.deepEqual(token, { accessToken: 'abc', issuedAt: NOW, expiresAt: NOW + 300_000, lifetimeSource: 'expires_in', grantedScope: 'read' });
+  });
+
+  it('compares token_type case-insensitively and accepts it missing', () => {
+    assert.equal(parseTokenResponse(response(200, { access_token: 'a', token_type: 'bearer' }), NOW).accessToken, 'a');
+    assert.equal(parseTokenResponse(response(200, { access_token: 'a' }), NOW).accessToken, 'a');
+  });
+
+  it('rejects another token type, saying which', () => {
+    assert.throws(() => parseTokenResponse(response(200, { access_token: 'a', token_type: 'DPoP' }), NOW), { code: 'TOKEN_RESPONSE_INVALID', message: /type "DPoP", not Bearer/ });
+  });
+
+  it('takes expires_in as a string, then the JWT exp, then the default', () => {
+    assert.equal(parseTokenResponse(response(200, { access_token: 'a', expires_in: '120' }), NOW).expiresAt, NOW + 120_000);
+    const fromJwt = parseTokenResponse(response(200, { access_token: jwt({ exp: NOW / 1000 + 42 }) }), NOW);
+    assert.equal(fromJwt.lifetimeSource, 'jwt_exp');
+    assert.equal(fromJwt.expiresAt, NOW + 42_000);
+    const fallback = parseTokenResponse(response(200, { access_token: 'opaque', expires_in: 'soon' }), NOW);
+    assert.equal(fallback.lifetimeSource, 'default');
+    assert.equal(fallback.expiresAt, NOW + 300_000);
+  });
+
+  it('explains an HTML page instead of JSON', () => {
+    assert.throws(() => parseTokenResponse(response(200, '<!doctype html><title>Login</title>', { 'Content-Type': 'text/html' }), NOW),
+      { code: 'TOKEN_RESPONSE_INVALID', message: /answered 200 with an HTML page instead of a JSON token/, advice: /login page/ });
+  });
+
+  it('explains broken JSON and a missing access_token', () => {
+    assert.throws(() => parseTokenResponse(response(200, '{"access_token": "a"'), NOW), { code: 'TOKEN_RESPONSE_INVALID', message: /not a JSON object/ });
+    assert.throws(() => parseTokenResponse(response(200, { token: 'a', expires_in: 1 }), NOW), { code: 'TOKEN_RESPONSE_INVALID', message: /without an access_token \(fields: token, expires_in\)/ });
+  });
+
+  it('reports an error answer with its error, description and challenge, and advice', () => {
+    const answer = response(401, { error: 'invalid_client', error_description: 'client authentication failed' }, { 'WWW-Authenticate': 'Basic realm="x"' });
+    assert.throws(() => parseTokenResponse(answer, NOW), {
+      code: 'TOKEN_ERROR_RESPONSE',
+      message: 'the token endpoint answered 401 invalid_client: "client authentication failed" (WWW-Authenticate: Basic realm="x")',
+      advice: /oauth2_client_secret.*client_secret_post/,
+    });
+    assert.throws(() => parseTokenResponse(response(400, { error: 'invalid_scope' }), NOW), { advice: /oauth2_scope/ });
+    assert.throws(() => parseTokenResponse(response(404, '<html>Not found</html>', { 'content-type': 'text/html' }), NOW), { message: /404 \(an HTML page\)/, advice: /well-known/ });
+  });
+
+  it('keeps server text to one bounded line', () => {
+    const answer = response(400, { error: 'invalid_request', error_description: 'x\n'.repeat(500) });
+    assert.throws(() => parseTokenResponse(answer, NOW), (error: Error) => !error.message.includes('\n') && error.message.length < 300);
+  });
+});
