@@ -1,0 +1,105 @@
+// A real, certified OpenID provider (panva's oidc-provider) set up for the client credentials grant:
+// the tests' authorization server and the one `npm start` runs against.
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import Provider, { errors, type Configuration } from 'oidc-provider';
+import { listenLocal } from './listen.js';
+
+export type ClientAuthentication = 'client_secret_basic' | 'client_secret_post';
+
+export interface ClientRegistration {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly authentication: ClientAuthentication;
+  /** Scopes the client may ask for; all of the resource's when absent. */
+  readonly scope?: string;
+  /** Token lifetime in seconds. @default 300 */
+  readonly tokenTtlSeconds?: number;
+}
+
+export interface AuthorizationServerOptions {
+  readonly clients: readonly ClientRegistration[];
+  /** Resource indicators (RFC 8707) the server issues JWT access tokens for; the first is the default. */
+  readonly resources?: readonly string[];
+  readonly scopes?: readonly string[];
+  readonly port?: number;
+}
+
+export interface AuthorizationServer {
+  readonly issuer: string;
+  readonly tokenUrl: string;
+  /** The public keys access tokens are signed with. */
+  readonly jwks: { keys: object[] };
+  readonly resources: readonly string[];
+  /** POSTs to the token endpoint, answered or not. */
+  readonly tokenRequests: () => number;
+  /** Tokens issued, per client id. */
+  readonly tokensIssued: (clientId?: string) => number;
+  close(): Promise<void>;
+}
+
+export const DEMO_RESOURCE = 'urn:pm-oauth2:demo-api';
+export const DEMO_SCOPES = ['api:read', 'api:write', 'api:admin'];
+
+export async function startAuthorizationServer(options: AuthorizationServerOptions): Promise<AuthorizationServer> {
+  const resources = options.resources ?? [DEMO_RESOURCE];
+  const scopes = options.scopes ?? DEMO_SCOPES;
+  let tokenRequests = 0;
+  const issued = new Map<string, number>();
+  let handler: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.end();
+  const listening = await listenLocal((req, res) => {
+    if (req.method === 'POST' && req.url?.startsWith('/token')) tokenRequests++;
+    handler(req, res);
+  }, options.port);
+  const provider = new Provider(listening.url, providerConfiguration(options, resources, scopes));
+  provider.on('grant.success', (ctx) => {
+    const clientId = ctx.oidc.client?.clientId ?? '';
+    issued.set(clientId, (issued.get(clientId) ?? 0) + 1);
+  });
+  handler = provider.callback();
+  return {
+    issuer: listening.url,
+    tokenUrl: `${listening.url}/token`,
+    jwks: { keys: [publicJwk] },
+    resources,
+    tokenRequests: () => tokenRequests,
+    tokensIssued: (clientId) => clientId === undefined ? [...issued.values()].reduce((a, b) => a + b, 0) : issued.get(clientId) ?? 0,
+    close: listening.close,
+  };
+}
+
+const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const KEY_ID = 'pm-oauth2-test-key';
+const publicJwk = { ...publicKey.export({ format: 'jwk' }), kid: KEY_ID, alg: 'RS256', use: 'sig' };
+
+function providerConfiguration(options: AuthorizationServerOptions, resources: readonly string[], scopes: readonly string[]): Configuration {
+  const ttl = new Map(options.clients.map((c) => [c.clientId, c.tokenTtlSeconds ?? 300]));
+  return {
+    clients: options.clients.map((c) => ({
+      client_id: c.clientId,
+      client_secret: c.clientSecret,
+      token_endpoint_auth_method: c.authentication,
+      grant_types: ['client_credentials'],
+      response_types: [],
+      redirect_uris: [],
+      scope: c.scope ?? scopes.join(' '),
+    })),
+    jwks: { keys: [{ ...privateKey.export({ format: 'jwk' }), kid: KEY_ID, alg: 'RS256', use: 'sig' }] },
+    cookies: { keys: [randomBytes(32).toString('hex')] },
+    scopes: [...scopes],
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: () => resources[0],
+        useGrantedResource: () => true,
+        getResourceServerInfo: (_ctx: unknown, resource: string) => {
+          if (!resources.includes(resource)) throw new errors.InvalidTarget();
+          return { scope: scopes.join(' '), audience: resource, accessTokenFormat: 'jwt' as const, jwt: { sign: { alg: 'RS256' as const } } };
+        },
+      },
+    },
+    ttl: { ClientCredentials: (_ctx: unknown, _token: unknown, client: { clientId: string }) => ttl.get(client.clientId) ?? 300 },
+  };
+}

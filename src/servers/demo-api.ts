@@ -1,0 +1,70 @@
+// A small protected API: accepts only JWT access tokens signed by the authorization server for its
+// resource, and counts what it saw, so tests prove behaviour at the server, not in our own logs.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createLocalJWKSet, jwtVerify, type JWTPayload } from 'jose';
+import { listenLocal } from './listen.js';
+
+export interface DemoApiOptions {
+  readonly issuer: string;
+  readonly audience: string;
+  readonly jwks: { keys: object[] };
+  /** Opaque tokens to accept too (issued by the tests' fault server). */
+  readonly opaqueTokens?: ReadonlySet<string>;
+  readonly port?: number;
+}
+
+export interface ApiCall {
+  readonly path: string;
+  readonly status: number;
+  readonly clientId: string | undefined;
+  readonly authorization: string | undefined;
+}
+
+export interface DemoApi {
+  readonly url: string;
+  readonly calls: ApiCall[];
+  /** Tokens (by jti or whole opaque value) the API rejects from now on, as if revoked. */
+  readonly revoked: Set<string>;
+  accepted(): number;
+  rejected(): number;
+  close(): Promise<void>;
+}
+
+export async function startDemoApi(options: DemoApiOptions): Promise<DemoApi> {
+  const keys = createLocalJWKSet(options.jwks as Parameters<typeof createLocalJWKSet>[0]);
+  const calls: ApiCall[] = [];
+  const revoked = new Set<string>();
+  const verify = async (token: string): Promise<JWTPayload | undefined> => {
+    if (options.opaqueTokens?.has(token)) return revoked.has(token) ? undefined : { client_id: 'opaque' };
+    try {
+      const { payload } = await jwtVerify(token, keys, { issuer: options.issuer, audience: options.audience, typ: 'at+jwt' });
+      return payload.jti && revoked.has(payload.jti) ? undefined : payload;
+    } catch {
+      return undefined;
+    }
+  };
+  const listening = await listenLocal((req, res) => void handle(req, res, verify, calls), options.port);
+  return {
+    url: listening.url,
+    calls,
+    revoked,
+    accepted: () => calls.filter((c) => c.status === 200 && c.path.startsWith('/api/')).length,
+    rejected: () => calls.filter((c) => c.status === 401).length,
+    close: listening.close,
+  };
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, verify: (token: string) => Promise<JWTPayload | undefined>, calls: ApiCall[]): Promise<void> {
+  const path = (req.url ?? '/').split('?')[0] ?? '/';
+  const authorization = req.headers.authorization;
+  const reply = (status: number, body: object, headers: Record<string, string> = {}): void => {
+    calls.push({ path, status, clientId: typeof body === 'object' && 'client_id' in body ? String(body.client_id) : undefined, authorization });
+    res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+  };
+  if (path === '/health' || path.startsWith('/public/')) return reply(200, { status: 'ok' });
+  const token = /^Bearer (\S+)$/i.exec(authorization ?? '')?.[1];
+  if (!token) return reply(401, { error: 'invalid_request', error_description: 'no Bearer token' }, { 'www-authenticate': 'Bearer' });
+  const claims = await verify(token);
+  if (!claims) return reply(401, { error: 'invalid_token' }, { 'www-authenticate': 'Bearer error="invalid_token"' });
+  return reply(200, { path, method: req.method, client_id: claims['client_id'], scope: claims['scope'] ?? '' });
+}

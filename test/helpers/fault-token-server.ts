@@ -1,0 +1,89 @@
+// A token endpoint of our own, for the faults a real authorization server will not produce. Each
+// scenario is a path; a path with a suffix (`/503-once/abc`) keeps its own state, so tests stay apart.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listenLocal, type Listening } from '../../src/servers/listen.js';
+
+export interface FaultTokenServer {
+  readonly url: string;
+  /** Opaque tokens this server issued: hand them to the demo API to accept. */
+  readonly issued: Set<string>;
+  /** Requests received, per scenario path. */
+  requests(path: string): number;
+  /** The decoded client credentials of the last Basic header at a path. */
+  lastBasic(path: string): { id: string; secret: string } | undefined;
+  close(): Promise<void>;
+}
+
+type Scenario = (ctx: { count: number; req: IncomingMessage; body: string; token: () => string }) => Answer | undefined;
+type Answer = { status: number; body: string; headers?: Record<string, string> };
+
+const json = (status: number, body: object, headers: Record<string, string> = {}): Answer => ({ status, body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
+const ok = (token: string, extra: object = {}) => json(200, { access_token: token, token_type: 'Bearer', expires_in: 300, ...extra });
+
+const SCENARIOS: Record<string, Scenario> = {
+  'ok': ({ token }) => ok(token()),
+  '503-once': ({ count, token }) => (count === 1 ? json(503, { error: 'temporarily_unavailable' }) : ok(token())),
+  '503-always': () => json(503, { error: 'temporarily_unavailable' }),
+  '429-once': ({ count, token }) => (count === 1 ? json(429, { error: 'slow_down' }, { 'retry-after': '1' }) : ok(token())),
+  '429-long': () => json(429, { error: 'slow_down' }, { 'retry-after': '3600' }),
+  'html': () => ({ status: 200, body: '<!DOCTYPE html><html><body><form>Sign in</form></body></html>', headers: { 'content-type': 'text/html' } }),
+  'broken-json': () => ({ status: 200, body: '{"access_token": "abc", ', headers: { 'content-type': 'application/json' } }),
+  'no-access-token': () => json(200, { token_type: 'Bearer', expires_in: 300 }),
+  'expires-string': ({ token }) => ok(token(), { expires_in: '300' }),
+  'no-expires': ({ token }) => json(200, { access_token: token(), token_type: 'Bearer' }),
+  'lowercase-type': ({ token }) => ok(token(), { token_type: 'bearer' }),
+  'mac-type': ({ token }) => ok(token(), { token_type: 'mac' }),
+  'invalid-client': () => json(401, { error: 'invalid_client', error_description: 'client authentication failed' }, { 'www-authenticate': 'Basic realm="fault"' }),
+  'echo-secret': ({ body }) => json(400, { error: 'invalid_request', error_description: `bad request: ${decodeURIComponent(body)}` }),
+  'hang': () => undefined,
+  // Decodes Basic credentials as RFC 6749 §2.3.1 says (form-decoding, then UTF-8), like Keycloak:
+  // unlike oidc-provider, it accepts a non-ASCII secret.
+  'strict-basic': ({ token }) => ok(token()),
+};
+
+export async function startFaultTokenServer(): Promise<FaultTokenServer> {
+  const counts = new Map<string, number>();
+  const basics = new Map<string, { id: string; secret: string }>();
+  const issued = new Set<string>();
+  const hanging = new Set<ServerResponse>();
+  let serial = 0;
+  const listening: Listening = await listenLocal((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+    req.on('end', () => {
+      const path = (req.url ?? '/').split('?')[0] ?? '/';
+      const count = (counts.get(path) ?? 0) + 1;
+      counts.set(path, count);
+      const basic = decodeBasic(req.headers.authorization);
+      if (basic) basics.set(path, basic);
+      const scenario = SCENARIOS[path.split('/')[1] ?? ''];
+      const token = () => {
+        const value = `opaque-${++serial}-${Math.random().toString(36).slice(2)}`;
+        issued.add(value);
+        return value;
+      };
+      const answer = scenario ? scenario({ count, req, body, token }) : json(404, { error: 'no such scenario' });
+      if (!answer) return void hanging.add(res);
+      res.writeHead(answer.status, answer.headers).end(answer.body);
+    });
+  });
+  return {
+    url: listening.url,
+    issued,
+    requests: (path) => counts.get(path) ?? 0,
+    lastBasic: (path) => basics.get(path),
+    close: () => {
+      for (const res of hanging) res.destroy();
+      return listening.close();
+    },
+  };
+}
+
+function decodeBasic(header: string | undefined): { id: string; secret: string } | undefined {
+  const match = /^Basic (\S+)$/.exec(header ?? '');
+  if (!match?.[1]) return undefined;
+  const text = Buffer.from(match[1], 'base64').toString('utf8');
+  const colon = text.indexOf(':');
+  const decode = (part: string) => decodeURIComponent(part.replace(/\+/g, ' '));
+  return { id: decode(text.slice(0, colon)), secret: decode(text.slice(colon + 1)) };
+}

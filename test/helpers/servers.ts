@@ -1,0 +1,46 @@
+// The servers every end-to-end suite needs, started once per suite on 127.0.0.1.
+import { DEMO_RESOURCE, startAuthorizationServer, type AuthorizationServer, type ClientRegistration } from '../../src/servers/authorization-server.js';
+import { startDemoApi, type DemoApi } from '../../src/servers/demo-api.js';
+import { startFaultTokenServer, type FaultTokenServer } from './fault-token-server.js';
+
+/** Secrets with every character that naive Basic encoding breaks (oidc-provider allows ASCII only). */
+export const CLIENTS = {
+  basic: { clientId: 'basic-client', clientSecret: 'b+s/c=:&% x', authentication: 'client_secret_basic' },
+  post: { clientId: 'post-client', clientSecret: 'post+secret/=:&% y', authentication: 'client_secret_post' },
+  shortLived: { clientId: 'short-client', clientSecret: 'short-secret', authentication: 'client_secret_basic', tokenTtlSeconds: 2 },
+  other: { clientId: 'other-client', clientSecret: 'other-secret', authentication: 'client_secret_basic' },
+  readOnly: { clientId: 'read-client', clientSecret: 'read-secret', authentication: 'client_secret_basic', scope: 'api:read' },
+} as const satisfies Record<string, ClientRegistration>;
+
+export interface TestServers {
+  readonly auth: AuthorizationServer;
+  readonly api: DemoApi;
+  readonly faults: FaultTokenServer;
+  /** A port nothing listens on. */
+  readonly closedPort: number;
+  /** The oauth2_* variables for a registered client. */
+  variablesFor(client: ClientRegistration, extra?: Record<string, string>): Record<string, string>;
+  close(): Promise<void>;
+}
+
+export async function startTestServers(): Promise<TestServers> {
+  const auth = await startAuthorizationServer({ clients: Object.values(CLIENTS) });
+  const faults = await startFaultTokenServer();
+  const api = await startDemoApi({ issuer: auth.issuer, audience: DEMO_RESOURCE, jwks: auth.jwks, opaqueTokens: faults.issued });
+  const closed = await startDemoApi({ issuer: auth.issuer, audience: DEMO_RESOURCE, jwks: auth.jwks });
+  const closedPort = Number(new URL(closed.url).port);
+  await closed.close();
+  return {
+    auth, api, faults, closedPort,
+    variablesFor: (client, extra = {}) => ({
+      oauth2_token_url: auth.tokenUrl,
+      oauth2_client_id: client.clientId,
+      oauth2_client_secret: client.clientSecret,
+      oauth2_client_auth: client.authentication,
+      ...extra,
+    }),
+    close: async () => {
+      await Promise.all([auth.close(), api.close(), faults.close()]);
+    },
+  };
+}
