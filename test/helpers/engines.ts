@@ -18,7 +18,6 @@ export interface EngineRun {
   readonly output: string;
   /** The active environment after the run (empty without one). */
   readonly environment: Record<string, unknown>;
-  readonly collectionVariables: Record<string, unknown>;
 }
 
 export interface RunOptions {
@@ -62,7 +61,6 @@ export const runNewman: Engine = async (collection, options = {}) => {
       consoleLines,
       output: [...captured, ...consoleLines, report].join('\n'),
       environment: summary.environment.toObject(false, false) as Record<string, unknown>,
-      collectionVariables: (summary.collection as unknown as { variables: { toObject(): Record<string, unknown> } }).variables.toObject(),
     };
   } finally {
     process.stdout.write = write;
@@ -74,7 +72,7 @@ interface SdkScope { toObject(): Record<string, unknown> }
 
 export const runAppEngine: Engine = async (collection, options = {}) => {
   const runtime = require('postman-runtime-app') as { Runner: new () => { run: Function } };
-  const sdk = require('postman-collection') as { Collection: new (json: object) => { variables: SdkScope }; VariableScope: new (json: object) => SdkScope };
+  const sdk = require('postman-collection') as { Collection: new (json: object) => object; VariableScope: new (json: object) => SdkScope };
   const sdkCollection = new sdk.Collection(collection);
   const environment = new sdk.VariableScope(options.environment ? environmentJson(options.environment) : {});
   const failures: EngineRun['failures'] = [];
@@ -101,7 +99,6 @@ export const runAppEngine: Engine = async (collection, options = {}) => {
     consoleLines,
     output: [...consoleLines, ...failures.map((f) => `${f.test}: ${f.message}`)].join('\n'),
     environment: options.environment ? environment.toObject() : {},
-    collectionVariables: sdkCollection.variables.toObject(),
   };
 };
 
