@@ -10,6 +10,8 @@ export const CLIENTS = {
   shortLived: { clientId: 'short-client', clientSecret: 'short-secret', authentication: 'client_secret_basic', tokenTtlSeconds: 2 },
   other: { clientId: 'other-client', clientSecret: 'other-secret', authentication: 'client_secret_basic' },
   readOnly: { clientId: 'read-client', clientSecret: 'read-secret', authentication: 'client_secret_basic', scope: 'api:read' },
+  /** The client of the sample collections and the local environment. */
+  demo: { clientId: 'demo-client', clientSecret: 'demo-secret', authentication: 'client_secret_basic' },
 } as const satisfies Record<string, ClientRegistration>;
 
 export interface TestServers {

@@ -1,0 +1,35 @@
+import type { Argv } from 'yargs';
+import { buildCollections } from '../../generator/build.js';
+import { EXIT } from '../exit-codes.js';
+import type { Terminal } from '../terminal.js';
+
+export interface BuildArgs {
+  readonly inputs: string[];
+  readonly out: string;
+}
+
+export const DEFAULT_INPUTS = ['collections'];
+export const DEFAULT_OUT = 'build/collections';
+
+export function buildOptions(yargs: Argv): Argv<BuildArgs> {
+  return yargs
+    .positional('inputs', { type: 'string', array: true, default: DEFAULT_INPUTS, describe: 'collection files or folders (Postman v2.0/v2.1 JSON, OpenAPI 3 YAML/JSON)' })
+    .option('out', { alias: 'o', type: 'string', default: DEFAULT_OUT, describe: 'folder for the built collections' })
+    .example('$0 build', 'build every collection under collections/ into build/collections/')
+    .example('$0 build exports/orders.json --out build', 'build one Postman export') as unknown as Argv<BuildArgs>;
+}
+
+export async function buildCommand(args: BuildArgs, terminal: Terminal): Promise<number> {
+  const outcome = await buildCollections({ inputs: args.inputs, outDir: args.out });
+  for (const built of outcome.built) {
+    terminal.out(`built ${built.input} → ${built.output}`);
+    for (const warning of built.warnings) terminal.err(`warning: ${warning}`);
+  }
+  for (const { error } of outcome.failed) terminal.err(`error [${error.code}]: ${error.message}`);
+  if (!outcome.built.length && !outcome.failed.length) {
+    terminal.err(`error [USAGE]: no collections found in ${args.inputs.join(', ')} — pass collection files or folders holding .json, .yaml or .yml files`);
+    return EXIT.usage;
+  }
+  terminal.out(`pm-oauth2 build: ${outcome.built.length} built, ${outcome.failed.length} failed`);
+  return outcome.failed.length ? EXIT.failures : EXIT.ok;
+}

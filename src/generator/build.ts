@@ -1,0 +1,89 @@
+// `pm-oauth2 build`: every input collection in, every built collection out; one bad input never
+// stops the others, and never leaves a half-written file.
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PmOAuth2Error } from '../errors.js';
+import { embedScript } from './embed.js';
+import { readCollectionFile } from './read-collection.js';
+import { writeFileAtomic } from './write-atomic.js';
+
+export interface BuildOptions {
+  /** Files or folders; folders are searched for .json, .yaml and .yml files. */
+  readonly inputs: readonly string[];
+  readonly outDir: string;
+  /** @default dist/prerequest.js of this package */
+  readonly scriptPath?: string;
+}
+
+export interface BuiltCollection {
+  readonly input: string;
+  readonly output: string;
+  readonly warnings: readonly string[];
+}
+
+export interface BuildOutcome {
+  readonly built: BuiltCollection[];
+  readonly failed: Array<{ readonly input: string; readonly error: PmOAuth2Error }>;
+}
+
+export const DEFAULT_SCRIPT_PATH = fileURLToPath(new URL('../../dist/prerequest.js', import.meta.url));
+const INPUT_FILE = /\.(json|ya?ml)$/i;
+
+export async function buildCollections(options: BuildOptions): Promise<BuildOutcome> {
+  const script = await readScript(options.scriptPath ?? DEFAULT_SCRIPT_PATH);
+  const files = await expandInputs(options.inputs);
+  const outcome: BuildOutcome = { built: [], failed: [] };
+  const taken = new Map<string, string>();
+  for (const input of files) {
+    try {
+      const output = join(options.outDir, outputName(input));
+      const other = taken.get(output);
+      if (other) throw new PmOAuth2Error('USAGE', `${input}: would be built to ${output}, like ${other} — rename one of them`);
+      taken.set(output, input);
+      const { collection, warnings } = embedScript(await readCollectionFile(input), script);
+      await writeFileAtomic(output, JSON.stringify(collection, null, '\t') + '\n');
+      outcome.built.push({ input, output, warnings });
+    } catch (error) {
+      if (!(error instanceof PmOAuth2Error)) throw error;
+      outcome.failed.push({ input, error });
+    }
+  }
+  return outcome;
+}
+
+/** `X.json` and `X.postman_collection.json` both become `X.postman_collection.json`. */
+export function outputName(input: string): string {
+  const stem = basename(input).replace(/(\.postman_collection)?\.json$|\.ya?ml$/i, '');
+  return `${stem}.postman_collection.json`;
+}
+
+async function readScript(path: string): Promise<string> {
+  try {
+    return (await readFile(path, 'utf8')).trimEnd();
+  } catch (error) {
+    throw new PmOAuth2Error('SCRIPT_NOT_BUILT', `${path}: the pre-request script is not built — run npm run script:build`, { cause: error });
+  }
+}
+
+/** Files as given, folders expanded (sorted, so builds are repeatable); a missing path is reported by the reader. */
+async function expandInputs(inputs: readonly string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const input of inputs) {
+    const info = await stat(input).catch(() => undefined);
+    if (info?.isDirectory()) files.push(...(await filesBelow(input)));
+    else files.push(input);
+  }
+  return files;
+}
+
+async function filesBelow(dir: string): Promise<string[]> {
+  const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+  const files: string[] = [];
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) files.push(...(await filesBelow(path)));
+    else if (INPUT_FILE.test(entry.name) && !entry.name.endsWith('.postman_environment.json')) files.push(path);
+  }
+  return files;
+}

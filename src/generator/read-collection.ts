@@ -1,0 +1,68 @@
+// Reads one input file into a v2.1 collection, or fails with a message naming the file and the fix.
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { createRequire } from 'node:module';
+import { PmOAuth2Error } from '../errors.js';
+import type { Collection } from './collection-types.js';
+import { convertOpenApi, isOpenApiDocument } from './openapi.js';
+import { isV20Collection, upgradeToV21 } from './upgrade.js';
+
+const require = createRequire(import.meta.url);
+const V21_SCHEMA = 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json';
+
+export async function readCollectionFile(file: string): Promise<Collection> {
+  const text = await readText(file);
+  if (/^\.ya?ml$/i.test(extname(file))) return convertOpenApi(text, file);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new PmOAuth2Error('INPUT_NOT_JSON', `${file}: not JSON (${(error as Error).message}) — export the collection again from Postman (Collection v2.1), or fix the file`);
+  }
+  if (isOpenApiDocument(json)) return convertOpenApi(text, file);
+  return toV21(json, file);
+}
+
+async function readText(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder' : `cannot be read (${code ?? 'error'})`;
+    throw new PmOAuth2Error('INPUT_UNREADABLE', `${file}: ${why} — check the path`, { cause: error });
+  }
+}
+
+function toV21(json: unknown, file: string): Collection {
+  if (!json || typeof json !== 'object' || Array.isArray(json)) {
+    throw new PmOAuth2Error('INPUT_NOT_COLLECTION', `${file}: not a Postman collection (the JSON is not an object) — export the collection from Postman as Collection v2.1`);
+  }
+  const record = json as Record<string, unknown>;
+  if ('_postman_variable_scope' in record || ('values' in record && !('info' in record))) {
+    throw new PmOAuth2Error('INPUT_NOT_COLLECTION', `${file}: a Postman environment, not a collection — pass it to pm-oauth2 run --env, and keep it out of the collections folder`);
+  }
+  if (Array.isArray(record['requests']) && !('info' in record)) {
+    throw new PmOAuth2Error('INPUT_POSTMAN_V1', `${file}: a Postman v1 collection, which Newman 6 no longer runs — open it in Postman and export it as Collection v2.1`);
+  }
+  if (isV20Collection(record)) return validated(upgradeToV21(record, file), file);
+  const info = record['info'] as Record<string, unknown> | undefined;
+  if (!info || typeof info !== 'object' || !Array.isArray(record['item'])) {
+    throw new PmOAuth2Error('INPUT_NOT_COLLECTION', `${file}: not a Postman collection (it needs "info" and an "item" list) — export the collection from Postman as Collection v2.1`);
+  }
+  if (typeof info['schema'] === 'string' && !info['schema'].includes('v2.1')) {
+    throw new PmOAuth2Error('INPUT_NOT_COLLECTION', `${file}: unknown collection schema ${info['schema']} — export the collection from Postman as Collection v2.1`);
+  }
+  return validated(record as unknown as Collection, file);
+}
+
+/** The SDK is the reference reader of the format: what it cannot load, Newman cannot run. */
+function validated(collection: Collection, file: string): Collection {
+  const sdk = require('postman-collection') as { Collection: new (json: object) => unknown };
+  try {
+    new sdk.Collection(collection);
+  } catch (error) {
+    throw new PmOAuth2Error('INPUT_NOT_COLLECTION', `${file}: the Postman SDK cannot load it (${(error as Error).message}) — export the collection again from Postman`, { cause: error });
+  }
+  collection.info.schema ??= V21_SCHEMA;
+  return collection;
+}

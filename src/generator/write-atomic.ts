@@ -1,0 +1,16 @@
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { PmOAuth2Error } from '../errors.js';
+
+/** Writes to a temporary file beside the target, then renames: never a half-written file. */
+export async function writeFileAtomic(file: string, content: string): Promise<void> {
+  const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(temporary, content);
+    await rename(temporary, file);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw new PmOAuth2Error('OUTPUT_WRITE_FAILED', `${file}: cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}) — check that the output folder is writable`, { cause: error });
+  }
+}

@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../helpers/cli.js';
+
+describe('pm-oauth2 build (the built binary)', () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'pm-oauth2-cli-'));
+    await writeFile(join(dir, 'broken.json'), '{ nope');
+    await mkdir(join(dir, 'empty'));
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  const cases: Array<{ name: string; args: () => string[]; code: number; stdout?: RegExp; stderr?: RegExp; outputs?: string[] }> = [
+    {
+      name: 'builds the sample collections',
+      args: () => ['build', 'collections', '--out', join(dir, 'ok')],
+      code: 0,
+      stdout: /built collections\/demo-api\.postman_collection\.json → .*\n.*\npm-oauth2 build: 2 built, 0 failed/,
+      stderr: /warning: Demo API: 1 folder\(s\) or request\(s\) keep their own auth and will not get the token: Health \(public\) \(noauth\)/,
+      outputs: ['demo-api.postman_collection.json', 'postman-oauth2-export.postman_collection.json'],
+    },
+    {
+      name: 'builds the good inputs and fails on a bad one',
+      args: () => [ 'build', join(dir, 'broken.json'), 'collections/demo-api.postman_collection.json', '--out', join(dir, 'mixed')],
+      code: 1,
+      stdout: /1 built, 1 failed/,
+      stderr: /error \[INPUT_NOT_JSON\]: .*broken\.json: not JSON/,
+      outputs: ['demo-api.postman_collection.json'],
+    },
+    { name: 'says when there is nothing to build', args: () => ['build', join(dir, 'empty'), '--out', join(dir, 'none')], code: 2, stderr: /error \[USAGE\]: no collections found in .*empty/ },
+    { name: 'rejects an unknown command', args: () => ['bulid'], code: 2, stderr: /error \[USAGE\]: Unknown argument: bulid — see pm-oauth2 --help/ },
+    { name: 'asks for a command', args: () => [], code: 2, stderr: /name a command/ },
+    { name: 'has help with examples', args: () => ['build', '--help'], code: 0, stdout: /Examples:\n\s+pm-oauth2 build\s+build every collection under/ },
+  ];
+
+  for (const c of cases) {
+    it(c.name, async () => {
+      const result = await runCli(c.args());
+      assert.equal(result.code, c.code, result.stderr);
+      if (c.stdout) assert.match(result.stdout, c.stdout);
+      if (c.stderr) assert.match(result.stderr, c.stderr);
+      if (c.outputs) {
+        const out = c.args()[c.args().indexOf('--out') + 1] ?? '';
+        assert.deepEqual((await readdir(out)).sort(), c.outputs);
+      }
+    });
+  }
+});

@@ -1,0 +1,144 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { buildCollections, outputName } from '../../src/generator/build.js';
+import type { Auth, Collection } from '../../src/generator/collection-types.js';
+import { embedScript, SCRIPT_ID } from '../../src/generator/embed.js';
+
+const FIXTURES = 'test/fixtures/generator';
+const SAMPLES = 'collections';
+const UPDATE = process.env['UPDATE_GOLDEN'] === '1';
+
+describe('the generator', () => {
+  let dir: string;
+  let scriptPath: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'pm-oauth2-gen-'));
+    scriptPath = join(dir, 'script.js');
+    await writeFile(scriptPath, '// pm-oauth2 test script\n(function () {})();\n');
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  const build = (inputs: string[], out = join(dir, 'out')) => buildCollections({ inputs, outDir: out, scriptPath });
+  const readJson = async (path: string) => JSON.parse(await readFile(path, 'utf8')) as Collection;
+
+  describe('golden files', () => {
+    for (const input of [`${FIXTURES}/mixed-auth.json`, `${FIXTURES}/v20-collection.json`, `${FIXTURES}/openapi.yaml`,
+      `${SAMPLES}/demo-api.postman_collection.json`, `${SAMPLES}/postman-oauth2-export.postman_collection.json`]) {
+      it(`builds ${basename(input)} as the golden file says`, async () => {
+        const outcome = await build([input]);
+        assert.deepEqual(outcome.failed, []);
+        const built = await readFile(outcome.built[0]?.output ?? '', 'utf8');
+        const golden = join(FIXTURES, 'golden', outputName(input));
+        if (UPDATE) await writeFile(golden, built);
+        assert.equal(built, await readFile(golden, 'utf8'), `run UPDATE_GOLDEN=1 npx mocha to accept a deliberate change of ${golden}`);
+      });
+    }
+  });
+
+  it('is deterministic and idempotent: a build of a build is byte-identical', async () => {
+    const first = await build([FIXTURES, SAMPLES], join(dir, 'first'));
+    const again = await build([FIXTURES, SAMPLES], join(dir, 'again'));
+    const ofBuild = await build([join(dir, 'first')], join(dir, 'rebuilt'));
+    assert.equal(first.built.length, 5);
+    for (const [i, built] of first.built.entries()) {
+      const text = await readFile(built.output, 'utf8');
+      assert.equal(await readFile(again.built[i]?.output ?? '', 'utf8'), text);
+      assert.equal(await readFile(join(dir, 'rebuilt', basename(built.output)), 'utf8'), text);
+    }
+    assert.equal(ofBuild.failed.length, 0);
+  });
+
+  it('puts the script first among the root events, once, and keeps the user\'s after it in order', async () => {
+    const [built] = (await build([`${FIXTURES}/mixed-auth.json`])).built;
+    const rebuilt = (await build([built?.output ?? ''], join(dir, 'again'))).built[0];
+    const collection = await readJson(rebuilt?.output ?? '');
+    assert.deepEqual(collection.event?.map((e) => [e.listen, e.script?.id ?? e.script?.exec]), [
+      ['prerequest', SCRIPT_ID], ['test', ['// root test']], ['prerequest', ["// user's root pre-request"]],
+    ]);
+    assert.deepEqual(collection.auth, { type: 'bearer', bearer: [{ key: 'token', value: '{{oauth2_access_token}}', type: 'string' }] });
+  });
+
+  it('makes inherit mean inheritance, keeps own auth and custom fields, and warns once per kind', async () => {
+    const [built] = (await build([`${FIXTURES}/mixed-auth.json`])).built;
+    const collection = await readJson(built?.output ?? '');
+    const admin = collection.item[0];
+    const inherit = admin?.item?.[1] as { request: { auth?: unknown }; 'x-custom': boolean };
+    assert.equal(inherit.request.auth, undefined);
+    assert.equal(inherit['x-custom'], true);
+    assert.equal(collection.info['x-team'], 'payments');
+    assert.equal((admin?.item?.[0]?.request as { auth: { type: string } }).auth.type, 'basic');
+    assert.deepEqual(built?.warnings, [
+      'Mixed auth: the collection\'s apikey auth was replaced by Bearer {{oauth2_access_token}}',
+      'Mixed auth: folder "Partner": the token request parameter "x-header" is sent as request_header, which pm-oauth2 cannot do; it was left out — send it in the body (oauth2_extra_params) if the server accepts that',
+      'Mixed auth: folder "Admin" uses OAuth 2.0 with the authorization_code grant, which pm-oauth2 does not run; it was left as it is',
+      'Mixed auth: 2 folder(s) or request(s) keep their own auth and will not get the token: Admin (oauth2), Admin/Basic legacy (basic)',
+      'Mixed auth: the collection variable oauth2_client_secret held a value; it was emptied in the build — set oauth2_client_secret in the environment (in CI: export OAUTH2_CLIENT_SECRET)',
+      'Mixed auth: the collection variable oauth2_access_token held a value; it was emptied in the build',
+    ]);
+  });
+
+  it('converts Postman OAuth 2.0 client credentials settings, keeping references and never a literal secret', async () => {
+    const [built] = (await build([`${SAMPLES}/postman-oauth2-export.postman_collection.json`])).built;
+    const text = await readFile(built?.output ?? '', 'utf8');
+    assert.ok(!text.includes('pasted-into-postman-by-someone'), 'the literal secret is not in the build');
+    const variables = Object.fromEntries((JSON.parse(text) as Collection).variable?.map((v) => [v.key, v.value]) ?? []);
+    assert.deepEqual({ ...variables, api_base_url: undefined, auth_base_url: undefined }, {
+      api_base_url: undefined, auth_base_url: undefined,
+      oauth2_token_url: '{{auth_base_url}}/token', oauth2_client_id: 'demo-client', oauth2_client_secret: '',
+      oauth2_client_auth: 'client_secret_basic', oauth2_scope: 'api:read', oauth2_audience: '', oauth2_resource: 'urn:pm-oauth2:demo-api',
+      oauth2_extra_params: '', oauth2_refresh_margin: '', oauth2_token_timeout: '',
+    });
+    assert.match(built?.warnings.join('\n') ?? '', /literal client secret; it was not copied into the build — set oauth2_client_secret/);
+  });
+
+  it('maps the client authentication, audience and other token parameters', () => {
+    const partner = (auth: object): Collection => ({ info: { name: 'x' }, item: [], auth: auth as Auth });
+    const { collection } = embedScript(partner({ type: 'oauth2', oauth2: [
+      { key: 'grant_type', value: 'client_credentials' }, { key: 'client_authentication', value: 'body' },
+      { key: 'clientSecret', value: '{{vault_secret}}' },
+      { key: 'tokenRequestParams', value: [{ key: 'audience', value: 'https://api' }, { key: 'tenant', value: '{{t}} & co' }] },
+    ] }), '//');
+    const variables = Object.fromEntries(collection.variable?.map((v) => [v.key, v.value]) ?? []);
+    assert.equal(variables['oauth2_client_auth'], 'client_secret_post');
+    assert.equal(variables['oauth2_client_secret'], '{{vault_secret}}');
+    assert.equal(variables['oauth2_audience'], 'https://api');
+    assert.equal(variables['oauth2_extra_params'], 'tenant={{t}}+%26+co');
+  });
+
+  describe('bad inputs: a clear error each, the others still built, nothing half-written', () => {
+    const cases: Array<[file: string, content: string | undefined, code: string, message: RegExp]> = [
+      ['not-json.json', '{"info": ', 'INPUT_NOT_JSON', /not-json\.json: not JSON \(.*\) — export the collection again/],
+      ['array.json', '[1, 2]', 'INPUT_NOT_COLLECTION', /array\.json: not a Postman collection \(the JSON is not an object\)/],
+      ['no-items.json', '{"info": {"name": "x"}}', 'INPUT_NOT_COLLECTION', /needs "info" and an "item" list/],
+      ['env.json', '{"name": "qa", "values": [], "_postman_variable_scope": "environment"}', 'INPUT_NOT_COLLECTION', /a Postman environment, not a collection — pass it to pm-oauth2 run --env/],
+      ['v1.json', '{"id": "1", "name": "old", "order": [], "requests": []}', 'INPUT_POSTMAN_V1', /a Postman v1 collection.*export it as Collection v2\.1/],
+      ['spec.yaml', 'openapi: 3.0.0\ninfo: [not, valid]\npaths: 7\n', 'INPUT_OPENAPI_INVALID', /spec\.yaml: not a valid OpenAPI document/],
+      ['missing.json', undefined, 'INPUT_UNREADABLE', /missing\.json: does not exist — check the path/],
+    ];
+    for (const [file, content, code, message] of cases) {
+      it(`${file}: ${code}`, async () => {
+        const bad = join(dir, file);
+        if (content !== undefined) await writeFile(bad, content);
+        const outcome = await build([bad, `${SAMPLES}/demo-api.postman_collection.json`]);
+        assert.equal(outcome.failed.length, 1);
+        assert.equal(outcome.failed[0]?.error.code, code);
+        assert.match(outcome.failed[0]?.error.message ?? '', message);
+        assert.deepEqual(await readdir(join(dir, 'out')), ['demo-api.postman_collection.json']);
+      });
+    }
+  });
+
+  it('refuses two inputs that would overwrite each other', async () => {
+    await writeFile(join(dir, 'a.json'), await readFile(`${SAMPLES}/demo-api.postman_collection.json`));
+    await writeFile(join(dir, 'a.postman_collection.json'), await readFile(`${SAMPLES}/demo-api.postman_collection.json`));
+    const outcome = await build([join(dir, 'a.json'), join(dir, 'a.postman_collection.json')]);
+    assert.equal(outcome.built.length, 1);
+    assert.match(outcome.failed[0]?.error.message ?? '', /would be built to .*a\.postman_collection\.json, like .*a\.json — rename one/);
+  });
+
+  it('says how to build the script when it is missing', async () => {
+    await assert.rejects(buildCollections({ inputs: [SAMPLES], outDir: dir, scriptPath: join(dir, 'nope.js') }), { code: 'SCRIPT_NOT_BUILT', message: /run npm run script:build/ });
+  });
+});
