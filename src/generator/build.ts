@@ -67,7 +67,7 @@ async function readScript(path: string): Promise<string> {
 }
 
 /** Files as given, folders expanded (sorted, so builds are repeatable); a missing path is reported by the reader. */
-async function expandInputs(inputs: readonly string[]): Promise<string[]> {
+export async function expandInputs(inputs: readonly string[]): Promise<string[]> {
   const files: string[] = [];
   for (const input of inputs) {
     const info = await stat(input).catch(() => undefined);

@@ -35,7 +35,7 @@ const WHERE = 'set it in the active environment or the collection variables';
  * Reads and checks the configuration, reporting every problem at once so a user fixes them in one go.
  * @throws OAuthError CONFIG_MISSING when a required variable is empty, CONFIG_INVALID when one is malformed
  */
-export function readTokenConfig(read: VariableReader): TokenConfig {
+export function readTokenConfig(read: VariableReader, whereToSet: (variable: string) => string = () => WHERE): TokenConfig {
   const missing: string[] = [];
   const invalid: string[] = [];
   const note = (list: string[], problem: string, fix: string): void => {
@@ -47,13 +47,13 @@ export function readTokenConfig(read: VariableReader): TokenConfig {
     const reference = /\{\{\s*([^{}]+?)\s*\}\}/.exec(text);
     if (!reference) return text;
     unresolved.add(name);
-    note(missing, `${name} refers to {{${reference[1]}}}, which is not set`, `set ${reference[1]} in the active environment or the collection variables`);
+    note(missing, `${name} refers to {{${reference[1]}}}, which is not set`, whereToSet(reference[1] ?? name));
     return '';
   };
   const value = (key: ConfigKey): string => raw(VARIABLES[key]).trim();
 
   const required = (name: string, text: string, what: string): void => {
-    if (!text && !unresolved.has(name)) note(missing, `${name} is not set`, `${WHERE} (${what})`);
+    if (!text && !unresolved.has(name)) note(missing, `${name} is not set`, `${whereToSet(name)} (${what})`);
   };
 
   const tokenUrl = value('tokenUrl');

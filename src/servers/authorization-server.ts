@@ -2,7 +2,7 @@
 // the tests' authorization server and the one `npm start` runs against.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import Provider, { errors, type Configuration } from 'oidc-provider';
+import type { Configuration } from 'oidc-provider';
 import { listenLocal } from './listen.js';
 
 export type ClientAuthentication = 'client_secret_basic' | 'client_secret_post';
@@ -51,7 +51,8 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
     if (req.method === 'POST' && req.url?.startsWith('/token')) tokenRequests++;
     handler(req, res);
   }, options.port);
-  const provider = new Provider(listening.url, providerConfiguration(options, resources, scopes));
+  const { default: Provider, errors } = await withoutProductionWarnings(() => import('oidc-provider'));
+  const provider = await withoutProductionWarnings(async () => new Provider(listening.url, providerConfiguration(options, resources, scopes, errors.InvalidTarget)));
   provider.on('grant.success', (ctx) => {
     const clientId = ctx.oidc.client?.clientId ?? '';
     issued.set(clientId, (issued.get(clientId) ?? 0) + 1);
@@ -72,7 +73,23 @@ const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 20
 const KEY_ID = 'pm-oauth2-test-key';
 const publicJwk = { ...publicKey.export({ format: 'jwk' }), kid: KEY_ID, alg: 'RS256', use: 'sig' };
 
-function providerConfiguration(options: AuthorizationServerOptions, resources: readonly string[], scopes: readonly string[]): Configuration {
+/**
+ * oidc-provider warns about the Node version and its in-memory store: advice for production
+ * deployments, noise for a local demo and test server, which is all this is.
+ */
+async function withoutProductionWarnings<T>(action: () => Promise<T>): Promise<T> {
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    if (!String(args[0]).includes('oidc-provider WARNING')) warn(...args);
+  };
+  try {
+    return await action();
+  } finally {
+    console.warn = warn;
+  }
+}
+
+function providerConfiguration(options: AuthorizationServerOptions, resources: readonly string[], scopes: readonly string[], InvalidTarget: new () => Error): Configuration {
   const ttl = new Map(options.clients.map((c) => [c.clientId, c.tokenTtlSeconds ?? 300]));
   return {
     clients: options.clients.map((c) => ({
@@ -95,7 +112,7 @@ function providerConfiguration(options: AuthorizationServerOptions, resources: r
         defaultResource: () => resources[0],
         useGrantedResource: () => true,
         getResourceServerInfo: (_ctx: unknown, resource: string) => {
-          if (!resources.includes(resource)) throw new errors.InvalidTarget();
+          if (!resources.includes(resource)) throw new InvalidTarget();
           return { scope: scopes.join(' '), audience: resource, accessTokenFormat: 'jwt' as const, jwt: { sign: { alg: 'RS256' as const } } };
         },
       },

@@ -1,0 +1,37 @@
+import type { Argv } from 'yargs';
+import { DEMO_CLIENT, LOCAL_API_PORT, LOCAL_AUTH_PORT, startLocalStack, type LocalStack } from '../../servers/local-stack.js';
+import { EXIT } from '../exit-codes.js';
+import type { Terminal } from '../terminal.js';
+
+export interface ServersArgs {
+  readonly authPort: number;
+  readonly apiPort: number;
+}
+
+export function serversOptions(yargs: Argv): Argv<ServersArgs> {
+  return yargs
+    .option('auth-port', { type: 'number', default: LOCAL_AUTH_PORT, describe: 'port of the authorization server (127.0.0.1)' })
+    .option('api-port', { type: 'number', default: LOCAL_API_PORT, describe: 'port of the demo API (127.0.0.1)' })
+    .example('$0 servers', 'start both, print what to put into Postman, stop with Ctrl-C') as unknown as Argv<ServersArgs>;
+}
+
+export function describeStack(stack: LocalStack): string[] {
+  return [
+    `authorization server  ${stack.auth.issuer}  (token endpoint ${stack.auth.tokenUrl})`,
+    `demo API              ${stack.api.url}  (GET /api/… needs a token, GET /health does not)`,
+    `demo client           oauth2_client_id=${DEMO_CLIENT.clientId}  oauth2_client_secret=${DEMO_CLIENT.clientSecret}  (exists only on this machine)`,
+  ];
+}
+
+/** Runs until interrupted, so a user can point Postman at the servers. */
+export async function serversCommand(args: ServersArgs, terminal: Terminal): Promise<number> {
+  const stack = await startLocalStack({ auth: args.authPort, api: args.apiPort });
+  describeStack(stack).forEach((line) => terminal.out(line));
+  terminal.out('Press Ctrl-C to stop.');
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await stack.close();
+  return EXIT.ok;
+}

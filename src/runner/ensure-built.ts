@@ -1,0 +1,28 @@
+// `pm-oauth2 run` with no collections named runs build/collections, building it first when it is
+// missing or older than its sources or the script.
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { buildCollections, DEFAULT_SCRIPT_PATH, expandInputs, outputName } from '../generator/build.js';
+import type { Terminal } from '../cli/terminal.js';
+
+export const SOURCE_DIR = 'collections';
+export const BUILD_DIR = 'build/collections';
+
+const mtime = async (path: string): Promise<number | undefined> => (await stat(path).catch(() => undefined))?.mtimeMs;
+
+export async function ensureBuilt(cwd: string, terminal: Terminal): Promise<string> {
+  const sources = await expandInputs([join(cwd, SOURCE_DIR)]);
+  const out = join(cwd, BUILD_DIR);
+  const script = (await mtime(DEFAULT_SCRIPT_PATH)) ?? 0;
+  let stale = false;
+  for (const source of sources) {
+    const built = await mtime(join(out, outputName(source)));
+    if (built === undefined || built < Math.max((await mtime(source)) ?? 0, script)) stale = true;
+  }
+  if (!stale) return out;
+  terminal.out(`building ${SOURCE_DIR}/ into ${BUILD_DIR}/ (missing or out of date)`);
+  const outcome = await buildCollections({ inputs: [join(cwd, SOURCE_DIR)], outDir: out });
+  for (const built of outcome.built) for (const warning of built.warnings) terminal.err(`warning: ${warning}`);
+  for (const { error } of outcome.failed) terminal.err(`error [${error.code}]: ${error.message}`);
+  return out;
+}

@@ -1,0 +1,56 @@
+// Per-environment files: `environments/<name>.postman_environment.json`, or any path.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PmOAuth2Error } from '../errors.js';
+
+export interface EnvironmentValue {
+  readonly key: string;
+  readonly value: string;
+  readonly secret: boolean;
+}
+
+export interface EnvironmentFile {
+  readonly name: string;
+  readonly file: string;
+  /** Enabled entries only: Newman ignores `"enabled": false`, we honour it. */
+  readonly values: readonly EnvironmentValue[];
+}
+
+export const ENVIRONMENTS_DIR = 'environments';
+
+/** A bare name (`qa`) means environments/qa.postman_environment.json; anything with a slash or .json is a path. */
+export function environmentPath(nameOrPath: string, cwd: string): string {
+  return /[\\/]|\.json$/i.test(nameOrPath) ? nameOrPath : join(cwd, ENVIRONMENTS_DIR, `${nameOrPath}.postman_environment.json`);
+}
+
+export async function loadEnvironmentFile(nameOrPath: string, cwd: string): Promise<EnvironmentFile> {
+  const file = environmentPath(nameOrPath, cwd);
+  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    const hint = error.code === 'ENOENT' ? `does not exist — create it, or pass --env with one of the files in ${ENVIRONMENTS_DIR}/` : `cannot be read (${error.code})`;
+    throw new PmOAuth2Error('ENVIRONMENT_INVALID', `${file}: ${hint}`, { cause: error });
+  });
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new PmOAuth2Error('ENVIRONMENT_INVALID', `${file}: not JSON (${(error as Error).message}) — export the environment from Postman again, or fix the file`);
+  }
+  const record = json as { name?: unknown; values?: unknown };
+  if (!record || typeof record !== 'object' || !Array.isArray(record.values)) {
+    throw new PmOAuth2Error('ENVIRONMENT_INVALID', `${file}: not a Postman environment (it needs a "values" list) — export it from Postman (Environments → ⋯ → Export)`);
+  }
+  return { name: typeof record.name === 'string' && record.name ? record.name : nameOrPath, file, values: readValues(record.values, file) };
+}
+
+function readValues(values: unknown[], file: string): EnvironmentValue[] {
+  const out: EnvironmentValue[] = [];
+  for (const [index, entry] of values.entries()) {
+    const value = entry as { key?: unknown; value?: unknown; type?: unknown; enabled?: unknown; disabled?: unknown };
+    if (!value || typeof value.key !== 'string' || !value.key) {
+      throw new PmOAuth2Error('ENVIRONMENT_INVALID', `${file}: values[${index}] has no "key" — every entry needs a key`);
+    }
+    if (value.enabled === false || value.disabled === true) continue;
+    out.push({ key: value.key, value: value.value === undefined || value.value === null ? '' : String(value.value), secret: value.type === 'secret' });
+  }
+  return out;
+}

@@ -1,0 +1,129 @@
+// `pm-oauth2 run`: validates first, then runs the collections one after the other in one process,
+// handing the environment (and so the cached token) from each to the next.
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { CACHE_VARIABLES } from '../oauth/variables.js';
+import { PmOAuth2Error } from '../errors.js';
+import { DEFAULT_SCRIPT_PATH, expandInputs, outputName } from '../generator/build.js';
+import type { Collection } from '../generator/collection-types.js';
+import { embedScript, SCRIPT_ID } from '../generator/embed.js';
+import { readCollectionFile } from '../generator/read-collection.js';
+import type { Terminal } from '../cli/terminal.js';
+import type { EnvironmentFile } from './environment-file.js';
+import { exportEnvironment } from './export-environment.js';
+import { runCollection, type CollectionOutcome, type EnvironmentJson } from './newman-run.js';
+import { Redactor } from './redactor.js';
+import type { Reports } from './reports.js';
+import { createTokenStats, type TokenStats } from './token-stats.js';
+import { trapUnhandledRejections } from './unhandled-rejections.js';
+import { checkConfig } from './validate-config.js';
+import type { Variables } from './variable-sources.js';
+
+export interface JobOptions {
+  readonly collections: readonly string[];
+  readonly environment: EnvironmentFile | undefined;
+  readonly variables: Variables;
+  readonly reports: Reports;
+  readonly exportEnvironmentFile: string | undefined;
+  readonly timeoutRequestMs: number;
+  readonly bail: boolean;
+  readonly iterationCount: number | undefined;
+  readonly terminal: Terminal;
+}
+
+export interface JobResult {
+  readonly collections: Array<{ readonly name: string; readonly outcome: CollectionOutcome }>;
+  readonly tokenStats: TokenStats;
+  readonly expiresAt: number | undefined;
+  readonly files: string[];
+  readonly unhandled: string[];
+}
+
+export async function runJob(options: JobOptions): Promise<JobResult> {
+  const collections = await loadCollections(options.collections, options.terminal);
+  const tokenUrls = validate(collections, options);
+  const redactor = new Redactor();
+  for (const [, variable] of options.variables) if (variable.secret && variable.value) redactor.addSecret(variable.value);
+  let environment = environmentJson(options.environment?.name ?? 'pm-oauth2', options.variables);
+  const tokenStats = createTokenStats();
+  const results: JobResult['collections'] = [];
+  const trap = trapUnhandledRejections((message) => redactor.redact(message));
+  try {
+    for (const { name, stem, collection } of collections) {
+      options.terminal.out(`\n▶ ${name}`);
+      const outcome = await runCollection({
+        collection, environment, ...options.reports.forCollection(stem),
+        timeoutRequestMs: options.timeoutRequestMs, bail: options.bail, iterationCount: options.iterationCount, tokenUrls, tokenStats,
+      });
+      rememberTokens(outcome.environment, redactor);
+      environment = carryOver(environment, outcome.environment);
+      results.push({ name, outcome });
+      if (options.bail && (outcome.failures.length || outcome.error)) break;
+    }
+  } finally {
+    trap.release();
+  }
+  const files = await options.reports.finish(redactor);
+  if (options.exportEnvironmentFile) files.push(await exportEnvironment(options.exportEnvironmentFile, environment, redactor));
+  const expiresAt = Number(environment.values.find((v) => v.key === CACHE_VARIABLES.expiresAt)?.value) || undefined;
+  return { collections: results, tokenStats, expiresAt, files, unhandled: trap.messages };
+}
+
+interface LoadedCollection {
+  readonly name: string;
+  readonly stem: string;
+  readonly collection: Collection;
+}
+
+async function loadCollections(inputs: readonly string[], terminal: Terminal): Promise<LoadedCollection[]> {
+  const files = await expandInputs(inputs);
+  if (!files.length) throw new PmOAuth2Error('USAGE', `no collections found in ${inputs.join(', ')} — run npm run collection:build, or pass collection files`);
+  let script: string | undefined;
+  const loaded: LoadedCollection[] = [];
+  for (const file of files) {
+    let collection = await readCollectionFile(file);
+    if (!collection.event?.some((e) => e.script?.id === SCRIPT_ID)) {
+      script ??= (await readFile(DEFAULT_SCRIPT_PATH, 'utf8')).trimEnd();
+      terminal.err(`note: ${file} is not built; the token script was embedded for this run only (pm-oauth2 build makes it permanent)`);
+      collection = embedScript(collection, script).collection;
+    }
+    loaded.push({ name: collection.info.name ?? file, stem: outputName(basename(file)).replace(/\.postman_collection\.json$/, ''), collection });
+  }
+  return loaded;
+}
+
+/** Every problem of every collection at once, before anything runs. @returns the token URLs in use */
+function validate(collections: readonly LoadedCollection[], options: JobOptions): Set<string> {
+  const problems = new Set<string>();
+  const tokenUrls = new Set<string>();
+  for (const { collection } of collections) {
+    const variables = Object.fromEntries((collection.variable ?? []).map((v) => [v.key, v.value === undefined ? '' : String(v.value)]));
+    const check = checkConfig(options.variables, variables, options.environment?.file);
+    check.problems.forEach((p) => problems.add(p));
+    check.warnings.forEach((w) => options.terminal.err(`warning: ${w}`));
+    if (check.config) tokenUrls.add(check.config.tokenUrl);
+  }
+  if (problems.size) {
+    throw new PmOAuth2Error('CONFIG_INVALID', `the configuration is incomplete; nothing was run:\n${[...problems].map((p) => `  - ${p}`).join('\n')}`);
+  }
+  return tokenUrls;
+}
+
+function environmentJson(name: string, variables: Variables): EnvironmentJson {
+  return { name, values: [...variables].map(([key, v]) => ({ key, value: v.value, type: v.secret ? 'secret' : 'default', enabled: true })) };
+}
+
+/** The next collection starts from the environment the last one left, token included. */
+function carryOver(previous: EnvironmentJson, after: Record<string, unknown>): EnvironmentJson {
+  const types = new Map(previous.values.map((v) => [v.key, v.type]));
+  return {
+    name: previous.name,
+    values: Object.entries(after).map(([key, value]) => ({ key, value: value === undefined || value === null ? '' : String(value), type: types.get(key) ?? 'default', enabled: true })),
+  };
+}
+
+function rememberTokens(environment: Record<string, unknown>, redactor: Redactor): void {
+  for (const [key, value] of Object.entries(environment)) {
+    if (/^oauth2_(\w+_)?access_token$/.test(key) && typeof value === 'string' && value) redactor.addToken(value);
+  }
+}

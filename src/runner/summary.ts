@@ -1,0 +1,29 @@
+// The closing summary: short, aligned, readable in a terminal and in a CI log.
+import moment from 'moment';
+import type { JobResult } from './run-job.js';
+
+export function failureCount(result: JobResult): number {
+  return result.collections.reduce((n, c) => n + c.outcome.failures.length + (c.outcome.error ? 1 : 0), 0) + result.unhandled.length;
+}
+
+export function formatSummary(result: JobResult, environmentLabel: string, now = Date.now()): string[] {
+  const requests = result.collections.reduce((n, c) => n + c.outcome.requests, 0);
+  const failures = failureCount(result);
+  const rows: Array<[string, string]> = [
+    ['environment', environmentLabel],
+    ['collections', String(result.collections.length)],
+    ['requests', String(requests)],
+    ['failures', String(failures)],
+    ['token requests', `${result.tokenStats.count} (${result.tokenStats.totalMs} ms)`],
+  ];
+  if (result.expiresAt) rows.push(['token expires', `${moment(result.expiresAt).format('YYYY-MM-DD HH:mm:ss')} (${moment(result.expiresAt).from(now)})`]);
+  if (result.files.length) rows.push(['reports', result.files.join(', ')]);
+  const width = Math.max(...rows.map(([label]) => label.length));
+  const lines = ['', `pm-oauth2 run: ${failures ? 'FAILED' : 'passed'}`, ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`)];
+  for (const c of result.collections) {
+    if (c.outcome.error) lines.push(`  ✗ ${c.name}: Newman stopped: ${c.outcome.error.message}`);
+    for (const f of c.outcome.failures) lines.push(`  ✗ ${c.name} › ${f.source}: ${f.message}`);
+  }
+  for (const message of result.unhandled) lines.push(`  ✗ a script left a promise rejection unhandled: ${message}`);
+  return lines;
+}

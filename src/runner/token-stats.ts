@@ -1,0 +1,26 @@
+// Counts the token requests our script makes, from Newman's events: a pm.sendRequest call fires a
+// `request` event whose cursor carries the script's id.
+
+export interface TokenStats {
+  count: number;
+  totalMs: number;
+}
+
+interface RequestEventArgs {
+  cursor?: { scriptId?: string };
+  request?: { url?: { toString(): string } };
+  response?: { responseTime?: number };
+}
+
+export function createTokenStats(): TokenStats {
+  return { count: 0, totalMs: 0 };
+}
+
+/** Records the event when it is a call to a token URL made from a script. */
+export function recordTokenRequest(stats: TokenStats, args: RequestEventArgs, tokenUrls: ReadonlySet<string>): void {
+  if (!args.cursor?.scriptId) return;
+  const url = args.request?.url?.toString() ?? '';
+  if (!tokenUrls.has(url.split('?')[0] ?? url)) return;
+  stats.count++;
+  stats.totalMs += args.response?.responseTime ?? 0;
+}

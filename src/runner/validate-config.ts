@@ -1,0 +1,45 @@
+// Checks the configuration before anything runs, so a CI job fails in a second with every problem
+// listed and where to fix each, instead of after the first request.
+import { readTokenConfig, type TokenConfig } from '../oauth/config.js';
+import { isOAuthError } from '../oauth/errors.js';
+import { resolveReferences } from './resolve-references.js';
+import { environmentNameFor, type Variables } from './variable-sources.js';
+
+export interface ConfigCheck {
+  readonly config: TokenConfig | undefined;
+  readonly problems: string[];
+  readonly warnings: string[];
+}
+
+/**
+ * @param collectionVariables the collection's own variables: the lowest precedence, as in Newman
+ * @param environmentFile the file to name in messages
+ */
+export function checkConfig(variables: Variables, collectionVariables: Readonly<Record<string, string>>, environmentFile: string | undefined): ConfigCheck {
+  const lookup = (name: string): string | undefined => variables.get(name)?.value || collectionVariables[name] || undefined;
+  const read = (name: string): string | undefined => {
+    const value = lookup(name);
+    return value === undefined ? undefined : resolveReferences(value, lookup);
+  };
+  const whereToSet = (name: string): string => {
+    const where = environmentFile ? `set it in ${environmentFile}, ` : '';
+    return /^oauth2_/.test(name)
+      ? `${where}export ${environmentNameFor(name)}, add it to .env, or pass --env-var ${name}=…`
+      : `${where}or pass --env-var ${name}=…`;
+  };
+  try {
+    const config = readTokenConfig(read, whereToSet);
+    return { config, problems: [], warnings: insecureUrlWarnings(config.tokenUrl) };
+  } catch (error) {
+    if (!isOAuthError(error)) throw error;
+    return { config: undefined, problems: error.message.split('; '), warnings: [] };
+  }
+}
+
+const LOCAL_HOST = /^https?:\/\/(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?(\/|$)/i;
+
+function insecureUrlWarnings(tokenUrl: string): string[] {
+  return /^http:/i.test(tokenUrl) && !LOCAL_HOST.test(tokenUrl)
+    ? [`oauth2_token_url is plain http outside this machine (${tokenUrl}): the client secret crosses the network in clear — use https`]
+    : [];
+}

@@ -1,0 +1,63 @@
+// Where a variable's value comes from, lowest precedence first:
+// environment file < .env < process environment < --env-var flags.
+import { readFile } from 'node:fs/promises';
+import { parse } from 'dotenv';
+import { PmOAuth2Error } from '../errors.js';
+import type { EnvironmentFile } from './environment-file.js';
+
+export type SourceKind = 'environment file' | '.env' | 'process environment' | '--env-var';
+
+export interface ResolvedVariable {
+  readonly value: string;
+  readonly source: SourceKind;
+  readonly secret: boolean;
+}
+
+export type Variables = Map<string, ResolvedVariable>;
+
+/** `OAUTH2_CLIENT_SECRET` → `oauth2_client_secret`: the rule for every oauth2_* variable. */
+export function variableNameFor(environmentName: string): string | undefined {
+  return /^OAUTH2_[A-Z0-9_]+$/.test(environmentName) ? environmentName.toLowerCase() : undefined;
+}
+
+export function environmentNameFor(variable: string): string {
+  return variable.toUpperCase();
+}
+
+const SECRET_NAME = /secret|password|private_key|access_token/i;
+
+export interface SourceInputs {
+  readonly environment: EnvironmentFile | undefined;
+  readonly dotenvText: string | undefined;
+  readonly processEnv: NodeJS.ProcessEnv;
+  readonly flags: readonly string[];
+}
+
+export function mergeVariables(inputs: SourceInputs): Variables {
+  const merged: Variables = new Map();
+  const put = (key: string, value: string, source: SourceKind, secret = false): void => {
+    merged.set(key, { value, source, secret: secret || merged.get(key)?.secret === true || SECRET_NAME.test(key) });
+  };
+  for (const v of inputs.environment?.values ?? []) put(v.key, v.value, 'environment file', v.secret);
+  for (const [name, value] of Object.entries(inputs.dotenvText ? parse(inputs.dotenvText) : {})) {
+    const key = variableNameFor(name) ?? (name.startsWith('oauth2_') ? name : undefined);
+    if (key) put(key, value, '.env');
+  }
+  for (const [name, value] of Object.entries(inputs.processEnv)) {
+    const key = variableNameFor(name);
+    if (key && value !== undefined) put(key, value, 'process environment');
+  }
+  for (const flag of inputs.flags) {
+    const eq = flag.indexOf('=');
+    if (eq <= 0) throw new PmOAuth2Error('USAGE', `--env-var "${flag.split('=')[0]}" needs the form key=value`);
+    put(flag.slice(0, eq), flag.slice(eq + 1), '--env-var');
+  }
+  return merged;
+}
+
+export async function readDotenv(path: string): Promise<string | undefined> {
+  return readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw new PmOAuth2Error('ENVIRONMENT_INVALID', `${path}: cannot be read (${error.code})`, { cause: error });
+  });
+}
