@@ -9,7 +9,9 @@ export interface RejectionTrap {
 export function trapUnhandledRejections(redact: (text: string) => string): RejectionTrap {
   const messages: string[] = [];
   const handler = (reason: unknown): void => {
-    messages.push(redact(reason instanceof Error ? reason.message : String(reason)));
+    // A rejection from the sandbox comes from another realm: not instanceof Error, but shaped like one.
+    const message = (reason as { message?: unknown } | null)?.message;
+    messages.push(redact(typeof message === 'string' ? message : String(reason)));
   };
   process.on('unhandledRejection', handler);
   return { messages, release: () => void process.off('unhandledRejection', handler) };

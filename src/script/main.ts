@@ -6,6 +6,7 @@ import { configFingerprint } from '../oauth/fingerprint.js';
 import { formEncode } from '../oauth/form.js';
 import { isReusable } from '../oauth/freshness.js';
 import { maskToken } from '../oauth/mask.js';
+import { requestNeedsToken } from '../oauth/request-auth.js';
 import type { IssuedToken } from '../oauth/token-response.js';
 import { clearCache, readCache, writeCache } from './cache.js';
 import { fetchToken } from './fetch-token.js';
@@ -16,6 +17,7 @@ const sha256 = (text: string): string => sandboxRequire('crypto-js').SHA256(text
 function ensureAccessToken(): void {
   let secrets: string[] = [];
   try {
+    if (!requestNeedsToken(pm.request.auth?.toJSON())) return;
     const config = readTokenConfig(readVariable);
     secrets = [config.clientSecret, formEncode(config.clientSecret), encodeURIComponent(config.clientSecret)];
     const fingerprint = configFingerprint(config, sha256);

@@ -36,6 +36,8 @@ interface Pm {
   collectionVariables: PmVariableScope;
   sendRequest(request: PmRequestDefinition, callback: (error: PmSendRequestError | null, response: PmResponse | undefined) => void): unknown;
   test(name: string, fn: () => void): void;
+  /** The request's own auth; undefined when it inherits (a folder's auth is not visible here). */
+  request: { auth?: { toJSON(): { type?: string; bearer?: Array<{ key?: string; value?: unknown }> } } };
   /** Absent before newman 6.1: feature-detect. */
   execution?: { skipRequest?: () => void };
 }

@@ -165,6 +165,17 @@ for (const [engineName, run] of ENGINES) {
       }
     });
 
+    it('leaves a request with its own noauth alone: it goes out even when no token can be had', async () => {
+      const base = apiBase();
+      const items = [{ name: 'public', url: `${base}/public`, auth: { type: 'noauth' } }, { name: 'protected', url: `${base}/protected` }];
+      const tokenPath = `/invalid-client/${path}`;
+      const vars = { oauth2_token_url: `${servers.faults.url}${tokenPath}`, oauth2_client_id: 'c', oauth2_client_secret: 'fault-secret' };
+      const result = await run(collectionWithScript(script, items), { environment: vars });
+      assert.deepEqual(result.failures.map((f) => f.test), [FAILURE_TEST]);
+      assert.equal(servers.faults.requests(tokenPath), 1, 'no token was asked for the public request');
+      assert.deepEqual(apiCalls(base).map((c) => [c.path.split('/').pop(), c.status, c.authorization]), [['public', 401, undefined]]);
+    });
+
     it('never sends a cached token of other credentials when the new fetch fails', async () => {
       const base = apiBase();
       const breakCredentials = `pm.environment.set('oauth2_client_secret', 'wrong-secret');`;

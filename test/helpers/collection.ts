@@ -6,6 +6,8 @@ export interface RequestSpec {
   readonly url: string;
   /** Lines of a request-level test script (runs after the request). */
   readonly test?: string;
+  /** The request's own auth; absent: it inherits the collection's Bearer. */
+  readonly auth?: object;
 }
 
 export function collectionWithScript(script: string, requests: readonly RequestSpec[], variables: Record<string, string> = {}): object {
@@ -16,7 +18,7 @@ export function collectionWithScript(script: string, requests: readonly RequestS
     variable: Object.entries(variables).map(([key, value]) => ({ key, value })),
     item: requests.map((r) => ({
       name: r.name,
-      request: { method: 'GET', url: r.url },
+      request: { method: 'GET', url: r.url, ...(r.auth ? { auth: r.auth } : {}) },
       event: r.test ? [{ listen: 'test', script: { type: 'text/javascript', exec: r.test.split('\n') } }] : [],
     })),
   };

@@ -4,6 +4,7 @@ import { readTokenConfig } from '../../src/oauth/config.js';
 import { configFingerprint } from '../../src/oauth/fingerprint.js';
 import { isReusable, refreshMarginMs } from '../../src/oauth/freshness.js';
 import { maskToken, redactSecrets } from '../../src/oauth/mask.js';
+import { requestNeedsToken } from '../../src/oauth/request-auth.js';
 import { retryDelayMs } from '../../src/oauth/retry.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -68,5 +69,18 @@ describe('masking', () => {
   });
   it('redacts secrets in text', () => {
     assert.equal(redactSecrets('a s3cr3t b', ['s3cr3t']), 'a *** b');
+  });
+});
+
+describe('requestNeedsToken', () => {
+  it('is true for an inheriting request and a Bearer of our variables', () => {
+    assert.equal(requestNeedsToken(undefined), true);
+    assert.equal(requestNeedsToken({ type: 'inherit' }), true);
+    assert.equal(requestNeedsToken({ type: 'bearer', bearer: [{ key: 'token', value: '{{oauth2_access_token}}' }] }), true);
+  });
+  it('is false for noauth, another auth, or a Bearer of something else', () => {
+    assert.equal(requestNeedsToken({ type: 'noauth' }), false);
+    assert.equal(requestNeedsToken({ type: 'basic' }), false);
+    assert.equal(requestNeedsToken({ type: 'bearer', bearer: [{ key: 'token', value: '{{legacy_token}}' }] }), false);
   });
 });

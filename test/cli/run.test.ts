@@ -1,0 +1,158 @@
+import assert from 'node:assert/strict';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildCollections } from '../../src/generator/build.js';
+import { runCli, type CliResult } from '../helpers/cli.js';
+import { CLIENTS, startTestServers, type TestServers } from '../helpers/servers.js';
+
+/** The built binary in a project folder of its own, against the test servers. */
+describe('pm-oauth2 run (the built binary)', function () {
+  this.timeout(60_000);
+  let servers: TestServers;
+  let project: string;
+  const secret = CLIENTS.demo.clientSecret;
+
+  before(async () => {
+    servers = await startTestServers();
+    project = await mkdtemp(join(tmpdir(), 'pm-oauth2-run-'));
+    await mkdir(join(project, 'environments'));
+    await buildCollections({ inputs: ['collections'], outDir: join(project, 'built') });
+    await writeFile(join(project, 'environments', 'test.postman_environment.json'), JSON.stringify({
+      name: 'test',
+      values: [
+        { key: 'oauth2_token_url', value: servers.auth.tokenUrl, type: 'default', enabled: true },
+        { key: 'oauth2_client_id', value: CLIENTS.demo.clientId, type: 'default', enabled: true },
+        { key: 'oauth2_client_secret', value: '', type: 'secret', enabled: true },
+        { key: 'api_base_url', value: servers.api.url, type: 'default', enabled: true },
+        { key: 'auth_base_url', value: servers.auth.issuer, type: 'default', enabled: true },
+        { key: 'oauth2_scope', value: 'api:read', type: 'default', enabled: true },
+        { key: 'oauth2_resource', value: 'urn:pm-oauth2:demo-api', type: 'default', enabled: true },
+        // Newman would let this later, disabled entry win.
+        { key: 'oauth2_scope', value: 'api:admin', type: 'default', enabled: false },
+      ],
+    }));
+  });
+  after(async () => {
+    await servers.close();
+    await rm(project, { recursive: true, force: true });
+  });
+
+  const run = (args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> =>
+    runCli(['run', ...args], { cwd: project, env: { OAUTH2_CLIENT_SECRET: undefined, ...env } });
+  const both = () => [join(project, 'built/demo-api.postman_collection.json'), join(project, 'built/postman-oauth2-export.postman_collection.json')];
+
+  it('runs two collections with one token request, the secret from the process environment, and exits 0', async () => {
+    const before = servers.auth.tokenRequests();
+    const result = await run([...both(), '--env', 'test'], { OAUTH2_CLIENT_SECRET: secret });
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.equal(servers.auth.tokenRequests() - before, 1);
+    assert.match(result.stdout, /pm-oauth2 run: passed\n\s+environment\s+test \(.*test\.postman_environment\.json\)\n\s+collections\s+2\n\s+requests\s+4\n\s+failures\s+0\n\s+token requests\s+1 \(\d+ ms\)\n\s+token expires\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \(in 5 minutes\)/);
+    assert.ok(!(result.stdout + result.stderr).includes(secret));
+  });
+
+  it('honours enabled: false in the environment file (Newman does not)', async () => {
+    const result = await run([both()[0] ?? '', '--env', 'test'], { OAUTH2_CLIENT_SECRET: secret });
+    assert.equal(result.code, 0);
+    // Newman wraps console lines at 80 columns.
+    assert.match(result.stdout.replace(/\n\s*│ /g, ''), /new token \(client_secret_basic, scope "api:read"/);
+  });
+
+  it('lists every missing variable at once, with where to set it, and exits 2 without running', async () => {
+    const before = servers.auth.tokenRequests();
+    const result = await run([...both(), '--env-var', 'api_base_url=http://127.0.0.1:1']);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /error \[CONFIG_INVALID\]: the configuration is incomplete; nothing was run:\n  - oauth2_token_url refers to \{\{auth_base_url\}\}, which is not set — export AUTH_BASE_URL|oauth2_client_secret is not set — export OAUTH2_CLIENT_SECRET, add it to \.env, or pass --env-var oauth2_client_secret=…/);
+    assert.match(result.stderr, /oauth2_client_secret is not set — export OAUTH2_CLIENT_SECRET, add it to \.env, or pass --env-var oauth2_client_secret=… \(in CI, from the secret store/);
+    assert.equal(servers.auth.tokenRequests(), before);
+  });
+
+  it('names the environment file in the message, and fails on an unknown one', async () => {
+    const missing = await run([...both(), '--env', 'test']);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /oauth2_client_secret is not set — set it in .*test\.postman_environment\.json, export OAUTH2_CLIENT_SECRET/);
+    const unknown = await run([...both(), '--env', 'nope']);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /error \[ENVIRONMENT_INVALID\]: .*nope\.postman_environment\.json: does not exist — create it, or pass --env with one of the files in environments\//);
+  });
+
+  it('takes precedence as documented: environment file < .env < process environment < --env-var', async () => {
+    // Each layer sets a wrong client id except the one that should win; the API reports the client it saw.
+    const check = async (args: string[], env: NodeJS.ProcessEnv, dotenv: string | undefined) => {
+      if (dotenv === undefined) await rm(join(project, '.env'), { force: true });
+      else await writeFile(join(project, '.env'), dotenv);
+      const before = servers.api.calls.length;
+      const result = await run([both()[0] ?? '', '--env', 'test', ...args], env);
+      await rm(join(project, '.env'), { force: true });
+      return { result, clients: servers.api.calls.slice(before).map((c) => c.clientId).filter(Boolean) };
+    };
+    const dotenvWins = await check([], {}, `OAUTH2_CLIENT_SECRET=${secret}\n`);
+    assert.equal(dotenvWins.result.code, 0, dotenvWins.result.stderr);
+    const processWins = await check([], { OAUTH2_CLIENT_SECRET: secret }, 'OAUTH2_CLIENT_SECRET=wrong\n');
+    assert.equal(processWins.result.code, 0);
+    const flagWins = await check(['--env-var', `oauth2_client_secret=${secret}`], { OAUTH2_CLIENT_SECRET: 'wrong' }, 'OAUTH2_CLIENT_SECRET=wrong\n');
+    assert.equal(flagWins.result.code, 0);
+    const wrongWins = await check(['--env-var', 'oauth2_client_secret=wrong'], { OAUTH2_CLIENT_SECRET: secret }, undefined);
+    assert.equal(wrongWins.result.code, 1);
+    assert.match(wrongWins.result.stdout, /401 invalid_client/);
+  });
+
+  it('writes redacted reports and environment: the secret and the token appear nowhere', async () => {
+    const reports = join(project, 'reports');
+    const result = await run([...both(), '--env', 'test', '-r', 'cli,junit,json', '--export-environment', join(reports, 'env.json')], { OAUTH2_CLIENT_SECRET: secret });
+    assert.equal(result.code, 0, result.stderr);
+    const files = (await readdir(reports)).sort();
+    assert.deepEqual(files, ['demo-api.json', 'env.json', 'junit.xml', 'postman-oauth2-export.json']);
+    const exported = JSON.parse(await readFile(join(reports, 'env.json'), 'utf8')) as { values: Array<{ key: string; value: string }> };
+    const token = exported.values.find((v) => v.key === 'oauth2_access_token')?.value ?? '';
+    assert.match(token, /^eyJhbG…\(\d+ chars\)$/);
+    assert.equal(exported.values.find((v) => v.key === 'oauth2_client_secret')?.value, '***');
+    const everything = [result.stdout, result.stderr, ...(await Promise.all(files.map((f) => readFile(join(reports, f), 'utf8'))))].join('\n');
+    assert.ok(!everything.includes(secret), 'the secret leaked');
+    assert.ok(!/eyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]{5,}/.test(everything), 'a whole token leaked');
+    assert.match(await readFile(join(reports, 'junit.xml'), 'utf8'), /<testsuites name="pm-oauth2">[\s\S]*Orders \/ List orders[\s\S]*Stock \/ Stock level/);
+    assert.match(await readFile(join(reports, 'demo-api.json'), 'utf8'), /Bearer eyJhbG…/);
+  });
+
+  it('bounds a hung token endpoint and a hung API with time-outs, and exits 1', async () => {
+    const result = await run([both()[0] ?? '', '--env', 'test', '--timeout-request', '1000'], {
+      OAUTH2_CLIENT_SECRET: secret, OAUTH2_TOKEN_URL: `${servers.faults.url}/hang/cli`, OAUTH2_TOKEN_TIMEOUT: '1',
+    });
+    assert.equal(result.code, 1);
+    assert.match(result.stdout, /timed out.*oauth2_token_timeout/);
+    const api = await run([both()[0] ?? '', '--env', 'test', '--timeout-request', '1000', '--env-var', `api_base_url=${servers.faults.url}/hang`], { OAUTH2_CLIENT_SECRET: secret });
+    assert.equal(api.code, 1);
+    assert.match(api.stdout, /ESOCKETTIMEDOUT|ETIMEDOUT/);
+  });
+
+  it('turns an unhandled promise rejection in a script into a failure, with the reports still written', async () => {
+    const collection = JSON.parse(await readFile(both()[0] ?? '', 'utf8')) as { event: object[] };
+    collection.event.push({ listen: 'test', script: { exec: ['Promise.reject(new Error("boom in a user script"));'] } });
+    const file = join(project, 'rejecting.postman_collection.json');
+    await writeFile(file, JSON.stringify(collection));
+    const result = await run([file, '--env', 'test', '-r', 'cli,junit', '--junit', join(project, 'out/j.xml')], { OAUTH2_CLIENT_SECRET: secret });
+    assert.equal(result.code, 1);
+    assert.match(result.stdout, /a script left a promise rejection unhandled: boom in a user script/);
+    assert.match(await readFile(join(project, 'out/j.xml'), 'utf8'), /<testsuites/);
+  });
+
+  it('builds collections/ first when build/collections is missing', async () => {
+    const fresh = await mkdtemp(join(tmpdir(), 'pm-oauth2-fresh-'));
+    await cp('collections', join(fresh, 'collections'), { recursive: true });
+    await cp(join(project, 'environments'), join(fresh, 'environments'), { recursive: true });
+    const result = await runCli(['run', '--env', 'test'], { cwd: fresh, env: { OAUTH2_CLIENT_SECRET: secret } });
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, /building collections\/ into build\/collections\/ \(missing or out of date\)/);
+    assert.deepEqual((await readdir(join(fresh, 'build/collections'))).sort(), ['demo-api.postman_collection.json', 'postman-oauth2-export.postman_collection.json']);
+    await rm(fresh, { recursive: true, force: true });
+  });
+
+  it('rejects a bad reporter and a bad --env-var before running', async () => {
+    const reporter = await run([...both(), '-r', 'cli,xml']);
+    assert.equal(reporter.code, 2);
+    assert.match(reporter.stderr, /unknown reporter "xml" — use cli, junit, json, htmlextra/);
+    const flag = await run([...both(), '--env-var', 'novalue']);
+    assert.equal(flag.code, 2);
+    assert.match(flag.stderr, /--env-var "novalue" needs the form key=value/);
+  });
+});
