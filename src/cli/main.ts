@@ -3,7 +3,9 @@
 import yargs from 'yargs';
 import { PmOAuth2Error } from '../errors.js';
 import { buildCommand, buildOptions } from './commands/build.js';
+import { decodeCommand, decodeOptions } from './commands/decode.js';
 import { demoCommand, demoOptions } from './commands/demo.js';
+import { doctorCommand, doctorOptions } from './commands/doctor.js';
 import { runCommand, runOptions } from './commands/run.js';
 import { serversCommand, serversOptions } from './commands/servers.js';
 import { EXIT } from './exit-codes.js';
@@ -20,9 +22,11 @@ export async function main(argv: readonly string[], terminal: Terminal = process
       .usage('$0 <command> [options]\n\nOAuth2 client credentials for Postman collections and Newman.')
       .command('build [inputs..]', 'embed the token script and Bearer auth in collections', buildOptions, (args) => run(() => buildCommand(args, terminal))())
       .command('run [collections..]', 'run collections in Newman with tokens, safe defaults and redacted reports', runOptions, (args) => run(() => runCommand(args, terminal))())
+      .command('doctor', 'check an environment\'s configuration, fetch one token, and say what to fix', doctorOptions, (args) => run(() => doctorCommand(args, terminal))())
+      .command('decode [jwt]', 'print a JWT\'s header and claims (without verifying it)', decodeOptions, (args) => run(() => decodeCommand(args, terminal))())
       .command('demo', 'start local servers and run the sample collections against them (npm start)', demoOptions, (args) => run(() => demoCommand(args, terminal))())
       .command('servers', 'start the local authorization server and demo API until Ctrl-C (npm run servers)', serversOptions, (args) => run(() => serversCommand(args, terminal))())
-      .demandCommand(1, 'name a command: build, run, demo, servers')
+      .demandCommand(1, 'name a command: build, run, doctor, decode, demo, servers')
       .strict()
       .help()
       .version(false)

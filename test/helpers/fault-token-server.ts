@@ -36,6 +36,8 @@ const SCENARIOS: Record<string, Scenario> = {
   'invalid-client': () => json(401, { error: 'invalid_client', error_description: 'client authentication failed' }, { 'www-authenticate': 'Basic realm="fault"' }),
   'echo-secret': ({ body }) => json(400, { error: 'invalid_request', error_description: `bad request: ${decodeURIComponent(body)}` }),
   'hang': () => undefined,
+  // Accepts client_secret_post only, as some servers do; Basic gets 401 invalid_client.
+  'post-only': ({ body, token }) => (/(^|&)client_secret=/.test(body) ? ok(token()) : json(401, { error: 'invalid_client', error_description: 'client authentication failed' })),
   // Decodes Basic credentials as RFC 6749 §2.3.1 says (form-decoding, then UTF-8), like Keycloak:
   // unlike oidc-provider, it accepts a non-ASCII secret.
   'strict-basic': ({ token }) => ok(token()),

@@ -1,0 +1,41 @@
+import type { Argv } from 'yargs';
+import moment from 'moment';
+import { PmOAuth2Error } from '../../errors.js';
+import { decodeJwt } from '../../oauth/jwt.js';
+import { EXIT } from '../exit-codes.js';
+import type { Terminal } from '../terminal.js';
+
+export interface DecodeArgs {
+  readonly jwt: string | undefined;
+}
+
+export function decodeOptions(yargs: Argv): Argv<DecodeArgs> {
+  return yargs
+    .positional('jwt', { type: 'string', describe: 'the token (a JWT); - or nothing reads it from standard input' })
+    .example('$0 decode eyJhbGciOi…', 'show the header and the claims')
+    .example('pbpaste | $0 decode -', 'the same, keeping the token out of the shell history') as unknown as Argv<DecodeArgs>;
+}
+
+export async function decodeCommand(args: DecodeArgs, terminal: Terminal, stdin: NodeJS.ReadableStream = process.stdin): Promise<number> {
+  // yargs turns a lone "-" into an empty string.
+  const fromStdin = !args.jwt || args.jwt === '-';
+  const token = (fromStdin ? await readAll(stdin) : args.jwt ?? '').trim().replace(/^Bearer\s+/i, '');
+  const decoded = decodeJwt(token);
+  if (!decoded) throw new PmOAuth2Error('USAGE', 'not a JWT (three base64url parts of JSON, separated by dots) — opaque tokens have nothing to decode; ask the server\'s introspection endpoint instead');
+  terminal.err('warning: the signature was NOT verified — never base a decision on these claims');
+  terminal.out('header:');
+  terminal.out(JSON.stringify(decoded.header, null, 2));
+  terminal.out('claims:');
+  terminal.out(JSON.stringify(decoded.claims, null, 2));
+  for (const claim of ['iat', 'nbf', 'exp']) {
+    const value = decoded.claims[claim];
+    if (typeof value === 'number') terminal.out(`${claim}: ${new Date(value * 1000).toISOString()} (${moment(value * 1000).fromNow()})`);
+  }
+  return EXIT.ok;
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  let text = '';
+  for await (const chunk of stream) text += chunk.toString();
+  return text;
+}

@@ -1,0 +1,45 @@
+import { join } from 'node:path';
+import type { Argv } from 'yargs';
+import { diagnose } from '../../runner/doctor.js';
+import { loadEnvironmentFile } from '../../runner/environment-file.js';
+import { checkConfig } from '../../runner/validate-config.js';
+import { mergeVariables, readDotenv, type Variables } from '../../runner/variable-sources.js';
+import { EXIT } from '../exit-codes.js';
+import type { Terminal } from '../terminal.js';
+
+export interface DoctorArgs {
+  readonly env: string | undefined;
+  readonly envVar: string[];
+  readonly dotenv: string;
+}
+
+export function doctorOptions(yargs: Argv): Argv<DoctorArgs> {
+  return yargs
+    .option('env', { alias: 'e', type: 'string', describe: 'environment name (environments/<name>.postman_environment.json) or file' })
+    .option('env-var', { type: 'string', array: true, default: [], describe: 'set a variable, key=value (repeatable)' })
+    .option('dotenv', { type: 'string', default: '.env', describe: 'a .env file read when present' })
+    .example('OAUTH2_CLIENT_SECRET=… $0 doctor --env qa', 'check the qa configuration and fetch one token') as unknown as Argv<DoctorArgs>;
+}
+
+export async function doctorCommand(args: DoctorArgs, terminal: Terminal, cwd = process.cwd()): Promise<number> {
+  const environment = args.env ? await loadEnvironmentFile(args.env, cwd) : undefined;
+  const variables = mergeVariables({ environment, dotenvText: await readDotenv(join(cwd, args.dotenv)), processEnv: process.env, flags: args.envVar });
+  const check = checkConfig(variables, {}, environment?.file);
+  terminal.out(`pm-oauth2 doctor: environment ${environment ? `${environment.name} (${environment.file})` : '(none)'}`);
+  describeVariables(variables).forEach((line) => terminal.out(line));
+  check.warnings.forEach((w) => terminal.out(`! ${w}`));
+  if (!check.config) {
+    check.problems.forEach((p) => terminal.out(`✗ ${p}`));
+    return EXIT.usage;
+  }
+  const diagnosis = await diagnose(check.config);
+  diagnosis.lines.forEach((line) => terminal.out(line));
+  return diagnosis.ok ? EXIT.ok : EXIT.failures;
+}
+
+/** What is set and where it came from; a secret shows only that it is set. */
+function describeVariables(variables: Variables): string[] {
+  return [...variables]
+    .filter(([key]) => key.startsWith('oauth2_') && !/access_token|expires_at|issued_at|fingerprint/.test(key))
+    .map(([key, v]) => `  ${key.padEnd(22)} ${v.secret ? (v.value ? `(set, ${v.value.length} characters)` : '(empty)') : v.value || '(empty)'}  [${v.source}]`);
+}

@@ -1,0 +1,74 @@
+// `pm-oauth2 doctor`: fetches one token the way the script would, and when that fails, tries the
+// usual mistakes one by one to say which it is.
+import type { TokenConfig } from '../oauth/config.js';
+import { isOAuthError, type OAuthError } from '../oauth/errors.js';
+import { decodeJwt } from '../oauth/jwt.js';
+import { maskToken } from '../oauth/mask.js';
+import type { IssuedToken } from '../oauth/token-response.js';
+import { discoverTokenEndpoint, requestToken } from './node-token-client.js';
+
+export interface Diagnosis {
+  readonly ok: boolean;
+  readonly lines: string[];
+}
+
+export async function diagnose(config: TokenConfig): Promise<Diagnosis> {
+  try {
+    const token = await requestToken(config);
+    return { ok: true, lines: [`✓ token obtained: ${maskToken(token.accessToken)}`, ...describeToken(config, token)] };
+  } catch (error) {
+    if (!isOAuthError(error)) throw error;
+    return { ok: false, lines: [`✗ [${error.code}] ${error.message}`, `  fix: ${error.advice}`, ...(await probes(config, error))] };
+  }
+}
+
+function describeToken(config: TokenConfig, token: IssuedToken): string[] {
+  const lifetime = Math.round((token.expiresAt - token.issuedAt) / 1000);
+  const lines = [`  lifetime  ${lifetime} s (from ${token.lifetimeSource}), expires ${new Date(token.expiresAt).toISOString()}`];
+  const claims = decodeJwt(token.accessToken)?.claims;
+  if (!claims) return [...lines, '  the token is opaque (not a JWT): no claims to show'];
+  for (const name of ['iss', 'sub', 'client_id', 'aud', 'scope', 'exp']) {
+    if (claims[name] !== undefined) lines.push(`  ${name.padEnd(9)} ${formatClaim(name, claims[name])}`);
+  }
+  lines.push('  (claims decoded without verifying the signature)');
+  return [...lines, ...claimWarnings(config, token, claims)];
+}
+
+function formatClaim(name: string, value: unknown): string {
+  if (name === 'exp' && typeof value === 'number') return `${value} (${new Date(value * 1000).toISOString()})`;
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+function claimWarnings(config: TokenConfig, token: IssuedToken, claims: Record<string, unknown>): string[] {
+  const warnings: string[] = [];
+  const granted = new Set((token.grantedScope ?? String(claims['scope'] ?? '')).split(' ').filter(Boolean));
+  const missing = config.scope.split(' ').filter((s) => s && !granted.has(s));
+  if (missing.length && granted.size) warnings.push(`! the server granted less than asked: missing ${missing.join(' ')} — check the client's allowed scopes`);
+  const audiences = [claims['aud']].flat().map(String);
+  for (const wanted of [config.audience, ...config.resources].filter(Boolean)) {
+    if (!audiences.includes(wanted)) warnings.push(`! the token's aud (${audiences.join(', ')}) does not include ${wanted} — the API may reject it; check oauth2_audience / oauth2_resource`);
+  }
+  return warnings;
+}
+
+/** Tries the likely fixes, each one request, and reports the first that works. */
+async function probes(config: TokenConfig, error: OAuthError): Promise<string[]> {
+  const message = error.message;
+  if (/ (401|400) (invalid_client|unauthorized_client)/.test(message) && config.clientAuth !== 'none') {
+    const other = config.clientAuth === 'client_secret_basic' ? 'client_secret_post' : 'client_secret_basic';
+    if (await works({ ...config, clientAuth: other })) return [`→ the server accepts the same credentials with ${other}: set oauth2_client_auth=${other}`];
+    return ['→ the other credentials placement fails too: the client id or the secret is wrong for this server'];
+  }
+  if (/invalid_scope/.test(message) && config.scope) {
+    if (await works({ ...config, scope: '' })) return [`→ a token without a scope is issued: the client may not ask for "${config.scope}"`];
+  }
+  if (/ (404|405)|HTML|not a JSON/.test(message)) {
+    const endpoint = await discoverTokenEndpoint(config.tokenUrl);
+    if (endpoint && endpoint !== config.tokenUrl) return [`→ the server says its token endpoint is ${endpoint}: set oauth2_token_url to it`];
+  }
+  return [];
+}
+
+async function works(config: TokenConfig): Promise<boolean> {
+  return requestToken(config).then(() => true, () => false);
+}

@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { runCli } from '../helpers/cli.js';
+import { CLIENTS, startTestServers, type TestServers } from '../helpers/servers.js';
+
+describe('pm-oauth2 doctor and decode (the built binary)', function () {
+  this.timeout(60_000);
+  let servers: TestServers;
+  before(async () => {
+    servers = await startTestServers();
+  });
+  after(() => servers.close());
+
+  const doctor = (vars: Record<string, string>) =>
+    runCli(['doctor', ...Object.entries(vars).flatMap(([k, v]) => ['--env-var', `${k}=${v}`])], { env: { OAUTH2_CLIENT_SECRET: undefined } });
+
+  it('fetches one token and shows its claims, the token masked and the secret hidden', async () => {
+    const result = await doctor({ ...servers.variablesFor(CLIENTS.readOnly), oauth2_scope: 'api:read' });
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, /oauth2_client_secret\s+\(set, 11 characters\)\s+\[--env-var\]/);
+    assert.match(result.stdout, /✓ token obtained: eyJhbG…\(\d+ chars\)/);
+    for (const claim of ['iss', 'client_id', 'aud', 'scope', 'exp']) assert.match(result.stdout, new RegExp(`\\n  ${claim}\\s+\\S`));
+    assert.match(result.stdout, /client_id read-client/);
+    assert.ok(!result.stdout.includes(CLIENTS.readOnly.clientSecret));
+    assert.ok(!/eyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]{5,}/.test(result.stdout), 'a whole token was printed');
+  });
+
+  it('finds the right credentials placement', async () => {
+    const result = await doctor({ oauth2_token_url: `${servers.faults.url}/post-only/doctor`, oauth2_client_id: 'c', oauth2_client_secret: 'fault-secret' });
+    assert.equal(result.code, 1);
+    assert.match(result.stdout, /✗ \[TOKEN_ERROR_RESPONSE\] the token endpoint answered 401 invalid_client/);
+    assert.match(result.stdout, /→ the server accepts the same credentials with client_secret_post: set oauth2_client_auth=client_secret_post/);
+  });
+
+  it('finds a scope the client may not ask for', async () => {
+    const result = await doctor({ ...servers.variablesFor(CLIENTS.readOnly), oauth2_scope: 'api:admin' });
+    assert.equal(result.code, 1);
+    assert.match(result.stdout, /→ a token without a scope is issued: the client may not ask for "api:admin"/);
+  });
+
+  it('finds the token endpoint when the URL is wrong', async () => {
+    const result = await doctor({ ...servers.variablesFor(CLIENTS.basic), oauth2_token_url: `${servers.auth.issuer}/oauth/token` });
+    assert.equal(result.code, 1);
+    assert.match(result.stdout, new RegExp(`→ the server says its token endpoint is ${servers.auth.tokenUrl}: set oauth2_token_url to it`));
+  });
+
+  it('lists what is missing, and exits 2', async () => {
+    const result = await doctor({ oauth2_client_id: 'x' });
+    assert.equal(result.code, 2);
+    assert.match(result.stdout, /✗ oauth2_token_url is not set — export OAUTH2_TOKEN_URL/);
+    assert.match(result.stdout, /✗ oauth2_client_secret is not set/);
+  });
+
+  const jwt = (claims: object) => ['{"alg":"RS256","typ":"at+jwt"}', JSON.stringify(claims)].map((p) => Buffer.from(p).toString('base64url')).join('.') + '.c2ln';
+
+  it('decodes a JWT, warning that it did not verify it', async () => {
+    const result = await runCli(['decode', jwt({ iss: 'https://idp', exp: 2_000_000_000, scope: 'a b' })]);
+    assert.equal(result.code, 0);
+    assert.match(result.stderr, /the signature was NOT verified/);
+    assert.match(result.stdout, /header:\n\{\n  "alg": "RS256",\n  "typ": "at\+jwt"\n\}\nclaims:\n\{\n  "iss": "https:\/\/idp",/);
+    assert.match(result.stdout, /exp: 2033-05-18T03:33:20\.000Z \(in \d+ years\)/);
+  });
+
+  it('decodes from standard input, and refuses what is not a JWT', async () => {
+    const piped = await new Promise<string>((resolve) => {
+      const child = spawn(process.execPath, ['bin/pm-oauth2.js', 'decode', '-']);
+      let out = '';
+      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      child.on('close', () => resolve(out));
+      child.stdin.end(`Bearer ${jwt({ sub: 'piped' })}\n`);
+    });
+    assert.match(piped, /"sub": "piped"/);
+    const bad = await runCli(['decode', 'opaque-token']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /error \[USAGE\]: not a JWT/);
+  });
+});
