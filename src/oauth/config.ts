@@ -2,8 +2,12 @@ import { OAuthError } from './errors.js';
 import { parseExtraParams, type FormPair } from './form.js';
 import { VARIABLES, type ConfigKey } from './variables.js';
 
-export const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'] as const;
+export const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'] as const;
 export type ClientAuthMethod = (typeof CLIENT_AUTH_METHODS)[number];
+/** RFC 7523 §2.2 client authentication with a signed assertion. */
+export const JWT_CLIENT_AUTH: readonly ClientAuthMethod[] = ['client_secret_jwt', 'private_key_jwt'];
+export const ASSERTION_ALGS = ['RS256', 'ES256', 'HS256'] as const;
+export type AssertionAlg = (typeof ASSERTION_ALGS)[number];
 
 /** Everything that decides which token is requested, read from the `oauth2_*` variables. */
 export interface TokenConfig {
@@ -22,6 +26,22 @@ export interface TokenConfig {
   readonly refreshMarginSeconds: number | undefined;
   /** @default 30 seconds */
   readonly tokenTimeoutMs: number;
+  /** The JWT client authentication settings; empty strings for the secret-based methods. */
+  readonly assertion: AssertionConfig;
+}
+
+export interface AssertionConfig {
+  /** PEM or private JWK, for private_key_jwt. */
+  readonly privateKey: string;
+  readonly keyId: string;
+  /** @default the token URL (Entra, Okta); some servers want their issuer identifier */
+  readonly audience: string;
+  /** @default from the key: RS256 for RSA, ES256 for P-256; HS256 for client_secret_jwt */
+  readonly alg: AssertionAlg | '';
+  /** SHA-1 thumbprint of the certificate, hex, for Entra ID's x5t header. */
+  readonly certificateThumbprint: string;
+  /** Or the certificate PEM, from which the thumbprint is computed. */
+  readonly certificate: string;
 }
 
 /** Reads one variable, already resolved; undefined or '' when unset. */
@@ -71,9 +91,13 @@ export function readTokenConfig(read: VariableReader, whereToSet: (variable: str
   }
 
   const clientSecret = raw(VARIABLES.clientSecret);
-  if (clientAuth !== 'none') {
+  if (clientAuth !== 'none' && clientAuth !== 'private_key_jwt') {
     required(VARIABLES.clientSecret, clientSecret, `in CI, from the secret store; for a public client set ${VARIABLES.clientAuth}=none`);
   }
+  const privateKey = raw(VARIABLES.privateKey).trim();
+  if (clientAuth === 'private_key_jwt') required(VARIABLES.privateKey, privateKey, 'the PEM or private JWK of the key registered for this client; in CI, from the secret store');
+  const alg = value('assertionAlg').toUpperCase() as AssertionAlg | '';
+  if (alg && !ASSERTION_ALGS.includes(alg as AssertionAlg)) note(invalid, `${VARIABLES.assertionAlg} is "${alg}"`, `use one of ${ASSERTION_ALGS.join(', ')}, or leave it empty to take it from the key`);
 
   const refreshMarginSeconds = readSeconds(value('refreshMargin'), VARIABLES.refreshMargin, 0, invalid);
   const timeoutSeconds = readSeconds(value('tokenTimeout'), VARIABLES.tokenTimeout, 0.001, invalid);
@@ -97,6 +121,13 @@ export function readTokenConfig(read: VariableReader, whereToSet: (variable: str
     extraParams,
     refreshMarginSeconds,
     tokenTimeoutMs: (timeoutSeconds ?? DEFAULT_TOKEN_TIMEOUT_SECONDS) * 1000,
+    assertion: {
+      privateKey, alg,
+      keyId: value('keyId'),
+      audience: value('assertionAudience'),
+      certificateThumbprint: value('certificateThumbprint'),
+      certificate: raw(VARIABLES.certificate).trim(),
+    },
   };
 }
 

@@ -11,7 +11,7 @@ export type Sha256Hex = (text: string) => string;
 export function configFingerprint(config: TokenConfig, sha256: Sha256Hex): string {
   const inputs = [
     config.tokenUrl, config.clientId, config.clientAuth, config.scope, config.audience,
-    config.resources, config.extraParams, config.clientSecret,
+    config.resources, config.extraParams, config.clientSecret, config.assertion,
   ];
   return 'v1:' + sha256(JSON.stringify(inputs));
 }

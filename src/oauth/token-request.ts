@@ -15,7 +15,7 @@ export interface TokenRequest {
  * Builds the client credentials token request (RFC 6749 §4.4.2) with exactly one client
  * authentication method (§2.3).
  */
-export function buildTokenRequest(config: TokenConfig): TokenRequest {
+export function buildTokenRequest(config: TokenConfig, clientAssertion = ''): TokenRequest {
   const headers = [
     { key: 'Content-Type', value: 'application/x-www-form-urlencoded' },
     { key: 'Accept', value: 'application/json' },
@@ -23,10 +23,13 @@ export function buildTokenRequest(config: TokenConfig): TokenRequest {
   if (config.clientAuth === 'client_secret_basic') {
     headers.push({ key: 'Authorization', value: basicAuthorization(config.clientId, config.clientSecret) });
   }
-  return { url: config.tokenUrl, method: 'POST', headers, body: encodeForm(tokenRequestParams(config)) };
+  return { url: config.tokenUrl, method: 'POST', headers, body: encodeForm(tokenRequestParams(config, clientAssertion)) };
 }
 
-export function tokenRequestParams(config: TokenConfig): FormPair[] {
+export const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+
+/** @param clientAssertion the signed JWT, for client_secret_jwt and private_key_jwt (RFC 7523 §2.2) */
+export function tokenRequestParams(config: TokenConfig, clientAssertion = ''): FormPair[] {
   const params: FormPair[] = [['grant_type', 'client_credentials']];
   if (config.scope) params.push(['scope', config.scope]);
   if (config.audience) params.push(['audience', config.audience]);
@@ -35,6 +38,8 @@ export function tokenRequestParams(config: TokenConfig): FormPair[] {
     params.push(['client_id', config.clientId], ['client_secret', config.clientSecret]);
   } else if (config.clientAuth === 'none') {
     params.push(['client_id', config.clientId]);
+  } else if (config.clientAuth !== 'client_secret_basic') {
+    params.push(['client_id', config.clientId], ['client_assertion_type', ASSERTION_TYPE], ['client_assertion', clientAssertion]);
   }
   return [...params, ...config.extraParams];
 }

@@ -12,6 +12,12 @@ export const VARIABLES = {
   extraParams: 'oauth2_extra_params',
   refreshMargin: 'oauth2_refresh_margin',
   tokenTimeout: 'oauth2_token_timeout',
+  privateKey: 'oauth2_private_key',
+  keyId: 'oauth2_key_id',
+  assertionAudience: 'oauth2_assertion_audience',
+  assertionAlg: 'oauth2_assertion_alg',
+  certificateThumbprint: 'oauth2_certificate_thumbprint',
+  certificate: 'oauth2_certificate',
 } as const;
 
 /** What the script writes: the token cache. */
@@ -25,4 +31,4 @@ export const CACHE_VARIABLES = {
 export type ConfigKey = keyof typeof VARIABLES;
 
 /** Variables whose values are secrets: never printed, masked in reports. */
-export const SECRET_VARIABLES: readonly string[] = [VARIABLES.clientSecret, CACHE_VARIABLES.accessToken];
+export const SECRET_VARIABLES: readonly string[] = [VARIABLES.clientSecret, VARIABLES.privateKey, CACHE_VARIABLES.accessToken];

@@ -1,0 +1,73 @@
+// The client assertion of RFC 7523 §2.2 / OpenID Connect Core §9: a short-lived JWT, signed with the
+// client secret (client_secret_jwt, HS256) or the client's private key (private_key_jwt).
+import { base64Decode, utf8Bytes } from '../base64.js';
+import type { AssertionAlg, TokenConfig } from '../config.js';
+import { OAuthError } from '../errors.js';
+import { VARIABLES } from '../variables.js';
+import { base64UrlEncode, hexToBytes } from './bytes.js';
+import type { Hashes } from './hashes.js';
+import { parsePrivateKey, type PrivateKey } from './keys.js';
+import { signEs256 } from './p256.js';
+import { signRs256 } from './rsa.js';
+
+/** Long enough for a slow token endpoint, short enough that a leaked assertion is soon useless. */
+export const ASSERTION_LIFETIME_SECONDS = 60;
+
+/**
+ * @param jti unique per assertion: servers reject a replayed one
+ * @throws OAuthError CONFIG_INVALID when the key cannot be parsed or does not fit the algorithm
+ */
+export function createClientAssertion(config: TokenConfig, hashes: Hashes, nowMs: number, jti: string): string {
+  const { alg, sign } = signerFor(config, hashes);
+  const header: Record<string, string> = { alg, typ: 'JWT' };
+  if (config.assertion.keyId) header['kid'] = config.assertion.keyId;
+  const x5t = thumbprint(config, hashes);
+  if (x5t) header['x5t'] = x5t;
+  const iat = Math.floor(nowMs / 1000);
+  const claims = {
+    iss: config.clientId,
+    sub: config.clientId,
+    aud: config.assertion.audience || config.tokenUrl,
+    jti,
+    iat,
+    exp: iat + ASSERTION_LIFETIME_SECONDS,
+  };
+  const input = `${base64UrlEncode(utf8Bytes(JSON.stringify(header)))}.${base64UrlEncode(utf8Bytes(JSON.stringify(claims)))}`;
+  return `${input}.${base64UrlEncode(sign(utf8Bytes(input)))}`;
+}
+
+function signerFor(config: TokenConfig, hashes: Hashes): { alg: AssertionAlg; sign: (data: number[]) => number[] } {
+  const wanted = config.assertion.alg;
+  if (config.clientAuth === 'client_secret_jwt') {
+    if (wanted && wanted !== 'HS256') throw mismatch(`client_secret_jwt signs with HS256, not ${wanted}`, `set ${VARIABLES.assertionAlg}=HS256 or leave it empty`);
+    const key = utf8Bytes(config.clientSecret);
+    return { alg: 'HS256', sign: (data) => hashes.hmacSha256(key, data) };
+  }
+  const key = parsePrivateKey(config.assertion.privateKey);
+  const alg = wanted || (key.kind === 'RSA' ? 'RS256' : 'ES256');
+  if (alg === 'RS256' && key.kind === 'RSA') return { alg, sign: (data) => signRs256(key, data, hashes) };
+  if (alg === 'ES256' && key.kind === 'EC') return { alg, sign: (data) => signEs256(key, data, hashes) };
+  throw mismatch(`is ${describe(key)}, which cannot sign ${alg}`, `set ${VARIABLES.assertionAlg} to ${key.kind === 'RSA' ? 'RS256' : 'ES256'}, or leave it empty`);
+}
+
+function describe(key: PrivateKey): string {
+  return key.kind === 'RSA' ? `an RSA key (${key.size * 8} bits)` : 'a P-256 EC key';
+}
+
+function mismatch(problem: string, fix: string): OAuthError {
+  return new OAuthError('CONFIG_INVALID', `${VARIABLES.privateKey} ${problem}`, fix);
+}
+
+/** Entra ID identifies the certificate by its SHA-1 thumbprint, base64url, in `x5t`. */
+function thumbprint(config: TokenConfig, hashes: Hashes): string {
+  const hex = config.assertion.certificateThumbprint.replace(/[\s:]/g, '');
+  if (hex) {
+    if (!/^[0-9a-fA-F]{40}$/.test(hex)) throw new OAuthError('CONFIG_INVALID', `${VARIABLES.certificateThumbprint} is not a SHA-1 thumbprint (40 hex digits)`, 'copy the thumbprint shown for the certificate in the app registration');
+    return base64UrlEncode(hexToBytes(hex));
+  }
+  if (!config.assertion.certificate) return '';
+  const pem = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/.exec(config.assertion.certificate.replace(/\\n/g, '\n'));
+  const der = pem ? base64Decode((pem[1] ?? '').replace(/\s+/g, '')) : undefined;
+  if (!der) throw new OAuthError('CONFIG_INVALID', `${VARIABLES.certificate} is not a PEM certificate`, 'paste the certificate from -----BEGIN CERTIFICATE----- to the END line');
+  return base64UrlEncode(hashes.sha1(der));
+}

@@ -1,0 +1,8 @@
+import { createHash, createHmac } from 'node:crypto';
+import type { Hashes } from '../../src/oauth/jose/hashes.js';
+
+export const nodeHashes: Hashes = {
+  sha256: (data) => [...createHash('sha256').update(Buffer.from(data)).digest()],
+  sha1: (data) => [...createHash('sha1').update(Buffer.from(data)).digest()],
+  hmacSha256: (key, data) => [...createHmac('sha256', Buffer.from(key)).update(Buffer.from(data)).digest()],
+};
