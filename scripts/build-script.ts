@@ -8,10 +8,18 @@ import { CACHE_VARIABLES, VARIABLES } from '../src/oauth/variables.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const SCRIPT_PATH = join(root, 'dist', 'prerequest.js');
+export const JWT_SCRIPT_PATH = join(root, 'dist', 'prerequest-jwt.js');
 
-function banner(version: string): string {
+/** The two variants: the JWT signing code would double the script for users who need only a secret. */
+const VARIANTS = [
+  { entry: 'src/script/main.ts', path: SCRIPT_PATH, methods: 'client_secret_basic, client_secret_post, none' },
+  { entry: 'src/script/main-jwt.ts', path: JWT_SCRIPT_PATH, methods: 'client_secret_basic, client_secret_post, client_secret_jwt, private_key_jwt, none' },
+] as const;
+
+function banner(version: string, methods: string): string {
   return [
     `// pm-oauth2 ${version}: OAuth2 client credentials pre-request script for Postman and Newman.`,
+    `// Client authentication: ${methods}.`,
     '// Generated: edit src/script in the pm-oauth2 repository instead of this file.',
     `// Reads: ${Object.values(VARIABLES).join(', ')}.`,
     `// Writes: ${Object.values(CACHE_VARIABLES).join(', ')}.`,
@@ -25,10 +33,16 @@ const FORBIDDEN: ReadonlyArray<[RegExp, string]> = [
   [/\b(globalThis|TextEncoder|URLSearchParams|structuredClone)\b/, 'a global the Newman sandbox lacks'],
 ];
 
+/** Builds both variants; returns the default one's text. */
 export async function buildScript(): Promise<string> {
   const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { version: string };
+  const [main] = await Promise.all(VARIANTS.map((variant) => buildVariant(variant, pkg.version)));
+  return main ?? '';
+}
+
+async function buildVariant(variant: (typeof VARIANTS)[number], version: string): Promise<string> {
   const result = await build({
-    entryPoints: [join(root, 'src/script/main.ts')],
+    entryPoints: [join(root, variant.entry)],
     bundle: true,
     format: 'iife',
     platform: 'neutral',
@@ -41,18 +55,18 @@ export async function buildScript(): Promise<string> {
     footer: { js: '})(require);' },
     logLevel: 'silent',
   });
-  const code = `${banner(pkg.version)}\n${result.outputFiles[0]?.text ?? ''}`;
+  const code = `${banner(version, variant.methods)}\n${result.outputFiles[0]?.text ?? ''}`;
   for (const [pattern, what] of FORBIDDEN) {
-    if (pattern.test(code)) throw new Error(`dist/prerequest.js would contain ${what} (${pattern}); fix src/script`);
+    if (pattern.test(code)) throw new Error(`${variant.path} would contain ${what} (${pattern}); fix src/script`);
   }
-  await mkdir(dirname(SCRIPT_PATH), { recursive: true });
-  const temporary = `${SCRIPT_PATH}.${process.pid}.tmp`;
+  await mkdir(dirname(variant.path), { recursive: true });
+  const temporary = `${variant.path}.${process.pid}.tmp`;
   await writeFile(temporary, code);
-  await rename(temporary, SCRIPT_PATH);
+  await rename(temporary, variant.path);
   return code;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const code = await buildScript();
-  console.log(`dist/prerequest.js: ${code.length} bytes`);
+  await buildScript();
+  for (const variant of VARIANTS) console.log(`${variant.path.slice(root.length + 1)}: ${(await readFile(variant.path)).length} bytes`);
 }

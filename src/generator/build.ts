@@ -4,7 +4,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PmOAuth2Error } from '../errors.js';
-import { embedScript } from './embed.js';
+import { embedScript, type ScriptVariants } from './embed.js';
 import { readCollectionFile } from './read-collection.js';
 import { writeFileAtomic } from './write-atomic.js';
 
@@ -12,8 +12,10 @@ export interface BuildOptions {
   /** Files or folders; folders are searched for .json, .yaml and .yml files. */
   readonly inputs: readonly string[];
   readonly outDir: string;
-  /** @default dist/prerequest.js of this package */
-  readonly scriptPath?: string;
+  /** @default dist/prerequest.js and dist/prerequest-jwt.js of this package */
+  readonly scriptPaths?: { readonly secret: string; readonly jwt: string };
+  /** Embed the variant that can sign client assertions in every collection. @default false */
+  readonly jwt?: boolean;
 }
 
 export interface BuiltCollection {
@@ -27,11 +29,14 @@ export interface BuildOutcome {
   readonly failed: Array<{ readonly input: string; readonly error: PmOAuth2Error }>;
 }
 
-export const DEFAULT_SCRIPT_PATH = fileURLToPath(new URL('../../dist/prerequest.js', import.meta.url));
+export const DEFAULT_SCRIPT_PATHS = {
+  secret: fileURLToPath(new URL('../../dist/prerequest.js', import.meta.url)),
+  jwt: fileURLToPath(new URL('../../dist/prerequest-jwt.js', import.meta.url)),
+};
 const INPUT_FILE = /\.(json|ya?ml)$/i;
 
 export async function buildCollections(options: BuildOptions): Promise<BuildOutcome> {
-  const script = await readScript(options.scriptPath ?? DEFAULT_SCRIPT_PATH);
+  const scripts = await readScripts(options.scriptPaths ?? DEFAULT_SCRIPT_PATHS);
   const files = await expandInputs(options.inputs);
   const outcome: BuildOutcome = { built: [], failed: [] };
   const taken = new Map<string, string>();
@@ -41,7 +46,7 @@ export async function buildCollections(options: BuildOptions): Promise<BuildOutc
       const other = taken.get(output);
       if (other) throw new PmOAuth2Error('USAGE', `${input}: would be built to ${output}, like ${other} — rename one of them`);
       taken.set(output, input);
-      const { collection, warnings } = embedScript(await readCollectionFile(input), script);
+      const { collection, warnings } = embedScript(await readCollectionFile(input), scripts, options.jwt);
       await writeFileAtomic(output, JSON.stringify(collection, null, '\t') + '\n');
       outcome.built.push({ input, output, warnings });
     } catch (error) {
@@ -58,12 +63,15 @@ export function outputName(input: string): string {
   return `${stem}.postman_collection.json`;
 }
 
-async function readScript(path: string): Promise<string> {
-  try {
-    return (await readFile(path, 'utf8')).trimEnd();
-  } catch (error) {
-    throw new PmOAuth2Error('SCRIPT_NOT_BUILT', `${path}: the pre-request script is not built — run npm run script:build`, { cause: error });
-  }
+export async function readScripts(paths: { readonly secret: string; readonly jwt: string }): Promise<ScriptVariants> {
+  const read = async (path: string): Promise<string> => {
+    try {
+      return (await readFile(path, 'utf8')).trimEnd();
+    } catch (error) {
+      throw new PmOAuth2Error('SCRIPT_NOT_BUILT', `${path}: the pre-request script is not built — run npm run script:build`, { cause: error });
+    }
+  };
+  return { secret: await read(paths.secret), jwt: await read(paths.jwt) };
 }
 
 /** Files as given, folders expanded (sorted, so builds are repeatable); a missing path is reported by the reader. */

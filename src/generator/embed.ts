@@ -1,9 +1,20 @@
 // The heart of the generator: one collection in, the same collection with our script and Bearer
 // auth at its root out. Edits the JSON directly: the SDK's toJSON() adds random ids and drops fields.
+import { JWT_CLIENT_AUTH, type ClientAuthMethod } from '../oauth/config.js';
 import { CACHE_VARIABLES, VARIABLES } from '../oauth/variables.js';
 import { normaliseAuthTree } from './auth-tree.js';
 import type { Auth, Collection, CollectionEvent, CollectionVariable } from './collection-types.js';
 import { grantTypeOf, importClientCredentials, isOAuth2, type ImportedOAuth2 } from './oauth2-import.js';
+
+const SECRET_METHOD_VARIABLES = [
+  VARIABLES.tokenUrl, VARIABLES.clientId, VARIABLES.clientSecret, VARIABLES.clientAuth, VARIABLES.scope, VARIABLES.audience,
+  VARIABLES.resource, VARIABLES.extraParams, VARIABLES.refreshMargin, VARIABLES.tokenTimeout,
+];
+const JWT_METHOD_VARIABLES = [
+  VARIABLES.privateKey, VARIABLES.keyId, VARIABLES.assertionAudience, VARIABLES.assertionAlg, VARIABLES.certificateThumbprint, VARIABLES.certificate,
+];
+/** Variables whose values never go into a built collection; a `{{reference}}` may. */
+const SECRET_KEYS = { [VARIABLES.clientSecret]: true, [VARIABLES.privateKey]: true };
 
 /** Recognises our script in a built collection, so a rebuild replaces it instead of adding another. */
 export const SCRIPT_ID = 'pm-oauth2-prerequest';
@@ -18,8 +29,29 @@ export interface EmbedResult {
   readonly warnings: string[];
 }
 
-/** Embeds the script and the Bearer auth; the input is not changed. */
-export function embedScript(input: Collection, script: string): EmbedResult {
+/** The script texts to embed: the small one, and the one that can sign client assertions. */
+export interface ScriptVariants {
+  readonly secret: string;
+  readonly jwt: string;
+}
+
+/** A collection whose oauth2_client_auth names a JWT method gets the variant with the signing code. */
+export function usesJwtClientAuth(collection: Collection): boolean {
+  const auth = collection.variable?.find((v) => v.key === VARIABLES.clientAuth)?.value;
+  return typeof auth === 'string' && (JWT_CLIENT_AUTH as readonly string[]).includes(auth.trim());
+}
+
+/** Whether a built collection carries the JWT variant (its banner lists private_key_jwt). */
+export function hasJwtScript(collection: Collection): boolean {
+  const exec = collection.event?.find(isOurs)?.script?.exec;
+  return (Array.isArray(exec) ? exec.slice(0, 3).join('\n') : String(exec ?? '')).includes('private_key_jwt');
+}
+
+/**
+ * Embeds the script and the Bearer auth; the input is not changed.
+ * @param forceJwt embed the JWT variant even when the collection does not name a JWT method
+ */
+export function embedScript(input: Collection, scripts: ScriptVariants, forceJwt = false): EmbedResult {
   const collection = structuredClone(input);
   const name = collection.info.name ?? 'collection';
   const warnings: string[] = [];
@@ -38,9 +70,11 @@ export function embedScript(input: Collection, script: string): EmbedResult {
     warnings.push(`${name}: ${tree.ownAuth.length} folder(s) or request(s) keep their own auth and will not get the token: ${tree.ownAuth.join(', ')}`);
   }
   collection.auth = structuredClone(BEARER_AUTH) as unknown as Auth;
-  collection.event = [scriptEvent(script), ...(collection.event ?? []).filter((e) => !isOurs(e))];
   const known = Object.assign({}, ...imported.map((i) => i.variables).reverse()) as Record<string, string>;
-  collection.variable = interfaceVariables(collection.variable ?? [], known, name, warnings);
+  const jwt = forceJwt || usesJwtClientAuth(collection) || JWT_CLIENT_AUTH.includes(known[VARIABLES.clientAuth] as ClientAuthMethod);
+  const variables = interfaceVariables(collection.variable ?? [], jwt ? [...SECRET_METHOD_VARIABLES, ...JWT_METHOD_VARIABLES] : SECRET_METHOD_VARIABLES, known, name, warnings);
+  collection.event = [scriptEvent(jwt ? scripts.jwt : scripts.secret), ...(collection.event ?? []).filter((e) => !isOurs(e))];
+  collection.variable = variables;
   return { collection, warnings };
 }
 
@@ -56,20 +90,20 @@ function isOurs(event: CollectionEvent): boolean {
  * Keeps the user's variables in their order, adds the oauth2_* interface (so Postman's UI shows
  * what to fill in), and empties any secret or token value: the built collection is committed.
  */
-function interfaceVariables(existing: CollectionVariable[], known: Record<string, string>, name: string, warnings: string[]): CollectionVariable[] {
+function interfaceVariables(existing: CollectionVariable[], keys: readonly string[], known: Record<string, string>, name: string, warnings: string[]): CollectionVariable[] {
   const variables = existing.map((v) => ({ ...v }));
   const byKey = new Map(variables.map((v) => [v.key, v]));
-  for (const key of Object.values(VARIABLES)) {
+  for (const key of keys) {
     const variable = byKey.get(key) ?? { key, value: '', type: 'string' };
     if (!byKey.has(key)) variables.push(variable);
     if (known[key] !== undefined && !variable.value) variable.value = known[key];
   }
-  for (const key of [VARIABLES.clientSecret, ...Object.values(CACHE_VARIABLES)]) {
+  for (const key of [VARIABLES.clientSecret, VARIABLES.privateKey, ...Object.values(CACHE_VARIABLES)]) {
     const variable = byKey.get(key);
     const value = typeof variable?.value === 'string' ? variable.value : '';
-    if (!variable || value === '' || (key === VARIABLES.clientSecret && /^\{\{[^{}]+\}\}$/.test(value.trim()))) continue;
+    if (!variable || value === '' || (key in SECRET_KEYS && /^\{\{[^{}]+\}\}$/.test(value.trim()))) continue;
     variable.value = '';
-    warnings.push(`${name}: the collection variable ${key} held a value; it was emptied in the build${key === VARIABLES.clientSecret ? ` — set ${key} in the environment (in CI: export OAUTH2_CLIENT_SECRET)` : ''}`);
+    warnings.push(`${name}: the collection variable ${key} held a value; it was emptied in the build${key in SECRET_KEYS ? ` — set ${key} in the environment (in CI: export ${key.toUpperCase()})` : ''}`);
   }
   return variables;
 }

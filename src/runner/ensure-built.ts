@@ -2,7 +2,7 @@
 // missing or older than its sources or the script.
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { buildCollections, DEFAULT_SCRIPT_PATH, expandInputs, outputName } from '../generator/build.js';
+import { buildCollections, DEFAULT_SCRIPT_PATHS, expandInputs, outputName } from '../generator/build.js';
 import type { Terminal } from '../cli/terminal.js';
 
 export const SOURCE_DIR = 'collections';
@@ -13,7 +13,7 @@ const mtime = async (path: string): Promise<number | undefined> => (await stat(p
 export async function ensureBuilt(cwd: string, terminal: Terminal): Promise<string> {
   const sources = await expandInputs([join(cwd, SOURCE_DIR)]);
   const out = join(cwd, BUILD_DIR);
-  const script = (await mtime(DEFAULT_SCRIPT_PATH)) ?? 0;
+  const script = Math.max((await mtime(DEFAULT_SCRIPT_PATHS.secret)) ?? 0, (await mtime(DEFAULT_SCRIPT_PATHS.jwt)) ?? 0);
   let stale = false;
   for (const source of sources) {
     const built = await mtime(join(out, outputName(source)));

@@ -1,12 +1,12 @@
 // `pm-oauth2 run`: validates first, then runs the collections one after the other in one process,
 // handing the environment (and so the cached token) from each to the next.
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { CACHE_VARIABLES } from '../oauth/variables.js';
 import { PmOAuth2Error } from '../errors.js';
-import { DEFAULT_SCRIPT_PATH, expandInputs, outputName } from '../generator/build.js';
+import { DEFAULT_SCRIPT_PATHS, expandInputs, outputName, readScripts } from '../generator/build.js';
 import type { Collection } from '../generator/collection-types.js';
-import { embedScript, SCRIPT_ID } from '../generator/embed.js';
+import { embedScript, hasJwtScript, SCRIPT_ID, type ScriptVariants } from '../generator/embed.js';
+import { JWT_CLIENT_AUTH } from '../oauth/config.js';
 import { readCollectionFile } from '../generator/read-collection.js';
 import type { Terminal } from '../cli/terminal.js';
 import type { EnvironmentFile } from './environment-file.js';
@@ -40,8 +40,9 @@ export interface JobResult {
 }
 
 export async function runJob(options: JobOptions): Promise<JobResult> {
-  const collections = await loadCollections(options.collections, options.terminal);
-  const tokenUrls = validate(collections, options);
+  const loaded = await loadCollections(options.collections, options.terminal);
+  const { tokenUrls, jwt } = validate(loaded, options);
+  const collections = jwt ? await withJwtScript(loaded, options.terminal) : loaded;
   const redactor = new Redactor();
   for (const [, variable] of options.variables) if (variable.secret && variable.value) redactor.addSecret(variable.value);
   let environment = environmentJson(options.environment?.name ?? 'pm-oauth2', options.variables);
@@ -78,35 +79,47 @@ interface LoadedCollection {
 async function loadCollections(inputs: readonly string[], terminal: Terminal): Promise<LoadedCollection[]> {
   const files = await expandInputs(inputs);
   if (!files.length) throw new PmOAuth2Error('USAGE', `no collections found in ${inputs.join(', ')} — run npm run collection:build, or pass collection files`);
-  let script: string | undefined;
+  let scripts: ScriptVariants | undefined;
   const loaded: LoadedCollection[] = [];
   for (const file of files) {
     let collection = await readCollectionFile(file);
     if (!collection.event?.some((e) => e.script?.id === SCRIPT_ID)) {
-      script ??= (await readFile(DEFAULT_SCRIPT_PATH, 'utf8')).trimEnd();
+      scripts ??= await readScripts(DEFAULT_SCRIPT_PATHS);
       terminal.err(`note: ${file} is not built; the token script was embedded for this run only (pm-oauth2 build makes it permanent)`);
-      collection = embedScript(collection, script).collection;
+      collection = embedScript(collection, scripts).collection;
     }
     loaded.push({ name: collection.info.name ?? file, stem: outputName(basename(file)).replace(/\.postman_collection\.json$/, ''), collection });
   }
   return loaded;
 }
 
-/** Every problem of every collection at once, before anything runs. @returns the token URLs in use */
-function validate(collections: readonly LoadedCollection[], options: JobOptions): Set<string> {
+/** Every problem of every collection at once, before anything runs. */
+function validate(collections: readonly LoadedCollection[], options: JobOptions): { tokenUrls: Set<string>; jwt: boolean } {
   const problems = new Set<string>();
   const tokenUrls = new Set<string>();
+  let jwt = false;
   for (const { collection } of collections) {
     const variables = Object.fromEntries((collection.variable ?? []).map((v) => [v.key, v.value === undefined ? '' : String(v.value)]));
     const check = checkConfig(options.variables, variables, options.environment?.file);
     check.problems.forEach((p) => problems.add(p));
     check.warnings.forEach((w) => options.terminal.err(`warning: ${w}`));
     if (check.config) tokenUrls.add(check.config.tokenUrl);
+    if (check.config && JWT_CLIENT_AUTH.includes(check.config.clientAuth)) jwt = true;
   }
   if (problems.size) {
     throw new PmOAuth2Error('CONFIG_INVALID', `the configuration is incomplete; nothing was run:\n${[...problems].map((p) => `  - ${p}`).join('\n')}`);
   }
-  return tokenUrls;
+  return { tokenUrls, jwt };
+}
+
+/** The configuration signs client assertions: collections built with the small script get the other for this run. */
+async function withJwtScript(collections: readonly LoadedCollection[], terminal: Terminal): Promise<LoadedCollection[]> {
+  const scripts = await readScripts(DEFAULT_SCRIPT_PATHS);
+  return collections.map((loaded) => {
+    if (hasJwtScript(loaded.collection)) return loaded;
+    terminal.err(`note: ${loaded.name} was built without JWT signing; the JWT variant of the script is used for this run (pm-oauth2 build --jwt makes it permanent)`);
+    return { ...loaded, collection: embedScript(loaded.collection, scripts, true).collection };
+  });
 }
 
 function environmentJson(name: string, variables: Variables): EnvironmentJson {

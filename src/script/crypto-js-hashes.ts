@@ -7,7 +7,7 @@ interface WordArray {
 }
 
 export interface CryptoJsLike {
-  SHA256(data: WordArray): WordArray;
+  SHA256(data: WordArray | string): WordArray;
   SHA1(data: WordArray): WordArray;
   HmacSHA256(data: WordArray, key: WordArray): WordArray;
   lib: { WordArray: { create(words: number[], sigBytes: number): WordArray } };

@@ -50,4 +50,4 @@ declare function clearTimeout(handle: unknown): void;
  * The sandbox's require, handed in by the bundle's outer wrapper (scripts/build-script.ts): a free
  * `require` in an ES module would make esbuild wrap it in a shim.
  */
-declare function sandboxRequire(name: 'crypto-js'): { SHA256(text: string): { toString(): string } };
+declare function sandboxRequire(name: 'crypto-js'): import('./crypto-js-hashes.js').CryptoJsLike & { SHA256(text: string): { toString(): string } };

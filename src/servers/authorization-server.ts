@@ -5,12 +5,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Configuration } from 'oidc-provider';
 import { listenLocal } from './listen.js';
 
-export type ClientAuthentication = 'client_secret_basic' | 'client_secret_post';
+export type ClientAuthentication = 'client_secret_basic' | 'client_secret_post' | 'client_secret_jwt' | 'private_key_jwt';
 
 export interface ClientRegistration {
   readonly clientId: string;
+  /** Empty for private_key_jwt. */
   readonly clientSecret: string;
   readonly authentication: ClientAuthentication;
+  /** For private_key_jwt: the client's public keys. */
+  readonly jwks?: { keys: object[] };
+  /** For the JWT methods: the assertion's algorithm. */
+  readonly signingAlg?: string;
   /** Scopes the client may ask for; all of the resource's when absent. */
   readonly scope?: string;
   /** Token lifetime in seconds. @default 300 */
@@ -94,7 +99,9 @@ function providerConfiguration(options: AuthorizationServerOptions, resources: r
   return {
     clients: options.clients.map((c) => ({
       client_id: c.clientId,
-      client_secret: c.clientSecret,
+      ...(c.clientSecret ? { client_secret: c.clientSecret } : {}),
+      ...(c.jwks ? { jwks: c.jwks as never } : {}),
+      ...(c.signingAlg ? { token_endpoint_auth_signing_alg: c.signingAlg as never } : {}),
       token_endpoint_auth_method: c.authentication,
       grant_types: ['client_credentials'],
       response_types: [],

@@ -1,7 +1,15 @@
 // The servers every end-to-end suite needs, started once per suite on 127.0.0.1.
+import { generateKeyPairSync } from 'node:crypto';
 import { DEMO_RESOURCE, startAuthorizationServer, type AuthorizationServer, type ClientRegistration } from '../../src/servers/authorization-server.js';
 import { startDemoApi, type DemoApi } from '../../src/servers/demo-api.js';
 import { startFaultTokenServer, type FaultTokenServer } from './fault-token-server.js';
+
+/** Key pairs of the private_key_jwt clients, generated for each test run. */
+export const KEYS = {
+  rsa: generateKeyPairSync('rsa', { modulusLength: 2048 }),
+  ec: generateKeyPairSync('ec', { namedCurve: 'P-256' }),
+  other: generateKeyPairSync('rsa', { modulusLength: 2048 }),
+};
 
 /** Secrets with every character that naive Basic encoding breaks (oidc-provider allows ASCII only). */
 export const CLIENTS = {
@@ -10,6 +18,10 @@ export const CLIENTS = {
   shortLived: { clientId: 'short-client', clientSecret: 'short-secret', authentication: 'client_secret_basic', tokenTtlSeconds: 2 },
   other: { clientId: 'other-client', clientSecret: 'other-secret', authentication: 'client_secret_basic' },
   readOnly: { clientId: 'read-client', clientSecret: 'read-secret', authentication: 'client_secret_basic', scope: 'api:read' },
+  jwtSecret: { clientId: 'jwt-secret-client', clientSecret: 'a-shared-secret-long-enough-for-hs256-0123456789', authentication: 'client_secret_jwt', signingAlg: 'HS256' },
+  rsaKey: { clientId: 'rsa-key-client', clientSecret: '', authentication: 'private_key_jwt', signingAlg: 'RS256', jwks: { keys: [{ ...KEYS.rsa.publicKey.export({ format: 'jwk' }), kid: 'rsa-1' }] } },
+  ecKey: { clientId: 'ec-key-client', clientSecret: '', authentication: 'private_key_jwt', signingAlg: 'ES256', jwks: { keys: [KEYS.ec.publicKey.export({ format: 'jwk' })] } },
+  ecShortLived: { clientId: 'ec-short-client', clientSecret: '', authentication: 'private_key_jwt', signingAlg: 'ES256', jwks: { keys: [KEYS.ec.publicKey.export({ format: 'jwk' })] }, tokenTtlSeconds: 2 },
   /** The client of the sample collections and the local environment. */
   demo: { clientId: 'demo-client', clientSecret: 'demo-secret', authentication: 'client_secret_basic' },
 } as const satisfies Record<string, ClientRegistration>;
@@ -37,7 +49,7 @@ export async function startTestServers(): Promise<TestServers> {
     variablesFor: (client, extra = {}) => ({
       oauth2_token_url: auth.tokenUrl,
       oauth2_client_id: client.clientId,
-      oauth2_client_secret: client.clientSecret,
+      ...(client.clientSecret ? { oauth2_client_secret: client.clientSecret } : {}),
       oauth2_client_auth: client.authentication,
       ...extra,
     }),

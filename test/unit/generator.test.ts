@@ -12,15 +12,16 @@ const UPDATE = process.env['UPDATE_GOLDEN'] === '1';
 
 describe('the generator', () => {
   let dir: string;
-  let scriptPath: string;
+  let scriptPaths: { secret: string; jwt: string };
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'pm-oauth2-gen-'));
-    scriptPath = join(dir, 'script.js');
-    await writeFile(scriptPath, '// pm-oauth2 test script\n(function () {})();\n');
+    scriptPaths = { secret: join(dir, 'script.js'), jwt: join(dir, 'script-jwt.js') };
+    await writeFile(scriptPaths.secret, '// pm-oauth2 test script\n(function () {})();\n');
+    await writeFile(scriptPaths.jwt, '// pm-oauth2 test script\n// Client authentication: private_key_jwt\n(function () {})();\n');
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
-  const build = (inputs: string[], out = join(dir, 'out')) => buildCollections({ inputs, outDir: out, scriptPath });
+  const build = (inputs: string[], out = join(dir, 'out'), jwt = false) => buildCollections({ inputs, outDir: out, scriptPaths, jwt });
   const readJson = async (path: string) => JSON.parse(await readFile(path, 'utf8')) as Collection;
 
   describe('golden files', () => {
@@ -99,7 +100,7 @@ describe('the generator', () => {
       { key: 'grant_type', value: 'client_credentials' }, { key: 'client_authentication', value: 'body' },
       { key: 'clientSecret', value: '{{vault_secret}}' },
       { key: 'tokenRequestParams', value: [{ key: 'audience', value: 'https://api' }, { key: 'tenant', value: '{{t}} & co' }] },
-    ] }), '//');
+    ] }), { secret: '//', jwt: '// jwt' });
     const variables = Object.fromEntries(collection.variable?.map((v) => [v.key, v.value]) ?? []);
     assert.equal(variables['oauth2_client_auth'], 'client_secret_post');
     assert.equal(variables['oauth2_client_secret'], '{{vault_secret}}');
@@ -139,6 +140,19 @@ describe('the generator', () => {
   });
 
   it('says how to build the script when it is missing', async () => {
-    await assert.rejects(buildCollections({ inputs: [SAMPLES], outDir: dir, scriptPath: join(dir, 'nope.js') }), { code: 'SCRIPT_NOT_BUILT', message: /run npm run script:build/ });
+    await assert.rejects(buildCollections({ inputs: [SAMPLES], outDir: dir, scriptPaths: { secret: join(dir, 'nope.js'), jwt: join(dir, 'nope.js') } }), { code: 'SCRIPT_NOT_BUILT', message: /run npm run script:build/ });
+  });
+
+  it('embeds the JWT variant where the collection names a JWT method, or when asked', async () => {
+    const source = JSON.parse(await readFile(`${SAMPLES}/demo-api.postman_collection.json`, 'utf8')) as Collection;
+    source.variable = [{ key: 'oauth2_client_auth', value: 'private_key_jwt' }];
+    await writeFile(join(dir, 'jwt.json'), JSON.stringify(source));
+    const scriptOf = async (output: string) => (await readJson(output)).event?.[0]?.script?.exec;
+    const named = (await build([join(dir, 'jwt.json')])).built[0];
+    assert.deepEqual(await scriptOf(named?.output ?? ''), ['// pm-oauth2 test script', '// Client authentication: private_key_jwt', '(function () {})();']);
+    const plain = (await build([`${SAMPLES}/demo-api.postman_collection.json`], join(dir, 'plain'))).built[0];
+    assert.equal((await scriptOf(plain?.output ?? ''))?.length, 2);
+    const forced = (await build([`${SAMPLES}/demo-api.postman_collection.json`], join(dir, 'forced'), true)).built[0];
+    assert.equal((await scriptOf(forced?.output ?? ''))?.length, 3);
   });
 });

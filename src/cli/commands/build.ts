@@ -6,6 +6,7 @@ import type { Terminal } from '../terminal.js';
 export interface BuildArgs {
   readonly inputs: string[];
   readonly out: string;
+  readonly jwt: boolean;
 }
 
 export const DEFAULT_INPUTS = ['collections'];
@@ -15,12 +16,13 @@ export function buildOptions(yargs: Argv): Argv<BuildArgs> {
   return yargs
     .positional('inputs', { type: 'string', array: true, default: DEFAULT_INPUTS, describe: 'collection files or folders (Postman v2.0/v2.1 JSON, OpenAPI 3 YAML/JSON)' })
     .option('out', { alias: 'o', type: 'string', default: DEFAULT_OUT, describe: 'folder for the built collections' })
+    .option('jwt', { type: 'boolean', default: false, describe: 'embed the script variant that signs client assertions (client_secret_jwt, private_key_jwt) in every collection; without it, only collections whose oauth2_client_auth names one get it' })
     .example('$0 build', 'build every collection under collections/ into build/collections/')
     .example('$0 build exports/orders.json --out build', 'build one Postman export') as unknown as Argv<BuildArgs>;
 }
 
 export async function buildCommand(args: BuildArgs, terminal: Terminal): Promise<number> {
-  const outcome = await buildCollections({ inputs: args.inputs, outDir: args.out });
+  const outcome = await buildCollections({ inputs: args.inputs, outDir: args.out, jwt: args.jwt });
   for (const built of outcome.built) {
     terminal.out(`built ${built.input} → ${built.output}`);
     for (const warning of built.warnings) terminal.err(`warning: ${warning}`);

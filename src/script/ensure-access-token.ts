@@ -1,0 +1,62 @@
+// What the pre-request script does before every request: the cached path is a few variable reads,
+// one SHA-256 and a comparison; everything else happens only when a token must be fetched.
+import { readTokenConfig, type TokenConfig } from '../oauth/config.js';
+import { FAILURE_TEST_NAME, failureMessage } from '../oauth/failure.js';
+import { configFingerprint } from '../oauth/fingerprint.js';
+import { formEncode } from '../oauth/form.js';
+import { isReusable } from '../oauth/freshness.js';
+import { maskToken } from '../oauth/mask.js';
+import { requestNeedsToken } from '../oauth/request-auth.js';
+import type { IssuedToken } from '../oauth/token-response.js';
+import { clearCache, readCache, writeCache } from './cache.js';
+import { fetchToken, type AssertionFactory } from './fetch-token.js';
+import { cacheScope, readVariable } from './variables.js';
+
+const sha256 = (text: string): string => sandboxRequire('crypto-js').SHA256(text).toString();
+
+/**
+ * @param assertions signs client assertions; absent in the variant built without the JWT code
+ */
+export function ensureAccessToken(assertions?: AssertionFactory): void {
+  let secrets: string[] = [];
+  try {
+    if (!requestNeedsToken(pm.request.auth?.toJSON())) return;
+    const config = readTokenConfig(readVariable);
+    secrets = [config.clientSecret, formEncode(config.clientSecret), encodeURIComponent(config.clientSecret)];
+    const fingerprint = configFingerprint(config, sha256);
+    const scope = cacheScope();
+    if (isReusable(readCache(scope), fingerprint, Date.now(), config.refreshMarginSeconds)) return;
+    clearCache(scope);
+    fetchToken(config, assertions, (result) => {
+      if (result.token) {
+        writeCache(scope, result.token, fingerprint);
+        console.log(describeNewToken(config, result.token));
+      } else {
+        failClosed(result.error, secrets);
+      }
+    });
+  } catch (error) {
+    failClosed(error, secrets);
+  }
+}
+
+/**
+ * No token: record a failing test (the run fails, the report says why) and skip the request, so it
+ * never goes out without a token. A throw would not do: the request would still be sent.
+ */
+function failClosed(error: unknown, secrets: readonly string[]): void {
+  const message = failureMessage(error, secrets);
+  console.warn('pm-oauth2: ' + message);
+  pm.test(FAILURE_TEST_NAME, () => {
+    throw new Error(message);
+  });
+  if (pm.execution && typeof pm.execution.skipRequest === 'function') pm.execution.skipRequest();
+}
+
+function describeNewToken(config: TokenConfig, token: IssuedToken): string {
+  const lifetime = Math.round((token.expiresAt - token.issuedAt) / 1000);
+  const scope = token.grantedScope ?? config.scope;
+  return `pm-oauth2: new token (${config.clientAuth}${scope ? `, scope "${scope}"` : ''}, ${lifetime} s from ${token.lifetimeSource}, `
+    + `expires ${new Date(token.expiresAt).toISOString()}): ${maskToken(token.accessToken)}`;
+}
+
