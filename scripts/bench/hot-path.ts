@@ -1,0 +1,72 @@
+// The cost the script adds before every request: the same N requests, run alternately in one
+// process, with (a) a static token and no script, (b) an empty root pre-request script, (c) our
+// script with a cached token.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import newman from 'newman';
+import { figure, type Figure } from './stats.js';
+
+export interface HotPathResult {
+  readonly perRequestMs: { readonly static: Figure; readonly empty: Figure; readonly ours: Figure };
+  /** Medians of the per-round ratios. */
+  readonly oursOverEmpty: Figure;
+  readonly oursOverStatic: Figure;
+  readonly tokenRequests: number;
+}
+
+export async function benchHotPath(script: string, requests: number, rounds: number): Promise<HotPathResult> {
+  let tokenRequests = 0;
+  const server = createServer((req, res) => {
+    if (req.url === '/token') {
+      tokenRequests++;
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: 'bench-token', token_type: 'Bearer', expires_in: 3600 }));
+    } else res.writeHead(200).end('ok');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const variants = {
+    static: collection(base, requests, undefined, 'bench-token'),
+    empty: collection(base, requests, '// empty', 'bench-token'),
+    ours: collection(base, requests, script, '{{oauth2_access_token}}'),
+  };
+  const environment = { name: 'bench', values: [['oauth2_token_url', `${base}/token`], ['oauth2_client_id', 'bench'], ['oauth2_client_secret', 'bench-secret']].map(([key, value]) => ({ key, value, enabled: true })) };
+  const samples = { static: [] as number[], empty: [] as number[], ours: [] as number[] };
+  const ratios = { empty: [] as number[], static: [] as number[] };
+  try {
+    await run(variants.ours, environment); // warm-up: JIT, sockets, and the one token request
+    for (let round = 0; round < rounds; round++) {
+      const times = { static: await run(variants.static, environment), empty: await run(variants.empty, environment), ours: await run(variants.ours, environment) };
+      for (const key of ['static', 'empty', 'ours'] as const) samples[key].push(times[key] / requests);
+      ratios.empty.push(times.ours / times.empty);
+      ratios.static.push(times.ours / times.static);
+    }
+  } finally {
+    server.close();
+  }
+  return {
+    perRequestMs: { static: figure(samples.static), empty: figure(samples.empty), ours: figure(samples.ours) },
+    oursOverEmpty: figure(ratios.empty),
+    oursOverStatic: figure(ratios.static),
+    tokenRequests,
+  };
+}
+
+function collection(base: string, requests: number, script: string | undefined, token: string): object {
+  return {
+    info: { name: 'bench', schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json' },
+    auth: { type: 'bearer', bearer: [{ key: 'token', value: token, type: 'string' }] },
+    event: script ? [{ listen: 'prerequest', script: { exec: script.split('\n') } }] : [],
+    item: [{ name: 'r', request: { method: 'GET', url: `${base}/api/x` } }],
+    // One item, many iterations: the same request N times without a giant collection.
+    _iterations: requests,
+  };
+}
+
+async function run(collection: object, environment: object): Promise<number> {
+  const started = process.hrtime.bigint();
+  await new Promise<void>((resolve, reject) => {
+    newman.run({ collection, environment, reporters: [], iterationCount: (collection as { _iterations: number })._iterations } as newman.NewmanRunOptions,
+      (error) => (error ? reject(error) : resolve()));
+  });
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}

@@ -1,0 +1,61 @@
+// `npm run bench`: the costs users pay, measured, printed, and written to docs/benchmarks.md.
+// `--check` exits non-zero when a goal is missed. Not part of npm test: it takes minutes.
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
+import { parseArgs } from 'node:util';
+import { buildScript, JWT_SCRIPT_PATH, SCRIPT_PATH } from '../build-script.js';
+import { benchGenerator } from './generator.js';
+import { benchHotPath } from './hot-path.js';
+import { chart, markdown, type BenchResults } from './report.js';
+import { benchSigning } from './signing.js';
+import { benchTokenRequests } from './token-requests.js';
+
+const { values } = parseArgs({ options: {
+  check: { type: 'boolean', default: false },
+  requests: { type: 'string', default: '1000' },
+  rounds: { type: 'string', default: '7' },
+} });
+const requests = Number(values.requests);
+const rounds = Number(values.rounds);
+
+const log = (line: string) => process.stderr.write(line + '\n');
+await buildScript();
+const scripts = { secret: await readFile(SCRIPT_PATH, 'utf8'), jwt: await readFile(JWT_SCRIPT_PATH, 'utf8') };
+
+log(`hot path: ${requests} requests × 3 variants × ${rounds} rounds…`);
+const hotPath = await benchHotPath(scripts.secret, requests, rounds);
+log('token requests per job…');
+const tokens = await benchTokenRequests(scripts, 5, 20);
+log('generator throughput…');
+const generator = await benchGenerator([100, 1_000, 10_000, 50_000], 5);
+log('signing in the sandbox…');
+const signing = await benchSigning(15);
+const sizes = [SCRIPT_PATH, JWT_SCRIPT_PATH].map((file) => file).map(async (file) => {
+  const bytes = await readFile(file);
+  return { file: file.slice(file.indexOf('dist/')), bytes: bytes.length, gzip: gzipSync(bytes).length };
+});
+
+const tenThousand = generator.find((p) => p.requests === 10_000);
+const perRequest = generator.map((p) => p.ms.median / p.requests);
+const results: BenchResults = {
+  hotPath, hotPathRequests: requests, rounds, tokens, generator, signing, sizes: await Promise.all(sizes),
+  checks: [
+    { name: 'hot path c/b ≤ 1.02', ok: hotPath.oursOverEmpty.median <= 1.02, detail: hotPath.oursOverEmpty.median.toFixed(3) },
+    { name: 'one token request per job', ok: tokens.shared === 1, detail: `${tokens.shared} (baseline ${tokens.separate})` },
+    { name: '10,000 requests build in about a second (≤ 1.5 s)', ok: (tenThousand?.ms.median ?? Infinity) <= 1500, detail: `${tenThousand?.ms.median.toFixed(0)} ms` },
+    { name: 'generator grows linearly (per-request cost at 50,000 ≤ 2 × at 1,000)', ok: (perRequest[3] ?? 0) <= 2 * (perRequest[1] ?? 0), detail: perRequest.map((v) => `${(v * 1000).toFixed(1)} ms/1k`).join(', ') },
+    { name: 'RS256 signing < 50 ms', ok: signing.rs256.median < 50, detail: `${signing.rs256.median} ms` },
+    { name: 'ES256 signing < 50 ms', ok: signing.es256.median < 50, detail: `${signing.es256.median} ms` },
+  ],
+};
+
+const text = markdown(results);
+await mkdir('docs', { recursive: true });
+await writeFile('docs/benchmarks.md', text);
+await writeFile('docs/benchmarks.svg', chart(generator));
+process.stdout.write(text);
+const failed = results.checks.filter((c) => !c.ok);
+if (values.check && failed.length) {
+  log(`\nbench --check: ${failed.length} goal(s) missed: ${failed.map((c) => c.name).join('; ')}`);
+  process.exitCode = 1;
+}
