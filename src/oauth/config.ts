@@ -48,6 +48,8 @@ export interface AssertionConfig {
 export type VariableReader = (name: string) => string | undefined;
 
 export const DEFAULT_TOKEN_TIMEOUT_SECONDS = 30;
+/** RFC 6749 §2.3.1: servers must support it. */
+export const DEFAULT_CLIENT_AUTH: ClientAuthMethod = 'client_secret_basic';
 
 const WHERE = 'set it in the active environment or the collection variables';
 
@@ -85,7 +87,7 @@ export function readTokenConfig(read: VariableReader, whereToSet: (variable: str
   const clientId = value('clientId');
   required(VARIABLES.clientId, clientId, 'the client id of the OAuth2 application');
 
-  const clientAuth = (value('clientAuth') || 'client_secret_basic') as ClientAuthMethod;
+  const clientAuth = (value('clientAuth') || DEFAULT_CLIENT_AUTH) as ClientAuthMethod;
   if (!CLIENT_AUTH_METHODS.includes(clientAuth)) {
     note(invalid, `${VARIABLES.clientAuth} is "${clientAuth}"`, `use one of ${CLIENT_AUTH_METHODS.join(', ')}`);
   }

@@ -1,17 +1,36 @@
-import type { TokenConfig } from './config.js';
+import { DEFAULT_CLIENT_AUTH, normaliseScope } from './config.js';
+import { VARIABLES } from './variables.js';
 
 /** SHA-256 as lowercase hex: crypto-js in the sandbox, node:crypto in Node. */
 export type Sha256Hex = (text: string) => string;
 
 /**
- * Identifies the configuration a token was made for, so a cached token is never sent for other
- * credentials. The secret goes in only through the hash; the version prefix lets a later release
- * change the inputs without mistaking old fingerprints for new ones.
+ * The variables that decide which token is issued: the cached token is reused only while all of
+ * them are as they were when it was fetched. Not the margin or the time-out, which do not.
  */
-export function configFingerprint(config: TokenConfig, sha256: Sha256Hex): string {
-  const inputs = [
-    config.tokenUrl, config.clientId, config.clientAuth, config.scope, config.audience,
-    config.resources, config.extraParams, config.clientSecret, config.assertion,
-  ];
-  return 'v1:' + sha256(JSON.stringify(inputs));
+export const FINGERPRINT_VARIABLES: readonly string[] = Object.values(VARIABLES).filter(
+  (name) => name !== VARIABLES.refreshMargin && name !== VARIABLES.tokenTimeout,
+);
+
+/**
+ * The values as the fingerprint takes them: trimmed, the scope normalised and the default method
+ * filled in, so that configurations that ask for the same token share it. Cheap: no validation.
+ */
+export function fingerprintValues(read: (name: string) => string | undefined): string[] {
+  return FINGERPRINT_VARIABLES.map((name) => {
+    const value = (read(name) ?? '').trim();
+    if (name === VARIABLES.scope) return normaliseScope(value);
+    if (name === VARIABLES.clientAuth) return value || DEFAULT_CLIENT_AUTH;
+    return value;
+  });
+}
+
+/**
+ * Identifies the configuration a token was made for, so a cached token is never sent for other
+ * credentials. Taken over the resolved variable values, so the hot path needs no parsing; the
+ * secret and the key go in only through the hash. The prefix names the recipe, so a later one is
+ * never mistaken for this one.
+ */
+export function fingerprintOf(values: readonly string[], sha256: Sha256Hex): string {
+  return 'v2:' + sha256(JSON.stringify(values));
 }

@@ -55,12 +55,19 @@ export function parseTokenResponse(response: TokenHttpResponse, now: number): Is
   };
 }
 
-/** expires_in is RECOMMENDED only, and some servers send it as a string; then the JWT's exp, then a default. */
+/**
+ * expires_in is RECOMMENDED only, and some servers send it as a string; then the JWT's exp, then a
+ * default. When both are there the earlier wins: exp is in whole seconds, so a token can expire up
+ * to a second before `now + expires_in`, and the API goes by exp.
+ */
 function lifetimeOf(expiresIn: unknown, accessToken: string, now: number): { lifetimeSeconds: number; source: LifetimeSource } {
   const seconds = typeof expiresIn === 'string' && expiresIn.trim() !== '' ? Number(expiresIn) : expiresIn;
-  if (typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0) return { lifetimeSeconds: seconds, source: 'expires_in' };
   const exp = decodeJwt(accessToken)?.claims['exp'];
-  if (typeof exp === 'number' && exp * 1000 > now) return { lifetimeSeconds: (exp * 1000 - now) / 1000, source: 'jwt_exp' };
+  const fromExp = typeof exp === 'number' && exp * 1000 > now ? (exp * 1000 - now) / 1000 : undefined;
+  if (typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0) {
+    return fromExp !== undefined && fromExp < seconds ? { lifetimeSeconds: fromExp, source: 'jwt_exp' } : { lifetimeSeconds: seconds, source: 'expires_in' };
+  }
+  if (fromExp !== undefined) return { lifetimeSeconds: fromExp, source: 'jwt_exp' };
   return { lifetimeSeconds: DEFAULT_LIFETIME_SECONDS, source: 'default' };
 }
 

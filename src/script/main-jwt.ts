@@ -1,13 +1,7 @@
 // Entry of dist/prerequest-jwt.js: every method, including client_secret_jwt and private_key_jwt.
-import { createClientAssertion } from '../oauth/jose/client-assertion.js';
-import { cryptoJsHashes } from './crypto-js-hashes.js';
-import { ensureAccessToken } from './ensure-access-token.js';
+import { ensureAccessToken } from './hot-path.js';
 
-/** Unique per assertion; uniqueness, not secrecy, is what servers check (they reject a replay). */
-function newJti(): string {
-  let random = '';
-  for (let i = 0; i < 4; i++) random += Math.floor(Math.random() * 0x100000000).toString(16).padStart(8, '0');
-  return `${Date.now().toString(36)}-${random}`;
-}
+/** The slow path's bundled source (slow-path-jwt.ts), inlined as a string by scripts/build-script.ts. */
+declare const SLOW_PATH_SOURCE: string;
 
-ensureAccessToken((config) => createClientAssertion(config, cryptoJsHashes(sandboxRequire('crypto-js')), Date.now(), newJti()));
+ensureAccessToken(SLOW_PATH_SOURCE);

@@ -35,9 +35,9 @@ for (const [engineName, run] of ENGINES) {
       assert.deepEqual(apiCalls(base).map((c) => [c.status, c.clientId]), Array(5).fill([200, CLIENTS.basic.clientId]));
       assert.equal(typeof result.environment['oauth2_access_token'], 'string');
       assert.ok(Number(result.environment['oauth2_expires_at']) > Date.now());
-      assert.match(String(result.environment['oauth2_token_fingerprint']), /^v1:[0-9a-f]{64}$/);
+      assert.match(String(result.environment['oauth2_token_fingerprint']), /^v2:[0-9a-f]{64}$/);
       assertNoSecrets(result, [CLIENTS.basic.clientSecret, String(result.environment['oauth2_access_token'])]);
-      assert.ok(result.consoleLines.some((l) => /^pm-oauth2: new token \(client_secret_basic, 300 s from expires_in, expires 20\d\d-.*Z\): eyJhbG…\(\d+ chars\)$/.test(l)));
+      assert.ok(result.consoleLines.some((l) => /^pm-oauth2: new token \(client_secret_basic, (299|300) s from (expires_in|jwt_exp), expires 20\d\d-.*Z\): eyJhbG…\(\d+ chars\)$/.test(l)));
     });
 
     it('sends client_secret_post credentials as form fields', async () => {
@@ -61,7 +61,7 @@ for (const [engineName, run] of ENGINES) {
       const base = apiBase();
       const before = servers.auth.tokenRequests();
       const check = `pm.test('cached in the collection variables', () => {
-        if (!/^v1:/.test(pm.collectionVariables.get('oauth2_token_fingerprint'))) throw new Error('no fingerprint');
+        if (!/^v2:/.test(pm.collectionVariables.get('oauth2_token_fingerprint'))) throw new Error('no fingerprint');
         if (pm.environment.get('oauth2_access_token')) throw new Error('written to the environment');
       });`;
       const items = requests(3, base).map((r, i) => (i === 2 ? { ...r, test: check } : r));

@@ -1,31 +1,31 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readTokenConfig } from '../../src/oauth/config.js';
-import { configFingerprint } from '../../src/oauth/fingerprint.js';
+import { FINGERPRINT_VARIABLES, fingerprintOf, fingerprintValues } from '../../src/oauth/fingerprint.js';
 import { isReusable, refreshMarginMs } from '../../src/oauth/freshness.js';
 import { maskToken, redactSecrets } from '../../src/oauth/mask.js';
 import { requestNeedsToken } from '../../src/oauth/request-auth.js';
 import { retryDelayMs } from '../../src/oauth/retry.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-const base = { oauth2_token_url: 'https://idp/token', oauth2_client_id: 'c', oauth2_client_secret: 'top-secret-value' };
-const fingerprint = (vars: Record<string, string>) => configFingerprint(readTokenConfig((n) => ({ ...base, ...vars })[n]), sha256);
+const base: Record<string, string> = { oauth2_token_url: 'https://idp/token', oauth2_client_id: 'c', oauth2_client_secret: 'top-secret-value' };
+const fingerprint = (vars: Record<string, string>) => fingerprintOf(fingerprintValues((n) => ({ ...base, ...vars })[n]), sha256);
 
-describe('configFingerprint', () => {
-  it('changes with every input that decides the token', () => {
-    const variants = [{}, { oauth2_token_url: 'https://idp/other' }, { oauth2_client_id: 'd' }, { oauth2_client_secret: 'other' },
-      { oauth2_client_auth: 'client_secret_post' }, { oauth2_scope: 'a' }, { oauth2_audience: 'x' }, { oauth2_resource: 'urn:x' }, { oauth2_extra_params: 'a=1' }];
+describe('fingerprintOf', () => {
+  it('changes with every variable that decides the token', () => {
+    const variants = [{}, ...FINGERPRINT_VARIABLES.map((name) => ({ [name]: `changed ${name}` }))];
     assert.equal(new Set(variants.map(fingerprint)).size, variants.length);
+    assert.equal(FINGERPRINT_VARIABLES.length, 14);
   });
 
-  it('ignores what does not: scope spacing, repeats, the margin', () => {
-    assert.equal(fingerprint({ oauth2_scope: 'a  b a' }), fingerprint({ oauth2_scope: 'a b' }));
-    assert.equal(fingerprint({ oauth2_refresh_margin: '5' }), fingerprint({}));
+  it('ignores what does not decide it: the margin, the time-out, scope spacing, the default spelled out', () => {
+    assert.equal(fingerprint({ oauth2_refresh_margin: '5', oauth2_token_timeout: '9' }), fingerprint({}));
+    assert.equal(fingerprint({ oauth2_scope: ' a  b a' }), fingerprint({ oauth2_scope: 'a b' }));
+    assert.equal(fingerprint({ oauth2_client_auth: 'client_secret_basic' }), fingerprint({}));
   });
 
   it('does not contain the secret', () => {
     assert.ok(!fingerprint({}).includes('top-secret-value'));
-    assert.match(fingerprint({}), /^v1:[0-9a-f]{64}$/);
+    assert.match(fingerprint({}), /^v2:[0-9a-f]{64}$/);
   });
 });
 

@@ -38,6 +38,13 @@ describe('parseTokenResponse', () => {
     assert.equal(fallback.expiresAt, NOW + 300_000);
   });
 
+  it('takes the JWT exp when it comes before now + expires_in (exp is in whole seconds)', () => {
+    const token = parseTokenResponse(response(200, { access_token: jwt({ exp: NOW / 1000 + 1.5 }), expires_in: 2 }), NOW);
+    assert.equal(token.expiresAt, NOW + 1500);
+    assert.equal(token.lifetimeSource, 'jwt_exp');
+    assert.equal(parseTokenResponse(response(200, { access_token: jwt({ exp: NOW / 1000 + 99 }), expires_in: 2 }), NOW).lifetimeSource, 'expires_in');
+  });
+
   it('explains an HTML page instead of JSON', () => {
     assert.throws(() => parseTokenResponse(response(200, '<!doctype html><title>Login</title>', { 'Content-Type': 'text/html' }), NOW),
       { code: 'TOKEN_RESPONSE_INVALID', message: /answered 200 with an HTML page instead of a JSON token/, advice: /login page/ });

@@ -1,32 +1,25 @@
-// What the pre-request script does before every request: the cached path is a few variable reads,
-// one SHA-256 and a comparison; everything else happens only when a token must be fetched.
+// The slow path: runs only when no cached token can be used. It is compiled from a string by the hot
+// path (hot-path.ts), so its size costs nothing on the requests that do not need it.
 import { readTokenConfig, type TokenConfig } from '../oauth/config.js';
 import { FAILURE_TEST_NAME, failureMessage } from '../oauth/failure.js';
-import { configFingerprint } from '../oauth/fingerprint.js';
 import { formEncode } from '../oauth/form.js';
-import { isReusable } from '../oauth/freshness.js';
 import { maskToken } from '../oauth/mask.js';
-import { requestNeedsToken } from '../oauth/request-auth.js';
 import type { IssuedToken } from '../oauth/token-response.js';
-import { clearCache, readCache, writeCache } from './cache.js';
+import { clearCache, writeCache } from './cache.js';
 import { fetchToken, type AssertionFactory } from './fetch-token.js';
 import { cacheScope, readVariable } from './variables.js';
 
-const sha256 = (text: string): string => sandboxRequire('crypto-js').SHA256(text).toString();
-
 /**
+ * @param fingerprint of the configuration, as the hot path computed it
  * @param assertions signs client assertions; absent in the variant built without the JWT code
  */
-export function ensureAccessToken(assertions?: AssertionFactory): void {
+export function fetchAndStore(fingerprint: string, assertions?: AssertionFactory): void {
   let secrets: string[] = [];
   try {
-    if (!requestNeedsToken(pm.request.auth?.toJSON())) return;
+    const scope = cacheScope();
+    clearCache(scope);
     const config = readTokenConfig(readVariable);
     secrets = [config.clientSecret, formEncode(config.clientSecret), encodeURIComponent(config.clientSecret)];
-    const fingerprint = configFingerprint(config, sha256);
-    const scope = cacheScope();
-    if (isReusable(readCache(scope), fingerprint, Date.now(), config.refreshMarginSeconds)) return;
-    clearCache(scope);
     fetchToken(config, assertions, (result) => {
       if (result.token) {
         writeCache(scope, result.token, fingerprint);

@@ -1,0 +1,31 @@
+// The hot path: runs before every request, so it is kept to a few variable reads, one SHA-256 and a
+// comparison, in as little code as possible (the sandbox compiles the whole script for every
+// request: its size is its cost). Everything else is the slow path, kept as a string and compiled
+// only when a token must be fetched.
+import { FAILURE_TEST_NAME } from '../oauth/failure.js';
+import { fingerprintOf, fingerprintValues } from '../oauth/fingerprint.js';
+import { isReusable } from '../oauth/freshness.js';
+import { requestNeedsToken } from '../oauth/request-auth.js';
+import { VARIABLES } from '../oauth/variables.js';
+import { readCache } from './cache.js';
+import { cacheScope, readVariable } from './variables.js';
+
+/** The slow path's parameters: the sandbox objects it uses, handed in, since they need not be globals. */
+const SLOW_PATH_PARAMETERS = ['pm', 'console', 'setTimeout', 'clearTimeout', 'sandboxRequire', 'fingerprint'];
+
+export function ensureAccessToken(slowPathSource: string): void {
+  try {
+    if (!requestNeedsToken(pm.request.auth?.toJSON())) return;
+    const fingerprint = fingerprintOf(fingerprintValues(readVariable), (text) => sandboxRequire('crypto-js').SHA256(text).toString());
+    const margin = Number(readVariable(VARIABLES.refreshMargin) ?? NaN);
+    if (isReusable(readCache(cacheScope()), fingerprint, Date.now(), margin >= 0 ? margin : undefined)) return;
+    const slowPath = new Function(...SLOW_PATH_PARAMETERS, slowPathSource) as (...args: unknown[]) => void;
+    slowPath(pm, console, setTimeout, clearTimeout, sandboxRequire, fingerprint);
+  } catch (error) {
+    const message = `[INTERNAL] ${error instanceof Error ? error.message : String(error)} — this is a pm-oauth2 bug, please report it`;
+    pm.test(FAILURE_TEST_NAME, () => {
+      throw new Error(message);
+    });
+    if (pm.execution && typeof pm.execution.skipRequest === 'function') pm.execution.skipRequest();
+  }
+}

@@ -1,0 +1,6 @@
+// The slow path of dist/prerequest.js (see hot-path.ts).
+import { fetchAndStore } from './fetch-and-store.js';
+
+declare const fingerprint: string;
+
+fetchAndStore(fingerprint);
