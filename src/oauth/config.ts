@@ -1,6 +1,9 @@
 import { OAuthError } from './errors.js';
 import { parseExtraParams, type FormPair } from './form.js';
-import { VARIABLES, type ConfigKey } from './variables.js';
+import { normaliseScope, splitWords } from './scope.js';
+import { DEFAULT_CLIENT_AUTH, VARIABLES, type ConfigKey } from './variables.js';
+
+export { normaliseScope, splitWords };
 
 export const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'] as const;
 export type ClientAuthMethod = (typeof CLIENT_AUTH_METHODS)[number];
@@ -48,8 +51,7 @@ export interface AssertionConfig {
 export type VariableReader = (name: string) => string | undefined;
 
 export const DEFAULT_TOKEN_TIMEOUT_SECONDS = 30;
-/** RFC 6749 §2.3.1: servers must support it. */
-export const DEFAULT_CLIENT_AUTH: ClientAuthMethod = 'client_secret_basic';
+
 
 const WHERE = 'set it in the active environment or the collection variables';
 
@@ -141,11 +143,3 @@ function readSeconds(text: string, variable: string, min: number, invalid: strin
   return undefined;
 }
 
-export function splitWords(text: string): string[] {
-  return text.split(/\s+/).filter((word) => word !== '');
-}
-
-/** Collapses white space and drops repeats, so `"b  a b"` and `"b a"` ask for the same token. */
-export function normaliseScope(scope: string): string {
-  return [...new Set(splitWords(scope))].join(' ');
-}

@@ -2,8 +2,7 @@ import { adviseOnTransportError } from './advice.js';
 import { isOAuthError, OAuthError } from './errors.js';
 import { redactSecrets } from './mask.js';
 
-/** The name of the failing test a failed token fetch records: fixed, so CI reports group it. */
-export const FAILURE_TEST_NAME = 'pm-oauth2: access token';
+export { FAILURE_TEST_NAME } from './variables.js';
 
 export function transportFailure(tokenUrl: string, code: string, attempts: number): OAuthError {
   const tries = attempts > 1 ? ` (after ${attempts} attempts)` : '';

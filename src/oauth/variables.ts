@@ -32,3 +32,9 @@ export type ConfigKey = keyof typeof VARIABLES;
 
 /** Variables whose values are secrets: never printed, masked in reports. */
 export const SECRET_VARIABLES: readonly string[] = [VARIABLES.clientSecret, VARIABLES.privateKey, CACHE_VARIABLES.accessToken];
+
+/** The name of the failing test a failed token fetch records: fixed, so CI reports group it. */
+export const FAILURE_TEST_NAME = 'pm-oauth2: access token';
+
+/** RFC 6749 §2.3.1: servers must support it. */
+export const DEFAULT_CLIENT_AUTH = 'client_secret_basic';

@@ -2,13 +2,12 @@
 // comparison, in as little code as possible (the sandbox compiles the whole script for every
 // request: its size is its cost). Everything else is the slow path, kept as a string and compiled
 // only when a token must be fetched.
-import { FAILURE_TEST_NAME } from '../oauth/failure.js';
 import { fingerprintOf, fingerprintValues } from '../oauth/fingerprint.js';
 import { isReusable } from '../oauth/freshness.js';
 import { requestNeedsToken } from '../oauth/request-auth.js';
-import { VARIABLES } from '../oauth/variables.js';
+import { FAILURE_TEST_NAME, VARIABLES } from '../oauth/variables.js';
 import { readCache } from './cache.js';
-import { cacheScope, readVariable } from './variables.js';
+import { cacheScope, snapshotReader } from './variables.js';
 
 /** The slow path's parameters: the sandbox objects it uses, handed in, since they need not be globals. */
 const SLOW_PATH_PARAMETERS = ['pm', 'console', 'setTimeout', 'clearTimeout', 'sandboxRequire', 'fingerprint'];
@@ -16,8 +15,9 @@ const SLOW_PATH_PARAMETERS = ['pm', 'console', 'setTimeout', 'clearTimeout', 'sa
 export function ensureAccessToken(slowPathSource: string): void {
   try {
     if (!requestNeedsToken(pm.request.auth?.toJSON())) return;
-    const fingerprint = fingerprintOf(fingerprintValues(readVariable), (text) => sandboxRequire('crypto-js').SHA256(text).toString());
-    const margin = Number(readVariable(VARIABLES.refreshMargin) ?? NaN);
+    const read = snapshotReader();
+    const fingerprint = fingerprintOf(fingerprintValues(read), (text) => sandboxRequire('crypto-js').SHA256(text).toString());
+    const margin = Number(read(VARIABLES.refreshMargin) ?? NaN);
     if (isReusable(readCache(cacheScope()), fingerprint, Date.now(), margin >= 0 ? margin : undefined)) return;
     const slowPath = new Function(...SLOW_PATH_PARAMETERS, slowPathSource) as (...args: unknown[]) => void;
     slowPath(pm, console, setTimeout, clearTimeout, sandboxRequire, fingerprint);

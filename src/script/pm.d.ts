@@ -31,7 +31,7 @@ interface PmRequestDefinition {
 }
 
 interface Pm {
-  variables: { get(name: string): unknown; replaceIn(text: string): string };
+  variables: { get(name: string): unknown; replaceIn(text: string): string; toObject(): Record<string, unknown> };
   environment: PmVariableScope & { name?: string };
   collectionVariables: PmVariableScope;
   sendRequest(request: PmRequestDefinition, callback: (error: PmSendRequestError | null, response: PmResponse | undefined) => void): unknown;
