@@ -3,12 +3,13 @@
 import { JWT_CLIENT_AUTH, type ClientAuthMethod } from '../oauth/config.js';
 import { CACHE_VARIABLES, VARIABLES } from '../oauth/variables.js';
 import { normaliseAuthTree } from './auth-tree.js';
+import { guardItemTests, guardTestEvents } from './retry-guard.js';
 import type { Auth, Collection, CollectionEvent, CollectionVariable } from './collection-types.js';
 import { grantTypeOf, importClientCredentials, isOAuth2, type ImportedOAuth2 } from './oauth2-import.js';
 
 const SECRET_METHOD_VARIABLES = [
   VARIABLES.tokenUrl, VARIABLES.clientId, VARIABLES.clientSecret, VARIABLES.clientAuth, VARIABLES.scope, VARIABLES.audience,
-  VARIABLES.resource, VARIABLES.extraParams, VARIABLES.refreshMargin, VARIABLES.tokenTimeout,
+  VARIABLES.resource, VARIABLES.extraParams, VARIABLES.refreshMargin, VARIABLES.tokenTimeout, VARIABLES.retryOn401,
 ];
 const JWT_METHOD_VARIABLES = [
   VARIABLES.privateKey, VARIABLES.keyId, VARIABLES.assertionAudience, VARIABLES.assertionAlg, VARIABLES.certificateThumbprint, VARIABLES.certificate,
@@ -18,6 +19,8 @@ const SECRET_KEYS = { [VARIABLES.clientSecret]: true, [VARIABLES.privateKey]: tr
 
 /** Recognises our script in a built collection, so a rebuild replaces it instead of adding another. */
 export const SCRIPT_ID = 'pm-oauth2-prerequest';
+/** The same script as the collection's first test script: it renews and retries after a 401. */
+export const TEST_SCRIPT_ID = 'pm-oauth2-test';
 
 export const BEARER_AUTH = {
   type: 'bearer',
@@ -73,17 +76,21 @@ export function embedScript(input: Collection, scripts: ScriptVariants, forceJwt
   const known = Object.assign({}, ...imported.map((i) => i.variables).reverse()) as Record<string, string>;
   const jwt = forceJwt || usesJwtClientAuth(collection) || JWT_CLIENT_AUTH.includes(known[VARIABLES.clientAuth] as ClientAuthMethod);
   const variables = interfaceVariables(collection.variable ?? [], jwt ? [...SECRET_METHOD_VARIABLES, ...JWT_METHOD_VARIABLES] : SECRET_METHOD_VARIABLES, known, name, warnings);
-  collection.event = [scriptEvent(jwt ? scripts.jwt : scripts.secret), ...(collection.event ?? []).filter((e) => !isOurs(e))];
+  const script = jwt ? scripts.jwt : scripts.secret;
+  const userEvents = (collection.event ?? []).filter((e) => !isOurs(e));
+  guardTestEvents(userEvents, isOurs);
+  guardItemTests(collection.item, isOurs);
+  collection.event = [scriptEvent('prerequest', SCRIPT_ID, script), scriptEvent('test', TEST_SCRIPT_ID, script), ...userEvents];
   collection.variable = variables;
   return { collection, warnings };
 }
 
-function scriptEvent(script: string): CollectionEvent {
-  return { listen: 'prerequest', script: { id: SCRIPT_ID, type: 'text/javascript', exec: script.split('\n') } };
+function scriptEvent(listen: string, id: string, script: string): CollectionEvent {
+  return { listen, script: { id, type: 'text/javascript', exec: script.split('\n') } };
 }
 
 function isOurs(event: CollectionEvent): boolean {
-  return event.script?.id === SCRIPT_ID;
+  return event.script?.id === SCRIPT_ID || event.script?.id === TEST_SCRIPT_ID;
 }
 
 /**

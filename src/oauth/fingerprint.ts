@@ -9,7 +9,7 @@ export type Sha256Hex = (text: string) => string;
  * them are as they were when it was fetched. Not the margin or the time-out, which do not.
  */
 export const FINGERPRINT_VARIABLES: readonly string[] = Object.values(VARIABLES).filter(
-  (name) => name !== VARIABLES.refreshMargin && name !== VARIABLES.tokenTimeout,
+  (name) => name !== VARIABLES.refreshMargin && name !== VARIABLES.tokenTimeout && name !== VARIABLES.retryOn401,
 );
 
 /**

@@ -10,8 +10,17 @@ export interface RequestAuthJson {
  * (a public endpoint) needs none, and must not fail for want of one.
  */
 export function requestNeedsToken(auth: RequestAuthJson | undefined): boolean {
+  return usesOurToken(auth, undefined);
+}
+
+/**
+ * Whether the request carries our token. After the request is sent (the test phase), the engine
+ * shows the Bearer with the variable already replaced by the token it sent.
+ * @param sentToken the token in the cache, compared with what the request carried
+ */
+export function usesOurToken(auth: RequestAuthJson | undefined, sentToken: string | undefined): boolean {
   if (!auth?.type || auth.type === 'inherit') return true;
   if (auth.type !== 'bearer') return false;
   const token = auth.bearer?.find((p) => p.key === 'token')?.value;
-  return typeof token === 'string' && /\{\{\s*oauth2_/.test(token);
+  return typeof token === 'string' && (/\{\{\s*oauth2_/.test(token) || (!!sentToken && token === sentToken));
 }

@@ -18,7 +18,11 @@ export const VARIABLES = {
   assertionAlg: 'oauth2_assertion_alg',
   certificateThumbprint: 'oauth2_certificate_thumbprint',
   certificate: 'oauth2_certificate',
+  retryOn401: 'oauth2_retry_on_401',
 } as const;
+
+/** Marks the request being sent again after a 401, as `<request id>:<iteration>`, so it is retried once only. */
+export const RETRY_MARKER = 'oauth2_retrying_request';
 
 /** What the script writes: the token cache. */
 export const CACHE_VARIABLES = {

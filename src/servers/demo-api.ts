@@ -21,13 +21,15 @@ export interface ApiCall {
 }
 
 export interface DemoApi {
-  readonly url: string;
+  url: string;
   readonly calls: ApiCall[];
   /** Tokens (by jti or whole opaque value) the API rejects from now on, as if revoked. */
   readonly revoked: Set<string>;
+  /** Tests set this to revoke the presented token when a request to a given path arrives. */
+  revokeWhen: ((path: string) => boolean) | undefined;
   accepted(): number;
   rejected(): number;
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 export async function startDemoApi(options: DemoApiOptions): Promise<DemoApi> {
@@ -43,15 +45,25 @@ export async function startDemoApi(options: DemoApiOptions): Promise<DemoApi> {
       return undefined;
     }
   };
-  const listening = await listenLocal((req, res) => void handle(req, res, verify, calls), options.port);
-  return {
-    url: listening.url,
+  const api: DemoApi = {
+    url: '',
     calls,
     revoked,
+    revokeWhen: undefined,
     accepted: () => calls.filter((c) => c.status === 200 && c.path.startsWith('/api/')).length,
     rejected: () => calls.filter((c) => c.status === 401).length,
-    close: listening.close,
+    close: async () => undefined,
   };
+  const revokeIfAsked = async (path: string, token: string): Promise<void> => {
+    if (!api.revokeWhen?.(path)) return;
+    const claims = await verify(token);
+    revoked.add(typeof claims?.jti === 'string' ? claims.jti : token);
+  };
+  const listening = await listenLocal((req, res) => void handle(req, res, async (token) => {
+    await revokeIfAsked((req.url ?? '/').split('?')[0] ?? '/', token);
+    return verify(token);
+  }, calls), options.port);
+  return Object.assign(api, { url: listening.url, close: listening.close });
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, verify: (token: string) => Promise<JWTPayload | undefined>, calls: ApiCall[]): Promise<void> {

@@ -5,6 +5,7 @@ import { isReusable, refreshMarginMs } from '../../src/oauth/freshness.js';
 import { maskToken, redactSecrets } from '../../src/oauth/mask.js';
 import { requestNeedsToken } from '../../src/oauth/request-auth.js';
 import { retryDelayMs } from '../../src/oauth/retry.js';
+import { afterResponse } from '../../src/oauth/retry-on-401.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const base: Record<string, string> = { oauth2_token_url: 'https://idp/token', oauth2_client_id: 'c', oauth2_client_secret: 'top-secret-value' };
@@ -82,5 +83,23 @@ describe('requestNeedsToken', () => {
     assert.equal(requestNeedsToken({ type: 'noauth' }), false);
     assert.equal(requestNeedsToken({ type: 'basic' }), false);
     assert.equal(requestNeedsToken({ type: 'bearer', bearer: [{ key: 'token', value: '{{legacy_token}}' }] }), false);
+  });
+});
+
+describe('afterResponse (retry once on 401)', () => {
+  const facts = { setting: undefined, status: 401, wwwAuthenticate: 'Bearer error="invalid_token"', key: 'r1:0', marker: undefined };
+  it('retries a 401 invalid_token once, and gives up on the second', () => {
+    assert.equal(afterResponse(facts), 'retry');
+    assert.equal(afterResponse({ ...facts, marker: 'r1:0' }), 'give-up');
+    assert.equal(afterResponse({ ...facts, marker: 'r2:0' }), 'retry');
+  });
+  it('leaves other 401s alone unless set to any, and everything when off', () => {
+    assert.equal(afterResponse({ ...facts, wwwAuthenticate: 'Bearer realm="x"' }), 'ignore');
+    assert.equal(afterResponse({ ...facts, wwwAuthenticate: '', setting: 'any' }), 'retry');
+    assert.equal(afterResponse({ ...facts, setting: 'false' }), 'ignore');
+  });
+  it('forgets the marker when the retried request gets through', () => {
+    assert.equal(afterResponse({ ...facts, status: 200, marker: 'r1:0' }), 'retried-ok');
+    assert.equal(afterResponse({ ...facts, status: 200 }), 'ignore');
   });
 });

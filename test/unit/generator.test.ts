@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { buildCollections, outputName } from '../../src/generator/build.js';
 import type { Auth, Collection } from '../../src/generator/collection-types.js';
-import { embedScript, SCRIPT_ID } from '../../src/generator/embed.js';
+import { embedScript, SCRIPT_ID, TEST_SCRIPT_ID } from '../../src/generator/embed.js';
+import { GUARD_FIRST_LINE } from '../../src/generator/retry-guard.js';
 
 const FIXTURES = 'test/fixtures/generator';
 const SAMPLES = 'collections';
@@ -56,7 +57,9 @@ describe('the generator', () => {
     const rebuilt = (await build([built?.output ?? ''], join(dir, 'again'))).built[0];
     const collection = await readJson(rebuilt?.output ?? '');
     assert.deepEqual(collection.event?.map((e) => [e.listen, e.script?.id ?? e.script?.exec]), [
-      ['prerequest', SCRIPT_ID], ['test', ['// root test']], ['prerequest', ["// user's root pre-request"]],
+      ['prerequest', SCRIPT_ID], ['test', TEST_SCRIPT_ID],
+      ['test', [GUARD_FIRST_LINE, "if (pm.variables.get('oauth2_retrying_request') !== pm.info.requestId + ':' + pm.info.iteration) {", '// root test', '}']],
+      ['prerequest', ["// user's root pre-request"]],
     ]);
     assert.deepEqual(collection.auth, { type: 'bearer', bearer: [{ key: 'token', value: '{{oauth2_access_token}}', type: 'string' }] });
   });
@@ -89,7 +92,7 @@ describe('the generator', () => {
       api_base_url: undefined, auth_base_url: undefined,
       oauth2_token_url: '{{auth_base_url}}/token', oauth2_client_id: 'demo-client', oauth2_client_secret: '',
       oauth2_client_auth: 'client_secret_basic', oauth2_scope: 'api:read', oauth2_audience: '', oauth2_resource: 'urn:pm-oauth2:demo-api',
-      oauth2_extra_params: '', oauth2_refresh_margin: '', oauth2_token_timeout: '',
+      oauth2_extra_params: '', oauth2_refresh_margin: '', oauth2_token_timeout: '', oauth2_retry_on_401: '',
     });
     assert.match(built?.warnings.join('\n') ?? '', /literal client secret; it was not copied into the build — set oauth2_client_secret/);
   });
