@@ -1,6 +1,6 @@
 // Walks the folders and requests below the root: makes `inherit` mean inheritance, converts Postman
 // OAuth 2.0 client credentials settings, and lists what keeps its own auth.
-import { isFolder, type Auth, type Item } from './collection-types.js';
+import { authParams, isFolder, type Auth, type Item } from './collection-types.js';
 import { grantTypeOf, importClientCredentials, isOAuth2, type ImportedOAuth2 } from './oauth2-import.js';
 
 export interface AuthTreeReport {
@@ -39,7 +39,7 @@ function normaliseItemAuth(item: Item, where: string, collectionName: string, re
     delete holder.auth;
     return;
   }
-  if (!auth) return;
+  if (!auth || isOurBearer(auth)) return;
   if (isOAuth2(auth) && isFolder(item)) {
     const grant = grantTypeOf(auth);
     if (grant === 'client_credentials') {
@@ -50,4 +50,10 @@ function normaliseItemAuth(item: Item, where: string, collectionName: string, re
     report.warnings.push(`${collectionName}: folder "${where}" uses OAuth 2.0 with the ${grant} grant, which pm-oauth2 does not run; it was left as it is`);
   }
   report.ownAuth.push(`${where} (${auth.type})`);
+}
+
+/** A Bearer of one of our token variables (a profile's folder): it does get a token. */
+function isOurBearer(auth: Auth): boolean {
+  const token = authParams(auth).get('token');
+  return auth.type === 'bearer' && typeof token === 'string' && /^\{\{oauth2_(\w+_)?access_token\}\}$/.test(token);
 }

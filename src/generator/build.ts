@@ -4,6 +4,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PmOAuth2Error } from '../errors.js';
+import type { BuildConfig } from './build-config.js';
 import { embedScript, type ScriptVariants } from './embed.js';
 import { readCollectionFile } from './read-collection.js';
 import { writeFileAtomic } from './write-atomic.js';
@@ -16,6 +17,8 @@ export interface BuildOptions {
   readonly scriptPaths?: { readonly secret: string; readonly jwt: string };
   /** Embed the variant that can sign client assertions in every collection. @default false */
   readonly jwt?: boolean;
+  /** From pm-oauth2.config.json. */
+  readonly config?: BuildConfig;
 }
 
 export interface BuiltCollection {
@@ -46,7 +49,7 @@ export async function buildCollections(options: BuildOptions): Promise<BuildOutc
       const other = taken.get(output);
       if (other) throw new PmOAuth2Error('USAGE', `${input}: would be built to ${output}, like ${other} — rename one of them`);
       taken.set(output, input);
-      const { collection, warnings } = embedScript(await readCollectionFile(input), scripts, options.jwt);
+      const { collection, warnings } = embedScript(await readCollectionFile(input), scripts, options.jwt, options.config?.folderProfiles);
       await writeFileAtomic(output, JSON.stringify(collection, null, '\t') + '\n');
       outcome.built.push({ input, output, warnings });
     } catch (error) {

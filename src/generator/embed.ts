@@ -4,6 +4,8 @@ import { JWT_CLIENT_AUTH, type ClientAuthMethod } from '../oauth/config.js';
 import { CACHE_VARIABLES, VARIABLES } from '../oauth/variables.js';
 import { normaliseAuthTree } from './auth-tree.js';
 import { guardItemTests, guardTestEvents } from './retry-guard.js';
+import { applyFolderProfiles, profileVariables } from './profiles.js';
+import { PROFILES_VARIABLE } from '../oauth/profiles.js';
 import type { Auth, Collection, CollectionEvent, CollectionVariable } from './collection-types.js';
 import { grantTypeOf, importClientCredentials, isOAuth2, type ImportedOAuth2 } from './oauth2-import.js';
 
@@ -14,8 +16,20 @@ const SECRET_METHOD_VARIABLES = [
 const JWT_METHOD_VARIABLES = [
   VARIABLES.privateKey, VARIABLES.keyId, VARIABLES.assertionAudience, VARIABLES.assertionAlg, VARIABLES.certificateThumbprint, VARIABLES.certificate,
 ];
-/** Variables whose values never go into a built collection; a `{{reference}}` may. */
-const SECRET_KEYS = { [VARIABLES.clientSecret]: true, [VARIABLES.privateKey]: true };
+/** Variables whose values never go into a built collection (a `{{reference}}` may), for any profile. */
+const SECRET_KEY = /^oauth2_(\w+_)?(client_secret|private_key)$/;
+const CACHE_KEY = /^oauth2_(\w+_)?(access_token|expires_at|token_issued_at|token_fingerprint)$/;
+
+/** Adds variables that are not there yet, keeping the user's and their order. */
+function mergeVariables(existing: CollectionVariable[], added: CollectionVariable[]): CollectionVariable[] {
+  const out = existing.map((v) => ({ ...v }));
+  for (const variable of added) {
+    const found = out.find((v) => v.key === variable.key);
+    if (!found) out.push(variable);
+    else if (variable.key === PROFILES_VARIABLE) found.value = variable.value;
+  }
+  return out;
+}
 
 /** Recognises our script in a built collection, so a rebuild replaces it instead of adding another. */
 export const SCRIPT_ID = 'pm-oauth2-prerequest';
@@ -54,10 +68,12 @@ export function hasJwtScript(collection: Collection): boolean {
  * Embeds the script and the Bearer auth; the input is not changed.
  * @param forceJwt embed the JWT variant even when the collection does not name a JWT method
  */
-export function embedScript(input: Collection, scripts: ScriptVariants, forceJwt = false): EmbedResult {
+export function embedScript(input: Collection, scripts: ScriptVariants, forceJwt = false, folderProfiles: Readonly<Record<string, string>> = {}): EmbedResult {
   const collection = structuredClone(input);
   const name = collection.info.name ?? 'collection';
   const warnings: string[] = [];
+  const profiles = applyFolderProfiles(collection.item, folderProfiles, name);
+  warnings.push(...profiles.warnings);
   const imported: ImportedOAuth2[] = [];
   const rootAuth = collection.auth;
   if (rootAuth && isOAuth2(rootAuth)) {
@@ -75,7 +91,8 @@ export function embedScript(input: Collection, scripts: ScriptVariants, forceJwt
   collection.auth = structuredClone(BEARER_AUTH) as unknown as Auth;
   const known = Object.assign({}, ...imported.map((i) => i.variables).reverse()) as Record<string, string>;
   const jwt = forceJwt || usesJwtClientAuth(collection) || JWT_CLIENT_AUTH.includes(known[VARIABLES.clientAuth] as ClientAuthMethod);
-  const variables = interfaceVariables(collection.variable ?? [], jwt ? [...SECRET_METHOD_VARIABLES, ...JWT_METHOD_VARIABLES] : SECRET_METHOD_VARIABLES, known, name, warnings);
+  const withProfiles = mergeVariables(collection.variable ?? [], profileVariables(profiles.map));
+  const variables = interfaceVariables(withProfiles, jwt ? [...SECRET_METHOD_VARIABLES, ...JWT_METHOD_VARIABLES] : SECRET_METHOD_VARIABLES, known, name, warnings);
   const script = jwt ? scripts.jwt : scripts.secret;
   const userEvents = (collection.event ?? []).filter((e) => !isOurs(e));
   guardTestEvents(userEvents, isOurs);
@@ -105,12 +122,13 @@ function interfaceVariables(existing: CollectionVariable[], keys: readonly strin
     if (!byKey.has(key)) variables.push(variable);
     if (known[key] !== undefined && !variable.value) variable.value = known[key];
   }
-  for (const key of [VARIABLES.clientSecret, VARIABLES.privateKey, ...Object.values(CACHE_VARIABLES)]) {
-    const variable = byKey.get(key);
-    const value = typeof variable?.value === 'string' ? variable.value : '';
-    if (!variable || value === '' || (key in SECRET_KEYS && /^\{\{[^{}]+\}\}$/.test(value.trim()))) continue;
+  for (const variable of variables) {
+    const key = variable.key;
+    const secret = SECRET_KEY.test(key);
+    const value = typeof variable.value === 'string' ? variable.value : '';
+    if (!(secret || CACHE_KEY.test(key)) || value === '' || (secret && /^\{\{[^{}]+\}\}$/.test(value.trim()))) continue;
     variable.value = '';
-    warnings.push(`${name}: the collection variable ${key} held a value; it was emptied in the build${key in SECRET_KEYS ? ` — set ${key} in the environment (in CI: export ${key.toUpperCase()})` : ''}`);
+    warnings.push(`${name}: the collection variable ${key} held a value; it was emptied in the build${secret ? ` — set ${key} in the environment (in CI: export ${key.toUpperCase()})` : ''}`);
   }
   return variables;
 }

@@ -4,6 +4,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildCollections, DEFAULT_SCRIPT_PATHS, expandInputs, outputName } from '../generator/build.js';
 import type { Terminal } from '../cli/terminal.js';
+import { CONFIG_FILE, readBuildConfig } from '../generator/build-config.js';
 
 export const SOURCE_DIR = 'collections';
 export const BUILD_DIR = 'build/collections';
@@ -21,7 +22,8 @@ export async function ensureBuilt(cwd: string, terminal: Terminal): Promise<stri
   }
   if (!stale) return out;
   terminal.out(`building ${SOURCE_DIR}/ into ${BUILD_DIR}/ (missing or out of date)`);
-  const outcome = await buildCollections({ inputs: [join(cwd, SOURCE_DIR)], outDir: out });
+  const config = await readBuildConfig(join(cwd, CONFIG_FILE), false);
+  const outcome = await buildCollections({ inputs: [join(cwd, SOURCE_DIR)], outDir: out, config });
   for (const built of outcome.built) for (const warning of built.warnings) terminal.err(`warning: ${warning}`);
   for (const { error } of outcome.failed) terminal.err(`error [${error.code}]: ${error.message}`);
   return out;

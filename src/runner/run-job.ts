@@ -7,6 +7,7 @@ import { DEFAULT_SCRIPT_PATHS, expandInputs, outputName, readScripts } from '../
 import type { Collection } from '../generator/collection-types.js';
 import { embedScript, hasJwtScript, SCRIPT_ID, type ScriptVariants } from '../generator/embed.js';
 import { JWT_CLIENT_AUTH } from '../oauth/config.js';
+import { parseProfiles, PROFILES_VARIABLE } from '../oauth/profiles.js';
 import { readCollectionFile } from '../generator/read-collection.js';
 import type { Terminal } from '../cli/terminal.js';
 import type { EnvironmentFile } from './environment-file.js';
@@ -100,11 +101,13 @@ function validate(collections: readonly LoadedCollection[], options: JobOptions)
   let jwt = false;
   for (const { collection } of collections) {
     const variables = Object.fromEntries((collection.variable ?? []).map((v) => [v.key, v.value === undefined ? '' : String(v.value)]));
-    const check = checkConfig(options.variables, variables, options.environment?.file);
-    check.problems.forEach((p) => problems.add(p));
-    check.warnings.forEach((w) => options.terminal.err(`warning: ${w}`));
-    if (check.config) tokenUrls.add(check.config.tokenUrl);
-    if (check.config && JWT_CLIENT_AUTH.includes(check.config.clientAuth)) jwt = true;
+    for (const profile of ['', ...new Set(Object.values(parseProfiles(variables[PROFILES_VARIABLE])))]) {
+      const check = checkConfig(options.variables, variables, options.environment?.file, profile);
+      check.problems.forEach((p) => problems.add(p));
+      check.warnings.forEach((w) => options.terminal.err(`warning: ${w}`));
+      if (check.config) tokenUrls.add(check.config.tokenUrl);
+      if (check.config && JWT_CLIENT_AUTH.includes(check.config.clientAuth)) jwt = true;
+    }
   }
   if (problems.size) {
     throw new PmOAuth2Error('CONFIG_INVALID', `the configuration is incomplete; nothing was run:\n${[...problems].map((p) => `  - ${p}`).join('\n')}`);

@@ -4,6 +4,7 @@ import { readTokenConfig, type TokenConfig } from '../oauth/config.js';
 import { isOAuthError } from '../oauth/errors.js';
 import { resolveReferences } from './resolve-references.js';
 import { environmentNameFor, type Variables } from './variable-sources.js';
+import { profileReader, profileVariable } from '../oauth/profiles.js';
 
 export interface ConfigCheck {
   readonly config: TokenConfig | undefined;
@@ -15,13 +16,15 @@ export interface ConfigCheck {
  * @param collectionVariables the collection's own variables: the lowest precedence, as in Newman
  * @param environmentFile the file to name in messages
  */
-export function checkConfig(variables: Variables, collectionVariables: Readonly<Record<string, string>>, environmentFile: string | undefined): ConfigCheck {
+export function checkConfig(variables: Variables, collectionVariables: Readonly<Record<string, string>>, environmentFile: string | undefined, profile = ''): ConfigCheck {
   const lookup = (name: string): string | undefined => variables.get(name)?.value || collectionVariables[name] || undefined;
-  const read = (name: string): string | undefined => {
+  const resolved = (name: string): string | undefined => {
     const value = lookup(name);
     return value === undefined ? undefined : resolveReferences(value, lookup);
   };
-  const whereToSet = (name: string): string => {
+  const read = profileReader(resolved, profile);
+  const whereToSet = (base: string): string => {
+    const name = profile && base.startsWith('oauth2_') ? profileVariable(base, profile) : base;
     const where = environmentFile ? `set it in ${environmentFile}, ` : '';
     return /^oauth2_/.test(name)
       ? `${where}export ${environmentNameFor(name)}, add it to .env, or pass --env-var ${name}=…`
@@ -32,7 +35,8 @@ export function checkConfig(variables: Variables, collectionVariables: Readonly<
     return { config, problems: [], warnings: insecureUrlWarnings(config.tokenUrl) };
   } catch (error) {
     if (!isOAuthError(error)) throw error;
-    return { config: undefined, problems: error.message.split('; '), warnings: [] };
+    const prefix = profile ? `profile ${profile}: ` : '';
+    return { config: undefined, problems: error.message.split('; ').map((p) => prefix + p), warnings: [] };
   }
 }
 

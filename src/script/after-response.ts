@@ -5,9 +5,9 @@ import { usesOurToken } from '../oauth/request-auth.js';
 import { clearCache, readCache } from './cache.js';
 import { cacheScope } from './variables.js';
 
-export function handleResponse(read: (name: string) => string | undefined): void {
+export function handleResponse(read: (name: string) => string | undefined, profile: string): void {
   const scope = cacheScope();
-  if (!usesOurToken(pm.request.auth?.toJSON(), readCache(scope).accessToken)) return;
+  if (!usesOurToken(pm.request.auth?.toJSON(), readCache(scope, profile).accessToken)) return;
   const key = `${pm.info.requestId}:${pm.info.iteration}`;
   const marker = scope.get(RETRY_MARKER);
   const decision = afterResponse({
@@ -19,7 +19,7 @@ export function handleResponse(read: (name: string) => string | undefined): void
   });
   if (decision === 'ignore') return;
   if (decision === 'retried-ok') return scope.unset(RETRY_MARKER);
-  clearCache(scope);
+  clearCache(scope, profile);
   if (decision === 'give-up') {
     scope.unset(RETRY_MARKER);
     console.warn(`pm-oauth2: "${pm.info.requestName}" was rejected (401) again with a fresh token; not retrying. Check that the token's audience and scopes fit this API.`);

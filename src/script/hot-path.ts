@@ -4,6 +4,7 @@
 // only when a token must be fetched.
 import { fingerprintOf, fingerprintValues } from '../oauth/fingerprint.js';
 import { isReusable } from '../oauth/freshness.js';
+import { parseProfiles, PROFILES_VARIABLE, profileFor, profileReader } from '../oauth/profiles.js';
 import { requestNeedsToken } from '../oauth/request-auth.js';
 import { FAILURE_TEST_NAME, VARIABLES } from '../oauth/variables.js';
 import { handleResponse } from './after-response.js';
@@ -11,18 +12,20 @@ import { readCache } from './cache.js';
 import { cacheScope, snapshotReader } from './variables.js';
 
 /** The slow path's parameters: the sandbox objects it uses, handed in, since they need not be globals. */
-const SLOW_PATH_PARAMETERS = ['pm', 'console', 'setTimeout', 'clearTimeout', 'sandboxRequire', 'fingerprint'];
+const SLOW_PATH_PARAMETERS = ['pm', 'console', 'setTimeout', 'clearTimeout', 'sandboxRequire', 'fingerprint', 'profile'];
 
 export function ensureAccessToken(slowPathSource: string): void {
   try {
-    const read = snapshotReader();
-    if (pm.info.eventName === 'test') return handleResponse(read);
+    const all = snapshotReader();
+    const profile = profileFor(pm.execution?.location, parseProfiles(all(PROFILES_VARIABLE)));
+    const read = profileReader(all, profile);
+    if (pm.info.eventName === 'test') return handleResponse(read, profile);
     if (!requestNeedsToken(pm.request.auth?.toJSON())) return;
     const fingerprint = fingerprintOf(fingerprintValues(read), (text) => sandboxRequire('crypto-js').SHA256(text).toString());
     const margin = Number(read(VARIABLES.refreshMargin) ?? NaN);
-    if (isReusable(readCache(cacheScope()), fingerprint, Date.now(), margin >= 0 ? margin : undefined)) return;
+    if (isReusable(readCache(cacheScope(), profile), fingerprint, Date.now(), margin >= 0 ? margin : undefined)) return;
     const slowPath = new Function(...SLOW_PATH_PARAMETERS, slowPathSource) as (...args: unknown[]) => void;
-    slowPath(pm, console, setTimeout, clearTimeout, sandboxRequire, fingerprint);
+    slowPath(pm, console, setTimeout, clearTimeout, sandboxRequire, fingerprint, profile);
   } catch (error) {
     const message = `[INTERNAL] ${error instanceof Error ? error.message : String(error)} — this is a pm-oauth2 bug, please report it`;
     pm.test(FAILURE_TEST_NAME, () => {

@@ -39,7 +39,7 @@ interface Pm {
   /** The request's own auth; undefined when it inherits (a folder's auth is not visible here). */
   request: { auth?: { toJSON(): { type?: string; bearer?: Array<{ key?: string; value?: unknown }> } } };
   /** Absent before newman 6.1: feature-detect. */
-  execution?: { skipRequest?: () => void; setNextRequest?: (idOrName: string) => void };
+  execution?: { skipRequest?: () => void; setNextRequest?: (idOrName: string) => void; location?: string[] };
   info: { eventName: string; requestId: string; requestName: string; iteration: number };
   /** Set in the test phase only. */
   response: { code: number; headers: PmHeaderList };

@@ -4,6 +4,7 @@ import { cryptoJsHashes } from './crypto-js-hashes.js';
 import { fetchAndStore } from './fetch-and-store.js';
 
 declare const fingerprint: string;
+declare const profile: string;
 
 /** Unique per assertion; uniqueness, not secrecy, is what servers check (they reject a replay). */
 function newJti(): string {
@@ -12,4 +13,4 @@ function newJti(): string {
   return `${Date.now().toString(36)}-${random}`;
 }
 
-fetchAndStore(fingerprint, (config) => createClientAssertion(config, cryptoJsHashes(sandboxRequire('crypto-js')), Date.now(), newJti()));
+fetchAndStore(fingerprint, profile, (config) => createClientAssertion(config, cryptoJsHashes(sandboxRequire('crypto-js')), Date.now(), newJti()));

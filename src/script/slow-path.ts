@@ -2,5 +2,6 @@
 import { fetchAndStore } from './fetch-and-store.js';
 
 declare const fingerprint: string;
+declare const profile: string;
 
-fetchAndStore(fingerprint);
+fetchAndStore(fingerprint, profile);

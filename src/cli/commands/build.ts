@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
 import { buildCollections } from '../../generator/build.js';
+import { CONFIG_FILE, readBuildConfig } from '../../generator/build-config.js';
 import { EXIT } from '../exit-codes.js';
 import type { Terminal } from '../terminal.js';
 
@@ -7,6 +8,7 @@ export interface BuildArgs {
   readonly inputs: string[];
   readonly out: string;
   readonly jwt: boolean;
+  readonly config: string | undefined;
 }
 
 export const DEFAULT_INPUTS = ['collections'];
@@ -17,12 +19,14 @@ export function buildOptions(yargs: Argv): Argv<BuildArgs> {
     .positional('inputs', { type: 'string', array: true, default: DEFAULT_INPUTS, describe: 'collection files or folders (Postman v2.0/v2.1 JSON, OpenAPI 3 YAML/JSON)' })
     .option('out', { alias: 'o', type: 'string', default: DEFAULT_OUT, describe: 'folder for the built collections' })
     .option('jwt', { type: 'boolean', default: false, describe: 'embed the script variant that signs client assertions (client_secret_jwt, private_key_jwt) in every collection; without it, only collections whose oauth2_client_auth names one get it' })
+    .option('config', { type: 'string', describe: `build configuration (folder → credential profile) [default: ${CONFIG_FILE} when present]` })
     .example('$0 build', 'build every collection under collections/ into build/collections/')
     .example('$0 build exports/orders.json --out build', 'build one Postman export') as unknown as Argv<BuildArgs>;
 }
 
 export async function buildCommand(args: BuildArgs, terminal: Terminal): Promise<number> {
-  const outcome = await buildCollections({ inputs: args.inputs, outDir: args.out, jwt: args.jwt });
+  const config = await readBuildConfig(args.config ?? CONFIG_FILE, args.config !== undefined);
+  const outcome = await buildCollections({ inputs: args.inputs, outDir: args.out, jwt: args.jwt, config });
   for (const built of outcome.built) {
     terminal.out(`built ${built.input} → ${built.output}`);
     for (const warning of built.warnings) terminal.err(`warning: ${warning}`);

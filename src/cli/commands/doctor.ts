@@ -11,6 +11,7 @@ export interface DoctorArgs {
   readonly env: string | undefined;
   readonly envVar: string[];
   readonly dotenv: string;
+  readonly profile: string | undefined;
 }
 
 export function doctorOptions(yargs: Argv): Argv<DoctorArgs> {
@@ -18,14 +19,15 @@ export function doctorOptions(yargs: Argv): Argv<DoctorArgs> {
     .option('env', { alias: 'e', type: 'string', describe: 'environment name (environments/<name>.postman_environment.json) or file' })
     .option('env-var', { type: 'string', array: true, default: [], describe: 'set a variable, key=value (repeatable)' })
     .option('dotenv', { type: 'string', default: '.env', describe: 'a .env file read when present' })
+    .option('profile', { type: 'string', describe: 'check a credential profile (its oauth2_<profile>_* variables, falling back to oauth2_*)' })
     .example('OAUTH2_CLIENT_SECRET=… $0 doctor --env qa', 'check the qa configuration and fetch one token') as unknown as Argv<DoctorArgs>;
 }
 
 export async function doctorCommand(args: DoctorArgs, terminal: Terminal, cwd = process.cwd()): Promise<number> {
   const environment = args.env ? await loadEnvironmentFile(args.env, cwd) : undefined;
   const variables = mergeVariables({ environment, dotenvText: await readDotenv(join(cwd, args.dotenv)), processEnv: process.env, flags: args.envVar });
-  const check = checkConfig(variables, {}, environment?.file);
-  terminal.out(`pm-oauth2 doctor: environment ${environment ? `${environment.name} (${environment.file})` : '(none)'}`);
+  const check = checkConfig(variables, {}, environment?.file, args.profile ?? '');
+  terminal.out(`pm-oauth2 doctor: environment ${environment ? `${environment.name} (${environment.file})` : '(none)'}${args.profile ? `, profile ${args.profile}` : ''}`);
   describeVariables(variables).forEach((line) => terminal.out(line));
   check.warnings.forEach((w) => terminal.out(`! ${w}`));
   if (!check.config) {

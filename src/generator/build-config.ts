@@ -1,0 +1,49 @@
+// pm-oauth2.config.json: the generator's settings. Checked in three steps (parse, shape, rules), and
+// every problem is reported at once with the key it is about.
+import { readFile } from 'node:fs/promises';
+import { PmOAuth2Error } from '../errors.js';
+import { profileNameProblem } from '../oauth/profiles.js';
+
+export interface BuildConfig {
+  /** Folder path (names joined by "/") → credential profile. */
+  readonly folderProfiles: Readonly<Record<string, string>>;
+}
+
+export const CONFIG_FILE = 'pm-oauth2.config.json';
+const KNOWN_KEYS = new Set(['$schema', 'folderProfiles']);
+
+/** @returns the empty configuration when the file is absent and was not asked for by name */
+export async function readBuildConfig(file: string, required: boolean): Promise<BuildConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !required) return { folderProfiles: {} };
+    throw new PmOAuth2Error('CONFIG_INVALID', `${file}: cannot be read (${(error as NodeJS.ErrnoException).code}) — check the path given to --config`, { cause: error });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new PmOAuth2Error('CONFIG_INVALID', `${file}: not JSON (${(error as Error).message})`);
+  }
+  return checkBuildConfig(json, file);
+}
+
+export function checkBuildConfig(json: unknown, file: string): BuildConfig {
+  if (!json || typeof json !== 'object' || Array.isArray(json)) throw new PmOAuth2Error('CONFIG_INVALID', `${file}: must be a JSON object like {"folderProfiles": {"Admin": "admin"}}`);
+  const problems: string[] = [];
+  for (const key of Object.keys(json)) if (!KNOWN_KEYS.has(key)) problems.push(`unknown key "${key}" (known: folderProfiles)`);
+  const map = (json as { folderProfiles?: unknown }).folderProfiles ?? {};
+  const folderProfiles: Record<string, string> = {};
+  if (!map || typeof map !== 'object' || Array.isArray(map)) problems.push('folderProfiles must be an object of "folder path": "profile"');
+  else {
+    for (const [folder, profile] of Object.entries(map)) {
+      if (typeof profile !== 'string') problems.push(`folderProfiles["${folder}"] must be a profile name (a string)`);
+      else if (profileNameProblem(profile)) problems.push(`folderProfiles["${folder}"]: ${profileNameProblem(profile)}`);
+      else folderProfiles[folder] = profile;
+    }
+  }
+  if (problems.length) throw new PmOAuth2Error('CONFIG_INVALID', `${file}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  return { folderProfiles };
+}

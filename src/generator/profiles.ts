@@ -1,0 +1,51 @@
+// Maps folders to credential profiles: each mapped folder gets Bearer {{oauth2_<profile>_access_token}};
+// the script finds the profile of a request from the map in the collection variable oauth2_profiles.
+import { CACHE_VARIABLES, VARIABLES } from '../oauth/variables.js';
+import { PROFILES_VARIABLE, profileVariable } from '../oauth/profiles.js';
+import type { Auth, CollectionVariable, Item } from './collection-types.js';
+
+export interface ProfileMapping {
+  /** The folders found, in the configuration's order. */
+  readonly map: Record<string, string>;
+  readonly warnings: string[];
+}
+
+export function applyFolderProfiles(items: Item[], folderProfiles: Readonly<Record<string, string>>, name: string): ProfileMapping {
+  const folders = new Map<string, Item>();
+  collectFolders(items, [], folders);
+  const map: Record<string, string> = {};
+  const warnings: string[] = [];
+  for (const [path, profile] of Object.entries(folderProfiles)) {
+    const folder = folders.get(path);
+    if (!folder) {
+      if (folders.size) warnings.push(`${name}: pm-oauth2.config.json maps folder "${path}" to profile ${profile}, but the collection has no such folder (folders: ${[...folders.keys()].slice(0, 10).join(', ')})`);
+      continue;
+    }
+    folder.auth = profileBearer(profile);
+    map[path] = profile;
+  }
+  return { map, warnings };
+}
+
+function collectFolders(items: Item[], path: string[], out: Map<string, Item>): void {
+  for (const item of items) {
+    if (!Array.isArray(item.item)) continue;
+    const here = [...path, item.name ?? ''];
+    out.set(here.join('/'), item);
+    collectFolders(item.item, here, out);
+  }
+}
+
+export function profileBearer(profile: string): Auth {
+  return { type: 'bearer', bearer: [{ key: 'token', value: `{{${profileVariable(CACHE_VARIABLES.accessToken, profile)}}}`, type: 'string' }] };
+}
+
+/** The map, and for each profile the variables Postman's UI should show. */
+export function profileVariables(map: Readonly<Record<string, string>>): CollectionVariable[] {
+  if (!Object.keys(map).length) return [];
+  const profiles = [...new Set(Object.values(map))];
+  return [
+    { key: PROFILES_VARIABLE, value: JSON.stringify(map), type: 'string' },
+    ...profiles.flatMap((p) => [VARIABLES.clientId, VARIABLES.clientSecret, VARIABLES.scope].map((v) => ({ key: profileVariable(v, p), value: '', type: 'string' }))),
+  ];
+}

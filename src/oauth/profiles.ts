@@ -1,0 +1,60 @@
+// Credential profiles: several clients in one collection. Folders are mapped to profiles by the
+// generator (pm-oauth2.config.json), which writes the map to the collection variable
+// `oauth2_profiles`; the script finds the request's folder with pm.execution.location.
+import { CACHE_VARIABLES } from './variables.js';
+
+/** Collection variable holding `{"<folder path>": "<profile>"}`, written by the generator. */
+export const PROFILES_VARIABLE = 'oauth2_profiles';
+
+export const PROFILE_NAME = /^[a-z][a-z0-9]{0,31}$/;
+/** Names that would read like a part of the base variables' names. */
+const RESERVED = new Set(['client', 'token', 'access', 'expires', 'extra', 'refresh', 'private', 'key', 'assertion', 'certificate', 'retry', 'retrying', 'profiles', 'scope', 'audience', 'resource']);
+
+export function profileNameProblem(name: string): string | undefined {
+  if (!PROFILE_NAME.test(name)) return `"${name}" is not a profile name: use lower-case letters and digits, starting with a letter`;
+  if (RESERVED.has(name)) return `"${name}" is reserved (it reads like part of an oauth2_* name): choose another`;
+  return undefined;
+}
+
+/**
+ * The profile of a request: the longest mapped folder path that contains it ('' for the default).
+ * @param location the request's path as pm.execution.location gives it: collection, folders, request
+ */
+export function profileFor(location: readonly string[] | undefined, map: Readonly<Record<string, string>>): string {
+  const folders = (location ?? []).slice(1, -1);
+  for (let depth = folders.length; depth > 0; depth--) {
+    const profile = map[folders.slice(0, depth).join('/')];
+    if (profile) return profile;
+  }
+  return '';
+}
+
+export function parseProfiles(json: string | undefined): Record<string, string> {
+  if (!json) return {};
+  try {
+    const map: unknown = JSON.parse(json);
+    return map && typeof map === 'object' && !Array.isArray(map) ? (map as Record<string, string>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** `oauth2_client_id` of profile `admin` is `oauth2_admin_client_id`. */
+export function profileVariable(name: string, profile: string): string {
+  return profile ? name.replace(/^oauth2_/, `oauth2_${profile}_`) : name;
+}
+
+/** A profile's variable, falling back to the unprefixed one for anything it does not set. */
+export function profileReader(read: (name: string) => string | undefined, profile: string): (name: string) => string | undefined {
+  return profile ? (name) => read(profileVariable(name, profile)) ?? read(name) : read;
+}
+
+/** Each profile has its own token cache. */
+export function cacheVariables(profile: string): typeof CACHE_VARIABLES {
+  return {
+    accessToken: profileVariable(CACHE_VARIABLES.accessToken, profile),
+    expiresAt: profileVariable(CACHE_VARIABLES.expiresAt, profile),
+    issuedAt: profileVariable(CACHE_VARIABLES.issuedAt, profile),
+    fingerprint: profileVariable(CACHE_VARIABLES.fingerprint, profile),
+  } as unknown as typeof CACHE_VARIABLES;
+}
