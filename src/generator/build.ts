@@ -29,6 +29,8 @@ export interface BuiltCollection {
 
 export interface BuildOutcome {
   readonly built: BuiltCollection[];
+  /** Configuration entries that matched no folder of any collection: a typo, most likely. */
+  readonly unmatchedFolders: string[];
   readonly failed: Array<{ readonly input: string; readonly error: PmOAuth2Error }>;
 }
 
@@ -41,15 +43,17 @@ const INPUT_FILE = /\.(json|ya?ml)$/i;
 export async function buildCollections(options: BuildOptions): Promise<BuildOutcome> {
   const scripts = await readScripts(options.scriptPaths ?? DEFAULT_SCRIPT_PATHS);
   const files = await expandInputs(options.inputs);
-  const outcome: BuildOutcome = { built: [], failed: [] };
+  const outcome: BuildOutcome = { built: [], failed: [], unmatchedFolders: [] };
   const taken = new Map<string, string>();
+  const matched = new Set<string>();
   for (const input of files) {
     try {
       const output = join(options.outDir, outputName(input));
       const other = taken.get(output);
       if (other) throw new PmOAuth2Error('USAGE', `${input}: would be built to ${output}, like ${other} — rename one of them`);
       taken.set(output, input);
-      const { collection, warnings } = embedScript(await readCollectionFile(input), scripts, options.jwt, options.config?.folderProfiles);
+      const { collection, warnings, profiles } = embedScript(await readCollectionFile(input), scripts, options.jwt, options.config?.folderProfiles);
+      Object.keys(profiles).forEach((folder) => matched.add(folder));
       await writeFileAtomic(output, JSON.stringify(collection, null, '\t') + '\n');
       outcome.built.push({ input, output, warnings });
     } catch (error) {
@@ -57,6 +61,7 @@ export async function buildCollections(options: BuildOptions): Promise<BuildOutc
       outcome.failed.push({ input, error });
     }
   }
+  outcome.unmatchedFolders.push(...Object.keys(options.config?.folderProfiles ?? {}).filter((folder) => !matched.has(folder)));
   return outcome;
 }
 

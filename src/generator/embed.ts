@@ -44,6 +44,8 @@ export const BEARER_AUTH = {
 export interface EmbedResult {
   readonly collection: Collection;
   readonly warnings: string[];
+  /** Folder path → profile, for the folders of this collection the configuration mapped. */
+  readonly profiles: Readonly<Record<string, string>>;
 }
 
 /** The script texts to embed: the small one, and the one that can sign client assertions. */
@@ -72,8 +74,7 @@ export function embedScript(input: Collection, scripts: ScriptVariants, forceJwt
   const collection = structuredClone(input);
   const name = collection.info.name ?? 'collection';
   const warnings: string[] = [];
-  const profiles = applyFolderProfiles(collection.item, folderProfiles, name);
-  warnings.push(...profiles.warnings);
+  const profiles = applyFolderProfiles(collection.item, folderProfiles);
   const imported: ImportedOAuth2[] = [];
   const rootAuth = collection.auth;
   if (rootAuth && isOAuth2(rootAuth)) {
@@ -99,7 +100,7 @@ export function embedScript(input: Collection, scripts: ScriptVariants, forceJwt
   guardItemTests(collection.item, isOurs);
   collection.event = [scriptEvent('prerequest', SCRIPT_ID, script), scriptEvent('test', TEST_SCRIPT_ID, script), ...userEvents];
   collection.variable = variables;
-  return { collection, warnings };
+  return { collection, warnings, profiles: profiles.map };
 }
 
 function scriptEvent(listen: string, id: string, script: string): CollectionEvent {

@@ -7,24 +7,19 @@ import type { Auth, CollectionVariable, Item } from './collection-types.js';
 export interface ProfileMapping {
   /** The folders found, in the configuration's order. */
   readonly map: Record<string, string>;
-  readonly warnings: string[];
 }
 
-export function applyFolderProfiles(items: Item[], folderProfiles: Readonly<Record<string, string>>, name: string): ProfileMapping {
+export function applyFolderProfiles(items: Item[], folderProfiles: Readonly<Record<string, string>>): ProfileMapping {
   const folders = new Map<string, Item>();
   collectFolders(items, [], folders);
   const map: Record<string, string> = {};
-  const warnings: string[] = [];
   for (const [path, profile] of Object.entries(folderProfiles)) {
     const folder = folders.get(path);
-    if (!folder) {
-      if (folders.size) warnings.push(`${name}: pm-oauth2.config.json maps folder "${path}" to profile ${profile}, but the collection has no such folder (folders: ${[...folders.keys()].slice(0, 10).join(', ')})`);
-      continue;
-    }
+    if (!folder) continue;
     folder.auth = profileBearer(profile);
     map[path] = profile;
   }
-  return { map, warnings };
+  return { map };
 }
 
 function collectFolders(items: Item[], path: string[], out: Map<string, Item>): void {

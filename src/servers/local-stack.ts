@@ -6,8 +6,10 @@ import { startDemoApi, type DemoApi } from './demo-api.js';
 export const LOCAL_AUTH_PORT = 4010;
 export const LOCAL_API_PORT = 4011;
 
-/** Not a secret: the demo client exists only on this machine, in this process. */
+/** Not secrets: the demo clients exist only on this machine, in this process. */
 export const DEMO_CLIENT = { clientId: 'demo-client', clientSecret: 'demo-secret', authentication: 'client_secret_basic' } as const;
+/** The admin profile's client of the sample collection with two profiles. */
+export const DEMO_ADMIN_CLIENT = { clientId: 'demo-admin', clientSecret: 'demo-admin-secret', authentication: 'client_secret_basic' } as const;
 
 export interface LocalStack {
   readonly auth: AuthorizationServer;
@@ -20,7 +22,7 @@ export interface LocalStack {
 export async function startLocalStack(ports: { auth?: number; api?: number } = {}): Promise<LocalStack> {
   const authPort = ports.auth ?? LOCAL_AUTH_PORT;
   const apiPort = ports.api ?? LOCAL_API_PORT;
-  const options = { clients: [{ ...DEMO_CLIENT, scope: DEMO_SCOPES.join(' ') }] };
+  const options = { clients: [{ ...DEMO_CLIENT, scope: DEMO_SCOPES.join(' ') }, { ...DEMO_ADMIN_CLIENT, scope: DEMO_SCOPES.join(' ') }] };
   const auth = await startAuthorizationServer({ ...options, port: authPort }).catch(() => startAuthorizationServer(options));
   const apiOptions = { issuer: auth.issuer, audience: DEMO_RESOURCE, jwks: auth.jwks };
   const api = await startDemoApi({ ...apiOptions, port: apiPort }).catch(() => startDemoApi(apiOptions));

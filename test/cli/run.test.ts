@@ -138,7 +138,9 @@ describe('pm-oauth2 run (the built binary)', function () {
 
   it('builds collections/ first when build/collections is missing', async () => {
     const fresh = await mkdtemp(join(tmpdir(), 'pm-oauth2-fresh-'));
-    await cp('collections', join(fresh, 'collections'), { recursive: true });
+    await mkdir(join(fresh, 'collections'));
+    await cp('collections/demo-api.postman_collection.json', join(fresh, 'collections/demo-api.postman_collection.json'));
+    await cp('collections/postman-oauth2-export.postman_collection.json', join(fresh, 'collections/postman-oauth2-export.postman_collection.json'));
     await cp(join(project, 'environments'), join(fresh, 'environments'), { recursive: true });
     const result = await runCli(['run', '--env', 'test'], { cwd: fresh, env: { OAUTH2_CLIENT_SECRET: secret } });
     assert.equal(result.code, 0, result.stdout + result.stderr);

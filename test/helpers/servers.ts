@@ -22,8 +22,9 @@ export const CLIENTS = {
   rsaKey: { clientId: 'rsa-key-client', clientSecret: '', authentication: 'private_key_jwt', signingAlg: 'RS256', jwks: { keys: [{ ...KEYS.rsa.publicKey.export({ format: 'jwk' }), kid: 'rsa-1' }] } },
   ecKey: { clientId: 'ec-key-client', clientSecret: '', authentication: 'private_key_jwt', signingAlg: 'ES256', jwks: { keys: [KEYS.ec.publicKey.export({ format: 'jwk' })] } },
   ecShortLived: { clientId: 'ec-short-client', clientSecret: '', authentication: 'private_key_jwt', signingAlg: 'ES256', jwks: { keys: [KEYS.ec.publicKey.export({ format: 'jwk' })] }, tokenTtlSeconds: 2 },
-  /** The client of the sample collections and the local environment. */
+  /** The clients of the sample collections and the local environment. */
   demo: { clientId: 'demo-client', clientSecret: 'demo-secret', authentication: 'client_secret_basic' },
+  demoAdmin: { clientId: 'demo-admin', clientSecret: 'demo-admin-secret', authentication: 'client_secret_basic' },
 } as const satisfies Record<string, ClientRegistration>;
 
 export interface TestServers {

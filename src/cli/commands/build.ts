@@ -32,6 +32,7 @@ export async function buildCommand(args: BuildArgs, terminal: Terminal): Promise
     for (const warning of built.warnings) terminal.err(`warning: ${warning}`);
   }
   for (const { error } of outcome.failed) terminal.err(`error [${error.code}]: ${error.message}`);
+  for (const folder of outcome.unmatchedFolders) terminal.err(`warning: ${CONFIG_FILE} maps folder "${folder}", which no collection has — check the folder path (names joined by "/")`);
   if (!outcome.built.length && !outcome.failed.length) {
     terminal.err(`error [USAGE]: no collections found in ${args.inputs.join(', ')} — pass collection files or folders holding .json, .yaml or .yml files`);
     return EXIT.usage;

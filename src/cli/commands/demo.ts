@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import { DEMO_CLIENT, startLocalStack } from '../../servers/local-stack.js';
+import { DEMO_ADMIN_CLIENT, DEMO_CLIENT, startLocalStack } from '../../servers/local-stack.js';
 import type { Terminal } from '../terminal.js';
 import { runCommand, runOptions, type RunArgs } from './run.js';
 import { describeStack } from './servers.js';
@@ -16,7 +16,8 @@ export async function demoCommand(args: RunArgs, terminal: Terminal): Promise<nu
   const stack = await startLocalStack();
   try {
     describeStack(stack).forEach((line) => terminal.out(line));
-    const overrides = Object.entries({ ...stack.overrides, oauth2_client_secret: DEMO_CLIENT.clientSecret }).map(([k, v]) => `${k}=${v}`);
+    const secrets = { oauth2_client_secret: DEMO_CLIENT.clientSecret, oauth2_admin_client_secret: DEMO_ADMIN_CLIENT.clientSecret };
+    const overrides = Object.entries({ ...stack.overrides, ...secrets }).map(([k, v]) => `${k}=${v}`);
     return await runCommand({ ...args, env: args.env ?? 'local', envVar: [...overrides, ...args.envVar] }, terminal);
   } finally {
     await stack.close();

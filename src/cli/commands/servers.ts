@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import { DEMO_CLIENT, LOCAL_API_PORT, LOCAL_AUTH_PORT, startLocalStack, type LocalStack } from '../../servers/local-stack.js';
+import { DEMO_ADMIN_CLIENT, DEMO_CLIENT, LOCAL_API_PORT, LOCAL_AUTH_PORT, startLocalStack, type LocalStack } from '../../servers/local-stack.js';
 import { EXIT } from '../exit-codes.js';
 import type { Terminal } from '../terminal.js';
 
@@ -20,6 +20,7 @@ export function describeStack(stack: LocalStack): string[] {
     `authorization server  ${stack.auth.issuer}  (token endpoint ${stack.auth.tokenUrl})`,
     `demo API              ${stack.api.url}  (GET /api/… needs a token, GET /health does not)`,
     `demo client           oauth2_client_id=${DEMO_CLIENT.clientId}  oauth2_client_secret=${DEMO_CLIENT.clientSecret}  (exists only on this machine)`,
+    `admin profile client  oauth2_admin_client_id=${DEMO_ADMIN_CLIENT.clientId}  oauth2_admin_client_secret=${DEMO_ADMIN_CLIENT.clientSecret}`,
   ];
 }
 

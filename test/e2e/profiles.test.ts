@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { buildScript } from '../../scripts/build-script.js';
+import { DEFAULT_SCRIPT_PATHS, readScripts } from '../../src/generator/build.js';
+import type { Collection } from '../../src/generator/collection-types.js';
+import { embedScript } from '../../src/generator/embed.js';
+import { ENGINES } from '../helpers/engines.js';
+import { CLIENTS, startTestServers, type TestServers } from '../helpers/servers.js';
+
+for (const [engineName, run] of ENGINES) {
+  describe(`credential profiles in ${engineName}`, function () {
+    this.timeout(60_000);
+    let servers: TestServers;
+    let collection: Collection;
+
+    before(async () => {
+      [servers] = await Promise.all([startTestServers(), buildScript()]);
+      const source = JSON.parse(await readFile('collections/two-profiles.postman_collection.json', 'utf8')) as Collection;
+      // Three requests per folder, and a switch of the admin profile's client after the second admin request.
+      for (const folder of source.item) folder.item = [1, 2, 3].map((n) => ({ ...structuredClone(folder.item?.[0] ?? {}), name: `${folder.name} ${n}` }));
+      collection = embedScript(source, await readScripts(DEFAULT_SCRIPT_PATHS), false, { Admin: 'admin' }).collection;
+    });
+    after(() => servers.close());
+
+    const environment = () => ({
+      ...servers.variablesFor(CLIENTS.demo),
+      oauth2_admin_client_id: CLIENTS.demoAdmin.clientId,
+      oauth2_admin_client_secret: CLIENTS.demoAdmin.clientSecret,
+      api_base_url: servers.api.url,
+    });
+
+    it('two profiles fetch two tokens; each folder\'s requests carry its own profile\'s token', async () => {
+      const before = { default: servers.auth.tokensIssued(CLIENTS.demo.clientId), admin: servers.auth.tokensIssued(CLIENTS.demoAdmin.clientId), calls: servers.api.calls.length };
+      const result = await run(collection, { environment: environment() });
+      assert.deepEqual(result.failures, []);
+      assert.equal(servers.auth.tokensIssued(CLIENTS.demo.clientId) - before.default, 1);
+      assert.equal(servers.auth.tokensIssued(CLIENTS.demoAdmin.clientId) - before.admin, 1);
+      assert.deepEqual(servers.api.calls.slice(before.calls).map((c) => [c.path, c.clientId]), [
+        ...Array(3).fill(['/api/reports/daily', CLIENTS.demo.clientId]),
+        ...Array(3).fill(['/api/admin/users', CLIENTS.demoAdmin.clientId]),
+      ]);
+      assert.match(String(result.environment['oauth2_admin_access_token']), /^eyJ/);
+      assert.notEqual(result.environment['oauth2_admin_access_token'], result.environment['oauth2_access_token']);
+    });
+
+    it('switching one profile\'s credentials refetches only that profile', async () => {
+      const switched = structuredClone(collection);
+      const admin = switched.item[1]?.item?.[1];
+      admin?.event?.push({ listen: 'test', script: { exec: [`pm.environment.set('oauth2_admin_client_id', '${CLIENTS.basic.clientId}'); pm.environment.set('oauth2_admin_client_secret', '${CLIENTS.basic.clientSecret}');`] } });
+      const before = { default: servers.auth.tokensIssued(CLIENTS.demo.clientId), admin: servers.auth.tokensIssued(CLIENTS.demoAdmin.clientId), basic: servers.auth.tokensIssued(CLIENTS.basic.clientId), calls: servers.api.calls.length };
+      const result = await run(switched, { environment: environment() });
+      // The sample's own test compares with oauth2_admin_client_id, which now names basic-client.
+      assert.deepEqual(result.failures, []);
+      assert.equal(servers.auth.tokensIssued(CLIENTS.demo.clientId) - before.default, 1);
+      assert.equal(servers.auth.tokensIssued(CLIENTS.demoAdmin.clientId) - before.admin, 1);
+      assert.equal(servers.auth.tokensIssued(CLIENTS.basic.clientId) - before.basic, 1);
+      assert.deepEqual(servers.api.calls.slice(before.calls).map((c) => c.clientId).slice(3), [CLIENTS.demoAdmin.clientId, CLIENTS.demoAdmin.clientId, CLIENTS.basic.clientId]);
+    });
+
+    it('a profile falls back to the unprefixed variables for what it does not set', async () => {
+      const vars = { ...environment(), oauth2_admin_client_id: '', oauth2_admin_client_secret: '' };
+      const before = servers.api.calls.length;
+      const result = await run(collection, { environment: vars });
+      assert.deepEqual(result.failures.map((f) => f.test), ['the admin client', 'the admin client', 'the admin client']);
+      assert.deepEqual(servers.api.calls.slice(before).map((c) => c.clientId), Array(6).fill(CLIENTS.demo.clientId));
+    });
+  });
+}
