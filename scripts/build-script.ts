@@ -1,9 +1,10 @@
 // Bundles src/script into dist/prerequest.js: one IIFE a user can paste into Postman, and that the
 // generator embeds. Checks the result is sandbox-safe before writing it.
 import { build } from 'esbuild';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeFileAtomic } from '../src/generator/write-atomic.js';
 import { CACHE_VARIABLES, VARIABLES } from '../src/oauth/variables.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -70,10 +71,7 @@ async function buildVariant(variant: (typeof VARIANTS)[number], version: string)
   for (const [pattern, what] of FORBIDDEN) {
     if (pattern.test(code)) throw new Error(`${variant.path} would contain ${what} (${pattern}); fix src/script`);
   }
-  await mkdir(dirname(variant.path), { recursive: true });
-  const temporary = `${variant.path}.${process.pid}.tmp`;
-  await writeFile(temporary, code);
-  await rename(temporary, variant.path);
+  await writeFileAtomic(variant.path, code);
   return code;
 }
 

@@ -34,9 +34,6 @@ export const CACHE_VARIABLES = {
 
 export type ConfigKey = keyof typeof VARIABLES;
 
-/** Variables whose values are secrets: never printed, masked in reports. */
-export const SECRET_VARIABLES: readonly string[] = [VARIABLES.clientSecret, VARIABLES.privateKey, CACHE_VARIABLES.accessToken];
-
 /** The name of the failing test a failed token fetch records: fixed, so CI reports group it. */
 export const FAILURE_TEST_NAME = 'pm-oauth2: access token';
 
