@@ -3,7 +3,8 @@
 import type { TokenConfig } from '../oauth/config.js';
 import { isOAuthError, type OAuthError } from '../oauth/errors.js';
 import { decodeJwt } from '../oauth/jwt.js';
-import { maskToken } from '../oauth/mask.js';
+import { formEncode } from '../oauth/form.js';
+import { maskToken, redactSecrets } from '../oauth/mask.js';
 import type { IssuedToken } from '../oauth/token-response.js';
 import { discoverTokenEndpoint, requestToken } from './node-token-client.js';
 
@@ -18,7 +19,10 @@ export async function diagnose(config: TokenConfig): Promise<Diagnosis> {
     return { ok: true, lines: [`✓ token obtained: ${maskToken(token.accessToken)}`, ...describeToken(config, token)] };
   } catch (error) {
     if (!isOAuthError(error)) throw error;
-    return { ok: false, lines: [`✗ [${error.code}] ${error.message}`, `  fix: ${error.advice}`, ...(await probes(config, error))] };
+    // A server may echo what it was sent; the secret never reaches the terminal.
+    const secrets = [config.clientSecret, formEncode(config.clientSecret), encodeURIComponent(config.clientSecret)];
+    const lines = [`✗ [${error.code}] ${error.message}`, `  fix: ${error.advice}`, ...(await probes(config, error))];
+    return { ok: false, lines: lines.map((line) => redactSecrets(line, secrets)) };
   }
 }
 

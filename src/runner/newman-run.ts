@@ -17,6 +17,8 @@ export interface NewmanRunOptions {
   readonly iterationCount: number | undefined;
   readonly tokenUrls: ReadonlySet<string>;
   readonly tokenStats: TokenStats;
+  /** Receives what scripts log, instead of the cli reporter, which wraps long lines (a token, split, escapes redaction). */
+  readonly onConsole?: (level: string, messages: unknown[]) => void;
 }
 
 export interface CollectionOutcome {
@@ -36,7 +38,7 @@ export function runCollection(options: NewmanRunOptions): Promise<CollectionOutc
       collection: options.collection,
       environment: options.environment,
       reporters: [...options.reporters],
-      reporter: options.reporterOptions,
+      reporter: options.onConsole ? { ...options.reporterOptions, cli: { noConsole: true } } : options.reporterOptions,
       timeoutRequest: options.timeoutRequestMs,
       bail: options.bail,
       ...(options.iterationCount ? { iterationCount: options.iterationCount } : {}),
@@ -48,6 +50,8 @@ export function runCollection(options: NewmanRunOptions): Promise<CollectionOutc
         environment: summary?.environment ? (summary.environment.toObject(false, false) as Record<string, unknown>) : {},
         error: error ?? undefined,
       });
+    }).on('console', (_error: unknown, args: { level: string; messages: unknown[] }) => {
+      options.onConsole?.(args.level, args.messages);
     }).on('request', (_error: unknown, args: Parameters<typeof recordTokenRequest>[1]) => {
       if (args?.cursor?.scriptId) scriptRequests++;
       recordTokenRequest(options.tokenStats, args, options.tokenUrls);

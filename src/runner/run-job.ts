@@ -1,7 +1,7 @@
 // `pm-oauth2 run`: validates first, then runs the collections one after the other in one process,
 // handing the environment (and so the cached token) from each to the next.
 import { basename } from 'node:path';
-import { CACHE_VARIABLES } from '../oauth/variables.js';
+import { formatWithOptions } from 'node:util';
 import { PmOAuth2Error } from '../errors.js';
 import { DEFAULT_SCRIPT_PATHS, expandInputs, outputName, readScripts } from '../generator/build.js';
 import type { Collection } from '../generator/collection-types.js';
@@ -16,6 +16,7 @@ import { runCollection, type CollectionOutcome, type EnvironmentJson } from './n
 import { Redactor } from './redactor.js';
 import type { Reports } from './reports.js';
 import { createTokenStats, type TokenStats } from './token-stats.js';
+import { redactProcessOutput } from './redacted-output.js';
 import { trapUnhandledRejections } from './unhandled-rejections.js';
 import { checkConfig } from './validate-config.js';
 import type { Variables } from './variable-sources.js';
@@ -35,9 +36,12 @@ export interface JobOptions {
 export interface JobResult {
   readonly collections: Array<{ readonly name: string; readonly outcome: CollectionOutcome }>;
   readonly tokenStats: TokenStats;
-  readonly expiresAt: number | undefined;
+  /** When each profile's token expires ('' is the default profile). */
+  readonly expiries: ReadonlyArray<{ readonly profile: string; readonly at: number }>;
   readonly files: string[];
   readonly unhandled: string[];
+  /** Masks the job's secrets and tokens in a text, for anything printed after the run. */
+  readonly redact: (text: string) => string;
 }
 
 export async function runJob(options: JobOptions): Promise<JobResult> {
@@ -50,12 +54,14 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
   const tokenStats = createTokenStats();
   const results: JobResult['collections'] = [];
   const trap = trapUnhandledRejections((message) => redactor.redact(message));
+  const output = redactProcessOutput(redactor);
   try {
     for (const { name, stem, collection } of collections) {
       options.terminal.out(`\n▶ ${name}`);
       const outcome = await runCollection({
         collection, environment, ...options.reports.forCollection(stem),
         timeoutRequestMs: options.timeoutRequestMs, bail: options.bail, iterationCount: options.iterationCount, tokenUrls, tokenStats,
+        onConsole: (level, messages) => options.terminal.out(redactor.redact(`  ${level === 'log' ? '│' : level + ':'} ${formatWithOptions({ colors: false, breakLength: Infinity }, ...messages)}`)),
       });
       rememberTokens(outcome.environment, redactor);
       environment = carryOver(environment, outcome.environment);
@@ -63,12 +69,12 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
       if (options.bail && (outcome.failures.length || outcome.error)) break;
     }
   } finally {
+    output.release();
     trap.release();
   }
   const files = await options.reports.finish(redactor);
   if (options.exportEnvironmentFile) files.push(await exportEnvironment(options.exportEnvironmentFile, environment, redactor));
-  const expiresAt = Number(environment.values.find((v) => v.key === CACHE_VARIABLES.expiresAt)?.value) || undefined;
-  return { collections: results, tokenStats, expiresAt, files, unhandled: trap.messages };
+  return { collections: results, tokenStats, expiries: expiriesIn(environment), files, unhandled: trap.messages, redact: (text) => redactor.redact(text) };
 }
 
 interface LoadedCollection {
@@ -136,6 +142,14 @@ function carryOver(previous: EnvironmentJson, after: Record<string, unknown>): E
     name: previous.name,
     values: Object.entries(after).map(([key, value]) => ({ key, value: value === undefined || value === null ? '' : String(value), type: types.get(key) ?? 'default', enabled: true })),
   };
+}
+
+function expiriesIn(environment: EnvironmentJson): JobResult['expiries'] {
+  return environment.values.flatMap((v) => {
+    const match = /^oauth2_(?:(\w+)_)?expires_at$/.exec(v.key);
+    const at = Number(v.value);
+    return match && at ? [{ profile: match[1] ?? '', at }] : [];
+  });
 }
 
 function rememberTokens(environment: Record<string, unknown>, redactor: Redactor): void {

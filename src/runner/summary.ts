@@ -16,7 +16,9 @@ export function formatSummary(result: JobResult, environmentLabel: string, now =
     ['failures', String(failures)],
     ['token requests', `${result.tokenStats.count} (${result.tokenStats.totalMs} ms)`],
   ];
-  if (result.expiresAt) rows.push(['token expires', `${moment(result.expiresAt).format('YYYY-MM-DD HH:mm:ss')} (${moment(result.expiresAt).from(now)})`]);
+  for (const { profile, at } of result.expiries) {
+    rows.push([profile ? `token expires (${profile})` : 'token expires', `${moment(at).format('YYYY-MM-DD HH:mm:ss')} (${moment(at).from(now)})`]);
+  }
   if (result.files.length) rows.push(['reports', result.files.join(', ')]);
   const width = Math.max(...rows.map(([label]) => label.length));
   const lines = ['', `pm-oauth2 run: ${failures ? 'FAILED' : 'passed'}`, ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`)];

@@ -44,6 +44,13 @@ describe('pm-oauth2 doctor and decode (the built binary)', function () {
     assert.match(result.stdout, new RegExp(`→ the server says its token endpoint is ${servers.auth.tokenUrl}: set oauth2_token_url to it`));
   });
 
+  it('never prints the secret, even when the server echoes it', async () => {
+    const result = await doctor({ oauth2_token_url: `${servers.faults.url}/echo-secret/doctor`, oauth2_client_id: 'c', oauth2_client_secret: 'echoed-secret-value', oauth2_client_auth: 'client_secret_post' });
+    assert.equal(result.code, 1);
+    assert.match(result.stdout, /400 invalid_request: "bad request: .*client_secret=\*\*\*/);
+    assert.ok(!result.stdout.includes('echoed-secret-value'));
+  });
+
   it('lists what is missing, and exits 2', async () => {
     const result = await doctor({ oauth2_client_id: 'x' });
     assert.equal(result.code, 2);

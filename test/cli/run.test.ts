@@ -114,6 +114,18 @@ describe('pm-oauth2 run (the built binary)', function () {
     assert.match(await readFile(join(reports, 'demo-api.json'), 'utf8'), /Bearer eyJhbG…/);
   });
 
+  it('masks a secret or a token that a user script prints, in the live output too', async () => {
+    const collection = JSON.parse(await readFile(both()[0] ?? '', 'utf8')) as { event: object[] };
+    collection.event.push({ listen: 'test', script: { exec: ["console.log('leak', pm.environment.get('oauth2_client_secret'), pm.environment.get('oauth2_access_token'));"] } });
+    const file = join(project, 'leaky.postman_collection.json');
+    await writeFile(file, JSON.stringify(collection));
+    const result = await run([file, '--env', 'test'], { OAUTH2_CLIENT_SECRET: secret });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /│ leak \*\*\* eyJhbG…\(\d+ chars\)/);
+    assert.ok(!(result.stdout + result.stderr).includes(secret));
+    assert.ok(!/eyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]{5,}/.test(result.stdout + result.stderr), 'a whole token leaked');
+  });
+
   it('bounds a hung token endpoint and a hung API with time-outs, and exits 1', async () => {
     const result = await run([both()[0] ?? '', '--env', 'test', '--timeout-request', '1000'], {
       OAUTH2_CLIENT_SECRET: secret, OAUTH2_TOKEN_URL: `${servers.faults.url}/hang/cli`, OAUTH2_TOKEN_TIMEOUT: '1',

@@ -60,6 +60,6 @@ export async function runCommand(args: RunArgs, terminal: Terminal, cwd = proces
     collections, environment, variables, reports, terminal,
     exportEnvironmentFile: args.exportEnvironment, timeoutRequestMs: args.timeoutRequest, bail: args.bail, iterationCount: args.iterationCount,
   });
-  for (const line of formatSummary(result, environment ? `${environment.name} (${environment.file})` : '(none)')) terminal.out(line);
+  for (const line of formatSummary(result, environment ? `${environment.name} (${environment.file})` : '(none)')) terminal.out(result.redact(line));
   return failureCount(result) ? EXIT.failures : EXIT.ok;
 }
