@@ -165,6 +165,9 @@ describe('pm-oauth2 run (the built binary)', function () {
     const reporter = await run([...both(), '-r', 'cli,xml']);
     assert.equal(reporter.code, 2);
     assert.match(reporter.stderr, /unknown reporter "xml" — use cli, junit, json, htmlextra/);
+    const html = await run([...both(), '-r', 'cli,htmlextra']);
+    assert.equal(html.code, 2);
+    assert.match(html.stderr, /the htmlextra reporter is not installed — npm install --save-dev newman-reporter-htmlextra/);
     const flag = await run([...both(), '--env-var', 'novalue']);
     assert.equal(flag.code, 2);
     assert.match(flag.stderr, /--env-var "novalue" needs the form key=value/);
