@@ -1,5 +1,5 @@
 // `pm-oauth2 run` with no collections named runs build/collections, building it first when it is
-// missing or older than its sources or the script.
+// missing or older than its sources, the script or pm-oauth2.config.json.
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildCollections, DEFAULT_SCRIPT_PATHS, expandInputs, outputName } from '../generator/build.js';
@@ -14,7 +14,8 @@ const mtime = async (path: string): Promise<number | undefined> => (await stat(p
 export async function ensureBuilt(cwd: string, terminal: Terminal): Promise<string> {
   const sources = await expandInputs([join(cwd, SOURCE_DIR)]);
   const out = join(cwd, BUILD_DIR);
-  const script = Math.max((await mtime(DEFAULT_SCRIPT_PATHS.secret)) ?? 0, (await mtime(DEFAULT_SCRIPT_PATHS.jwt)) ?? 0);
+  // A newer script or build configuration makes every built collection stale.
+  const script = Math.max((await mtime(DEFAULT_SCRIPT_PATHS.secret)) ?? 0, (await mtime(DEFAULT_SCRIPT_PATHS.jwt)) ?? 0, (await mtime(join(cwd, CONFIG_FILE))) ?? 0);
   let stale = false;
   for (const source of sources) {
     const built = await mtime(join(out, outputName(source)));
