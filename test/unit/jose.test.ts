@@ -5,6 +5,7 @@ import { compactVerify, decodeJwt, importJWK } from 'jose';
 import { readTokenConfig } from '../../src/oauth/config.js';
 import { createClientAssertion } from '../../src/oauth/jose/client-assertion.js';
 import { bigIntToBytes, hexToBytes } from '../../src/oauth/jose/bytes.js';
+import { newJti } from '../../src/oauth/jose/jti.js';
 import { parsePrivateKey } from '../../src/oauth/jose/keys.js';
 import { rfc6979Nonces, signEs256 } from '../../src/oauth/jose/p256.js';
 import { signRs256 } from '../../src/oauth/jose/rsa.js';
@@ -91,6 +92,12 @@ describe('JWT client authentication: the assertion', () => {
     const { protectedHeader } = await compactVerify(assertion, await importJWK(ec.publicKey.export({ format: 'jwk' }), 'ES256'));
     assert.equal(protectedHeader.alg, 'ES256');
     assert.equal(decodeJwt(assertion).aud, 'https://idp.example.com');
+  });
+
+  it('gives every assertion a new jti', () => {
+    const jtis = new Set(Array.from({ length: 10_000 }, () => newJti(NOW)));
+    assert.equal(jtis.size, 10_000);
+    assert.match(newJti(NOW, () => 0.5), /^[0-9a-z]+-(80000000){4}$/);
   });
 
   it('client_secret_jwt signs HS256 with the secret', async () => {
