@@ -14,9 +14,8 @@ for (const [engineName, run] of ENGINES) {
     let script: string;
     let secretOnlyScript: string;
     let servers: TestServers;
-    let path = 0;
-    const apiBase = () => `${servers.api.url}/api/jwt${++path}`;
-    const apiCalls = (base: string) => servers.api.calls.filter((c) => c.path.startsWith(new URL(base).pathname + '/'));
+    const apiBase = () => servers.apiBase('jwt');
+    const apiCalls = (base: string) => servers.apiCalls(base);
 
     before(async () => {
       [secretOnlyScript, servers] = await Promise.all([buildScript(), startTestServers()]);

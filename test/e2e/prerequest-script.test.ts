@@ -16,10 +16,10 @@ for (const [engineName, run] of ENGINES) {
     this.timeout(60_000);
     let script: string;
     let servers: TestServers;
-    let path = 0;
-    /** A fresh API path per test, so the API's counts tell the tests apart. */
-    const apiBase = () => `${servers.api.url}/api/t${++path}`;
-    const apiCalls = (base: string) => servers.api.calls.filter((c) => c.path.startsWith(new URL(base).pathname + '/'));
+    const apiBase = () => servers.apiBase('t');
+    const apiCalls = (base: string) => servers.apiCalls(base);
+    /** The number that makes the last apiBase unique: fault-server paths reuse it. */
+    const lastId = (base: string) => base.slice(base.lastIndexOf('/') + 1);
 
     before(async () => {
       [script, servers] = await Promise.all([buildScript(), startTestServers()]);
@@ -105,10 +105,10 @@ for (const [engineName, run] of ENGINES) {
     it('form-encodes a non-ASCII secret before base64, as RFC 6749 §2.3.1 says', async () => {
       const base = apiBase();
       const secret = 'é+/=:&% ü';
-      const vars = { oauth2_token_url: `${servers.faults.url}/strict-basic/${path}`, oauth2_client_id: 'id:é', oauth2_client_secret: secret };
+      const vars = { oauth2_token_url: `${servers.faults.url}/strict-basic/${lastId(base)}`, oauth2_client_id: 'id:é', oauth2_client_secret: secret };
       const result = await run(collectionWithScript(script, requests(1, base)), { environment: vars });
       assert.deepEqual(result.failures, []);
-      assert.deepEqual(servers.faults.lastBasic(`/strict-basic/${path}`), { id: 'id:é', secret });
+      assert.deepEqual(servers.faults.lastBasic(`/strict-basic/${lastId(base)}`), { id: 'id:é', secret });
       assertNoSecrets(result, [secret]);
     });
 
@@ -119,7 +119,7 @@ for (const [engineName, run] of ENGINES) {
       for (const [scenario, expected] of cases) {
         it(`${scenario}: ${expected} token request(s), then every request authenticated`, async () => {
           const base = apiBase();
-          const tokenPath = `/${scenario}/${path}`;
+          const tokenPath = `/${scenario}/${lastId(base)}`;
           const vars = { oauth2_token_url: `${servers.faults.url}${tokenPath}`, oauth2_client_id: 'c', oauth2_client_secret: 'fault-secret' };
           const result = await run(collectionWithScript(script, requests(2, base)), { environment: vars });
           assert.deepEqual(result.failures, []);
@@ -152,7 +152,7 @@ for (const [engineName, run] of ENGINES) {
       for (const [name, vars, message] of cases) {
         it(name, async () => {
           const base = apiBase();
-          const result = await run(collectionWithScript(script, requests(2, base)), { environment: vars(servers, `/${path}`) });
+          const result = await run(collectionWithScript(script, requests(2, base)), { environment: vars(servers, `/${lastId(base)}`) });
           // Newman also counts each refused token call as a failed request: only ours are checked here.
           const ours = result.failures.filter((f) => f.test === FAILURE_TEST);
           assert.equal(ours.length, 2, 'one failure per request');
@@ -168,7 +168,7 @@ for (const [engineName, run] of ENGINES) {
     it('leaves a request with its own noauth alone: it goes out even when no token can be had', async () => {
       const base = apiBase();
       const items = [{ name: 'public', url: `${base}/public`, auth: { type: 'noauth' } }, { name: 'protected', url: `${base}/protected` }];
-      const tokenPath = `/invalid-client/${path}`;
+      const tokenPath = `/invalid-client/${lastId(base)}`;
       const vars = { oauth2_token_url: `${servers.faults.url}${tokenPath}`, oauth2_client_id: 'c', oauth2_client_secret: 'fault-secret' };
       const result = await run(collectionWithScript(script, items), { environment: vars });
       assert.deepEqual(result.failures.map((f) => f.test), [FAILURE_TEST]);

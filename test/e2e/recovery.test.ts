@@ -24,9 +24,8 @@ for (const [engineName, run] of ENGINES) {
     this.timeout(60_000);
     let servers: TestServers;
     let scripts: { secret: string; jwt: string };
-    let path = 0;
-    const apiBase = () => `${servers.api.url}/api/retry${++path}`;
-    const apiCalls = (base: string) => servers.api.calls.filter((c) => c.path.startsWith(new URL(base).pathname + '/'));
+    const apiBase = () => servers.apiBase('retry');
+    const apiCalls = (base: string) => servers.apiCalls(base);
 
     before(async () => {
       [servers] = await Promise.all([startTestServers(), buildScript()]);

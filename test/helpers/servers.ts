@@ -33,6 +33,10 @@ export interface TestServers {
   readonly faults: FaultTokenServer;
   /** A port nothing listens on. */
   readonly closedPort: number;
+  /** A fresh API base URL (`<api>/api/<label><n>`), so the API's counts tell the tests apart. */
+  apiBase(label: string): string;
+  /** What the API received under a base from apiBase. */
+  apiCalls(base: string): DemoApi['calls'];
   /** The oauth2_* variables for a registered client. */
   variablesFor(client: ClientRegistration, extra?: Record<string, string>): Record<string, string>;
   close(): Promise<void>;
@@ -45,8 +49,11 @@ export async function startTestServers(): Promise<TestServers> {
   const closed = await startDemoApi({ issuer: auth.issuer, audience: DEMO_RESOURCE, jwks: auth.jwks });
   const closedPort = Number(new URL(closed.url).port);
   await closed.close();
+  let serial = 0;
   return {
     auth, api, faults, closedPort,
+    apiBase: (label) => `${api.url}/api/${label}${++serial}`,
+    apiCalls: (base) => api.calls.filter((c) => c.path.startsWith(new URL(base).pathname + '/')),
     variablesFor: (client, extra = {}) => ({
       oauth2_token_url: auth.tokenUrl,
       oauth2_client_id: client.clientId,
