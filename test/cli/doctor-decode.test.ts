@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { runCli } from '../helpers/cli.js';
 import { CLIENTS, startTestServers, type TestServers } from '../helpers/servers.js';
 
@@ -69,13 +68,7 @@ describe('pm-oauth2 doctor and decode (the built binary)', function () {
   });
 
   it('decodes from standard input, and refuses what is not a JWT', async () => {
-    const piped = await new Promise<string>((resolve) => {
-      const child = spawn(process.execPath, ['bin/pm-oauth2.js', 'decode', '-']);
-      let out = '';
-      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-      child.on('close', () => resolve(out));
-      child.stdin.end(`Bearer ${jwt({ sub: 'piped' })}\n`);
-    });
+    const piped = (await runCli(['decode', '-'], { input: `Bearer ${jwt({ sub: 'piped' })}\n` })).stdout;
     assert.match(piped, /"sub": "piped"/);
     const bad = await runCli(['decode', 'opaque-token']);
     assert.equal(bad.code, 2);
