@@ -67,6 +67,7 @@ export function markdown(r: BenchResults): string {
     '| key | per assertion (goal: well under 50 ms) |',
     '|---|---|',
     `| RS256, 2048-bit RSA | ${show(r.signing.rs256, 'ms', 1)} |`,
+    `| PS256, 2048-bit RSA | ${show(r.signing.ps256, 'ms', 1)} |`,
     `| ES256, P-256 | ${show(r.signing.es256, 'ms', 1)} |`,
     '',
     '## Checks (`npm run bench -- --check`)',

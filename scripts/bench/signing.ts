@@ -8,6 +8,7 @@ import { figure, type Figure } from './stats.js';
 
 export interface SigningResult {
   readonly rs256: Figure;
+  readonly ps256: Figure;
   readonly es256: Figure;
 }
 
@@ -19,7 +20,7 @@ export async function benchSigning(iterations: number): Promise<SigningResult> {
   });
   const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  const times: Record<string, number[]> = { RS256: [], ES256: [] };
+  const times: Record<string, number[]> = { RS256: [], PS256: [], ES256: [] };
   await new Promise<void>((resolve, reject) => {
     newman.run({
       collection: {
@@ -34,5 +35,5 @@ export async function benchSigning(iterations: number): Promise<SigningResult> {
       if (tag === 'sign-ms') times[String(alg)]?.push(Number(ms));
     });
   });
-  return { rs256: figure(times['RS256'] ?? []), es256: figure(times['ES256'] ?? []) };
+  return { rs256: figure(times['RS256'] ?? []), ps256: figure(times['PS256'] ?? []), es256: figure(times['ES256'] ?? []) };
 }

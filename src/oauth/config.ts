@@ -9,7 +9,7 @@ export const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post',
 export type ClientAuthMethod = (typeof CLIENT_AUTH_METHODS)[number];
 /** RFC 7523 §2.2 client authentication with a signed assertion. */
 export const JWT_CLIENT_AUTH: readonly ClientAuthMethod[] = ['client_secret_jwt', 'private_key_jwt'];
-export const ASSERTION_ALGS = ['RS256', 'ES256', 'HS256'] as const;
+export const ASSERTION_ALGS = ['RS256', 'PS256', 'ES256', 'HS256'] as const;
 export type AssertionAlg = (typeof ASSERTION_ALGS)[number];
 
 /** Everything that decides which token is requested, read from the `oauth2_*` variables. */
@@ -39,7 +39,7 @@ export interface AssertionConfig {
   readonly keyId: string;
   /** @default the token URL (Entra, Okta); some servers want their issuer identifier */
   readonly audience: string;
-  /** @default from the key: RS256 for RSA, ES256 for P-256; HS256 for client_secret_jwt */
+  /** @default from the key: a JWK's "alg", else RS256 for RSA and ES256 for P-256; HS256 for client_secret_jwt */
   readonly alg: AssertionAlg | '';
   /** SHA-1 thumbprint of the certificate, hex, for Entra ID's x5t header. */
   readonly certificateThumbprint: string;

@@ -27,6 +27,7 @@ for (const [engineName, run] of ENGINES) {
       ['client_secret_jwt (HS256)', () => servers.variablesFor(CLIENTS.jwtSecret), CLIENTS.jwtSecret.clientId],
       ['private_key_jwt, RS256 from a PKCS#8 PEM, with kid', () => servers.variablesFor(CLIENTS.rsaKey, { oauth2_private_key: pem(KEYS.rsa.privateKey), oauth2_key_id: 'rsa-1' }), CLIENTS.rsaKey.clientId],
       ['private_key_jwt, RS256 from a PKCS#1 PEM, audience = issuer', () => servers.variablesFor(CLIENTS.rsaKey, { oauth2_private_key: pem(KEYS.rsa.privateKey, 'pkcs1'), oauth2_assertion_audience: servers.auth.issuer }), CLIENTS.rsaKey.clientId],
+      ['private_key_jwt, PS256 from a PKCS#8 PEM (the server accepts only PS256)', () => servers.variablesFor(CLIENTS.psKey, { oauth2_private_key: pem(KEYS.rsa.privateKey), oauth2_assertion_alg: 'PS256' }), CLIENTS.psKey.clientId],
       ['private_key_jwt, ES256 from a JWK', () => servers.variablesFor(CLIENTS.ecKey, { oauth2_private_key: JSON.stringify(KEYS.ec.privateKey.export({ format: 'jwk' })) }), CLIENTS.ecKey.clientId],
       ['private_key_jwt, ES256 from a SEC1 PEM', () => servers.variablesFor(CLIENTS.ecKey, { oauth2_private_key: pem(KEYS.ec.privateKey, 'sec1') }), CLIENTS.ecKey.clientId],
     ];

@@ -20,6 +20,7 @@ export const CLIENTS = {
   readOnly: { clientId: 'read-client', clientSecret: 'read-secret', authentication: 'client_secret_basic', scope: 'api:read' },
   jwtSecret: { clientId: 'jwt-secret-client', clientSecret: 'a-shared-secret-long-enough-for-hs256-0123456789', authentication: 'client_secret_jwt', signingAlg: 'HS256' },
   rsaKey: { clientId: 'rsa-key-client', clientSecret: '', authentication: 'private_key_jwt', signingAlg: 'RS256', jwks: { keys: [{ ...KEYS.rsa.publicKey.export({ format: 'jwk' }), kid: 'rsa-1' }] } },
+  psKey: { clientId: 'ps-key-client', clientSecret: '', authentication: 'private_key_jwt', signingAlg: 'PS256', jwks: { keys: [KEYS.rsa.publicKey.export({ format: 'jwk' })] } },
   ecKey: { clientId: 'ec-key-client', clientSecret: '', authentication: 'private_key_jwt', signingAlg: 'ES256', jwks: { keys: [KEYS.ec.publicKey.export({ format: 'jwk' })] } },
   ecShortLived: { clientId: 'ec-short-client', clientSecret: '', authentication: 'private_key_jwt', signingAlg: 'ES256', jwks: { keys: [KEYS.ec.publicKey.export({ format: 'jwk' })] }, tokenTtlSeconds: 2 },
   /** The clients of the sample collections and the local environment. */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createPublicKey, generateKeyPairSync, sign, verify, X509Certificate, type KeyObject } from 'node:crypto';
+import { constants, createPublicKey, generateKeyPairSync, sign, verify, X509Certificate, type KeyObject } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { compactVerify, decodeJwt, importJWK } from 'jose';
 import { readTokenConfig } from '../../src/oauth/config.js';
@@ -8,7 +8,7 @@ import { bigIntToBytes, hexToBytes } from '../../src/oauth/jose/bytes.js';
 import { newJti } from '../../src/oauth/jose/jti.js';
 import { parsePrivateKey } from '../../src/oauth/jose/keys.js';
 import { rfc6979Nonces, signEs256 } from '../../src/oauth/jose/p256.js';
-import { signRs256 } from '../../src/oauth/jose/rsa.js';
+import { pssSalt, signPs256, signRs256 } from '../../src/oauth/jose/rsa.js';
 import { cryptoJsHashes, type CryptoJsLike } from '../../src/script/crypto-js-hashes.js';
 import { nodeHashes } from '../helpers/node-hashes.js';
 
@@ -33,6 +33,36 @@ describe('JWT client authentication: signing', () => {
         assert.deepEqual(Buffer.from(signRs256(key, data, nodeHashes)), sign('sha256', Buffer.from(data), rsa.privateKey));
       });
     }
+  });
+
+  describe('PS256', () => {
+    const pss = { key: rsa.publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 };
+    for (const [name, text] of formats(rsa.privateKey, 'pkcs1')) {
+      it(`from a ${name}: verified by Node's verifier, with a 32-byte salt`, () => {
+        const key = parsePrivateKey(text);
+        assert.equal(key.kind, 'RSA');
+        if (key.kind !== 'RSA') return;
+        assert.ok(verify('sha256', Buffer.from(data), pss, Buffer.from(signPs256(key, data, nodeHashes, pssSalt()))));
+      });
+    }
+
+    it('with a modulus whose length is not a multiple of 8 bits, and a salt of each kind of byte', () => {
+      const odd = generateKeyPairSync('rsa', { modulusLength: 2052 });
+      const key = parsePrivateKey(odd.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+      if (key.kind !== 'RSA') return assert.fail('not RSA');
+      for (const byte of [0x00, 0x7f, 0xff]) {
+        const signature: Buffer = Buffer.from(signPs256(key, data, nodeHashes, new Array(32).fill(byte)));
+        assert.equal(signature.length, 257);
+        assert.ok(verify('sha256', Buffer.from(data), { ...pss, key: odd.publicKey }, signature));
+      }
+    });
+
+    it('salts every signature differently, and refuses a salt of the wrong length', () => {
+      const key = parsePrivateKey(rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+      if (key.kind !== 'RSA') return assert.fail('not RSA');
+      assert.notDeepEqual(signPs256(key, data, nodeHashes, pssSalt()), signPs256(key, data, nodeHashes, pssSalt()));
+      assert.throws(() => signPs256(key, data, nodeHashes, [1, 2, 3]), /salt must be 32 bytes/);
+    });
   });
 
   describe('ES256', () => {
@@ -94,6 +124,15 @@ describe('JWT client authentication: the assertion', () => {
     assert.equal(decodeJwt(assertion).aud, 'https://idp.example.com');
   });
 
+  it('private_key_jwt with PS256, asked for or pinned by the JWK\'s "alg"', async () => {
+    const pkcs8 = rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    for (const vars of [{ oauth2_private_key: pkcs8, oauth2_assertion_alg: 'ps256' }, { oauth2_private_key: JSON.stringify({ ...rsa.privateKey.export({ format: 'jwk' }), alg: 'PS256' }) }]) {
+      const assertion = createClientAssertion(config({ oauth2_client_auth: 'private_key_jwt', ...vars }), nodeHashes, NOW, 'j');
+      const { protectedHeader } = await compactVerify(assertion, rsa.publicKey, { algorithms: ['PS256'] });
+      assert.equal(protectedHeader.alg, 'PS256');
+    }
+  });
+
   it('gives every assertion a new jti', () => {
     const jtis = new Set(Array.from({ length: 10_000 }, () => newJti(NOW)));
     assert.equal(jtis.size, 10_000);
@@ -126,6 +165,7 @@ describe('JWT client authentication: the assertion', () => {
       ['an Ed25519 key', { oauth2_private_key: pkcs8(generateKeyPairSync('ed25519').privateKey) }, /neither an RSA nor an EC key/],
       ['a 1024-bit RSA key', { oauth2_private_key: pkcs8(generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey) }, /is a 1024-bit RSA key/],
       ['an EC key for RS256', { oauth2_private_key: pkcs8(ec.privateKey), oauth2_assertion_alg: 'RS256' }, /is a P-256 EC key, which cannot sign RS256/],
+      ['an RSA key for ES256', { oauth2_private_key: pkcs8(rsa.privateKey), oauth2_assertion_alg: 'ES256' }, /is an RSA key \(2048 bits\), which cannot sign ES256/],
       ['a public JWK', { oauth2_private_key: JSON.stringify(ec.publicKey.export({ format: 'jwk' })) }, /is a JWK without "d"/],
     ];
     for (const [name, vars, message] of cases) {

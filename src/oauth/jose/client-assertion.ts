@@ -8,17 +8,18 @@ import { base64UrlEncode, hexToBytes } from './bytes.js';
 import type { Hashes } from './hashes.js';
 import { parsePrivateKey, type PrivateKey } from './keys.js';
 import { signEs256 } from './p256.js';
-import { signRs256 } from './rsa.js';
+import { pssSalt, signPs256, signRs256 } from './rsa.js';
 
 /** Long enough for a slow token endpoint, short enough that a leaked assertion is soon useless. */
 export const ASSERTION_LIFETIME_SECONDS = 60;
 
 /**
  * @param jti unique per assertion: servers reject a replayed one
+ * @param random the source of PS256's salt
  * @throws OAuthError CONFIG_INVALID when the key cannot be parsed or does not fit the algorithm
  */
-export function createClientAssertion(config: TokenConfig, hashes: Hashes, nowMs: number, jti: string): string {
-  const { alg, sign } = signerFor(config, hashes);
+export function createClientAssertion(config: TokenConfig, hashes: Hashes, nowMs: number, jti: string, random: () => number = Math.random): string {
+  const { alg, sign } = signerFor(config, hashes, random);
   const header: Record<string, string> = { alg, typ: 'JWT' };
   if (config.assertion.keyId) header['kid'] = config.assertion.keyId;
   const x5t = thumbprint(config, hashes);
@@ -36,7 +37,7 @@ export function createClientAssertion(config: TokenConfig, hashes: Hashes, nowMs
   return `${input}.${base64UrlEncode(sign(utf8Bytes(input)))}`;
 }
 
-function signerFor(config: TokenConfig, hashes: Hashes): { alg: AssertionAlg; sign: (data: number[]) => number[] } {
+function signerFor(config: TokenConfig, hashes: Hashes, random: () => number): { alg: AssertionAlg; sign: (data: number[]) => number[] } {
   const wanted = config.assertion.alg;
   if (config.clientAuth === 'client_secret_jwt') {
     if (wanted && wanted !== 'HS256') throw mismatch(`client_secret_jwt signs with HS256, not ${wanted}`, `set ${VARIABLES.assertionAlg}=HS256 or leave it empty`);
@@ -44,10 +45,11 @@ function signerFor(config: TokenConfig, hashes: Hashes): { alg: AssertionAlg; si
     return { alg: 'HS256', sign: (data) => hashes.hmacSha256(key, data) };
   }
   const key = parsePrivateKey(config.assertion.privateKey);
-  const alg = wanted || (key.kind === 'RSA' ? 'RS256' : 'ES256');
+  const alg = wanted || (key.kind === 'RSA' ? key.alg ?? 'RS256' : 'ES256');
   if (alg === 'RS256' && key.kind === 'RSA') return { alg, sign: (data) => signRs256(key, data, hashes) };
+  if (alg === 'PS256' && key.kind === 'RSA') return { alg, sign: (data) => signPs256(key, data, hashes, pssSalt(random)) };
   if (alg === 'ES256' && key.kind === 'EC') return { alg, sign: (data) => signEs256(key, data, hashes) };
-  throw mismatch(`is ${describe(key)}, which cannot sign ${alg}`, `set ${VARIABLES.assertionAlg} to ${key.kind === 'RSA' ? 'RS256' : 'ES256'}, or leave it empty`);
+  throw mismatch(`is ${describe(key)}, which cannot sign ${alg}`, `set ${VARIABLES.assertionAlg} to ${key.kind === 'RSA' ? 'RS256 or PS256' : 'ES256'}, or leave it empty`);
 }
 
 function describe(key: PrivateKey): string {

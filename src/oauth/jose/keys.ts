@@ -17,6 +17,8 @@ export interface RsaPrivateKey {
   readonly qi: bigint;
   /** Modulus length in bytes. */
   readonly size: number;
+  /** The algorithm a JWK is pinned to ("alg"), when it is one we sign with. */
+  readonly alg?: 'RS256' | 'PS256';
 }
 
 export interface EcPrivateKey {
@@ -69,7 +71,7 @@ function fromPkcs8(root: Asn1): PrivateKey {
     if (oidHex(parameters) !== OID.p256) throw invalid('is an EC key on a curve other than P-256', 'use a P-256 key (ES256): openssl ecparam -name prime256v1 -genkey');
     return fromSec1(inner, true);
   }
-  throw invalid('is neither an RSA nor an EC key (Ed25519 and others are not supported)', 'use an RSA (RS256) or P-256 (ES256) key');
+  throw invalid('is neither an RSA nor an EC key (Ed25519 and others are not supported)', 'use an RSA (RS256, PS256) or P-256 (ES256) key');
 }
 
 function fromPkcs1(root: Asn1): RsaPrivateKey {
@@ -99,7 +101,10 @@ function parseJwk(text: string): PrivateKey {
     if (!bytes) throw invalid(`is a JWK without "${name}"`, 'use the private JWK (with "d"), not the public one');
     return bytesToBigInt(bytes);
   };
-  if (jwk['kty'] === 'RSA') return rsaKey({ n: big('n'), e: big('e'), d: big('d'), p: big('p'), q: big('q'), dp: big('dp'), dq: big('dq'), qi: big('qi') });
+  if (jwk['kty'] === 'RSA') {
+    const key = rsaKey({ n: big('n'), e: big('e'), d: big('d'), p: big('p'), q: big('q'), dp: big('dp'), dq: big('dq'), qi: big('qi') });
+    return jwk['alg'] === 'RS256' || jwk['alg'] === 'PS256' ? { ...key, alg: jwk['alg'] } : key;
+  }
   if (jwk['kty'] === 'EC') {
     if (jwk['crv'] !== 'P-256') throw invalid(`is an EC JWK on ${String(jwk['crv'])}, not P-256`, 'use a P-256 key (ES256)');
     return { kind: 'EC', curve: 'P-256', d: big('d') };
