@@ -1,15 +1,18 @@
 // The cost the script adds before every request: the same N requests, run alternately in one
 // process, with (a) a static token and no script, (b) an empty root pre-request script, (c) our
-// script with a cached token.
+// script with a cached token; and (b') an empty script that, like ours, starts with the sandbox's
+// non-legacy marker: the honest floor for what our own code costs.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import newman from 'newman';
+import { NON_LEGACY_MARKER } from '../build-script.js';
 import { figure, type Figure } from './stats.js';
 
 export interface HotPathResult {
-  readonly perRequestMs: { readonly static: Figure; readonly empty: Figure; readonly ours: Figure };
+  readonly perRequestMs: { readonly static: Figure; readonly empty: Figure; readonly emptyNonLegacy: Figure; readonly ours: Figure };
   /** Medians of the per-round ratios. */
   readonly oursOverEmpty: Figure;
+  readonly oursOverEmptyNonLegacy: Figure;
   readonly oursOverStatic: Figure;
   readonly tokenRequests: number;
 }
@@ -27,25 +30,33 @@ export async function benchHotPath(script: string, requests: number, rounds: num
   const variants = {
     static: collection(base, requests, undefined, 'bench-token'),
     empty: collection(base, requests, '// empty', 'bench-token'),
+    emptyNonLegacy: collection(base, requests, `${NON_LEGACY_MARKER}\n// empty`, 'bench-token'),
     ours: collection(base, requests, script, '{{oauth2_access_token}}'),
   };
   const environment = { name: 'bench', values: [['oauth2_token_url', `${base}/token`], ['oauth2_client_id', 'bench'], ['oauth2_client_secret', 'bench-secret']].map(([key, value]) => ({ key, value, enabled: true })) };
-  const samples = { static: [] as number[], empty: [] as number[], ours: [] as number[] };
-  const ratios = { empty: [] as number[], static: [] as number[] };
+  const samples = { static: [] as number[], empty: [] as number[], emptyNonLegacy: [] as number[], ours: [] as number[] };
+  const ratios = { empty: [] as number[], emptyNonLegacy: [] as number[], static: [] as number[] };
   try {
     await run(variants.ours, environment); // warm-up: JIT, sockets, and the one token request
     for (let round = 0; round < rounds; round++) {
-      const times = { static: await run(variants.static, environment), empty: await run(variants.empty, environment), ours: await run(variants.ours, environment) };
-      for (const key of ['static', 'empty', 'ours'] as const) samples[key].push(times[key] / requests);
+      const times = {
+        static: await run(variants.static, environment),
+        empty: await run(variants.empty, environment),
+        emptyNonLegacy: await run(variants.emptyNonLegacy, environment),
+        ours: await run(variants.ours, environment),
+      };
+      for (const key of ['static', 'empty', 'emptyNonLegacy', 'ours'] as const) samples[key].push(times[key] / requests);
       ratios.empty.push(times.ours / times.empty);
+      ratios.emptyNonLegacy.push(times.ours / times.emptyNonLegacy);
       ratios.static.push(times.ours / times.static);
     }
   } finally {
     server.close();
   }
   return {
-    perRequestMs: { static: figure(samples.static), empty: figure(samples.empty), ours: figure(samples.ours) },
+    perRequestMs: { static: figure(samples.static), empty: figure(samples.empty), emptyNonLegacy: figure(samples.emptyNonLegacy), ours: figure(samples.ours) },
     oursOverEmpty: figure(ratios.empty),
+    oursOverEmptyNonLegacy: figure(ratios.emptyNonLegacy),
     oursOverStatic: figure(ratios.static),
     tokenRequests,
   };

@@ -22,7 +22,7 @@ const log = (line: string) => process.stderr.write(line + '\n');
 await buildScript();
 const scripts = { secret: await readFile(SCRIPT_PATH, 'utf8'), jwt: await readFile(JWT_SCRIPT_PATH, 'utf8') };
 
-log(`hot path: ${requests} requests × 3 variants × ${rounds} rounds…`);
+log(`hot path: ${requests} requests × 4 variants × ${rounds} rounds…`);
 const hotPath = await benchHotPath(scripts.secret, requests, rounds);
 log('token requests per job…');
 const tokens = await benchTokenRequests(scripts, 5, 20);
