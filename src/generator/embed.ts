@@ -63,7 +63,7 @@ export function usesJwtClientAuth(collection: Collection): boolean {
 /** Whether a built collection carries the JWT variant (its banner lists private_key_jwt). */
 export function hasJwtScript(collection: Collection): boolean {
   const exec = collection.event?.find(isOurs)?.script?.exec;
-  return (Array.isArray(exec) ? exec.slice(0, 3).join('\n') : String(exec ?? '')).includes('private_key_jwt');
+  return (Array.isArray(exec) ? exec.slice(0, 6).join('\n') : String(exec ?? '')).includes('private_key_jwt');
 }
 
 /**
