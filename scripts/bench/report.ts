@@ -38,7 +38,7 @@ export function markdown(r: BenchResults): string {
     '| variant | per request |',
     '|---|---|',
     `| (a) static Bearer token, no script | ${show(r.hotPath.perRequestMs.static, 'ms', 3)} |`,
-    `| (b) empty root pre-request script | ${show(r.hotPath.perRequestMs.empty, 'ms', 3)} |`,
+    `| (b) empty root pre-request script, Bearer \`{{oauth2_access_token}}\` as (c) | ${show(r.hotPath.perRequestMs.empty, 'ms', 3)} |`,
     `| (b') empty script starting with \`"use sandbox2";\`, as ours does | ${show(r.hotPath.perRequestMs.emptyNonLegacy, 'ms', 3)} |`,
     `| (c) pm-oauth2, cached token | ${show(r.hotPath.perRequestMs.ours, 'ms', 3)} |`,
     `| ratio c/b (goal ≤ 1.02) | ${show(r.hotPath.oursOverEmpty, '', 3)} |`,
