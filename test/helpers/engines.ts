@@ -45,15 +45,21 @@ export const runNewman: Engine = async (collection, options = {}) => {
   }) as typeof process.stdout.write;
   try {
     const summary = await new Promise<newman.NewmanRunSummary>((resolve, reject) => {
-      newman.run({
+      // A token request our script gave up on (its own time-out) may still end after the run, when
+      // the test's server closes: its reporters must not print into the next tests' output.
+      const emitter: import('node:events').EventEmitter = newman.run({
         collection,
         ...(options.environment ? { environment: environmentJson(options.environment) } : {}),
         reporters: ['cli', 'junit'],
         reporter: { junit: { export: junit } },
         delayRequest: options.delayMs ?? 0,
         timeoutRequest: options.timeoutRequestMs ?? 20_000,
-      } as newman.NewmanRunOptions, (error, result) => (error ? reject(error) : resolve(result)))
-        .on('console', (_error, args: { messages: unknown[] }) => consoleLines.push(args.messages.map(String).join(' ')));
+      } as newman.NewmanRunOptions, (error, result) => {
+        emitter.removeAllListeners().on('error', () => undefined);
+        if (error) reject(error);
+        else resolve(result);
+      });
+      emitter.on('console', (_error, args: { messages: unknown[] }) => consoleLines.push(args.messages.map(String).join(' ')));
     });
     const report = await readFile(junit, 'utf8').catch(() => '');
     return {
