@@ -6,7 +6,7 @@ import { fingerprintOf, fingerprintValues } from '../oauth/fingerprint.js';
 import { isReusable } from '../oauth/freshness.js';
 import { parseProfiles, PROFILES_VARIABLE, profileFor, profileReader } from '../oauth/profiles.js';
 import { requestNeedsToken } from '../oauth/request-auth.js';
-import { FAILURE_TEST_NAME, VARIABLES } from '../oauth/variables.js';
+import { FAILURE_TEST_NAME, RETRY_MARKER, VARIABLES } from '../oauth/variables.js';
 import { handleResponse } from './after-response.js';
 import { readCache } from './cache.js';
 import { cacheScope, snapshotReader } from './variables.js';
@@ -19,6 +19,9 @@ export function ensureAccessToken(slowPathSource: string): void {
     const testPhase = pm.info.eventName === 'test';
     // Before the request, one with its own auth needs nothing: return before reading any variable.
     if (!testPhase && !requestNeedsToken(pm.request.auth?.toJSON())) return;
+    // After a response, only a 401 or a pending retry calls for anything: the usual answer returns
+    // before reading any variable.
+    if (testPhase && pm.response.code !== 401 && cacheScope().get(RETRY_MARKER) === undefined) return;
     const all = snapshotReader();
     const profile = profileFor(pm.execution?.location, parseProfiles(all(PROFILES_VARIABLE)));
     const read = profileReader(all, profile);

@@ -3,6 +3,7 @@ import { buildScript } from '../../scripts/build-script.js';
 import type { Collection } from '../../src/generator/collection-types.js';
 import { embedScript } from '../../src/generator/embed.js';
 import { DEFAULT_SCRIPT_PATHS, readScripts } from '../../src/generator/build.js';
+import { RETRY_MARKER } from '../../src/oauth/variables.js';
 import { ENGINES } from '../helpers/engines.js';
 import { CLIENTS, startTestServers, type TestServers } from '../helpers/servers.js';
 
@@ -45,6 +46,7 @@ for (const [engineName, run] of ENGINES) {
       assert.equal(servers.auth.tokenRequests() - before, 2);
       assert.deepEqual(apiCalls(base).map((c) => [c.path.split('/').pop(), c.status]), [['1', 200], ['2', 200], ['3', 401], ['3', 200], ['4', 200], ['5', 200]]);
       assert.ok(result.consoleLines.some((l) => /the API rejected the token \(401\); dropped it — "request 3" goes again/.test(l)));
+      assert.equal(result.environment[RETRY_MARKER], undefined, 'the retry marker is forgotten once the retried request gets through');
     });
 
     it('a permanently rejecting API fails after one retry per request, never a loop', async () => {
