@@ -1,5 +1,5 @@
-// --export-environment: the environment after the run, with every secret masked and every token
-// replaced by its mask — a file to inspect or archive, never a credential.
+// --export-environment: the environment after the run, with every secret and fingerprint masked and
+// every token replaced by its mask — a file to inspect or archive, never a credential.
 import { writeFileAtomic } from '../generator/write-atomic.js';
 import type { EnvironmentJson } from './newman-run.js';
 import type { Redactor } from './redactor.js';

@@ -1,9 +1,12 @@
-// Every report and exported environment passes through here before it touches the disk: secrets
-// become ***, tokens their mask, in every encoding a report may hold them in.
-import { formEncode } from '../oauth/form.js';
+// Every report, exported environment and line of live output passes through here before anyone
+// sees it. Redaction works by structure first (an Authorization header, a client_secret field, a
+// secret variable is masked whatever it holds), then by value (every secret in every encoding a
+// report can hold it in, and the base64 of each id:secret pair), then by shape (JWTs, Basic
+// credentials and credential form fields in any text).
 import { maskToken } from '../oauth/mask.js';
+import { basicCredentialForms, secretForms } from './redaction/encodings.js';
+import { maskHeaderValue, MASK, redactCredentialPatterns, SENSITIVE_FIELD, SENSITIVE_HEADER, SENSITIVE_VARIABLE } from './redaction/sensitive.js';
 
-const SECRET_MASK = '***';
 /** JWTs we were not told about (a token of another script, a signed assertion) are masked too. */
 const JWT = /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g;
 /** Shorter values are too likely to match innocent text; they are still kept out of our own output. */
@@ -11,45 +14,79 @@ const MIN_LENGTH = 4;
 
 export class Redactor {
   private readonly replacements = new Map<string, string>();
+  private ordered: Array<[string, string]> | undefined;
 
   addSecret(value: string): void {
-    this.add(value, SECRET_MASK);
+    if (value.length < MIN_LENGTH) return;
+    for (const form of secretForms(value)) this.put(form, MASK);
   }
 
   addToken(value: string): void {
-    this.add(value, maskToken(value));
+    if (value.length < MIN_LENGTH) return;
+    for (const form of secretForms(value)) this.put(form, maskToken(value));
+  }
+
+  /** A client's id and secret: also masks the base64 of the pair, as a Basic header carries it. */
+  addCredentials(clientId: string, secret: string): void {
+    this.addSecret(secret);
+    if (!secret) return;
+    for (const form of basicCredentialForms(clientId, secret)) this.put(form, MASK);
   }
 
   redact(text: string): string {
     let out = text;
     // Longest first, so a secret that contains another is replaced whole.
-    for (const [from, to] of [...this.replacements].sort((a, b) => b[0].length - a[0].length)) {
-      out = out.split(from).join(to);
-    }
-    return out.replace(JWT, (token) => maskToken(token));
+    this.ordered ??= [...this.replacements].sort((a, b) => b[0].length - a[0].length);
+    for (const [from, to] of this.ordered) if (out.includes(from)) out = out.split(from).join(to);
+    return redactCredentialPatterns(out).replace(JWT, (token) => maskToken(token));
   }
 
-  /** Redacts every string in a JSON value. */
+  /** Redacts a JSON value by structure, then every string in it by value. */
   redactJson<T>(value: T): T {
-    return JSON.parse(this.redact(JSON.stringify(value))) as T;
+    return JSON.parse(this.redact(JSON.stringify(maskByStructure(value)))) as T;
   }
 
-  private add(value: string, mask: string): void {
-    if (value.length < MIN_LENGTH) return;
-    for (const form of encodings(value)) this.replacements.set(form, mask);
+  /** A report file: JSON is redacted by structure and value, anything else (XML, HTML) by value. */
+  redactReport(text: string): string {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return this.redact(text);
+    }
+    return JSON.stringify(this.redactJson(json), null, 2);
+  }
+
+  private put(form: string, mask: string): void {
+    this.replacements.set(form, mask);
+    this.ordered = undefined;
   }
 }
 
-/** The forms a value takes in JSON, HTML, URLs and form bodies. */
-function encodings(value: string): Set<string> {
-  const html = value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-  return new Set([
-    value,
-    JSON.stringify(value).slice(1, -1),
-    html,
-    html.replace(/&quot;/g, '&#34;').replace(/'/g, '&#39;'),
-    html.replace(/'/g, '&#x27;'),
-    encodeURIComponent(value),
-    formEncode(value),
-  ]);
+/**
+ * Masks the values that are credentials by where they stand: `{key, value}` pairs (headers, form
+ * fields, variables, as Newman and Postman write them) and object properties named like them.
+ */
+export function maskByStructure<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((v: unknown) => maskByStructure(v)) as T;
+  if (!value || typeof value !== 'object') return value;
+  const record = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  const pairKey = typeof record['key'] === 'string' ? record['key'] : undefined;
+  for (const [name, field] of Object.entries(record)) {
+    if (name === 'value' && pairKey !== undefined && typeof field === 'string' && field !== '') out[name] = maskPairValue(pairKey, field);
+    else if (typeof field === 'string' && field !== '' && isSensitiveName(name)) out[name] = SENSITIVE_HEADER.test(name) ? maskHeaderValue(field) : MASK;
+    else out[name] = maskByStructure(field);
+  }
+  return out as T;
+}
+
+function maskPairValue(key: string, value: string): string {
+  if (SENSITIVE_HEADER.test(key)) return maskHeaderValue(value);
+  if (/access_token$/i.test(key)) return maskToken(value);
+  return isSensitiveName(key) ? MASK : value;
+}
+
+function isSensitiveName(name: string): boolean {
+  return SENSITIVE_HEADER.test(name) || SENSITIVE_FIELD.test(name) || SENSITIVE_VARIABLE.test(name);
 }

@@ -55,7 +55,7 @@ export class Reports {
       const written: string[] = [];
       const junit: string[] = [];
       for (const report of this.pending) {
-        const text = redactor.redact(await readFile(report.file, 'utf8').catch(() => ''));
+        const text = redactor.redactReport(await readFile(report.file, 'utf8').catch(() => ''));
         if (!text) continue;
         if (report.reporter === 'junit') junit.push(text);
         else written.push(await this.write(join(this.options.reportDir, `${report.stem}.${report.reporter === 'json' ? 'json' : 'html'}`), text));

@@ -6,7 +6,7 @@ import { PmOAuth2Error } from '../errors.js';
 import { DEFAULT_SCRIPT_PATHS, expandInputs, outputName, readScripts } from '../generator/build.js';
 import type { Collection } from '../generator/collection-types.js';
 import { embedScript, hasJwtScript, SCRIPT_ID, type ScriptVariants } from '../generator/embed.js';
-import { JWT_CLIENT_AUTH } from '../oauth/config.js';
+import { JWT_CLIENT_AUTH, type TokenConfig } from '../oauth/config.js';
 import { parseProfiles, PROFILES_VARIABLE } from '../oauth/profiles.js';
 import { readCollectionFile } from '../generator/read-collection.js';
 import type { Terminal } from '../cli/terminal.js';
@@ -46,10 +46,9 @@ export interface JobResult {
 
 export async function runJob(options: JobOptions): Promise<JobResult> {
   const loaded = await loadCollections(options.collections, options.terminal);
-  const { tokenUrls, jwt } = validate(loaded, options);
+  const { tokenUrls, jwt, configs } = validate(loaded, options);
   const collections = jwt ? await withJwtScript(loaded, options.terminal) : loaded;
-  const redactor = new Redactor();
-  for (const [, variable] of options.variables) if (variable.secret && variable.value) redactor.addSecret(variable.value);
+  const redactor = redactorFor(options.variables, configs);
   let environment = environmentJson(options.environment?.name ?? 'pm-oauth2', options.variables);
   const tokenStats = createTokenStats();
   const results: JobResult['collections'] = [];
@@ -101,9 +100,10 @@ async function loadCollections(inputs: readonly string[], terminal: Terminal): P
 }
 
 /** Every problem of every collection at once, before anything runs. */
-function validate(collections: readonly LoadedCollection[], options: JobOptions): { tokenUrls: Set<string>; jwt: boolean } {
+function validate(collections: readonly LoadedCollection[], options: JobOptions): { tokenUrls: Set<string>; jwt: boolean; configs: TokenConfig[] } {
   const problems = new Set<string>();
   const tokenUrls = new Set<string>();
+  const configs: TokenConfig[] = [];
   let jwt = false;
   for (const { collection } of collections) {
     const variables = Object.fromEntries((collection.variable ?? []).map((v) => [v.key, v.value === undefined ? '' : String(v.value)]));
@@ -111,6 +111,7 @@ function validate(collections: readonly LoadedCollection[], options: JobOptions)
       const check = checkConfig(options.variables, variables, options.environment?.file, profile);
       check.problems.forEach((p) => problems.add(p));
       check.warnings.forEach((w) => options.terminal.err(`warning: ${w}`));
+      if (check.config) configs.push(check.config);
       if (check.config) tokenUrls.add(check.config.tokenUrl);
       if (check.config && JWT_CLIENT_AUTH.includes(check.config.clientAuth)) jwt = true;
     }
@@ -118,7 +119,24 @@ function validate(collections: readonly LoadedCollection[], options: JobOptions)
   if (problems.size) {
     throw new PmOAuth2Error('CONFIG_INVALID', `the configuration is incomplete; nothing was run:\n${[...problems].map((p) => `  - ${p}`).join('\n')}`);
   }
-  return { tokenUrls, jwt };
+  return { tokenUrls, jwt, configs };
+}
+
+/**
+ * Knows every secret of the job, and every client id it may be sent with: a Basic header is the
+ * base64 of id:secret, which no search for the secret alone finds.
+ */
+function redactorFor(variables: Variables, configs: readonly TokenConfig[]): Redactor {
+  const redactor = new Redactor();
+  const secrets = new Set<string>();
+  for (const [, variable] of variables) if (variable.secret && variable.value) secrets.add(variable.value);
+  for (const config of configs) [config.clientSecret, config.assertion.privateKey].filter(Boolean).forEach((s) => secrets.add(s));
+  const clientIds = new Set(configs.map((c) => c.clientId));
+  for (const secret of secrets) {
+    redactor.addSecret(secret);
+    for (const clientId of clientIds) redactor.addCredentials(clientId, secret);
+  }
+  return redactor;
 }
 
 /** The configuration signs client assertions: collections built with the small script get the other for this run. */
@@ -152,8 +170,11 @@ function expiriesIn(environment: EnvironmentJson): JobResult['expiries'] {
   });
 }
 
+/** Tokens are masked, and fingerprints (a hash of the secret, so a guess could be tested against one) hidden. */
 function rememberTokens(environment: Record<string, unknown>, redactor: Redactor): void {
   for (const [key, value] of Object.entries(environment)) {
-    if (/^oauth2_(\w+_)?access_token$/.test(key) && typeof value === 'string' && value) redactor.addToken(value);
+    if (typeof value !== 'string' || !value) continue;
+    if (/^oauth2_(\w+_)?access_token$/.test(key)) redactor.addToken(value);
+    if (/^oauth2_(\w+_)?token_fingerprint$/.test(key)) redactor.addSecret(value);
   }
 }

@@ -55,9 +55,11 @@ export function mergeVariables(inputs: SourceInputs): Variables {
   return merged;
 }
 
-export async function readDotenv(path: string): Promise<string | undefined> {
+/** @param required a file the user named must exist; the default .env is read only when present */
+export async function readDotenv(path: string, required = false): Promise<string | undefined> {
   return readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return undefined;
+    if (error.code === 'ENOENT' && !required) return undefined;
+    if (error.code === 'ENOENT') throw new PmOAuth2Error('ENVIRONMENT_INVALID', `${path}: does not exist — check the --dotenv path, or leave the option out`, { cause: error });
     throw new PmOAuth2Error('ENVIRONMENT_INVALID', `${path}: cannot be read (${error.code})`, { cause: error });
   });
 }

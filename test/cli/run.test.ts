@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildCollections } from '../../src/generator/build.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
+import { credentialLeaks } from '../helpers/leaks.js';
 import { CLIENTS, startTestServers, type TestServers } from '../helpers/servers.js';
 
 /** The built binary in a project folder of its own, against the test servers. */
@@ -111,7 +112,32 @@ describe('pm-oauth2 run (the built binary)', function () {
     assert.ok(!everything.includes(secret), 'the secret leaked');
     assert.ok(!/eyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]{5,}/.test(everything), 'a whole token leaked');
     assert.match(await readFile(join(reports, 'junit.xml'), 'utf8'), /<testsuites name="pm-oauth2">[\s\S]*Orders \/ List orders[\s\S]*Stock \/ Stock level/);
-    assert.match(await readFile(join(reports, 'demo-api.json'), 'utf8'), /Bearer eyJhbG…/);
+    assert.match(await readFile(join(reports, 'demo-api.json'), 'utf8'), /"key": "Authorization",\s*"value": "Bearer \*\*\*"/);
+    assert.equal(exported.values.find((v) => v.key === 'oauth2_token_fingerprint')?.value, '***');
+    assert.ok(!/v2:[0-9a-f]{64}/.test(everything), 'a fingerprint (a hash of the secret) is in a report');
+  });
+
+  describe('keeps the credentials out of every report when the token request fails', () => {
+    // Newman records the script's token request as the skipped item's request, Basic header included.
+    const cases: Array<[name: string, secret: string, env: (s: TestServers) => NodeJS.ProcessEnv]> = [
+      ['the server refuses the resource (oidc-provider)', secret, () => ({ OAUTH2_RESOURCE: 'urn:nope' })],
+      ['the connection is refused, with a secret of every encoding', 'b+s/c=:&% "q" \\ é!*', (s) => ({ OAUTH2_TOKEN_URL: `http://127.0.0.1:${s.closedPort}/token` })],
+    ];
+    for (const [name, clientSecret, env] of cases) {
+      it(name, async () => {
+        const reports = join(project, `reports-${clientSecret.length}`);
+        const result = await run([both()[0] ?? '', '--env', 'test', '-r', 'cli,junit,json', '--report-dir', reports, '--export-environment', join(reports, 'env.json')],
+          { OAUTH2_CLIENT_SECRET: clientSecret, ...env(servers) });
+        assert.equal(result.code, 1, result.stdout + result.stderr);
+        const files = (await readdir(reports)).sort();
+        assert.deepEqual(files, ['demo-api.json', 'env.json', 'junit.xml']);
+        const json = await readFile(join(reports, 'demo-api.json'), 'utf8');
+        assert.match(json, /"key": "Authorization",\s*"value": "Basic \*\*\*"/, 'the token request is in the report, its credentials masked');
+        const everything = [result.stdout, result.stderr, ...(await Promise.all(files.map((f) => readFile(join(reports, f), 'utf8'))))].join('\n');
+        assert.deepEqual(credentialLeaks(everything, clientSecret, CLIENTS.demo.clientId), []);
+        assert.ok(!/v2:[0-9a-f]{64}/.test(everything), 'a fingerprint (a hash of the secret) is in a report');
+      });
+    }
   });
 
   it('masks a secret or a token that a user script prints, in the live output too', async () => {

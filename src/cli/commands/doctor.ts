@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { diagnose } from '../../runner/doctor.js';
 import { loadEnvironmentFile } from '../../runner/environment-file.js';
@@ -10,7 +10,7 @@ import type { Terminal } from '../terminal.js';
 export interface DoctorArgs {
   readonly env: string | undefined;
   readonly envVar: string[];
-  readonly dotenv: string;
+  readonly dotenv: string | undefined;
   readonly profile: string | undefined;
 }
 
@@ -18,14 +18,14 @@ export function doctorOptions(yargs: Argv): Argv<DoctorArgs> {
   return yargs
     .option('env', { alias: 'e', type: 'string', describe: 'environment name (environments/<name>.postman_environment.json) or file' })
     .option('env-var', { type: 'string', array: true, default: [], describe: 'set a variable, key=value (repeatable)' })
-    .option('dotenv', { type: 'string', default: '.env', describe: 'a .env file read when present' })
+    .option('dotenv', { type: 'string', describe: 'a .env file; must exist when named [default: .env, read when present]' })
     .option('profile', { type: 'string', describe: 'check a credential profile (its oauth2_<profile>_* variables, falling back to oauth2_*)' })
     .example('OAUTH2_CLIENT_SECRET=… $0 doctor --env qa', 'check the qa configuration and fetch one token') as unknown as Argv<DoctorArgs>;
 }
 
 export async function doctorCommand(args: DoctorArgs, terminal: Terminal, cwd = process.cwd()): Promise<number> {
   const environment = args.env ? await loadEnvironmentFile(args.env, cwd) : undefined;
-  const variables = mergeVariables({ environment, dotenvText: await readDotenv(join(cwd, args.dotenv)), processEnv: process.env, flags: args.envVar });
+  const variables = mergeVariables({ environment, dotenvText: await readDotenv(resolve(cwd, args.dotenv ?? '.env'), args.dotenv !== undefined), processEnv: process.env, flags: args.envVar });
   const check = checkConfig(variables, {}, environment?.file, args.profile ?? '');
   terminal.out(`pm-oauth2 doctor: environment ${environment ? `${environment.name} (${environment.file})` : '(none)'}${args.profile ? `, profile ${args.profile}` : ''}`);
   describeVariables(variables).forEach((line) => terminal.out(line));

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { PmOAuth2Error } from '../../errors.js';
 import { loadEnvironmentFile } from '../../runner/environment-file.js';
@@ -21,8 +21,10 @@ export interface RunArgs {
   readonly timeoutRequest: number;
   readonly bail: boolean;
   readonly iterationCount: number | undefined;
-  readonly dotenv: string;
+  readonly dotenv: string | undefined;
 }
+
+const DEFAULT_DOTENV = '.env';
 
 /** Newman's default is no time-out at all: a hung endpoint hangs CI. @default 60 s */
 export const DEFAULT_TIMEOUT_REQUEST_MS = 60_000;
@@ -39,7 +41,7 @@ export function runOptions(yargs: Argv): Argv<RunArgs> {
     .option('timeout-request', { type: 'number', default: DEFAULT_TIMEOUT_REQUEST_MS, describe: 'request time-out in ms (0 = none)' })
     .option('iteration-count', { alias: 'n', type: 'number', describe: 'iterations of each collection' })
     .option('bail', { type: 'boolean', default: false, describe: 'stop at the first failing collection' })
-    .option('dotenv', { type: 'string', default: '.env', describe: 'a .env file read when present' })
+    .option('dotenv', { type: 'string', describe: 'a .env file; must exist when named [default: .env, read when present]' })
     .example('$0 run --env qa', 'build if needed, then run build/collections against environments/qa')
     .example('OAUTH2_CLIENT_SECRET=… $0 run --env prod -r cli junit', 'the secret from the CI secret store, a JUnit report for CI')
     .example('$0 run build/collections/orders.postman_collection.json -e qa --env-var oauth2_scope="orders:read"', 'one collection, one override') as unknown as Argv<RunArgs>;
@@ -52,9 +54,9 @@ function splitList(values: string[]): string[] {
 export async function runCommand(args: RunArgs, terminal: Terminal, cwd = process.cwd()): Promise<number> {
   if (args.timeoutRequest < 0 || !Number.isFinite(args.timeoutRequest)) throw new PmOAuth2Error('USAGE', '--timeout-request takes a number of milliseconds ≥ 0');
   const environment = args.env ? await loadEnvironmentFile(args.env, cwd) : undefined;
-  const variables = mergeVariables({ environment, dotenvText: await readDotenv(join(cwd, args.dotenv)), processEnv: process.env, flags: args.envVar });
+  const variables = mergeVariables({ environment, dotenvText: await readDotenv(resolve(cwd, args.dotenv ?? DEFAULT_DOTENV), args.dotenv !== undefined), processEnv: process.env, flags: args.envVar });
   const reporters = args.junit && !args.reporters.includes('junit') ? [...args.reporters, 'junit'] : args.reporters;
-  const reports = await Reports.create({ reporters, reportDir: join(cwd, args.reportDir), junitFile: args.junit });
+  const reports = await Reports.create({ reporters, reportDir: resolve(cwd, args.reportDir), junitFile: args.junit });
   const collections = args.collections?.length ? args.collections : [await ensureBuilt(cwd, terminal)];
   const result = await runJob({
     collections, environment, variables, reports, terminal,
