@@ -57,9 +57,10 @@ const WHERE = 'set it in the active environment or the collection variables';
 
 /**
  * Reads and checks the configuration, reporting every problem at once so a user fixes them in one go.
+ * @param nameOf the name to show for a missing variable (a profile's own, for its credentials)
  * @throws OAuthError CONFIG_MISSING when a required variable is empty, CONFIG_INVALID when one is malformed
  */
-export function readTokenConfig(read: VariableReader, whereToSet: (variable: string) => string = () => WHERE): TokenConfig {
+export function readTokenConfig(read: VariableReader, whereToSet: (variable: string) => string = () => WHERE, nameOf: (variable: string) => string = (name) => name): TokenConfig {
   const missing: string[] = [];
   const invalid: string[] = [];
   const note = (list: string[], problem: string, fix: string): void => {
@@ -77,13 +78,16 @@ export function readTokenConfig(read: VariableReader, whereToSet: (variable: str
   const value = (key: ConfigKey): string => raw(VARIABLES[key]).trim();
 
   const required = (name: string, text: string, what: string): void => {
-    if (!text && !unresolved.has(name)) note(missing, `${name} is not set`, `${whereToSet(name)} (${what})`);
+    if (!text && !unresolved.has(name)) note(missing, `${nameOf(name)} is not set`, `${whereToSet(nameOf(name))} (${what})`);
   };
 
   const tokenUrl = value('tokenUrl');
   required(VARIABLES.tokenUrl, tokenUrl, 'the token endpoint, e.g. https://idp.example.com/oauth2/token');
   if (tokenUrl && !/^https?:\/\/[^\s/?#]+/i.test(tokenUrl)) {
     note(invalid, `${VARIABLES.tokenUrl} is not an http(s) URL`, 'write the full token endpoint URL, starting with https://');
+  } else if (isPlainHttpToAnotherHost(tokenUrl) && value('allowInsecureHttp').toLowerCase() !== 'true') {
+    note(invalid, `${VARIABLES.tokenUrl} is plain http to another machine (${tokenUrl}), so the client credentials would cross the network in clear`,
+      `use https; only on a network you trust, set ${VARIABLES.allowInsecureHttp}=true`);
   }
 
   const clientId = value('clientId');
@@ -115,7 +119,8 @@ export function readTokenConfig(read: VariableReader, whereToSet: (variable: str
 
   if (missing.length || invalid.length) {
     const code = missing.length ? 'CONFIG_MISSING' : 'CONFIG_INVALID';
-    throw new OAuthError(code, [...missing, ...invalid].join('; '));
+    const problems = [...missing, ...invalid];
+    throw new OAuthError(code, problems.join('; '), '', { problems });
   }
   return {
     tokenUrl, clientId, clientSecret, clientAuth,
@@ -133,6 +138,13 @@ export function readTokenConfig(read: VariableReader, whereToSet: (variable: str
       certificate: raw(VARIABLES.certificate).trim(),
     },
   };
+}
+
+const LOOPBACK_URL = /^http:\/\/(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?([/?#]|$)/i;
+
+/** Plain http leaves the machine unless the host is a loopback name or address. */
+export function isPlainHttpToAnotherHost(tokenUrl: string): boolean {
+  return /^http:/i.test(tokenUrl) && !LOOPBACK_URL.test(tokenUrl);
 }
 
 function readSeconds(text: string, variable: string, min: number, invalid: string[]): number | undefined {

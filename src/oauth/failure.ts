@@ -7,7 +7,7 @@ export { FAILURE_TEST_NAME } from './variables.js';
 export function transportFailure(tokenUrl: string, code: string, attempts: number): OAuthError {
   const tries = attempts > 1 ? ` (after ${attempts} attempts)` : '';
   const what = code === 'ETIMEDOUT' ? 'timed out' : `failed: ${code}`;
-  return new OAuthError('TOKEN_REQUEST_FAILED', `POST ${tokenUrl} ${what}${tries}`, adviseOnTransportError(code));
+  return new OAuthError('TOKEN_REQUEST_FAILED', `POST ${tokenUrl} ${what}${tries}`, adviseOnTransportError(code), { transportCode: code });
 }
 
 /**

@@ -1,7 +1,7 @@
 // Credential profiles: several clients in one collection. Folders are mapped to profiles by the
 // generator (pm-oauth2.config.json), which writes the map to the collection variable
 // `oauth2_profiles`; the script finds the request's folder with pm.execution.location.
-import { CACHE_VARIABLES } from './variables.js';
+import { CACHE_VARIABLES, VARIABLES } from './variables.js';
 
 /** Collection variable holding `{"<folder path>": "<profile>"}`, written by the generator. */
 export const PROFILES_VARIABLE = 'oauth2_profiles';
@@ -44,9 +44,31 @@ export function profileVariable(name: string, profile: string): string {
   return profile ? name.replace(/^oauth2_/, `oauth2_${profile}_`) : name;
 }
 
-/** A profile's variable, falling back to the unprefixed one for anything it does not set. */
+/** A profile that sets one of these is a client of its own. */
+const IDENTITY = [VARIABLES.clientId, VARIABLES.privateKey];
+/** What proves a client's identity: never borrowed from another client. */
+const CREDENTIALS: ReadonlySet<string> = new Set([VARIABLES.clientSecret, VARIABLES.privateKey, VARIABLES.keyId, VARIABLES.certificate, VARIABLES.certificateThumbprint]);
+
+/** Whether a profile sets its own client id or key, and so must set its own secret or key. */
+export function hasOwnClient(read: (name: string) => string | undefined, profile: string): boolean {
+  return !!profile && IDENTITY.some((name) => read(profileVariable(name, profile)) !== undefined);
+}
+
+/**
+ * A profile's variable, falling back to the unprefixed one for anything it does not set — but for
+ * the credentials of a profile with its own client: one client's secret is never sent under
+ * another's id.
+ */
 export function profileReader(read: (name: string) => string | undefined, profile: string): (name: string) => string | undefined {
-  return profile ? (name) => read(profileVariable(name, profile)) ?? read(name) : read;
+  if (!profile) return read;
+  const ownClient = hasOwnClient(read, profile);
+  return (name) => read(profileVariable(name, profile)) ?? (ownClient && CREDENTIALS.has(name) ? undefined : read(name));
+}
+
+/** The name to ask a user to set: the profile's own for the credentials of a profile with its own client. */
+export function profileNameOf(read: (name: string) => string | undefined, profile: string): (name: string) => string {
+  const ownClient = hasOwnClient(read, profile);
+  return (name) => (ownClient && CREDENTIALS.has(name) ? profileVariable(name, profile) : name);
 }
 
 /** Each profile has its own token cache. */

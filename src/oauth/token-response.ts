@@ -81,7 +81,7 @@ function errorResponse(response: TokenHttpResponse, body: Record<string, unknown
   if (!body) message += ` (${describeNonJson(response)})`;
   if (challenge) message += ` (WWW-Authenticate: ${clip(challenge)})`;
   const advice = !body && looksLikeHtml(response) && response.status < 500 ? ADVICE_HTML : adviseOnErrorResponse(response.status, error);
-  return new OAuthError('TOKEN_ERROR_RESPONSE', message, advice);
+  return new OAuthError('TOKEN_ERROR_RESPONSE', message, advice, { status: response.status, error, wwwAuthenticate: challenge });
 }
 
 function parseJsonBody(response: TokenHttpResponse): Record<string, unknown> | undefined {

@@ -19,6 +19,7 @@ export const VARIABLES = {
   certificateThumbprint: 'oauth2_certificate_thumbprint',
   certificate: 'oauth2_certificate',
   retryOn401: 'oauth2_retry_on_401',
+  allowInsecureHttp: 'oauth2_allow_insecure_http',
 } as const;
 
 /** Marks the request being sent again after a 401, as `<request id>:<iteration>`, so it is retried once only. */

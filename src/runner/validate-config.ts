@@ -1,10 +1,10 @@
 // Checks the configuration before anything runs, so a CI job fails in a second with every problem
 // listed and where to fix each, instead of after the first request.
-import { readTokenConfig, type TokenConfig } from '../oauth/config.js';
+import { isPlainHttpToAnotherHost, readTokenConfig, type TokenConfig } from '../oauth/config.js';
 import { isOAuthError } from '../oauth/errors.js';
 import { resolveReferences } from './resolve-references.js';
 import { environmentNameFor, type Variables } from './variable-sources.js';
-import { profileReader, profileVariable } from '../oauth/profiles.js';
+import { profileNameOf, profileReader, profileVariable } from '../oauth/profiles.js';
 
 export interface ConfigCheck {
   readonly config: TokenConfig | undefined;
@@ -24,26 +24,26 @@ export function checkConfig(variables: Variables, collectionVariables: Readonly<
   };
   const read = profileReader(resolved, profile);
   const whereToSet = (base: string): string => {
-    const name = profile && base.startsWith('oauth2_') ? profileVariable(base, profile) : base;
+    const own = !profile || base.startsWith(`oauth2_${profile}_`);
+    const name = !own && base.startsWith('oauth2_') ? profileVariable(base, profile) : base;
     const where = environmentFile ? `set it in ${environmentFile}, ` : '';
     return /^oauth2_/.test(name)
       ? `${where}export ${environmentNameFor(name)}, add it to .env, or pass --env-var ${name}=…`
       : `${where}or pass --env-var ${name}=…`;
   };
   try {
-    const config = readTokenConfig(read, whereToSet);
+    const config = readTokenConfig(read, whereToSet, profileNameOf(resolved, profile));
     return { config, problems: [], warnings: insecureUrlWarnings(config.tokenUrl) };
   } catch (error) {
     if (!isOAuthError(error)) throw error;
     const prefix = profile ? `profile ${profile}: ` : '';
-    return { config: undefined, problems: error.message.split('; ').map((p) => prefix + p), warnings: [] };
+    return { config: undefined, problems: (error.details.problems ?? [error.message]).map((p) => prefix + p), warnings: [] };
   }
 }
 
-const LOCAL_HOST = /^https?:\/\/(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?(\/|$)/i;
-
+/** Plain http to another machine is refused unless explicitly allowed; when it is, say what it costs. */
 function insecureUrlWarnings(tokenUrl: string): string[] {
-  return /^http:/i.test(tokenUrl) && !LOCAL_HOST.test(tokenUrl)
-    ? [`oauth2_token_url is plain http outside this machine (${tokenUrl}): the client secret crosses the network in clear — use https`]
+  return isPlainHttpToAnotherHost(tokenUrl)
+    ? [`oauth2_token_url is plain http outside this machine (${tokenUrl}), allowed by oauth2_allow_insecure_http: the client credentials cross the network in clear — use https`]
     : [];
 }

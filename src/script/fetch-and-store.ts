@@ -1,7 +1,7 @@
 // The slow path: runs only when no cached token can be used. It is compiled from a string by the hot
 // path (hot-path.ts), so its size costs nothing on the requests that do not need it.
 import { readTokenConfig, type TokenConfig } from '../oauth/config.js';
-import { profileReader, profileVariable } from '../oauth/profiles.js';
+import { profileNameOf, profileReader, profileVariable } from '../oauth/profiles.js';
 import { FAILURE_TEST_NAME, failureMessage } from '../oauth/failure.js';
 import { formEncode } from '../oauth/form.js';
 import { maskToken } from '../oauth/mask.js';
@@ -19,7 +19,7 @@ export function fetchAndStore(fingerprint: string, profile: string, assertions?:
   try {
     const scope = cacheScope();
     clearCache(scope, profile);
-    const config = readTokenConfig(profileReader(readVariable, profile), (name) => whereToSet(name, profile));
+    const config = readTokenConfig(profileReader(readVariable, profile), (name) => whereToSet(name, profile), profileNameOf(readVariable, profile));
     secrets = [config.clientSecret, formEncode(config.clientSecret), encodeURIComponent(config.clientSecret)];
     fetchToken(config, assertions, (result) => {
       if (result.token) {
@@ -40,7 +40,9 @@ export function fetchAndStore(fingerprint: string, profile: string, assertions?:
  */
 function whereToSet(name: string, profile: string): string {
   const where = 'set it in the active environment or the collection variables';
-  return profile && name.startsWith('oauth2_') ? `${where} (as ${profileVariable(name, profile)} for profile ${profile}, or ${name} for all)` : where;
+  if (!profile || !name.startsWith('oauth2_')) return where;
+  if (name.startsWith(`oauth2_${profile}_`)) return `${where}: profile ${profile} has a client of its own, and another client's credentials are never sent under its id`;
+  return `${where} (as ${profileVariable(name, profile)} for profile ${profile}, or ${name} for all)`;
 }
 
 function failClosed(error: unknown, secrets: readonly string[]): void {

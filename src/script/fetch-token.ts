@@ -60,7 +60,7 @@ function conclude(result: AttemptResult, config: TokenConfig, attempts: number):
     return { token: parseTokenResponse(result.response, Date.now()) };
   } catch (error) {
     if (error instanceof OAuthError && attempts > 1) {
-      return { error: new OAuthError(error.code, `${error.message} (after ${attempts} attempts)`, error.advice) };
+      return { error: new OAuthError(error.code, `${error.message} (after ${attempts} attempts)`, error.advice, error.details) };
     }
     return { error };
   }

@@ -40,6 +40,8 @@ export interface AuthorizationServer {
   readonly tokenRequests: () => number;
   /** Tokens issued, per client id. */
   readonly tokensIssued: (clientId?: string) => number;
+  /** POSTs to the token endpoint whose Basic header presents this client id, answered or not. */
+  readonly tokenRequestsOf: (clientId: string) => number;
   close(): Promise<void>;
 }
 
@@ -51,9 +53,14 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
   const scopes = options.scopes ?? DEMO_SCOPES;
   let tokenRequests = 0;
   const issued = new Map<string, number>();
+  const presented = new Map<string, number>();
   let handler: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.end();
   const listening = await listenLocal((req, res) => {
-    if (req.method === 'POST' && req.url?.startsWith('/token')) tokenRequests++;
+    if (req.method === 'POST' && req.url?.startsWith('/token')) {
+      tokenRequests++;
+      const clientId = basicClientId(req.headers.authorization);
+      if (clientId !== undefined) presented.set(clientId, (presented.get(clientId) ?? 0) + 1);
+    }
     handler(req, res);
   }, options.port);
   const { default: Provider, errors } = await withoutProductionWarnings(() => import('oidc-provider'));
@@ -70,8 +77,20 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
     resources,
     tokenRequests: () => tokenRequests,
     tokensIssued: (clientId) => clientId === undefined ? [...issued.values()].reduce((a, b) => a + b, 0) : issued.get(clientId) ?? 0,
+    tokenRequestsOf: (clientId) => presented.get(clientId) ?? 0,
     close: listening.close,
   };
+}
+
+function basicClientId(header: string | undefined): string | undefined {
+  const match = /^Basic\s+(\S+)/i.exec(header ?? '');
+  if (!match?.[1]) return undefined;
+  const pair = Buffer.from(match[1], 'base64').toString('utf8');
+  try {
+    return decodeURIComponent(pair.slice(0, Math.max(0, pair.indexOf(':'))).replace(/\+/g, ' '));
+  } catch {
+    return undefined;
+  }
 }
 
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });

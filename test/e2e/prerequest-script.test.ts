@@ -142,6 +142,8 @@ for (const [engineName, run] of ENGINES) {
         ['a refused connection', (s) => ({ ...fault(s, ''), oauth2_token_url: `http://127.0.0.1:${s.closedPort}/token` }), /TOKEN_REQUEST_FAILED.*ECONNREFUSED \(after 3 attempts\)/],
         ['a hung endpoint', (s, p) => ({ ...fault(s, `/hang${p}`), oauth2_token_timeout: '1' }), /timed out.*oauth2_token_timeout/],
         ['missing variables', () => ({ oauth2_client_secret: SECRET }), /CONFIG_MISSING.*oauth2_token_url is not set.*oauth2_client_id is not set/],
+        // 0.0.0.0 is no loopback name, yet reaches nothing off this machine should the check be broken.
+        ['plain http to another machine', (s) => ({ ...fault(s, ''), oauth2_token_url: `http://0.0.0.0:${s.closedPort}/token` }), /CONFIG_INVALID.*plain http to another machine.* — use https; only on a network you trust, set oauth2_allow_insecure_http=true/],
         ['a server that echoes the secret', (s, p) => fault(s, `/echo-secret${p}`), /400 invalid_request/],
         ['a scope the client may not have (oidc-provider)', (s) => ({ ...s.variablesFor(CLIENTS.readOnly), oauth2_scope: 'api:admin' }), /400 invalid_scope.*Fix: .*oauth2_scope/],
         ['a wrong secret (oidc-provider)', (s) => ({ ...s.variablesFor(CLIENTS.basic), oauth2_client_secret: SECRET }), /401 invalid_client.*Fix:/],

@@ -57,6 +57,18 @@ for (const [engineName, run] of ENGINES) {
       assert.deepEqual(servers.api.calls.slice(before.calls).map((c) => c.clientId).slice(3), [CLIENTS.demoAdmin.clientId, CLIENTS.demoAdmin.clientId, CLIENTS.basic.clientId]);
     });
 
+    it('a profile with its own client id but no secret of its own fails closed: the default secret is never sent under its id', async () => {
+      const vars = { ...environment(), oauth2_admin_client_secret: '' };
+      const before = { admin: servers.auth.tokenRequestsOf(CLIENTS.demoAdmin.clientId), calls: servers.api.calls.length };
+      const result = await run(collection, { environment: vars });
+      assert.deepEqual(result.failures.filter((f) => f.test !== 'the admin client').map((f) => f.test), Array(3).fill('pm-oauth2: access token'));
+      for (const failure of result.failures.filter((f) => f.test === 'pm-oauth2: access token')) {
+        assert.match(failure.message, /\[CONFIG_MISSING\] oauth2_admin_client_secret is not set — .*profile admin has a client of its own/);
+      }
+      assert.equal(servers.auth.tokenRequestsOf(CLIENTS.demoAdmin.clientId) - before.admin, 0, 'no token request was made under the admin id');
+      assert.deepEqual(servers.api.calls.slice(before.calls).map((c) => c.clientId), Array(3).fill(CLIENTS.demo.clientId), 'only the default profile\'s requests went out');
+    });
+
     it('a profile falls back to the unprefixed variables for what it does not set', async () => {
       const vars = { ...environment(), oauth2_admin_client_id: '', oauth2_admin_client_secret: '' };
       const before = servers.api.calls.length;

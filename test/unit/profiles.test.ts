@@ -3,7 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { checkBuildConfig } from '../../src/generator/build-config.js';
 import type { Collection } from '../../src/generator/collection-types.js';
 import { embedScript } from '../../src/generator/embed.js';
-import { profileFor, profileReader, profileVariable } from '../../src/oauth/profiles.js';
+import { readTokenConfig } from '../../src/oauth/config.js';
+import { profileFor, profileNameOf, profileReader, profileVariable } from '../../src/oauth/profiles.js';
 
 describe('credential profiles', () => {
   it('finds the profile of the innermost mapped folder', () => {
@@ -20,6 +21,22 @@ describe('credential profiles', () => {
     assert.equal(read('oauth2_client_id'), 'admin');
     assert.equal(read('oauth2_scope'), 'read');
     assert.equal(profileVariable('oauth2_access_token', 'admin'), 'oauth2_admin_access_token');
+  });
+
+  it('never lends the default client\'s credentials to a profile with a client id or key of its own', () => {
+    const vars: Record<string, string> = { oauth2_token_url: 'https://idp/token', oauth2_client_id: 'default', oauth2_client_secret: 'default-secret', oauth2_private_key: 'KEY', oauth2_key_id: 'k1', oauth2_admin_client_id: 'admin' };
+    const read = profileReader((n) => vars[n], 'admin');
+    assert.equal(read('oauth2_client_secret'), undefined);
+    assert.equal(read('oauth2_private_key'), undefined);
+    assert.equal(read('oauth2_key_id'), undefined);
+    assert.equal(read('oauth2_token_url'), 'https://idp/token', 'what does not identify a client still falls back');
+    const keyOnly = profileReader((n) => ({ ...vars, oauth2_admin_client_id: '', oauth2_admin_private_key: 'ADMIN-KEY' } as Record<string, string>)[n] || undefined, 'admin');
+    assert.equal(keyOnly('oauth2_private_key'), 'ADMIN-KEY');
+    assert.equal(keyOnly('oauth2_client_secret'), undefined, 'a key of its own makes it a client of its own');
+    assert.throws(() => readTokenConfig(read, (name) => `export ${name.toUpperCase()}`, profileNameOf((n) => vars[n], 'admin')), {
+      code: 'CONFIG_MISSING',
+      message: /^oauth2_admin_client_secret is not set — export OAUTH2_ADMIN_CLIENT_SECRET/,
+    });
   });
 
   it('checks pm-oauth2.config.json, naming every bad key at once', () => {
