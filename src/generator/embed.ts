@@ -18,7 +18,7 @@ const JWT_METHOD_VARIABLES = [
 ];
 /** Variables whose values never go into a built collection (a `{{reference}}` may), for any profile. */
 const SECRET_KEY = /^oauth2_(\w+_)?(client_secret|private_key)$/;
-const CACHE_KEY = /^oauth2_(\w+_)?(access_token|expires_at|token_issued_at|token_fingerprint)$/;
+const CACHE_KEY = /^oauth2_(\w+_)?(access_token|expires_at|token_issued_at|token_fingerprint|token_failure)$/;
 
 /** Adds variables that are not there yet, keeping the user's and their order. */
 function mergeVariables(existing: CollectionVariable[], added: CollectionVariable[]): CollectionVariable[] {

@@ -72,11 +72,8 @@ export function profileNameOf(read: (name: string) => string | undefined, profil
 }
 
 /** Each profile has its own token cache. */
-export function cacheVariables(profile: string): typeof CACHE_VARIABLES {
-  return {
-    accessToken: profileVariable(CACHE_VARIABLES.accessToken, profile),
-    expiresAt: profileVariable(CACHE_VARIABLES.expiresAt, profile),
-    issuedAt: profileVariable(CACHE_VARIABLES.issuedAt, profile),
-    fingerprint: profileVariable(CACHE_VARIABLES.fingerprint, profile),
-  } as unknown as typeof CACHE_VARIABLES;
+export function cacheVariables(profile: string): Record<keyof typeof CACHE_VARIABLES, string> {
+  const names = {} as Record<keyof typeof CACHE_VARIABLES, string>;
+  for (const key of Object.keys(CACHE_VARIABLES) as Array<keyof typeof CACHE_VARIABLES>) names[key] = profileVariable(CACHE_VARIABLES[key], profile);
+  return names;
 }

@@ -31,6 +31,8 @@ export const CACHE_VARIABLES = {
   expiresAt: 'oauth2_expires_at',
   issuedAt: 'oauth2_token_issued_at',
   fingerprint: 'oauth2_token_fingerprint',
+  /** The last failure for the configuration of the fingerprint, while it cools down (breaker.ts). */
+  failure: 'oauth2_token_failure',
 } as const;
 
 export type ConfigKey = keyof typeof VARIABLES;

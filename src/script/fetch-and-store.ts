@@ -1,57 +1,62 @@
-// The slow path: runs only when no cached token can be used. It is compiled from a string by the hot
-// path (hot-path.ts), so its size costs nothing on the requests that do not need it.
+// The slow path: runs only when no cached token can be used as it is. It is compiled from a string
+// by the hot path (hot-path.ts), so its size costs nothing on the requests that do not need it.
+import { breakerError, coolDownMs, tripBreaker, trippedBreaker } from '../oauth/breaker.js';
 import { readTokenConfig, type TokenConfig } from '../oauth/config.js';
-import { profileNameOf, profileReader, profileVariable } from '../oauth/profiles.js';
-import { FAILURE_TEST_NAME, failureMessage } from '../oauth/failure.js';
+import { OAuthError } from '../oauth/errors.js';
+import { failureMessage } from '../oauth/failure.js';
+import { fetchToken, type AssertionFactory } from '../oauth/fetch-token.js';
 import { formEncode } from '../oauth/form.js';
 import { maskToken } from '../oauth/mask.js';
+import { cacheVariables, profileNameOf, profileReader, profileVariable } from '../oauth/profiles.js';
 import type { IssuedToken } from '../oauth/token-response.js';
-import { clearCache, writeCache } from './cache.js';
-import { fetchToken, type AssertionFactory } from './fetch-token.js';
+import { clearCache, publishToken, readCache, readFailure, writeCache, writeFailure } from './cache.js';
+import { failClosed } from './fail-closed.js';
+import { sandboxRuntime } from './send-token-request.js';
 import { cacheScope, readVariable } from './variables.js';
 
 /**
  * @param fingerprint of the configuration, as the hot path computed it
+ * @param reusable the cached token is good for this configuration, but the request would not carry it
  * @param assertions signs client assertions; absent in the variant built without the JWT code
  */
-export function fetchAndStore(fingerprint: string, profile: string, assertions?: AssertionFactory): void {
+export function fetchAndStore(fingerprint: string, profile: string, reusable: boolean, assertions?: AssertionFactory): void {
   let secrets: string[] = [];
   try {
     const scope = cacheScope();
+    if (reusable) return publishOrFail(readCache(scope, profile).accessToken, profile, secrets);
+    const tripped = readCache(scope, profile).fingerprint === fingerprint ? trippedBreaker(readFailure(scope, profile), Date.now()) : undefined;
+    if (tripped) return failClosed(failureMessage(breakerError(tripped, Date.now()), secrets));
     clearCache(scope, profile);
-    const config = readTokenConfig(profileReader(readVariable, profile), (name) => whereToSet(name, profile), profileNameOf(readVariable, profile));
+    const read = profileReader(readVariable, profile);
+    const config = readTokenConfig(read, (name) => whereToSet(name, profile), profileNameOf(readVariable, profile));
     secrets = [config.clientSecret, formEncode(config.clientSecret), encodeURIComponent(config.clientSecret)];
-    fetchToken(config, assertions, (result) => {
+    fetchToken(config, sandboxRuntime(assertions), (result) => {
       if (result.token) {
         writeCache(scope, result.token, fingerprint, profile);
         console.log(describeNewToken(config, result.token, profile));
+        publishOrFail(result.token.accessToken, profile, secrets);
       } else {
-        failClosed(result.error, secrets);
+        if (coolDownMs(result.error) > 0) writeFailure(scope, fingerprint, tripBreaker(result.error as OAuthError, Date.now(), secrets), profile);
+        failClosed(failureMessage(result.error, secrets));
       }
     });
   } catch (error) {
-    failClosed(error, secrets);
+    failClosed(failureMessage(error, secrets));
   }
 }
 
-/**
- * No token: record a failing test (the run fails, the report says why) and skip the request, so it
- * never goes out without a token. A throw would not do: the request would still be sent.
- */
+function publishOrFail(token: string, profile: string, secrets: readonly string[]): void {
+  const name = cacheVariables(profile).accessToken;
+  if (publishToken(name, token)) return;
+  failClosed(failureMessage(new OAuthError('CONFIG_INVALID', `the request would not carry the new token: another value of ${name} wins over it`,
+    `remove ${name} from the iteration data or the globals`), secrets));
+}
+
 function whereToSet(name: string, profile: string): string {
   const where = 'set it in the active environment or the collection variables';
   if (!profile || !name.startsWith('oauth2_')) return where;
   if (name.startsWith(`oauth2_${profile}_`)) return `${where}: profile ${profile} has a client of its own, and another client's credentials are never sent under its id`;
   return `${where} (as ${profileVariable(name, profile)} for profile ${profile}, or ${name} for all)`;
-}
-
-function failClosed(error: unknown, secrets: readonly string[]): void {
-  const message = failureMessage(error, secrets);
-  console.warn('pm-oauth2: ' + message);
-  pm.test(FAILURE_TEST_NAME, () => {
-    throw new Error(message);
-  });
-  if (pm.execution && typeof pm.execution.skipRequest === 'function') pm.execution.skipRequest();
 }
 
 function describeNewToken(config: TokenConfig, token: IssuedToken, profile: string): string {

@@ -5,14 +5,19 @@
 import { fingerprintOf, fingerprintValues } from '../oauth/fingerprint.js';
 import { isReusable } from '../oauth/freshness.js';
 import { parseProfiles, PROFILES_VARIABLE, profileFor, profileReader } from '../oauth/profiles.js';
+import { failClosed } from './fail-closed.js';
 import { requestNeedsToken } from '../oauth/request-auth.js';
-import { FAILURE_TEST_NAME, RETRY_MARKER, VARIABLES } from '../oauth/variables.js';
+import { RETRY_MARKER, VARIABLES } from '../oauth/variables.js';
+import { cacheVariables } from '../oauth/profiles.js';
 import { handleResponse } from './after-response.js';
 import { readCache } from './cache.js';
 import { cacheScope, snapshotReader } from './variables.js';
 
 /** The slow path's parameters: the sandbox objects it uses, handed in, since they need not be globals. */
-const SLOW_PATH_PARAMETERS = ['pm', 'console', 'setTimeout', 'clearTimeout', 'sandboxRequire', 'fingerprint', 'profile'];
+const SLOW_PATH_PARAMETERS = ['pm', 'console', 'setTimeout', 'clearTimeout', 'sandboxRequire', 'fingerprint', 'profile', 'reusable'];
+
+const PROFILES_NEED_LOCATION = 'no access token, so the request was not sent — [CONFIG_INVALID] this collection maps folders to credential profiles, '
+  + 'and this engine cannot tell which folder a request is in (pm.execution.location). Fix: run it with Newman 6.1 or later, the Postman app, or pm-oauth2 run';
 
 export function ensureAccessToken(slowPathSource: string): void {
   try {
@@ -23,19 +28,22 @@ export function ensureAccessToken(slowPathSource: string): void {
     // before reading any variable.
     if (testPhase && pm.response.code !== 401 && cacheScope().get(RETRY_MARKER) === undefined) return;
     const all = snapshotReader();
-    const profile = profileFor(pm.execution?.location, parseProfiles(all(PROFILES_VARIABLE)));
+    const profiles = parseProfiles(all(PROFILES_VARIABLE));
+    const location = pm.execution?.location;
+    // Newman before 6.1 cannot say which folder a request is in, so not which client's token it needs.
+    if (!location && !testPhase && Object.keys(profiles).length) return failClosed(PROFILES_NEED_LOCATION);
+    const profile = profileFor(location, profiles);
     const read = profileReader(all, profile);
     if (testPhase) return handleResponse(read, profile);
     const fingerprint = fingerprintOf(fingerprintValues(read), (text) => sandboxRequire('crypto-js').SHA256(text).toString());
     const margin = Number(read(VARIABLES.refreshMargin) ?? NaN);
-    if (isReusable(readCache(cacheScope(), profile), fingerprint, Date.now(), margin >= 0 ? margin : undefined)) return;
+    const cached = readCache(cacheScope(), profile);
+    const reusable = isReusable(cached, fingerprint, Date.now(), margin >= 0 ? margin : undefined);
+    // The request carries what its Bearer resolves to, which another scope may hold: the cached token must be it.
+    if (reusable && all(cacheVariables(profile).accessToken) === cached.accessToken) return;
     const slowPath = new Function(...SLOW_PATH_PARAMETERS, slowPathSource) as (...args: unknown[]) => void;
-    slowPath(pm, console, setTimeout, clearTimeout, sandboxRequire, fingerprint, profile);
+    slowPath(pm, console, setTimeout, clearTimeout, sandboxRequire, fingerprint, profile, reusable);
   } catch (error) {
-    const message = `[INTERNAL] ${error instanceof Error ? error.message : String(error)} — this is a pm-oauth2 bug, please report it`;
-    pm.test(FAILURE_TEST_NAME, () => {
-      throw new Error(message);
-    });
-    if (pm.execution && typeof pm.execution.skipRequest === 'function') pm.execution.skipRequest();
+    failClosed(`[INTERNAL] ${error instanceof Error ? error.message : String(error)} — this is a pm-oauth2 bug, please report it`);
   }
 }

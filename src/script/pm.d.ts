@@ -2,6 +2,7 @@
 // @types, the compiler proves the bundle touches no Node API and no sandbox API beyond these.
 
 interface PmVariableScope {
+  has(name: string): boolean;
   get(name: string): unknown;
   set(name: string, value: string): void;
   unset(name: string): void;
@@ -31,13 +32,14 @@ interface PmRequestDefinition {
 }
 
 interface Pm {
-  variables: { get(name: string): unknown; replaceIn(text: string): string; toObject(): Record<string, unknown> };
+  /** Every scope, by precedence; set() writes the local scope, which wins over all others. */
+  variables: { get(name: string): unknown; set(name: string, value: string): void; replaceIn(text: string): string; toObject(): Record<string, unknown> };
   environment: PmVariableScope & { name?: string };
   collectionVariables: PmVariableScope;
   sendRequest(request: PmRequestDefinition, callback: (error: PmSendRequestError | null, response: PmResponse | undefined) => void): unknown;
   test(name: string, fn: () => void): void;
   /** The request's own auth; undefined when it inherits (a folder's auth is not visible here). */
-  request: { auth?: { toJSON(): { type?: string; bearer?: Array<{ key?: string; value?: unknown }> } } };
+  request: { url: unknown; auth?: { toJSON(): { type?: string; bearer?: Array<{ key?: string; value?: unknown }> } } };
   /** Absent before newman 6.1: feature-detect. */
   execution?: { skipRequest?: () => void; setNextRequest?: (idOrName: string) => void; location?: string[] };
   info: { eventName: string; requestId: string; requestName: string; iteration: number };

@@ -1,9 +1,11 @@
+import type { AssertionFactory, AttemptResult, FetchRuntime } from '../oauth/fetch-token.js';
 import type { TokenRequest } from '../oauth/token-request.js';
 import type { TokenHttpResponse } from '../oauth/token-response.js';
 
-export type AttemptResult =
-  | { readonly response: TokenHttpResponse; readonly transportCode?: undefined }
-  | { readonly response?: undefined; readonly transportCode: string };
+/** The token fetch's runtime in the sandbox: pm.sendRequest, the sandbox's timers and clock. */
+export function sandboxRuntime(assertions: AssertionFactory | undefined): FetchRuntime {
+  return { send: sendTokenRequest, wait: (ms, then) => void setTimeout(then, ms), now: () => Date.now(), assertions };
+}
 
 /**
  * One token request, bounded by our own timer (the run's timeoutRequest is infinite by default).

@@ -6,5 +6,6 @@ import { fetchAndStore } from './fetch-and-store.js';
 
 declare const fingerprint: string;
 declare const profile: string;
+declare const reusable: boolean;
 
-fetchAndStore(fingerprint, profile, (config) => createClientAssertion(config, cryptoJsHashes(sandboxRequire('crypto-js')), Date.now(), newJti()));
+fetchAndStore(fingerprint, profile, reusable, (config) => createClientAssertion(config, cryptoJsHashes(sandboxRequire('crypto-js')), Date.now(), newJti()));

@@ -3,5 +3,6 @@ import { fetchAndStore } from './fetch-and-store.js';
 
 declare const fingerprint: string;
 declare const profile: string;
+declare const reusable: boolean;
 
-fetchAndStore(fingerprint, profile);
+fetchAndStore(fingerprint, profile, reusable);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { buildScript } from '../../scripts/build-script.js';
 import { collectionWithScript, requests } from '../helpers/collection.js';
-import { ENGINES, type EngineRun } from '../helpers/engines.js';
+import { ALL_ENGINES, type EngineRun } from '../helpers/engines.js';
 import { CLIENTS, startTestServers, type TestServers } from '../helpers/servers.js';
 
 const FAILURE_TEST = 'pm-oauth2: access token';
@@ -11,7 +11,7 @@ function assertNoSecrets(run: EngineRun, secrets: readonly string[]): void {
   for (const secret of secrets) assert.ok(!run.output.includes(secret), `the output contains the secret ${JSON.stringify(secret.slice(0, 2))}…`);
 }
 
-for (const [engineName, run] of ENGINES) {
+for (const [engineName, run] of ALL_ENGINES) {
   describe(`the pre-request script in ${engineName}`, function () {
     this.timeout(60_000);
     let script: string;
@@ -136,10 +136,10 @@ for (const [engineName, run] of ENGINES) {
         ['broken JSON', (s, p) => fault(s, `/broken-json${p}`), /TOKEN_RESPONSE_INVALID.*not a JSON object/],
         ['200 without access_token', (s, p) => fault(s, `/no-access-token${p}`), /without an access_token \(fields: token_type, expires_in\)/],
         ['a token type other than Bearer', (s, p) => fault(s, `/mac-type${p}`), /type "mac", not Bearer/],
-        ['401 invalid_client', (s, p) => fault(s, `/invalid-client${p}`), /401 invalid_client: "client authentication failed" \(WWW-Authenticate: Basic realm="fault"\)\. Fix: check oauth2_client_id/],
+        ['401 invalid_client', (s, p) => fault(s, `/invalid-client${p}`), /401 invalid_client: "client authentication failed" \(WWW-Authenticate: Basic realm="fault"\)( \(not asked again .*\))?\. Fix: check oauth2_client_id/],
         ['503 on every attempt', (s, p) => fault(s, `/503-always${p}`), /503 temporarily_unavailable.*\(after 3 attempts\)/],
         ['429 with a long Retry-After', (s, p) => fault(s, `/429-long${p}`), /429 slow_down.*rate-limiting/],
-        ['a refused connection', (s) => ({ ...fault(s, ''), oauth2_token_url: `http://127.0.0.1:${s.closedPort}/token` }), /TOKEN_REQUEST_FAILED.*ECONNREFUSED \(after 3 attempts\)/],
+        ['a refused connection', (s) => ({ ...fault(s, ''), oauth2_token_url: `http://127.0.0.1:${s.closedPort}/token` }), /TOKEN_REQUEST_FAILED.*failed: ECONNREFUSED(?! \(after)/],
         ['a hung endpoint', (s, p) => ({ ...fault(s, `/hang${p}`), oauth2_token_timeout: '1' }), /timed out.*oauth2_token_timeout/],
         ['missing variables', () => ({ oauth2_client_secret: SECRET }), /CONFIG_MISSING.*oauth2_token_url is not set.*oauth2_client_id is not set/],
         // 0.0.0.0 is no loopback name, yet reaches nothing off this machine should the check be broken.
@@ -165,6 +165,51 @@ for (const [engineName, run] of ENGINES) {
           assertNoSecrets(result, [SECRET, encodeURIComponent(SECRET)]);
         });
       }
+    });
+
+    describe('asks a failing token endpoint once per configuration, not once per request (circuit breaker)', () => {
+      const cases: Array<[scenario: string, extra: Record<string, string>, tokenRequests: number, cause: RegExp]> = [
+        ['hang', { oauth2_token_timeout: '1' }, 1, /timed out/],
+        ['invalid-client', {}, 1, /401 invalid_client/],
+        ['503-always', {}, 3, /503 temporarily_unavailable.*\(after 3 attempts\)/],
+        ['echo-secret', { oauth2_client_auth: 'client_secret_post' }, 1, /400 invalid_request: "bad request: .*\*\*\*/],
+      ];
+      for (const [scenario, extra, tokenRequests, cause] of cases) {
+        it(`${scenario}: ${tokenRequests} token request(s) for 4 API requests, each failing with the cause`, async () => {
+          const base = apiBase();
+          const tokenPath = `/${scenario}/${lastId(base)}`;
+          const vars = { oauth2_token_url: `${servers.faults.url}${tokenPath}`, oauth2_client_id: 'c', oauth2_client_secret: 'fault-secret', ...extra };
+          const result = await run(collectionWithScript(script, requests(4, base)), { environment: vars });
+          assert.equal(servers.faults.requests(tokenPath), tokenRequests);
+          const ours = result.failures.filter((f) => f.test === FAILURE_TEST);
+          assert.equal(ours.length, 4);
+          for (const failure of ours) assert.match(failure.message, cause);
+          for (const failure of ours.slice(1)) assert.match(failure.message, /not asked again for \d+ s/);
+          assert.equal(apiCalls(base).length, 0);
+          if (Object.keys(result.environment).length) assert.match(String(result.environment['oauth2_token_failure']), /^\{"until":\d+/);
+          assert.doesNotMatch(String(result.environment['oauth2_token_failure']), /fault-secret/, 'the breaker\'s record holds no secret');
+        });
+      }
+    });
+
+    describe('sends the token it chose, whatever scope holds an old one', () => {
+      it('an environment without a name that holds a token of other credentials', async () => {
+        const base = apiBase();
+        const before = servers.auth.tokenRequests();
+        const stale = { oauth2_access_token: 'stale-token-of-other-credentials', oauth2_token_fingerprint: 'v2:0000', oauth2_expires_at: String(Date.now() + 3_600_000), oauth2_token_issued_at: String(Date.now()) };
+        const result = await run(collectionWithScript(script, requests(3, base)), { environment: { ...servers.variablesFor(CLIENTS.basic), ...stale }, environmentName: '' });
+        assert.deepEqual(result.failures, []);
+        assert.equal(servers.auth.tokenRequests() - before, 1);
+        assert.deepEqual(apiCalls(base).map((c) => [c.status, c.clientId]), Array(3).fill([200, CLIENTS.basic.clientId]));
+      });
+
+      it('iteration data that holds an old token', async () => {
+        const base = apiBase();
+        const data = [1, 2].map(() => ({ oauth2_access_token: 'stale-token-from-a-data-file' }));
+        const result = await run(collectionWithScript(script, requests(1, base)), { environment: servers.variablesFor(CLIENTS.basic), iterationData: data });
+        assert.deepEqual(result.failures, []);
+        assert.deepEqual(apiCalls(base).map((c) => [c.status, c.clientId]), Array(2).fill([200, CLIENTS.basic.clientId]));
+      });
     });
 
     it('leaves a request with its own noauth alone: it goes out even when no token can be had', async () => {

@@ -4,10 +4,13 @@ import { buildScript } from '../../scripts/build-script.js';
 import { DEFAULT_SCRIPT_PATHS, readScripts } from '../../src/generator/build.js';
 import type { Collection } from '../../src/generator/collection-types.js';
 import { embedScript } from '../../src/generator/embed.js';
-import { ENGINES } from '../helpers/engines.js';
+import { ENGINES, OLDER_NEWMANS } from '../helpers/engines.js';
 import { CLIENTS, startTestServers, type TestServers } from '../helpers/servers.js';
 
-for (const [engineName, run] of ENGINES) {
+const WITH_LOCATION = [...ENGINES, ...OLDER_NEWMANS.filter(([name]) => name === 'newman 6.1.3')];
+const WITHOUT_LOCATION = OLDER_NEWMANS.filter(([name]) => name !== 'newman 6.1.3');
+
+for (const [engineName, run] of WITH_LOCATION) {
   describe(`credential profiles in ${engineName}`, function () {
     this.timeout(60_000);
     let servers: TestServers;
@@ -75,6 +78,30 @@ for (const [engineName, run] of ENGINES) {
       const result = await run(collection, { environment: vars });
       assert.deepEqual(result.failures.map((f) => f.test), ['the admin client', 'the admin client', 'the admin client']);
       assert.deepEqual(servers.api.calls.slice(before).map((c) => c.clientId), Array(6).fill(CLIENTS.demo.clientId));
+    });
+  });
+}
+
+for (const [engineName, run] of WITHOUT_LOCATION) {
+  describe(`credential profiles in ${engineName}, which cannot tell a request's folder`, function () {
+    this.timeout(60_000);
+    let servers: TestServers;
+
+    before(async () => {
+      [servers] = await Promise.all([startTestServers(), buildScript()]);
+    });
+    after(() => servers.close());
+
+    it('fails closed, saying what to upgrade: no request goes out with another profile\'s token or none', async () => {
+      const source = JSON.parse(await readFile('collections/two-profiles.postman_collection.json', 'utf8')) as Collection;
+      const collection = embedScript(source, await readScripts(DEFAULT_SCRIPT_PATHS), false, { Admin: 'admin' }).collection;
+      const before = { calls: servers.api.calls.length, tokens: servers.auth.tokenRequests() };
+      const result = await run(collection, { environment: { ...servers.variablesFor(CLIENTS.demo), oauth2_admin_client_id: CLIENTS.demoAdmin.clientId, oauth2_admin_client_secret: CLIENTS.demoAdmin.clientSecret, api_base_url: servers.api.url } });
+      const ours = result.failures.filter((f) => f.test === 'pm-oauth2: access token');
+      assert.equal(ours.length, 2);
+      for (const failure of ours) assert.match(failure.message, /\[CONFIG_INVALID\] this collection maps folders to credential profiles.*Fix: run it with Newman 6\.1 or later/);
+      assert.equal(servers.api.calls.length, before.calls, 'the API received no request');
+      assert.equal(servers.auth.tokenRequests(), before.tokens);
     });
   });
 }

@@ -5,6 +5,8 @@ import { isReusable, refreshMarginMs } from '../../src/oauth/freshness.js';
 import { maskToken, redactSecrets } from '../../src/oauth/mask.js';
 import { requestNeedsToken } from '../../src/oauth/request-auth.js';
 import { retryDelayMs } from '../../src/oauth/retry.js';
+import { breakerError, coolDownMs, DEFINITIVE_COOL_DOWN_MS, TRANSIENT_COOL_DOWN_MS, tripBreaker, trippedBreaker } from '../../src/oauth/breaker.js';
+import { OAuthError } from '../../src/oauth/errors.js';
 import { afterResponse } from '../../src/oauth/retry-on-401.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -47,14 +49,17 @@ describe('freshness', () => {
 });
 
 describe('retryDelayMs', () => {
-  it('retries transport errors, 5xx and 429 with backoff, a bounded number of times', () => {
-    assert.equal(retryDelayMs({ kind: 'transport', code: 'ECONNREFUSED' }, 1, 0), 250);
+  it('retries a dropped connection, 5xx and 429 with backoff, a bounded number of times', () => {
+    assert.equal(retryDelayMs({ kind: 'transport', code: 'ECONNRESET' }, 1, 0), 250);
+    assert.equal(retryDelayMs({ kind: 'transport', code: 'socket hang up' }, 2, 0), 500);
     assert.equal(retryDelayMs({ kind: 'http', status: 503, retryAfter: '' }, 2, 0), 500);
     assert.equal(retryDelayMs({ kind: 'http', status: 503, retryAfter: '' }, 3, 0), undefined);
   });
-  it('never retries 4xx or a time-out', () => {
+  it('never retries 4xx, a time-out, a refused connection, an unknown host or a TLS failure: a second try would not pass', () => {
     assert.equal(retryDelayMs({ kind: 'http', status: 401, retryAfter: '' }, 1, 0), undefined);
-    assert.equal(retryDelayMs({ kind: 'transport', code: 'ETIMEDOUT' }, 1, 0), undefined);
+    for (const code of ['ETIMEDOUT', 'ECONNREFUSED', 'ENOTFOUND', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'EPROTO']) {
+      assert.equal(retryDelayMs({ kind: 'transport', code }, 1, 0), undefined, code);
+    }
   });
   it('honours a short Retry-After, in seconds or as a date, and refuses a long one', () => {
     assert.equal(retryDelayMs({ kind: 'http', status: 429, retryAfter: '2' }, 1, 0), 2000);
@@ -101,5 +106,32 @@ describe('afterResponse (retry once on 401)', () => {
   it('forgets the marker when the retried request gets through', () => {
     assert.equal(afterResponse({ ...facts, status: 200, marker: 'r1:0' }), 'retried-ok');
     assert.equal(afterResponse({ ...facts, status: 200 }), 'ignore');
+  });
+});
+
+describe('the token endpoint\'s circuit breaker', () => {
+  const refusal = new OAuthError('TOKEN_ERROR_RESPONSE', 'the token endpoint answered 401 invalid_client: "bad top-secret-value"', 'check the secret', { status: 401, error: 'invalid_client' });
+  const outage = new OAuthError('TOKEN_ERROR_RESPONSE', 'the token endpoint answered 503', '', { status: 503 });
+
+  it('keeps a refusal longer than an outage, and nothing that costs nothing to check again', () => {
+    assert.equal(coolDownMs(refusal), DEFINITIVE_COOL_DOWN_MS);
+    assert.equal(coolDownMs(outage), TRANSIENT_COOL_DOWN_MS);
+    assert.equal(coolDownMs(new OAuthError('TOKEN_ERROR_RESPONSE', '429', '', { status: 429 })), TRANSIENT_COOL_DOWN_MS);
+    assert.equal(coolDownMs(new OAuthError('TOKEN_REQUEST_FAILED', 'refused', '', { transportCode: 'ECONNREFUSED' })), TRANSIENT_COOL_DOWN_MS);
+    assert.equal(coolDownMs(new OAuthError('CONFIG_MISSING', 'x')), 0);
+    assert.ok(DEFINITIVE_COOL_DOWN_MS > TRANSIENT_COOL_DOWN_MS);
+  });
+
+  it('holds until the cool-down ends, repeating the cause without the secrets a server echoed', () => {
+    const record = tripBreaker(refusal, 1_000, ['top-secret-value']);
+    assert.ok(!record.includes('top-secret-value'));
+    const held = trippedBreaker(record, 1_000 + DEFINITIVE_COOL_DOWN_MS - 1);
+    assert.ok(held);
+    const error = breakerError(held, 1_000 + DEFINITIVE_COOL_DOWN_MS - 1_500);
+    assert.equal(error.code, 'TOKEN_ERROR_RESPONSE');
+    assert.equal(error.message, 'the token endpoint answered 401 invalid_client: "bad ***" (not asked again for 2 s: this configuration failed just before)');
+    assert.equal(error.advice, 'check the secret');
+    assert.equal(trippedBreaker(record, 1_000 + DEFINITIVE_COOL_DOWN_MS), undefined);
+    for (const junk of [undefined, '', 'not json', '{"until":"soon"}', 42]) assert.equal(trippedBreaker(junk, 0), undefined);
   });
 });

@@ -1,0 +1,85 @@
+// The whole token fetch — attempts, back-off, a fresh assertion per attempt, the verdict — once, for
+// both runtimes: the sandbox passes pm.sendRequest, its setTimeout and crypto-js; Node passes fetch,
+// its timers and node:crypto. A behaviour that exists on one side only is a bug waiting.
+import { JWT_CLIENT_AUTH, type TokenConfig } from './config.js';
+import { OAuthError } from './errors.js';
+import { transportFailure } from './failure.js';
+import { retryDelayMs, type AttemptOutcome } from './retry.js';
+import { buildTokenRequest, type TokenRequest } from './token-request.js';
+import { parseTokenResponse, type IssuedToken, type TokenHttpResponse } from './token-response.js';
+import { VARIABLES } from './variables.js';
+
+export type FetchResult = { readonly token: IssuedToken; readonly error?: undefined } | { readonly token?: undefined; readonly error: unknown };
+
+/** What one attempt ended with: an HTTP answer (any status), or a transport error's code. */
+export type AttemptResult =
+  | { readonly response: TokenHttpResponse; readonly transportCode?: undefined }
+  | { readonly response?: undefined; readonly transportCode: string };
+
+/** Makes a signed client assertion for a configuration: a fresh one (new jti) per call. */
+export type AssertionFactory = (config: TokenConfig) => string;
+
+export interface FetchRuntime {
+  /** Sends one request, bounded by the time-out, and calls `done` exactly once. */
+  send(request: TokenRequest, timeoutMs: number, done: (result: AttemptResult) => void): void;
+  wait(ms: number, then: () => void): void;
+  now(): number;
+  /** Signs client assertions; absent where the JWT code is not bundled. */
+  readonly assertions?: AssertionFactory | undefined;
+}
+
+/** Fetches a token, retrying what may pass (transient transport errors, 5xx, 429) a bounded number of times. */
+export function fetchToken(config: TokenConfig, runtime: FetchRuntime, done: (result: FetchResult) => void): void {
+  const attempt = (n: number): void => {
+    let request: TokenRequest;
+    try {
+      request = buildTokenRequest(config, clientAssertion(config, runtime.assertions));
+    } catch (error) {
+      done({ error });
+      return;
+    }
+    runtime.send(request, config.tokenTimeoutMs, (result) => {
+      const delay = isToken(result) ? undefined : retryDelayMs(outcomeOf(result), n, runtime.now());
+      if (delay !== undefined) return runtime.wait(delay, () => attempt(n + 1));
+      done(conclude(result, config, n, runtime.now()));
+    });
+  };
+  attempt(1);
+}
+
+/** The same, as a promise, for Node. */
+export function fetchTokenAsync(config: TokenConfig, runtime: FetchRuntime): Promise<IssuedToken> {
+  return new Promise((resolve, reject) => fetchToken(config, runtime, (result) => (result.token ? resolve(result.token) : reject(result.error))));
+}
+
+/** Each attempt signs anew: a retried request must not replay the assertion's jti. */
+function clientAssertion(config: TokenConfig, assertions: AssertionFactory | undefined): string {
+  if (!JWT_CLIENT_AUTH.includes(config.clientAuth)) return '';
+  if (!assertions) {
+    throw new OAuthError('CONFIG_INVALID', `${VARIABLES.clientAuth} is ${config.clientAuth}, but this copy of the script was built without JWT signing`,
+      'paste dist/prerequest-jwt.js instead (pm-oauth2 build --jwt embeds it; pm-oauth2 run swaps it in by itself)');
+  }
+  return assertions(config);
+}
+
+function outcomeOf(result: AttemptResult): AttemptOutcome {
+  return result.response
+    ? { kind: 'http', status: result.response.status, retryAfter: result.response.header('retry-after') }
+    : { kind: 'transport', code: result.transportCode };
+}
+
+function isToken(result: AttemptResult): boolean {
+  return !!result.response && result.response.status >= 200 && result.response.status < 300;
+}
+
+function conclude(result: AttemptResult, config: TokenConfig, attempts: number, now: number): FetchResult {
+  if (!result.response) return { error: transportFailure(config.tokenUrl, result.transportCode, attempts) };
+  try {
+    return { token: parseTokenResponse(result.response, now) };
+  } catch (error) {
+    if (error instanceof OAuthError && attempts > 1) {
+      return { error: new OAuthError(error.code, `${error.message} (after ${attempts} attempts)`, error.advice, error.details) };
+    }
+    return { error };
+  }
+}
