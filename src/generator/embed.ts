@@ -3,6 +3,7 @@
 import { JWT_CLIENT_AUTH, type ClientAuthMethod } from '../oauth/config.js';
 import { CACHE_VARIABLES, VARIABLES } from '../oauth/variables.js';
 import { normaliseAuthTree } from './auth-tree.js';
+import { scrubLiteralCredentials } from './scrub-credentials.js';
 import { guardItemTests, guardTestEvents } from './retry-guard.js';
 import { applyFolderProfiles, profileVariables } from './profiles.js';
 import { PROFILES_VARIABLE } from '../oauth/profiles.js';
@@ -84,8 +85,9 @@ export function embedScript(input: Collection, scripts: ScriptVariants, forceJwt
     warnings.push(`${name}: the collection's ${rootAuth.type} auth was replaced by Bearer {{${CACHE_VARIABLES.accessToken}}}`);
   }
   const tree = normaliseAuthTree(collection.item, name);
+  const scrubbed = scrubLiteralCredentials(collection.item, name);
   imported.push(...tree.imported);
-  warnings.push(...imported.flatMap((i) => i.warnings), ...tree.warnings, ...conflictWarnings(name, imported));
+  warnings.push(...imported.flatMap((i) => i.warnings), ...tree.warnings, ...scrubbed, ...conflictWarnings(name, imported));
   if (tree.ownAuth.length) {
     warnings.push(`${name}: ${tree.ownAuth.length} folder(s) or request(s) keep their own auth and will not get the token: ${tree.ownAuth.join(', ')}`);
   }

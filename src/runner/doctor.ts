@@ -1,12 +1,12 @@
 // `pm-oauth2 doctor`: fetches one token the way the script would, and when that fails, tries the
 // usual mistakes one by one to say which it is.
-import type { TokenConfig } from '../oauth/config.js';
+import { JWT_CLIENT_AUTH, type TokenConfig } from '../oauth/config.js';
 import { isOAuthError, type OAuthError } from '../oauth/errors.js';
 import { decodeJwt } from '../oauth/jwt.js';
 import { formEncode } from '../oauth/form.js';
 import { maskToken, redactSecrets } from '../oauth/mask.js';
 import type { IssuedToken } from '../oauth/token-response.js';
-import { discoverTokenEndpoint, requestToken } from './node-token-client.js';
+import { discoverMetadata, requestToken } from './node-token-client.js';
 
 export interface Diagnosis {
   readonly ok: boolean;
@@ -55,22 +55,35 @@ function claimWarnings(config: TokenConfig, token: IssuedToken, claims: Record<s
   return warnings;
 }
 
-/** Tries the likely fixes, each one request, and reports the first that works. */
+/** Tries the likely fixes, each one request, and reports the first that works. Branches on the error's fields, never its text. */
 async function probes(config: TokenConfig, error: OAuthError): Promise<string[]> {
-  const message = error.message;
-  if (/ (401|400) (invalid_client|unauthorized_client)/.test(message) && config.clientAuth !== 'none') {
+  const { status, error: code } = error.details;
+  if ((code === 'invalid_client' || code === 'unauthorized_client') && config.clientAuth !== 'none') return credentialProbes(config);
+  if (code === 'invalid_scope' && config.scope) {
+    if (await works({ ...config, scope: '' })) return [`→ a token without a scope is issued: the client may not ask for "${config.scope}"`];
+  }
+  if (status === 404 || status === 405 || error.code === 'TOKEN_RESPONSE_INVALID') {
+    const { tokenEndpoint } = await discoverMetadata(config.tokenUrl);
+    if (tokenEndpoint && tokenEndpoint !== config.tokenUrl) return [`→ the server says its token endpoint is ${tokenEndpoint}: set oauth2_token_url to it`];
+  }
+  return [];
+}
+
+async function credentialProbes(config: TokenConfig): Promise<string[]> {
+  if (!JWT_CLIENT_AUTH.includes(config.clientAuth)) {
     const other = config.clientAuth === 'client_secret_basic' ? 'client_secret_post' : 'client_secret_basic';
     if (await works({ ...config, clientAuth: other })) return [`→ the server accepts the same credentials with ${other}: set oauth2_client_auth=${other}`];
     return ['→ the other credentials placement fails too: the client id or the secret is wrong for this server'];
   }
-  if (/invalid_scope/.test(message) && config.scope) {
-    if (await works({ ...config, scope: '' })) return [`→ a token without a scope is issued: the client may not ask for "${config.scope}"`];
+  // RFC 7523 lets servers want their issuer identifier as the assertion's audience rather than the token URL.
+  const { issuer } = await discoverMetadata(config.tokenUrl);
+  if (issuer && !config.assertion.audience && await works({ ...config, assertion: { ...config.assertion, audience: issuer } })) {
+    return [`→ the server accepts the assertion with its issuer as the audience: set oauth2_assertion_audience=${issuer}`];
   }
-  if (/ (404|405)|HTML|not a JSON/.test(message)) {
-    const endpoint = await discoverTokenEndpoint(config.tokenUrl);
-    if (endpoint && endpoint !== config.tokenUrl) return [`→ the server says its token endpoint is ${endpoint}: set oauth2_token_url to it`];
-  }
-  return [];
+  const what = config.clientAuth === 'private_key_jwt'
+    ? 'the key (oauth2_private_key, oauth2_key_id) is not the one registered for this client, or the client is registered for another method or algorithm'
+    : 'oauth2_client_secret is not this client\'s secret, or the client is registered for another method or algorithm';
+  return [`→ the server refused the signed assertion: ${what}`];
 }
 
 async function works(config: TokenConfig): Promise<boolean> {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { runCli } from '../helpers/cli.js';
-import { CLIENTS, startTestServers, type TestServers } from '../helpers/servers.js';
+import { CLIENTS, KEYS, startTestServers, type TestServers } from '../helpers/servers.js';
 
 describe('pm-oauth2 doctor and decode (the built binary)', function () {
   this.timeout(60_000);
@@ -22,6 +22,34 @@ describe('pm-oauth2 doctor and decode (the built binary)', function () {
     assert.match(result.stdout, /client_id read-client/);
     assert.ok(!result.stdout.includes(CLIENTS.readOnly.clientSecret));
     assert.ok(!/eyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]{5,}/.test(result.stdout), 'a whole token was printed');
+  });
+
+  describe('fetches a token with every client authentication method, as the script would (oidc-provider)', () => {
+    const pem = (key: (typeof KEYS)['rsa']) => key.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+    const cases: Array<[name: string, vars: (s: TestServers) => Record<string, string>]> = [
+      ['client_secret_basic', (s) => s.variablesFor(CLIENTS.basic)],
+      ['client_secret_post', (s) => s.variablesFor(CLIENTS.post)],
+      ['client_secret_jwt (HS256)', (s) => s.variablesFor(CLIENTS.jwtSecret)],
+      ['private_key_jwt (RS256, with kid)', (s) => s.variablesFor(CLIENTS.rsaKey, { oauth2_private_key: pem(KEYS.rsa), oauth2_key_id: 'rsa-1' })],
+      ['private_key_jwt (PS256)', (s) => s.variablesFor(CLIENTS.psKey, { oauth2_private_key: pem(KEYS.rsa), oauth2_assertion_alg: 'PS256' })],
+      ['private_key_jwt (ES256)', (s) => s.variablesFor(CLIENTS.ecKey, { oauth2_private_key: pem(KEYS.ec) })],
+    ];
+    for (const [name, vars] of cases) {
+      it(name, async () => {
+        const result = await doctor(vars(servers));
+        assert.equal(result.code, 0, result.stdout + result.stderr);
+        assert.match(result.stdout, /✓ token obtained: eyJhbG…\(\d+ chars\)/);
+        assert.ok(!result.stdout.includes('PRIVATE KEY'), 'the key was printed');
+      });
+    }
+
+    it('private_key_jwt with a key the server does not know: says the assertion was refused, and why it may be', async () => {
+      const result = await doctor(servers.variablesFor(CLIENTS.ecKey, { oauth2_private_key: pem(KEYS.other) }));
+      assert.equal(result.code, 1);
+      assert.match(result.stdout, /✗ \[TOKEN_ERROR_RESPONSE\] the token endpoint answered 401 invalid_client/);
+      assert.match(result.stdout, /→ the server refused the signed assertion: the key \(oauth2_private_key, oauth2_key_id\) is not the one registered for this client/);
+      assert.ok(!result.stdout.includes('PRIVATE KEY'));
+    });
   });
 
   it('finds the right credentials placement', async () => {

@@ -5,7 +5,7 @@ import { createClientAssertion } from '../../src/oauth/jose/client-assertion.js'
 import { newJti } from '../../src/oauth/jose/jti.js';
 import { decodeJwt } from '../../src/oauth/jwt.js';
 import type { TokenRequest } from '../../src/oauth/token-request.js';
-import { nodeHashes } from '../helpers/node-hashes.js';
+import { nodeHashes } from '../../src/runner/node-hashes.js';
 
 /** A runtime whose answers are scripted, recording what was sent and how long it waited. */
 function scripted(answers: AttemptResult[], assertions?: FetchRuntime['assertions']) {

@@ -26,7 +26,7 @@ describe('the generator', () => {
   const readJson = async (path: string) => JSON.parse(await readFile(path, 'utf8')) as Collection;
 
   describe('golden files', () => {
-    for (const input of [`${FIXTURES}/mixed-auth.json`, `${FIXTURES}/v20-collection.json`, `${FIXTURES}/openapi.yaml`,
+    for (const input of [`${FIXTURES}/mixed-auth.json`, `${FIXTURES}/v20-collection.json`, `${FIXTURES}/openapi.yaml`, `${FIXTURES}/literal-credentials.json`,
       `${SAMPLES}/demo-api.postman_collection.json`, `${SAMPLES}/postman-oauth2-export.postman_collection.json`]) {
       it(`builds ${basename(input)} as the golden file says`, async () => {
         const outcome = await build([input]);
@@ -43,7 +43,7 @@ describe('the generator', () => {
     const first = await build([FIXTURES, SAMPLES], join(dir, 'first'));
     const again = await build([FIXTURES, SAMPLES], join(dir, 'again'));
     const ofBuild = await build([join(dir, 'first')], join(dir, 'rebuilt'));
-    assert.equal(first.built.length, 6);
+    assert.equal(first.built.length, 7);
     for (const [i, built] of first.built.entries()) {
       const text = await readFile(built.output, 'utf8');
       assert.equal(await readFile(again.built[i]?.output ?? '', 'utf8'), text);
@@ -95,6 +95,20 @@ describe('the generator', () => {
       oauth2_extra_params: '', oauth2_refresh_margin: '', oauth2_token_timeout: '', oauth2_retry_on_401: '',
     });
     assert.match(built?.warnings.join('\n') ?? '', /literal client secret; it was not copied into the build — set oauth2_client_secret/);
+  });
+
+  it('empties literal secrets and cached tokens in the auth of every folder and request, naming where, and keeps references', async () => {
+    const [built] = (await build([`${FIXTURES}/literal-credentials.json`])).built;
+    const text = await readFile(built?.output ?? '', 'utf8');
+    for (const literal of ['folder-literal-password', 'request-literal-client-secret', 'request-literal-password', 'cached-access-token-0123456789', 'literal-api-key-value']) {
+      assert.ok(!text.includes(literal), `${literal} is in the build`);
+    }
+    for (const kept of ['{{refresh_token}}', '{{partner_token}}', 'legacy-client', '"alice"', 'X-Api-Key']) assert.ok(text.includes(kept), `${kept} was lost`);
+    const warnings = built?.warnings.join('\n') ?? '';
+    assert.match(warnings, /folder "Legacy" held a literal password in its basic auth; emptied in the build — put it in a \{\{variable\}\}/);
+    assert.match(warnings, /request "Legacy\/Password grant" held a literal clientSecret, password, accessToken in its oauth2 auth; emptied/);
+    assert.match(warnings, /request "Legacy\/API key" held a literal value in its apikey auth; emptied/);
+    assert.doesNotMatch(warnings, /Own bearer by reference" held/);
   });
 
   it('maps the client authentication, audience and other token parameters', () => {

@@ -10,7 +10,7 @@ import { parsePrivateKey } from '../../src/oauth/jose/keys.js';
 import { rfc6979Nonces, signEs256 } from '../../src/oauth/jose/p256.js';
 import { pssSalt, signPs256, signRs256 } from '../../src/oauth/jose/rsa.js';
 import { cryptoJsHashes, type CryptoJsLike } from '../../src/script/crypto-js-hashes.js';
-import { nodeHashes } from '../helpers/node-hashes.js';
+import { nodeHashes } from '../../src/runner/node-hashes.js';
 
 const require = createRequire(import.meta.url);
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });

@@ -1,5 +1,6 @@
+// The signing code's hashes in Node, from node:crypto: what the sandbox gets from crypto-js.
 import { createHash, createHmac } from 'node:crypto';
-import type { Hashes } from '../../src/oauth/jose/hashes.js';
+import type { Hashes } from '../oauth/jose/hashes.js';
 
 export const nodeHashes: Hashes = {
   sha256: (data) => [...createHash('sha256').update(Buffer.from(data)).digest()],
