@@ -3,13 +3,9 @@
 import { DEMO_RESOURCE, DEMO_SCOPES, startAuthorizationServer, type AuthorizationServer } from './authorization-server.js';
 import { startDemoApi, type DemoApi } from './demo-api.js';
 
-export const LOCAL_AUTH_PORT = 4010;
-export const LOCAL_API_PORT = 4011;
+import { DEMO_ADMIN_CLIENT, DEMO_CLIENT, LOCAL_API_PORT, LOCAL_AUTH_PORT } from './demo-clients.js';
 
-/** Not secrets: the demo clients exist only on this machine, in this process. */
-export const DEMO_CLIENT = { clientId: 'demo-client', clientSecret: 'demo-secret', authentication: 'client_secret_basic' } as const;
-/** The admin profile's client of the sample collection with two profiles. */
-export const DEMO_ADMIN_CLIENT = { clientId: 'demo-admin', clientSecret: 'demo-admin-secret', authentication: 'client_secret_basic' } as const;
+export { DEMO_ADMIN_CLIENT, DEMO_CLIENT, LOCAL_API_PORT, LOCAL_AUTH_PORT };
 
 export interface LocalStack {
   readonly auth: AuthorizationServer;

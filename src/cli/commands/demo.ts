@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import { DEMO_ADMIN_CLIENT, DEMO_CLIENT, startLocalStack } from '../../servers/local-stack.js';
+import { DEMO_ADMIN_CLIENT, DEMO_CLIENT } from '../../servers/demo-clients.js';
 import type { Terminal } from '../terminal.js';
 import { runCommand, runOptions, type RunArgs } from './run.js';
 import { describeStack } from './servers.js';
@@ -13,6 +13,7 @@ export function demoOptions(yargs: Argv): Argv<RunArgs> {
  * collections built and run with --env local, the summary, the servers stopped.
  */
 export async function demoCommand(args: RunArgs, terminal: Terminal): Promise<number> {
+  const { startLocalStack } = await import('../../servers/local-stack.js');
   const stack = await startLocalStack();
   try {
     describeStack(stack).forEach((line) => terminal.out(line));

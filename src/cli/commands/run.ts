@@ -4,7 +4,6 @@ import { PmOAuth2Error } from '../../errors.js';
 import { loadEnvironmentFile } from '../../runner/environment-file.js';
 import { ensureBuilt } from '../../runner/ensure-built.js';
 import { REPORTERS, Reports } from '../../runner/reports.js';
-import { runJob } from '../../runner/run-job.js';
 import { failureCount, formatSummary } from '../../runner/summary.js';
 import { mergeVariables, readDotenv } from '../../runner/variable-sources.js';
 import { EXIT } from '../exit-codes.js';
@@ -58,6 +57,8 @@ export async function runCommand(args: RunArgs, terminal: Terminal, cwd = proces
   const reporters = args.junit && !args.reporters.includes('junit') ? [...args.reporters, 'junit'] : args.reporters;
   const reports = await Reports.create({ reporters, reportDir: resolve(cwd, args.reportDir), junitFile: args.junit });
   const collections = args.collections?.length ? args.collections : [await ensureBuilt(cwd, terminal)];
+  // Loaded when a run starts: Newman is most of the CLI's start-up, and --help needs none of it.
+  const { runJob } = await import('../../runner/run-job.js');
   const result = await runJob({
     collections, environment, variables, reports, terminal,
     exportEnvironmentFile: args.exportEnvironment, timeoutRequestMs: args.timeoutRequest, bail: args.bail, iterationCount: args.iterationCount,

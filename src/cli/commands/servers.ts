@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
-import { DEMO_ADMIN_CLIENT, DEMO_CLIENT, LOCAL_API_PORT, LOCAL_AUTH_PORT, startLocalStack, type LocalStack } from '../../servers/local-stack.js';
+import { DEMO_ADMIN_CLIENT, DEMO_CLIENT, LOCAL_API_PORT, LOCAL_AUTH_PORT } from '../../servers/demo-clients.js';
+import type { LocalStack } from '../../servers/local-stack.js';
 import { EXIT } from '../exit-codes.js';
 import type { Terminal } from '../terminal.js';
 
@@ -26,6 +27,7 @@ export function describeStack(stack: LocalStack): string[] {
 
 /** Runs until interrupted, so a user can point Postman at the servers. */
 export async function serversCommand(args: ServersArgs, terminal: Terminal): Promise<number> {
+  const { startLocalStack } = await import('../../servers/local-stack.js');
   const stack = await startLocalStack({ auth: args.authPort, api: args.apiPort });
   describeStack(stack).forEach((line) => terminal.out(line));
   terminal.out('Press Ctrl-C to stop.');
