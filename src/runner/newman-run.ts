@@ -1,5 +1,7 @@
 // One collection through Newman's programmatic API, with our safer defaults.
+import type { EventEmitter } from 'node:events';
 import newman from 'newman';
+import { FAILURE_TEST_NAME } from '../oauth/variables.js';
 import { recordTokenRequest, type TokenStats } from './token-stats.js';
 
 export interface EnvironmentJson {
@@ -19,7 +21,12 @@ export interface NewmanRunOptions {
   readonly tokenStats: TokenStats;
   /** Receives what scripts log, instead of the cli reporter, which wraps long lines (a token, split, escapes redaction). */
   readonly onConsole?: (level: string, messages: unknown[]) => void;
+  /** The in-process auth's reason for each request it kept from the API, in order (fast path only). */
+  readonly takeBlockedReason?: () => string | undefined;
 }
+
+/** How the runtime reports a request pointed at the blocked URL (src/script/blocked-url.ts). */
+const BLOCKED_REQUEST = /Invalid protocol: pm-oauth2-no-token/;
 
 export interface CollectionOutcome {
   /** Requests of the collection's items (not the scripts' token calls). */
@@ -34,7 +41,7 @@ export interface CollectionOutcome {
 export function runCollection(options: NewmanRunOptions): Promise<CollectionOutcome> {
   let scriptRequests = 0;
   return new Promise((resolve) => {
-    newman.run({
+    const emitter = newman.run({
       collection: options.collection,
       environment: options.environment,
       reporters: [...options.reporters],
@@ -46,17 +53,29 @@ export function runCollection(options: NewmanRunOptions): Promise<CollectionOutc
       const run = summary?.run;
       resolve({
         requests: (run?.stats.requests.total ?? 0) - scriptRequests,
-        failures: (run?.failures ?? []).map((f) => ({ source: sourceName(f), message: f.error.message })),
+        // A blocked request's own error says only "Invalid protocol": its failing test carries the cause.
+        failures: (run?.failures ?? []).filter((f) => !(options.takeBlockedReason && BLOCKED_REQUEST.test(f.error.message)))
+          .map((f) => ({ source: sourceName(f), message: f.error.message })),
         environment: summary?.environment ? (summary.environment.toObject(false, false) as Record<string, unknown>) : {},
         error: error ?? undefined,
       });
     }).on('console', (_error: unknown, args: { level: string; messages: unknown[] }) => {
       options.onConsole?.(args.level, args.messages);
-    }).on('request', (_error: unknown, args: Parameters<typeof recordTokenRequest>[1]) => {
+    }).on('request', (error: Error | null, args: Parameters<typeof recordTokenRequest>[1] & { item?: unknown }) => {
       if (args?.cursor?.scriptId) scriptRequests++;
       recordTokenRequest(options.tokenStats, args, options.tokenUrls);
+      if (error && options.takeBlockedReason && BLOCKED_REQUEST.test(error.message)) failBlocked(emitter, args, options.takeBlockedReason() ?? 'no access token, so the request was not sent');
     });
   });
+}
+
+/**
+ * The fast path has no script to record a failing test: the same named test is reported through
+ * Newman's own assertion event, so every reporter (cli, JUnit, JSON) and the exit status show it.
+ */
+function failBlocked(emitter: EventEmitter, args: { cursor?: object; item?: unknown }, message: string): void {
+  const error = { name: 'AssertionError', index: 0, test: FAILURE_TEST_NAME, message, stack: `AssertionError: ${message}` };
+  emitter.emit('assertion', error, { cursor: args.cursor, assertion: FAILURE_TEST_NAME, skipped: false, error, item: args.item });
 }
 
 function sourceName(failure: newman.NewmanRunFailure): string {

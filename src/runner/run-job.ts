@@ -19,7 +19,14 @@ import { createTokenStats, type TokenStats } from './token-stats.js';
 import { redactProcessOutput } from './redacted-output.js';
 import { trapUnhandledRejections } from './unhandled-rejections.js';
 import { checkConfig } from './validate-config.js';
-import type { Variables } from './variable-sources.js';
+import { environmentNameFor, type Variables } from './variable-sources.js';
+import { createAuthHandler } from './fast-path/auth-handler.js';
+import { toFastPath } from './fast-path/fast-collection.js';
+import { useAuthHandler } from './fast-path/install.js';
+import { TokenBroker } from './fast-path/token-broker.js';
+import { nodeRuntime } from './node-token-client.js';
+import type { FetchRuntime } from '../oauth/fetch-token.js';
+import { describeNewToken } from '../oauth/describe-token.js';
 
 export interface JobOptions {
   readonly collections: readonly string[];
@@ -31,6 +38,11 @@ export interface JobOptions {
   readonly bail: boolean;
   readonly iterationCount: number | undefined;
   readonly terminal: Terminal;
+  /**
+   * Fetch tokens with the collections' embedded script, as plain Newman does, instead of the
+   * in-process auth (a sandbox execution per request or two). @default false
+   */
+  readonly inSandbox?: boolean;
 }
 
 export interface JobResult {
@@ -47,10 +59,11 @@ export interface JobResult {
 export async function runJob(options: JobOptions): Promise<JobResult> {
   const loaded = await loadCollections(options.collections, options.terminal);
   const { tokenUrls, jwt, configs } = validate(loaded, options);
-  const collections = jwt ? await withJwtScript(loaded, options.terminal) : loaded;
   const redactor = redactorFor(options.variables, configs);
-  let environment = environmentJson(options.environment?.name ?? 'pm-oauth2', options.variables);
   const tokenStats = createTokenStats();
+  const fast = options.inSandbox ? undefined : fastPath(redactor, tokenStats, options);
+  const collections = fast ? loaded.map((c) => ({ ...c, collection: toFastPath(c.collection) })) : jwt ? await withJwtScript(loaded, options.terminal) : loaded;
+  let environment = environmentJson(options.environment?.name ?? 'pm-oauth2', options.variables);
   const results: JobResult['collections'] = [];
   const trap = trapUnhandledRejections((message) => redactor.redact(message));
   const output = redactProcessOutput(redactor);
@@ -61,6 +74,7 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
         collection, environment, ...options.reports.forCollection(stem),
         timeoutRequestMs: options.timeoutRequestMs, bail: options.bail, iterationCount: options.iterationCount, tokenUrls, tokenStats,
         onConsole: (level, messages) => options.terminal.out(redactor.redact(`  ${level === 'log' ? '│' : level + ':'} ${formatWithOptions({ colors: false, breakLength: Infinity }, ...messages)}`)),
+        ...(fast ? { takeBlockedReason: fast.takeBlockedReason } : {}),
       });
       rememberTokens(outcome.environment, redactor);
       environment = carryOver(environment, outcome.environment);
@@ -68,12 +82,43 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
       if (options.bail && (outcome.failures.length || outcome.error)) break;
     }
   } finally {
+    fast?.release();
     output.release();
     trap.release();
   }
   const files = await options.reports.finish(redactor);
   if (options.exportEnvironmentFile) files.push(await exportEnvironment(options.exportEnvironmentFile, environment, redactor));
-  return { collections: results, tokenStats, expiries: expiriesIn(environment), files, unhandled: trap.messages, redact: (text) => redactor.redact(text) };
+  const expiries = fast ? fast.broker.expiries() : expiriesIn(environment);
+  return { collections: results, tokenStats, expiries, files, unhandled: trap.messages, redact: (text) => redactor.redact(text) };
+}
+
+/** The in-process auth for this job: tokens in Node, each masked from the moment it exists. */
+function fastPath(redactor: Redactor, tokenStats: TokenStats, options: JobOptions) {
+  // Every token request is counted, answered or not, as the sandbox path counts them.
+  const counting: FetchRuntime = {
+    ...nodeRuntime,
+    send: (request, timeoutMs, done) => {
+      const started = Date.now();
+      nodeRuntime.send(request, timeoutMs, (result) => {
+        tokenStats.count++;
+        tokenStats.totalMs += Date.now() - started;
+        done(result);
+      });
+    },
+  };
+  const broker = new TokenBroker(counting, {
+    onToken: (token, config, profile) => {
+      redactor.addToken(token.accessToken);
+      options.terminal.out(`  │ pm-oauth2: ${describeNewToken(config, token, profile)}`);
+    },
+  });
+  const reasons: string[] = [];
+  const where = options.environment ? `set it in ${options.environment.file}, ` : '';
+  const release = useAuthHandler(createAuthHandler(broker, {
+    onBlocked: (message) => reasons.push(message),
+    whereToSet: (name) => `${where}export ${environmentNameFor(name)}, add it to .env, or pass --env-var ${name}=…`,
+  }));
+  return { broker, release, takeBlockedReason: () => reasons.shift() };
 }
 
 interface LoadedCollection {

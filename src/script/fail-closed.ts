@@ -1,10 +1,5 @@
 import { FAILURE_TEST_NAME } from '../oauth/variables.js';
-
-/**
- * Where a request goes when it may not go out: a scheme no engine speaks, so it fails at once with
- * "Invalid protocol", before any connection or name lookup, and the API never sees it.
- */
-export const BLOCKED_URL = 'pm-oauth2-no-token://request-blocked-by-pm-oauth2/';
+import { BLOCKED_URL } from './blocked-url.js';
 
 /**
  * No token: record a failing test with a fixed name (the run fails, every reporter says why) and

@@ -1,14 +1,13 @@
 // The slow path: runs only when no cached token can be used as it is. It is compiled from a string
 // by the hot path (hot-path.ts), so its size costs nothing on the requests that do not need it.
 import { breakerError, coolDownMs, tripBreaker, trippedBreaker } from '../oauth/breaker.js';
-import { readTokenConfig, type TokenConfig } from '../oauth/config.js';
+import { readTokenConfig } from '../oauth/config.js';
 import { OAuthError } from '../oauth/errors.js';
 import { failureMessage } from '../oauth/failure.js';
 import { fetchToken, type AssertionFactory } from '../oauth/fetch-token.js';
 import { formEncode } from '../oauth/form.js';
-import { maskToken } from '../oauth/mask.js';
+import { describeNewToken } from '../oauth/describe-token.js';
 import { cacheVariables, profileNameOf, profileReader, profileVariable } from '../oauth/profiles.js';
-import type { IssuedToken } from '../oauth/token-response.js';
 import { clearCache, publishToken, readCache, readFailure, writeCache, writeFailure } from './cache.js';
 import { failClosed } from './fail-closed.js';
 import { sandboxRuntime } from './send-token-request.js';
@@ -33,7 +32,7 @@ export function fetchAndStore(fingerprint: string, profile: string, reusable: bo
     fetchToken(config, sandboxRuntime(assertions), (result) => {
       if (result.token) {
         writeCache(scope, result.token, fingerprint, profile);
-        console.log(describeNewToken(config, result.token, profile));
+        console.log(`pm-oauth2: ${describeNewToken(config, result.token, profile)}`);
         publishOrFail(result.token.accessToken, profile, secrets);
       } else {
         if (coolDownMs(result.error) > 0) writeFailure(scope, fingerprint, tripBreaker(result.error as OAuthError, Date.now(), secrets), profile);
@@ -58,11 +57,3 @@ function whereToSet(name: string, profile: string): string {
   if (name.startsWith(`oauth2_${profile}_`)) return `${where}: profile ${profile} has a client of its own, and another client's credentials are never sent under its id`;
   return `${where} (as ${profileVariable(name, profile)} for profile ${profile}, or ${name} for all)`;
 }
-
-function describeNewToken(config: TokenConfig, token: IssuedToken, profile: string): string {
-  const lifetime = Math.round((token.expiresAt - token.issuedAt) / 1000);
-  const scope = token.grantedScope ?? config.scope;
-  return `pm-oauth2: new token (${profile ? `profile ${profile}, ` : ''}${config.clientAuth}${scope ? `, scope "${scope}"` : ''}, ${lifetime} s from ${token.lifetimeSource}, `
-    + `expires ${new Date(token.expiresAt).toISOString()}): ${maskToken(token.accessToken)}`;
-}
-

@@ -98,56 +98,81 @@ describe('pm-oauth2 run (the built binary)', function () {
     assert.match(wrongWins.result.stdout, /401 invalid_client/);
   });
 
-  it('writes redacted reports and environment: the secret and the token appear nowhere', async () => {
-    const reports = join(project, 'reports');
-    const result = await run([...both(), '--env', 'test', '-r', 'cli,junit,json', '--export-environment', join(reports, 'env.json')], { OAUTH2_CLIENT_SECRET: secret });
-    assert.equal(result.code, 0, result.stderr);
-    const files = (await readdir(reports)).sort();
-    assert.deepEqual(files, ['demo-api.json', 'env.json', 'junit.xml', 'postman-oauth2-export.json']);
-    const exported = JSON.parse(await readFile(join(reports, 'env.json'), 'utf8')) as { values: Array<{ key: string; value: string }> };
-    const token = exported.values.find((v) => v.key === 'oauth2_access_token')?.value ?? '';
-    assert.match(token, /^eyJhbG…\(\d+ chars\)$/);
-    assert.equal(exported.values.find((v) => v.key === 'oauth2_client_secret')?.value, '***');
-    const everything = [result.stdout, result.stderr, ...(await Promise.all(files.map((f) => readFile(join(reports, f), 'utf8'))))].join('\n');
-    assert.ok(!everything.includes(secret), 'the secret leaked');
-    assert.ok(!/eyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]{5,}/.test(everything), 'a whole token leaked');
-    assert.match(await readFile(join(reports, 'junit.xml'), 'utf8'), /<testsuites name="pm-oauth2">[\s\S]*Orders \/ List orders[\s\S]*Stock \/ Stock level/);
-    assert.match(await readFile(join(reports, 'demo-api.json'), 'utf8'), /"key": "Authorization",\s*"value": "Bearer \*\*\*"/);
-    assert.equal(exported.values.find((v) => v.key === 'oauth2_token_fingerprint')?.value, '***');
-    assert.ok(!/v2:[0-9a-f]{64}/.test(everything), 'a fingerprint (a hash of the secret) is in a report');
-  });
+  for (const mode of ['in-process', '--in-sandbox'] as const) {
+    const modeArgs = mode === '--in-sandbox' ? ['--in-sandbox'] : [];
 
-  describe('keeps the credentials out of every report when the token request fails', () => {
-    // Newman records the script's token request as the skipped item's request, Basic header included.
-    const cases: Array<[name: string, secret: string, env: (s: TestServers) => NodeJS.ProcessEnv]> = [
-      ['the server refuses the resource (oidc-provider)', secret, () => ({ OAUTH2_RESOURCE: 'urn:nope' })],
-      ['the connection is refused, with a secret of every encoding', 'b+s/c=:&% "q" \\ é!*', (s) => ({ OAUTH2_TOKEN_URL: `http://127.0.0.1:${s.closedPort}/token` })],
-    ];
-    for (const [name, clientSecret, env] of cases) {
-      it(name, async () => {
-        const reports = join(project, `reports-${clientSecret.length}`);
-        const result = await run([both()[0] ?? '', '--env', 'test', '-r', 'cli,junit,json', '--report-dir', reports, '--export-environment', join(reports, 'env.json')],
-          { OAUTH2_CLIENT_SECRET: clientSecret, ...env(servers) });
-        assert.equal(result.code, 1, result.stdout + result.stderr);
-        const files = (await readdir(reports)).sort();
-        assert.deepEqual(files, ['demo-api.json', 'env.json', 'junit.xml']);
-        const json = await readFile(join(reports, 'demo-api.json'), 'utf8');
-        assert.match(json, /"key": "Authorization",\s*"value": "Basic \*\*\*"/, 'the token request is in the report, its credentials masked');
-        const everything = [result.stdout, result.stderr, ...(await Promise.all(files.map((f) => readFile(join(reports, f), 'utf8'))))].join('\n');
-        assert.deepEqual(credentialLeaks(everything, clientSecret, CLIENTS.demo.clientId), []);
-        assert.ok(!/v2:[0-9a-f]{64}/.test(everything), 'a fingerprint (a hash of the secret) is in a report');
-      });
-    }
-  });
+    it(`writes redacted reports and environment: the secret and the token appear nowhere (${mode})`, async () => {
+      const reports = join(project, `reports-ok-${mode}`);
+      const result = await run([...both(), '--env', 'test', ...modeArgs, '-r', 'cli,junit,json', '--report-dir', reports, '--export-environment', join(reports, 'env.json')], { OAUTH2_CLIENT_SECRET: secret });
+      assert.equal(result.code, 0, result.stderr);
+      const files = (await readdir(reports)).sort();
+      assert.deepEqual(files, ['demo-api.json', 'env.json', 'junit.xml', 'postman-oauth2-export.json']);
+      const exported = JSON.parse(await readFile(join(reports, 'env.json'), 'utf8')) as { values: Array<{ key: string; value: string }> };
+      const token = exported.values.find((v) => v.key === 'oauth2_access_token')?.value;
+      // In process, the token lives in the runner and never enters the environment.
+      if (mode === 'in-process') assert.equal(token, undefined);
+      else assert.match(token ?? '', /^eyJhbG…\(\d+ chars\)$/);
+      if (mode === '--in-sandbox') assert.equal(exported.values.find((v) => v.key === 'oauth2_token_fingerprint')?.value, '***');
+      assert.equal(exported.values.find((v) => v.key === 'oauth2_client_secret')?.value, '***');
+      const everything = [result.stdout, result.stderr, ...(await Promise.all(files.map((f) => readFile(join(reports, f), 'utf8'))))].join('\n');
+      assert.ok(!everything.includes(secret), 'the secret leaked');
+      assert.deepEqual(credentialLeaks(everything, secret, CLIENTS.demo.clientId), []);
+      assert.ok(!/eyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]{5,}/.test(everything), 'a whole token leaked');
+      assert.ok(!/v2:[0-9a-f]{64}/.test(everything), 'a fingerprint (a hash of the secret) is in a report');
+      assert.match(await readFile(join(reports, 'junit.xml'), 'utf8'), /<testsuites name="pm-oauth2">[\s\S]*Orders \/ List orders[\s\S]*Stock \/ Stock level/);
+      assert.match(await readFile(join(reports, 'demo-api.json'), 'utf8'), /"key": "Authorization",\s*"value": "Bearer \*\*\*"/);
+      assert.match(result.stdout, /token requests\s+1 \(\d+ ms\)/);
+    });
 
-  it('masks a secret or a token that a user script prints, in the live output too', async () => {
+    describe(`keeps the credentials out of every report when the token request fails (${mode})`, () => {
+      // In the sandbox, Newman records the script's token request as the skipped item's request, Basic header included.
+      const cases: Array<[name: string, secret: string, env: (s: TestServers) => NodeJS.ProcessEnv]> = [
+        ['the server refuses the resource (oidc-provider)', secret, () => ({ OAUTH2_RESOURCE: 'urn:nope' })],
+        ['the connection is refused, with a secret of every encoding', 'b+s/c=:&% "q" \\ é!*', (s) => ({ OAUTH2_TOKEN_URL: `http://127.0.0.1:${s.closedPort}/token` })],
+      ];
+      for (const [name, clientSecret, env] of cases) {
+        it(name, async () => {
+          const reports = join(project, `reports-${mode}-${clientSecret.length}`);
+          const before = servers.api.calls.length;
+          const result = await run([both()[0] ?? '', '--env', 'test', ...modeArgs, '-r', 'cli,junit,json', '--report-dir', reports, '--export-environment', join(reports, 'env.json')],
+            { OAUTH2_CLIENT_SECRET: clientSecret, ...env(servers) });
+          assert.equal(result.code, 1, result.stdout + result.stderr);
+          assert.equal(servers.api.calls.length - before, 1, 'only the public request reached the API');
+          const files = (await readdir(reports)).sort();
+          assert.deepEqual(files, ['demo-api.json', 'env.json', 'junit.xml']);
+          const json = await readFile(join(reports, 'demo-api.json'), 'utf8');
+          if (mode === '--in-sandbox') assert.match(json, /"key": "Authorization",\s*"value": "Basic \*\*\*"/, 'the token request is in the report, its credentials masked');
+          const junit = await readFile(join(reports, 'junit.xml'), 'utf8');
+          assert.match(junit, /<failure[^>]*>[\s\S]*no access token, so the request was not sent/, 'JUnit has the named failure and its cause');
+          assert.match(result.stdout, /✗ Demo API › List orders › pm-oauth2: access token: no access token, so the request was not sent — \[TOKEN_/);
+          const everything = [result.stdout, result.stderr, ...(await Promise.all(files.map((f) => readFile(join(reports, f), 'utf8'))))].join('\n');
+          assert.deepEqual(credentialLeaks(everything, clientSecret, CLIENTS.demo.clientId), []);
+          assert.ok(!/v2:[0-9a-f]{64}/.test(everything), 'a fingerprint (a hash of the secret) is in a report');
+        });
+      }
+    });
+  }
+
+  it('masks a secret or a token that a user script prints, in the live output too (--in-sandbox)', async () => {
     const collection = JSON.parse(await readFile(both()[0] ?? '', 'utf8')) as { event: object[] };
     collection.event.push({ listen: 'test', script: { exec: ["console.log('leak', pm.environment.get('oauth2_client_secret'), pm.environment.get('oauth2_access_token'));"] } });
     const file = join(project, 'leaky.postman_collection.json');
     await writeFile(file, JSON.stringify(collection));
-    const result = await run([file, '--env', 'test'], { OAUTH2_CLIENT_SECRET: secret });
+    const result = await run([file, '--env', 'test', '--in-sandbox'], { OAUTH2_CLIENT_SECRET: secret });
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /│ leak \*\*\* eyJhbG…\(\d+ chars\)/);
+    assert.ok(!(result.stdout + result.stderr).includes(secret));
+    assert.ok(!/eyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]{5,}/.test(result.stdout + result.stderr), 'a whole token leaked');
+  });
+
+  it('masks the token a user script prints from the request it signed in process', async () => {
+    const collection = JSON.parse(await readFile(both()[0] ?? '', 'utf8')) as { event: object[] };
+    collection.event.push({ listen: 'test', script: { exec: ["console.log('leak', pm.request.headers.get('Authorization'), pm.environment.get('oauth2_client_secret'));"] } });
+    const file = join(project, 'leaky-fast.postman_collection.json');
+    await writeFile(file, JSON.stringify(collection));
+    const result = await run([file, '--env', 'test'], { OAUTH2_CLIENT_SECRET: secret });
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, /│ leak Bearer eyJhbG…\(\d+ chars\) \*\*\*/);
     assert.ok(!(result.stdout + result.stderr).includes(secret));
     assert.ok(!/eyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]{5,}/.test(result.stdout + result.stderr), 'a whole token leaked');
   });

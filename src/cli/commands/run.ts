@@ -21,6 +21,7 @@ export interface RunArgs {
   readonly bail: boolean;
   readonly iterationCount: number | undefined;
   readonly dotenv: string | undefined;
+  readonly inSandbox: boolean;
 }
 
 const DEFAULT_DOTENV = '.env';
@@ -40,6 +41,7 @@ export function runOptions(yargs: Argv): Argv<RunArgs> {
     .option('timeout-request', { type: 'number', default: DEFAULT_TIMEOUT_REQUEST_MS, describe: 'request time-out in ms (0 = none)' })
     .option('iteration-count', { alias: 'n', type: 'number', describe: 'iterations of each collection' })
     .option('bail', { type: 'boolean', default: false, describe: 'stop at the first failing collection' })
+    .option('in-sandbox', { type: 'boolean', default: false, describe: 'fetch tokens with the collections\' embedded script, as plain Newman does, instead of in-process (slower)' })
     .option('dotenv', { type: 'string', describe: 'a .env file; must exist when named [default: .env, read when present]' })
     .example('$0 run --env qa', 'build if needed, then run build/collections against environments/qa')
     .example('OAUTH2_CLIENT_SECRET=… $0 run --env prod -r cli junit', 'the secret from the CI secret store, a JUnit report for CI')
@@ -61,7 +63,7 @@ export async function runCommand(args: RunArgs, terminal: Terminal, cwd = proces
   const { runJob } = await import('../../runner/run-job.js');
   const result = await runJob({
     collections, environment, variables, reports, terminal,
-    exportEnvironmentFile: args.exportEnvironment, timeoutRequestMs: args.timeoutRequest, bail: args.bail, iterationCount: args.iterationCount,
+    exportEnvironmentFile: args.exportEnvironment, timeoutRequestMs: args.timeoutRequest, bail: args.bail, iterationCount: args.iterationCount, inSandbox: args.inSandbox,
   });
   for (const line of formatSummary(result, environment ? `${environment.name} (${environment.file})` : '(none)')) terminal.out(result.redact(line));
   return failureCount(result) ? EXIT.failures : EXIT.ok;

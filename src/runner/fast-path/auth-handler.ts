@@ -1,0 +1,137 @@
+// The fast path of `pm-oauth2 run`: an auth handler inside Newman's own postman-runtime that signs
+// requests with tokens kept in Node (token-broker.ts) — no sandbox execution per request — and
+// replays a request once when the API rejects its token (RFC 6750 §3.1), as digest auth replays.
+// The runtime swallows a handler's errors and then sends the request unsigned, so no path here
+// throws: a request without a token is pointed at a scheme no engine speaks (fail-closed.ts).
+import { createHash } from 'node:crypto';
+import { readTokenConfig } from '../../oauth/config.js';
+import { failureMessage } from '../../oauth/failure.js';
+import { fingerprintOf, fingerprintValues } from '../../oauth/fingerprint.js';
+import { profileNameOf, profileReader } from '../../oauth/profiles.js';
+import { afterResponse } from '../../oauth/retry-on-401.js';
+import { VARIABLES } from '../../oauth/variables.js';
+import { BLOCKED_URL } from '../../script/blocked-url.js';
+import type { BrokeredToken, TokenBroker } from './token-broker.js';
+import { PROFILE_PARAM } from './fast-collection.js';
+
+/** What postman-runtime hands a handler (lib/authorizer/auth-interface.js). */
+export interface AuthInterface {
+  get(name: string): unknown;
+}
+
+interface SdkRequest {
+  url: { update(url: string): void };
+  removeHeader(name: string, options: { ignoreCase: boolean }): void;
+  addHeader(header: { key: string; value: string; system: boolean }): void;
+}
+
+interface SdkResponse {
+  code: number;
+  headers: { get(name: string): string | undefined };
+}
+
+type Done = (error: Error | null, success?: boolean) => void;
+
+export interface AuthHandler {
+  init(auth: AuthInterface, response: unknown, done: (error?: Error | null) => void): void;
+  pre(auth: AuthInterface, done: Done): void;
+  sign(auth: AuthInterface, request: SdkRequest, done: (error?: Error | null) => void): void;
+  post(auth: AuthInterface, response: SdkResponse, done: Done): void;
+}
+
+/** What pre hands to sign: the runtime gives both the same auth interface (post gets a new one). */
+interface RequestState {
+  token?: BrokeredToken;
+  failure?: string;
+}
+
+export interface HandlerHooks {
+  /** A request was kept from the API, with the reason a user reads. */
+  onBlocked(message: string): void;
+  whereToSet(name: string): string;
+}
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/** An auth param the runtime could not resolve is still its own `{{reference}}`: unset. */
+function paramReader(auth: AuthInterface): (name: string) => string | undefined {
+  return (name) => {
+    const value = auth.get(name);
+    return typeof value === 'string' && value !== '' && value !== `{{${name}}}` ? value : undefined;
+  };
+}
+
+/** The request's configuration, as the runtime resolved the auth's params for it. */
+function configurationOf(auth: AuthInterface) {
+  const read = paramReader(auth);
+  const profile = String(auth.get(PROFILE_PARAM) ?? '');
+  const profiled = profileReader(read, profile);
+  return { read, profile, profiled, fingerprint: fingerprintOf(fingerprintValues(profiled), sha256) };
+}
+
+export function createAuthHandler(broker: TokenBroker, hooks: HandlerHooks): AuthHandler {
+  const states = new WeakMap<AuthInterface, RequestState>();
+  return {
+    init: (_auth, _response, done) => done(null),
+
+    pre(auth, done) {
+      const state: RequestState = {};
+      states.set(auth, state);
+      let secret = '';
+      try {
+        const { read, profile, profiled, fingerprint } = configurationOf(auth);
+        secret = profiled(VARIABLES.clientSecret) ?? '';
+        const margin = Number(profiled(VARIABLES.refreshMargin) ?? NaN);
+        const config = () => readTokenConfig(profiled, hooks.whereToSet, profileNameOf(read, profile));
+        broker.ensure(fingerprint, config, profile, margin >= 0 ? margin : undefined).then((token) => {
+          state.token = token;
+          done(null, true);
+        }, (error: unknown) => {
+          state.failure = failureMessage(error, [secret, encodeURIComponent(secret)]);
+          done(null, true);
+        });
+      } catch (error) {
+        state.failure = failureMessage(error, [secret]);
+        done(null, true);
+      }
+    },
+
+    sign(auth, request, done) {
+      const state = states.get(auth);
+      try {
+        request.removeHeader('Authorization', { ignoreCase: true });
+        if (state?.token) request.addHeader({ key: 'Authorization', value: `Bearer ${state.token.accessToken}`, system: true });
+        else block(request, state?.failure ?? failureMessage(new Error('the token handler was not asked before signing'), []));
+      } catch (error) {
+        block(request, failureMessage(error, []));
+      }
+      done(null);
+    },
+
+    post(auth, response, done) {
+      if (response.code !== 401) return done(null, true);
+      // Requests go one at a time: the configuration's current token is the one this request carried.
+      const { profiled, fingerprint } = configurationOf(auth);
+      const token = broker.current(fingerprint);
+      if (!token) return done(null, true);
+      const decision = afterResponse({
+        setting: profiled(VARIABLES.retryOn401),
+        status: response.code,
+        wwwAuthenticate: String(response.headers.get('WWW-Authenticate') ?? ''),
+        key: 'this request',
+        marker: token.replacement ? 'this request' : undefined,
+      });
+      if (decision === 'retry' || decision === 'give-up') broker.drop(fingerprint, token.accessToken, decision === 'retry');
+      // false asks the runtime to replay the request, which goes through pre and sign again.
+      done(null, decision !== 'retry');
+    },
+  };
+
+  function block(request: SdkRequest, message: string): void {
+    try {
+      request.url.update(BLOCKED_URL);
+    } finally {
+      hooks.onBlocked(message);
+    }
+  }
+}

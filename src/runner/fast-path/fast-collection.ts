@@ -1,0 +1,54 @@
+// The collection `pm-oauth2 run` hands Newman on the fast path: the file on disk keeps the pasteable
+// script for plain Newman and the app; here our events are left out and every Bearer of one of our
+// token variables becomes the in-process auth, whose params are the oauth2_* variables as
+// {{references}}, so the runtime resolves them with its own precedence for each request.
+import { isFolder, type Auth, type Collection, type CollectionEvent, type Item } from '../../generator/collection-types.js';
+import { BLOCKED_GUARD, guardItemTests, guardTestEvents } from '../../generator/retry-guard.js';
+import { SCRIPT_ID, TEST_SCRIPT_ID } from '../../generator/embed.js';
+import { profileVariable } from '../../oauth/profiles.js';
+import { VARIABLES } from '../../oauth/variables.js';
+
+export const AUTH_TYPE = 'pm-oauth2';
+export const PROFILE_PARAM = 'pm-oauth2-profile';
+
+const OUR_BEARER = /^\{\{oauth2_(?:([a-z][a-z0-9]*)_)?access_token\}\}$/;
+
+const isOurs = (event: CollectionEvent): boolean => event.script?.id === SCRIPT_ID || event.script?.id === TEST_SCRIPT_ID;
+
+export function toFastPath(input: Collection): Collection {
+  const collection = structuredClone(input);
+  collection.event = (collection.event ?? []).filter((e) => !isOurs(e));
+  guardTestEvents(collection.event, isOurs, BLOCKED_GUARD);
+  guardItemTests(collection.item, isOurs, BLOCKED_GUARD);
+  if (collection.auth) collection.auth = replaceOurBearer(collection.auth);
+  walk(collection.item);
+  return collection;
+}
+
+function walk(items: Item[]): void {
+  for (const item of items) {
+    if (isFolder(item)) {
+      if (item.auth) item.auth = replaceOurBearer(item.auth);
+      walk(item.item ?? []);
+    } else if (item.request && typeof item.request === 'object') {
+      const request = item.request as { auth?: Auth | null };
+      if (request.auth) request.auth = replaceOurBearer(request.auth);
+    }
+  }
+}
+
+function replaceOurBearer(auth: Auth): Auth {
+  if (auth.type !== 'bearer' || !Array.isArray(auth['bearer'])) return auth;
+  const token = (auth['bearer'] as Array<{ key?: string; value?: unknown }>).find((p) => p.key === 'token')?.value;
+  const match = typeof token === 'string' ? OUR_BEARER.exec(token.trim()) : null;
+  return match ? fastPathAuth(match[1] ?? '') : auth;
+}
+
+/** The in-process auth of one profile: every variable of the profile and its fallback, as references. */
+export function fastPathAuth(profile: string): Auth {
+  const names = Object.values(VARIABLES).flatMap((name) => (profile ? [profileVariable(name, profile), name] : [name]));
+  return {
+    type: AUTH_TYPE,
+    [AUTH_TYPE]: [{ key: PROFILE_PARAM, value: profile, type: 'string' }, ...names.map((name) => ({ key: name, value: `{{${name}}}`, type: 'string' }))],
+  };
+}
