@@ -7,10 +7,12 @@ import { profileNameProblem } from '../oauth/profiles.js';
 export interface BuildConfig {
   /** Folder path (names joined by "/") → credential profile. */
   readonly folderProfiles: Readonly<Record<string, string>>;
+  /** Embed the post-response script that renews and retries after a 401 (a second sandbox execution per request). */
+  readonly retryOn401?: boolean;
 }
 
 export const CONFIG_FILE = 'pm-oauth2.config.json';
-const KNOWN_KEYS = new Set(['$schema', 'folderProfiles']);
+const KNOWN_KEYS = new Set(['$schema', 'folderProfiles', 'retryOn401']);
 
 /** @returns the empty configuration when the file is absent and was not asked for by name */
 export async function readBuildConfig(file: string, required: boolean): Promise<BuildConfig> {
@@ -33,7 +35,7 @@ export async function readBuildConfig(file: string, required: boolean): Promise<
 export function checkBuildConfig(json: unknown, file: string): BuildConfig {
   if (!json || typeof json !== 'object' || Array.isArray(json)) throw new PmOAuth2Error('CONFIG_INVALID', `${file}: must be a JSON object like {"folderProfiles": {"Admin": "admin"}}`);
   const problems: string[] = [];
-  for (const key of Object.keys(json)) if (!KNOWN_KEYS.has(key)) problems.push(`unknown key "${key}" (known: folderProfiles)`);
+  for (const key of Object.keys(json)) if (!KNOWN_KEYS.has(key)) problems.push(`unknown key "${key}" (known: folderProfiles, retryOn401)`);
   const map = (json as { folderProfiles?: unknown }).folderProfiles ?? {};
   const folderProfiles: Record<string, string> = {};
   if (!map || typeof map !== 'object' || Array.isArray(map)) problems.push('folderProfiles must be an object of "folder path": "profile"');
@@ -44,6 +46,8 @@ export function checkBuildConfig(json: unknown, file: string): BuildConfig {
       else folderProfiles[folder] = profile;
     }
   }
+  const retryOn401 = (json as { retryOn401?: unknown }).retryOn401;
+  if (retryOn401 !== undefined && typeof retryOn401 !== 'boolean') problems.push('retryOn401 must be true or false');
   if (problems.length) throw new PmOAuth2Error('CONFIG_INVALID', `${file}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-  return { folderProfiles };
+  return typeof retryOn401 === 'boolean' ? { folderProfiles, retryOn401 } : { folderProfiles };
 }

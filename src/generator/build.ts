@@ -19,6 +19,8 @@ export interface BuildOptions {
   readonly jwt?: boolean;
   /** From pm-oauth2.config.json. */
   readonly config?: BuildConfig;
+  /** Embed the post-response script that renews and retries after a 401. @default the configuration's retryOn401, else false */
+  readonly retryOn401?: boolean | undefined;
 }
 
 export interface BuiltCollection {
@@ -52,7 +54,9 @@ export async function buildCollections(options: BuildOptions): Promise<BuildOutc
       const other = taken.get(output);
       if (other) throw new PmOAuth2Error('USAGE', `${input}: would be built to ${output}, like ${other} — rename one of them`);
       taken.set(output, input);
-      const { collection, warnings, profiles } = embedScript(await readCollectionFile(input), scripts, options.jwt, options.config?.folderProfiles);
+      const { collection, warnings, profiles } = embedScript(await readCollectionFile(input), scripts, {
+        jwt: options.jwt, folderProfiles: options.config?.folderProfiles, retryOn401: options.retryOn401 ?? options.config?.retryOn401,
+      });
       Object.keys(profiles).forEach((folder) => matched.add(folder));
       await writeFileAtomic(output, JSON.stringify(collection, null, '\t') + '\n');
       outcome.built.push({ input, output, warnings });

@@ -4,7 +4,7 @@ import { JWT_CLIENT_AUTH, type ClientAuthMethod } from '../oauth/config.js';
 import { CACHE_VARIABLES, VARIABLES } from '../oauth/variables.js';
 import { normaliseAuthTree } from './auth-tree.js';
 import { scrubLiteralCredentials } from './scrub-credentials.js';
-import { guardItemTests, guardTestEvents } from './retry-guard.js';
+import { guardItemTests, guardTestEvents, unguardItemTests, unguardTestEvents } from './retry-guard.js';
 import { applyFolderProfiles, profileVariables } from './profiles.js';
 import { PROFILES_VARIABLE } from '../oauth/profiles.js';
 import type { Auth, Collection, CollectionEvent, CollectionVariable } from './collection-types.js';
@@ -67,11 +67,23 @@ export function hasJwtScript(collection: Collection): boolean {
   return (Array.isArray(exec) ? exec.slice(0, 6).join('\n') : String(exec ?? '')).includes('private_key_jwt');
 }
 
-/**
- * Embeds the script and the Bearer auth; the input is not changed.
- * @param forceJwt embed the JWT variant even when the collection does not name a JWT method
- */
-export function embedScript(input: Collection, scripts: ScriptVariants, forceJwt = false, folderProfiles: Readonly<Record<string, string>> = {}): EmbedResult {
+export interface EmbedOptions {
+  /** Embed the JWT variant even when the collection does not name a JWT method. @default false */
+  readonly jwt?: boolean | undefined;
+  /** Folder path → credential profile, from pm-oauth2.config.json. */
+  readonly folderProfiles?: Readonly<Record<string, string>> | undefined;
+  /**
+   * Also embed the script as the first test script, which renews and retries after a 401, and guard
+   * the user's tests for the rejected answer. A second sandbox execution per request, so off unless
+   * asked for; pm-oauth2 run does the same in process at no cost. @default false
+   */
+  readonly retryOn401?: boolean | undefined;
+}
+
+/** Embeds the script and the Bearer auth; the input is not changed. */
+export function embedScript(input: Collection, scripts: ScriptVariants, options: EmbedOptions = {}): EmbedResult {
+  const forceJwt = options.jwt ?? false;
+  const folderProfiles = options.folderProfiles ?? {};
   const collection = structuredClone(input);
   const name = collection.info.name ?? 'collection';
   const warnings: string[] = [];
@@ -98,9 +110,15 @@ export function embedScript(input: Collection, scripts: ScriptVariants, forceJwt
   const variables = interfaceVariables(withProfiles, jwt ? [...SECRET_METHOD_VARIABLES, ...JWT_METHOD_VARIABLES] : SECRET_METHOD_VARIABLES, known, name, warnings);
   const script = jwt ? scripts.jwt : scripts.secret;
   const userEvents = (collection.event ?? []).filter((e) => !isOurs(e));
-  guardTestEvents(userEvents, isOurs);
-  guardItemTests(collection.item, isOurs);
-  collection.event = [scriptEvent('prerequest', SCRIPT_ID, script), scriptEvent('test', TEST_SCRIPT_ID, script), ...userEvents];
+  if (options.retryOn401) {
+    guardTestEvents(userEvents, isOurs);
+    guardItemTests(collection.item, isOurs);
+  } else {
+    unguardTestEvents(userEvents);
+    unguardItemTests(collection.item);
+  }
+  const ours = [scriptEvent('prerequest', SCRIPT_ID, script), ...(options.retryOn401 ? [scriptEvent('test', TEST_SCRIPT_ID, script)] : [])];
+  collection.event = [...ours, ...userEvents];
   collection.variable = variables;
   return { collection, warnings, profiles: profiles.map };
 }

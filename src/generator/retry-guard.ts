@@ -29,6 +29,22 @@ export function guardTestEvents(events: CollectionEvent[] | undefined, isOurs: (
   }
 }
 
+/** A rebuild without retry on 401 takes our guards off again, leaving the user's tests as they were. */
+export function unguardTestEvents(events: CollectionEvent[] | undefined): void {
+  for (const event of events ?? []) {
+    const script = event.script;
+    if (event.listen !== 'test' || !script || !Array.isArray(script.exec)) continue;
+    if (script.exec[0] === GUARD_FIRST_LINE || script.exec[0] === BLOCKED_GUARD_FIRST_LINE) script.exec = script.exec.slice(2, -1);
+  }
+}
+
+export function unguardItemTests(items: Item[]): void {
+  for (const item of items) {
+    unguardTestEvents(item.event);
+    if (Array.isArray(item.item)) unguardItemTests(item.item);
+  }
+}
+
 export function guardItemTests(items: Item[], isOurs: (event: CollectionEvent) => boolean, guard: Guard = RETRY_GUARD): void {
   for (const item of items) {
     guardTestEvents(item.event, isOurs, guard);

@@ -190,7 +190,7 @@ async function withJwtScript(collections: readonly LoadedCollection[], terminal:
   return collections.map((loaded) => {
     if (hasJwtScript(loaded.collection)) return loaded;
     terminal.err(`note: ${loaded.name} was built without JWT signing; the JWT variant of the script is used for this run (pm-oauth2 build --jwt makes it permanent)`);
-    return { ...loaded, collection: embedScript(loaded.collection, scripts, true).collection };
+    return { ...loaded, collection: embedScript(loaded.collection, scripts, { jwt: true }).collection };
   });
 }
 

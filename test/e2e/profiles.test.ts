@@ -21,7 +21,7 @@ for (const [engineName, run] of WITH_LOCATION) {
       const source = JSON.parse(await readFile('collections/two-profiles.postman_collection.json', 'utf8')) as Collection;
       // Three requests per folder, and a switch of the admin profile's client after the second admin request.
       for (const folder of source.item) folder.item = [1, 2, 3].map((n) => ({ ...structuredClone(folder.item?.[0] ?? {}), name: `${folder.name} ${n}` }));
-      collection = embedScript(source, await readScripts(DEFAULT_SCRIPT_PATHS), false, { Admin: 'admin' }).collection;
+      collection = embedScript(source, await readScripts(DEFAULT_SCRIPT_PATHS), { folderProfiles: { Admin: 'admin' } }).collection;
     });
     after(() => servers.close());
 
@@ -94,7 +94,7 @@ for (const [engineName, run] of WITHOUT_LOCATION) {
 
     it('fails closed, saying what to upgrade: no request goes out with another profile\'s token or none', async () => {
       const source = JSON.parse(await readFile('collections/two-profiles.postman_collection.json', 'utf8')) as Collection;
-      const collection = embedScript(source, await readScripts(DEFAULT_SCRIPT_PATHS), false, { Admin: 'admin' }).collection;
+      const collection = embedScript(source, await readScripts(DEFAULT_SCRIPT_PATHS), { folderProfiles: { Admin: 'admin' } }).collection;
       const before = { calls: servers.api.calls.length, tokens: servers.auth.tokenRequests() };
       const result = await run(collection, { environment: { ...servers.variablesFor(CLIENTS.demo), oauth2_admin_client_id: CLIENTS.demoAdmin.clientId, oauth2_admin_client_secret: CLIENTS.demoAdmin.clientSecret, api_base_url: servers.api.url } });
       const ours = result.failures.filter((f) => f.test === 'pm-oauth2: access token');

@@ -17,7 +17,7 @@ function built(scripts: { secret: string; jwt: string }, base: string, count: nu
       event: [{ listen: 'test', script: { type: 'text/javascript', exec: ["pm.test('200 OK', () => pm.response.to.have.status(200));"] } }],
     })),
   };
-  return embedScript(source, scripts).collection;
+  return embedScript(source, scripts, { retryOn401: true }).collection;
 }
 
 for (const [engineName, run] of ENGINES) {

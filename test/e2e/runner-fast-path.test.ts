@@ -135,7 +135,7 @@ describe('pm-oauth2 run, in process (no sandbox execution of ours per request)',
 
   it('two profiles: each folder\'s requests carry their own client\'s token', async () => {
     const source = JSON.parse(await readFile('collections/two-profiles.postman_collection.json', 'utf8')) as Collection;
-    const collection = embedScript(source, scripts, false, { Admin: 'admin' }).collection;
+    const collection = embedScript(source, scripts, { folderProfiles: { Admin: 'admin' } }).collection;
     const before = servers.api.calls.length;
     const run = await runFast([collection], { ...servers.variablesFor(CLIENTS.demo), oauth2_admin_client_id: CLIENTS.demoAdmin.clientId, oauth2_admin_client_secret: CLIENTS.demoAdmin.clientSecret, api_base_url: servers.api.url });
     assert.deepEqual(run.failures, []);

@@ -57,11 +57,24 @@ describe('the generator', () => {
     const rebuilt = (await build([built?.output ?? ''], join(dir, 'again'))).built[0];
     const collection = await readJson(rebuilt?.output ?? '');
     assert.deepEqual(collection.event?.map((e) => [e.listen, e.script?.id ?? e.script?.exec]), [
+      ['prerequest', SCRIPT_ID],
+      ['test', ['// root test']],
+      ['prerequest', ["// user's root pre-request"]],
+    ]);
+    assert.deepEqual(collection.auth, { type: 'bearer', bearer: [{ key: 'token', value: '{{oauth2_access_token}}', type: 'string' }] });
+  });
+
+  it('with retry on 401: the script is also the first test script, the user\'s tests are guarded; a rebuild without takes both off', async () => {
+    const [built] = (await buildCollections({ inputs: [`${FIXTURES}/mixed-auth.json`], outDir: join(dir, 'retry'), scriptPaths, retryOn401: true })).built;
+    const withRetry = await readJson(built?.output ?? '');
+    assert.deepEqual(withRetry.event?.map((e) => [e.listen, e.script?.id ?? e.script?.exec]), [
       ['prerequest', SCRIPT_ID], ['test', TEST_SCRIPT_ID],
       ['test', [GUARD_FIRST_LINE, "if (pm.variables.get('oauth2_retrying_request') !== pm.info.requestId + ':' + pm.info.iteration) {", '// root test', '}']],
       ['prerequest', ["// user's root pre-request"]],
     ]);
-    assert.deepEqual(collection.auth, { type: 'bearer', bearer: [{ key: 'token', value: '{{oauth2_access_token}}', type: 'string' }] });
+    const [plain] = (await build([built?.output ?? ''], join(dir, 'plain'))).built;
+    const [fresh] = (await build([`${FIXTURES}/mixed-auth.json`], join(dir, 'fresh'))).built;
+    assert.equal(await readFile(plain?.output ?? '', 'utf8'), await readFile(fresh?.output ?? '', 'utf8'), 'the guards and our test event are gone again');
   });
 
   it('makes inherit mean inheritance, keeps own auth and custom fields, and warns once per kind', async () => {

@@ -43,19 +43,19 @@ describe('credential profiles', () => {
     assert.deepEqual(checkBuildConfig({ folderProfiles: { Admin: 'admin' } }, 'c.json'), { folderProfiles: { Admin: 'admin' } });
     assert.throws(() => checkBuildConfig({ folderProfile: {}, folderProfiles: { A: 'Admin', B: 3, C: 'client' } }, 'c.json'), {
       code: 'CONFIG_INVALID',
-      message: 'c.json:\n  - unknown key "folderProfile" (known: folderProfiles)\n  - folderProfiles["A"]: "Admin" is not a profile name: use lower-case letters and digits, starting with a letter\n  - folderProfiles["B"] must be a profile name (a string)\n  - folderProfiles["C"]: "client" is reserved (it reads like part of an oauth2_* name): choose another',
+      message: 'c.json:\n  - unknown key "folderProfile" (known: folderProfiles, retryOn401)\n  - folderProfiles["A"]: "Admin" is not a profile name: use lower-case letters and digits, starting with a letter\n  - folderProfiles["B"] must be a profile name (a string)\n  - folderProfiles["C"]: "client" is reserved (it reads like part of an oauth2_* name): choose another',
     });
   });
 
   it('gives a mapped folder its profile\'s Bearer and writes the map and the profile\'s variables', async () => {
     const source = JSON.parse(await readFile('collections/two-profiles.postman_collection.json', 'utf8')) as Collection;
-    const { collection } = embedScript(source, { secret: '//', jwt: '// jwt' }, false, { Admin: 'admin' });
+    const { collection } = embedScript(source, { secret: '//', jwt: '// jwt' }, { folderProfiles: { Admin: 'admin' } });
     assert.deepEqual(collection.item[1]?.auth, { type: 'bearer', bearer: [{ key: 'token', value: '{{oauth2_admin_access_token}}', type: 'string' }] });
     assert.equal(collection.item[0]?.auth, undefined);
     const variables = Object.fromEntries(collection.variable?.map((v) => [v.key, v.value]) ?? []);
     assert.equal(variables['oauth2_profiles'], '{"Admin":"admin"}');
     assert.ok('oauth2_admin_client_id' in variables && 'oauth2_admin_client_secret' in variables);
-    const rebuilt = embedScript(collection, { secret: '//', jwt: '// jwt' }, false, { Admin: 'admin' });
+    const rebuilt = embedScript(collection, { secret: '//', jwt: '// jwt' }, { folderProfiles: { Admin: 'admin' } });
     assert.deepEqual(rebuilt.collection, collection, 'a rebuild is identical');
     assert.deepEqual(rebuilt.warnings, [], 'the profile folder is not reported as keeping its own auth');
   });

@@ -39,7 +39,7 @@ describe('the pasteable script (dist/prerequest.js and dist/prerequest-jwt.js)',
   it('keeps the marker first when embedded in a collection, in both events', () => {
     const collection: Collection = { info: { name: 'c', schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json' }, item: [] } as unknown as Collection;
     const [secret, jwt] = variants.map(([, text]) => text.trimEnd());
-    const { collection: built } = embedScript(collection, { secret: secret ?? '', jwt: jwt ?? '' }, false, undefined);
+    const { collection: built } = embedScript(collection, { secret: secret ?? '', jwt: jwt ?? '' }, { retryOn401: true });
     const events = built.event ?? [];
     assert.deepEqual(events.map((e) => e.listen), ['prerequest', 'test']);
     for (const event of events) assert.equal((event.script?.exec as string[])[0], NON_LEGACY_MARKER);

@@ -9,6 +9,7 @@ export interface BuildArgs {
   readonly out: string;
   readonly jwt: boolean;
   readonly config: string | undefined;
+  readonly retryOn401: boolean | undefined;
 }
 
 export const DEFAULT_INPUTS = ['collections'];
@@ -19,6 +20,7 @@ export function buildOptions(yargs: Argv): Argv<BuildArgs> {
     .positional('inputs', { type: 'string', array: true, default: DEFAULT_INPUTS, describe: 'collection files or folders (Postman v2.0/v2.1 JSON, OpenAPI 3 YAML/JSON)' })
     .option('out', { alias: 'o', type: 'string', default: DEFAULT_OUT, describe: 'folder for the built collections' })
     .option('jwt', { type: 'boolean', default: false, describe: 'embed the script variant that signs client assertions (client_secret_jwt, private_key_jwt) in every collection; without it, only collections whose oauth2_client_auth names one get it' })
+    .option('retry-on-401', { type: 'boolean', describe: 'also embed the script as the first post-response script, to renew and retry once after a 401 in plain Newman and the app (a second sandbox execution per request; pm-oauth2 run retries in process either way) [default: retryOn401 in the configuration, else off]' })
     .option('config', { type: 'string', describe: `build configuration (folder → credential profile) [default: ${CONFIG_FILE} when present]` })
     .example('$0 build', 'build every collection under collections/ into build/collections/')
     .example('$0 build exports/orders.json --out build', 'build one Postman export') as unknown as Argv<BuildArgs>;
@@ -26,7 +28,7 @@ export function buildOptions(yargs: Argv): Argv<BuildArgs> {
 
 export async function buildCommand(args: BuildArgs, terminal: Terminal): Promise<number> {
   const config = await readBuildConfig(args.config ?? CONFIG_FILE, args.config !== undefined);
-  const outcome = await buildCollections({ inputs: args.inputs, outDir: args.out, jwt: args.jwt, config });
+  const outcome = await buildCollections({ inputs: args.inputs, outDir: args.out, jwt: args.jwt, config, retryOn401: args.retryOn401 });
   for (const built of outcome.built) {
     terminal.out(`built ${built.input} → ${built.output}`);
     for (const warning of built.warnings) terminal.err(`warning: ${warning}`);
