@@ -10,6 +10,8 @@ import { benchSandboxCost } from './sandbox-cost.js';
 import { chart, markdown, type BenchResults } from './report.js';
 import { benchSigning } from './signing.js';
 import { benchTokenRequests } from './token-requests.js';
+import { benchPostResponse } from './post-response.js';
+import { benchWholeProcess } from './whole-process.js';
 
 const { values } = parseArgs({ options: {
   check: { type: 'boolean', default: false },
@@ -23,6 +25,11 @@ const log = (line: string) => process.stderr.write(line + '\n');
 await buildScript();
 const scripts = { secret: await readFile(SCRIPT_PATH, 'utf8'), jwt: await readFile(JWT_SCRIPT_PATH, 'utf8') };
 
+const processRounds = Math.min(rounds, 3);
+log(`whole process: ${requests} requests × 2 variants × ${processRounds} rounds, and start-up…`);
+const wholeProcess = await benchWholeProcess(scripts, requests, processRounds);
+log(`post-response: 300 requests × 3 variants × ${processRounds} rounds…`);
+const postResponse = await benchPostResponse(scripts, 300, processRounds);
 log(`hot path: ${requests} requests × 4 variants × ${rounds} rounds…`);
 const hotPath = await benchHotPath(scripts.secret, requests, rounds);
 log(`the script in the sandbox: 2000 executions × 3 variants × ${rounds} rounds…`);
@@ -42,9 +49,14 @@ const sizes = [SCRIPT_PATH, JWT_SCRIPT_PATH].map((file) => file).map(async (file
 
 const tenThousand = generator.find((p) => p.requests === 10_000);
 const perRequest = generator.map((p) => p.ms.median / p.requests);
+const startupOf = (command: string) => wholeProcess.startup.find((s) => s.command === command)?.ms.median ?? Infinity;
+const startupGap = startupOf('pm-oauth2 run (1 request)') - startupOf('newman run (1 request)');
 const results: BenchResults = {
-  hotPath, hotPathRequests: requests, rounds, sandboxCost, addedShare, tokens, generator, signing, sizes: await Promise.all(sizes),
+  hotPath, hotPathRequests: requests, rounds, sandboxCost, addedShare, tokens, generator, signing, sizes: await Promise.all(sizes), wholeProcess, postResponse,
   checks: [
+    { name: `pm-oauth2 run, whole process, ${requests} requests: ≤ 1.05 × newman run with a static token`, ok: wholeProcess.ratio.median <= 1.05, detail: `${wholeProcess.ratio.median.toFixed(3)} (${wholeProcess.pmOAuth2RunMs.median.toFixed(0)} ms against ${wholeProcess.newmanStaticMs.median.toFixed(0)} ms)` },
+    { name: 'a built collection in plain Newman: ≤ 1.03 × an empty root pre-request script (one sandbox execution per request)', ok: hotPath.oursOverEmpty.median <= 1.03, detail: `c/b = ${hotPath.oursOverEmpty.median.toFixed(3)}` },
+    { name: 'pm-oauth2 run starts within 0.2 s of newman run', ok: startupGap <= 200, detail: `${startupGap.toFixed(0)} ms` },
     { name: 'hot path: the script adds ≤ 2% to a request with an empty script (sandbox-measured added time ÷ (b))', ok: addedShare <= 0.02, detail: `${(addedShare * 100).toFixed(1)}% (${sandboxCost.added.median.toFixed(3)} ms of ${hotPath.perRequestMs.empty.median.toFixed(3)} ms); end to end, c/b = ${hotPath.oursOverEmpty.median.toFixed(3)}` },
     { name: 'one token request per job', ok: tokens.shared === 1, detail: `${tokens.shared} (baseline ${tokens.separate})` },
     { name: '10,000 requests build in about a second (≤ 1.5 s)', ok: (tenThousand?.ms.median ?? Infinity) <= 1500, detail: `${tenThousand?.ms.median.toFixed(0)} ms` },

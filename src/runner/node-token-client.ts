@@ -1,6 +1,8 @@
 // The token fetch from Node (doctor): the same core as the sandbox script (src/oauth/fetch-token.ts),
 // with fetch, Node's timers and node:crypto in place of pm.sendRequest and crypto-js — so what doctor
 // says is what the script will meet, attempts and signed assertions included.
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { TokenConfig } from '../oauth/config.js';
 import { fetchTokenAsync, type AttemptResult, type FetchRuntime } from '../oauth/fetch-token.js';
 import { createClientAssertion } from '../oauth/jose/client-assertion.js';
@@ -10,7 +12,7 @@ import type { IssuedToken } from '../oauth/token-response.js';
 import { nodeHashes } from './node-hashes.js';
 
 export const nodeRuntime: FetchRuntime = {
-  send: (request, timeoutMs, done) => void sendWithFetch(request, timeoutMs).then(done),
+  send: sendWithNodeHttp,
   wait: (ms, then) => void setTimeout(then, ms),
   now: () => Date.now(),
   assertions: (config) => createClientAssertion(config, nodeHashes, Date.now(), newJti()),
@@ -20,26 +22,37 @@ export function requestToken(config: TokenConfig): Promise<IssuedToken> {
   return fetchTokenAsync(config, nodeRuntime);
 }
 
-async function sendWithFetch(request: TokenRequest, timeoutMs: number): Promise<AttemptResult> {
-  try {
-    const response = await fetch(request.url, {
-      method: request.method,
-      headers: Object.fromEntries(request.headers.map((h) => [h.key, h.value])),
-      body: request.body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const body = await response.text();
-    return { response: { status: response.status, header: (name) => response.headers.get(name) ?? '', body } };
-  } catch (error) {
-    return { transportCode: transportCode(error) };
-  }
+/**
+ * One token request with node:http(s), which Newman has loaded already: fetch would load undici,
+ * tens of milliseconds of start-up for every `pm-oauth2 run`. Redirects are not followed.
+ */
+function sendWithNodeHttp(request: TokenRequest, timeoutMs: number, done: (result: AttemptResult) => void): void {
+  let settled = false;
+  const settle = (result: AttemptResult): void => {
+    if (settled) return;
+    settled = true;
+    clearTimeout(timer);
+    done(result);
+  };
+  const url = new URL(request.url);
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  const headers = Object.fromEntries(request.headers.map((h) => [h.key, h.value]));
+  const outgoing = send(url, { method: request.method, headers: { ...headers, 'Content-Length': Buffer.byteLength(request.body) } }, (incoming) => {
+    const chunks: Buffer[] = [];
+    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+    incoming.on('error', (error: NodeJS.ErrnoException) => settle({ transportCode: error.code ?? 'ECONNRESET' }));
+    incoming.on('end', () => settle({ response: { status: incoming.statusCode ?? 0, header: (name) => headerText(incoming.headers[name.toLowerCase()]), body: Buffer.concat(chunks).toString('utf8') } }));
+  });
+  const timer = setTimeout(() => {
+    settle({ transportCode: 'ETIMEDOUT' });
+    outgoing.destroy();
+  }, timeoutMs);
+  outgoing.on('error', (error: NodeJS.ErrnoException) => settle({ transportCode: error.code ?? error.message ?? 'ERROR' }));
+  outgoing.end(request.body);
 }
 
-function transportCode(error: unknown): string {
-  const { name, cause } = error as { name?: string; cause?: { code?: string } };
-  if (name === 'TimeoutError' || name === 'AbortError') return 'ETIMEDOUT';
-  return cause?.code ?? name ?? 'ERROR';
+function headerText(value: string | string[] | undefined): string {
+  return Array.isArray(value) ? value.join(', ') : value ?? '';
 }
 
 /** The server's metadata (RFC 8414, OpenID Discovery), if it publishes any. */

@@ -1,5 +1,4 @@
 import type { Argv } from 'yargs';
-import moment from 'moment';
 import { PmOAuth2Error } from '../../errors.js';
 import { decodeJwt } from '../../oauth/jwt.js';
 import { EXIT } from '../exit-codes.js';
@@ -29,7 +28,7 @@ export async function decodeCommand(args: DecodeArgs, terminal: Terminal, stdin:
   terminal.out(JSON.stringify(decoded.claims, null, 2));
   for (const claim of ['iat', 'nbf', 'exp']) {
     const value = decoded.claims[claim];
-    if (typeof value === 'number') terminal.out(`${claim}: ${new Date(value * 1000).toISOString()} (${moment(value * 1000).fromNow()})`);
+    if (typeof value === 'number') terminal.out(`${claim}: ${new Date(value * 1000).toISOString()} (${(await loadMoment())(value * 1000).fromNow()})`);
   }
   return EXIT.ok;
 }
@@ -38,4 +37,9 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   let text = '';
   for await (const chunk of stream) text += chunk.toString();
   return text;
+}
+
+/** moment is loaded when a date is shown: `pm-oauth2 --help` and the other commands do without it. */
+async function loadMoment(): Promise<typeof import('moment')> {
+  return (await import('moment')).default;
 }

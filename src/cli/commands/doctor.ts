@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { diagnose } from '../../runner/doctor.js';
 import { loadEnvironmentFile } from '../../runner/environment-file.js';
 import { checkConfig } from '../../runner/validate-config.js';
 import { mergeVariables, readDotenv, type Variables } from '../../runner/variable-sources.js';
@@ -34,6 +33,7 @@ export async function doctorCommand(args: DoctorArgs, terminal: Terminal, cwd = 
     check.problems.forEach((p) => terminal.out(`✗ ${p}`));
     return EXIT.usage;
   }
+  const { diagnose } = await import('../../runner/doctor.js');
   const diagnosis = await diagnose(check.config);
   diagnosis.lines.forEach((line) => terminal.out(line));
   return diagnosis.ok ? EXIT.ok : EXIT.failures;

@@ -12,7 +12,7 @@ import { afterResponse } from '../../oauth/retry-on-401.js';
 import { VARIABLES } from '../../oauth/variables.js';
 import { BLOCKED_URL } from '../../script/blocked-url.js';
 import type { BrokeredToken, TokenBroker } from './token-broker.js';
-import { PROFILE_PARAM } from './fast-collection.js';
+import { PROFILE_PARAM, SEPARATOR, VARIABLES_PARAM, variableNames } from './fast-collection.js';
 
 /** What postman-runtime hands a handler (lib/authorizer/auth-interface.js). */
 export interface AuthInterface {
@@ -53,18 +53,22 @@ export interface HandlerHooks {
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
-/** An auth param the runtime could not resolve is still its own `{{reference}}`: unset. */
-function paramReader(auth: AuthInterface): (name: string) => string | undefined {
-  return (name) => {
-    const value = auth.get(name);
-    return typeof value === 'string' && value !== '' && value !== `{{${name}}}` ? value : undefined;
-  };
+/** The variables as the runtime resolved them; one it could not resolve is still its own `{{reference}}`: unset. */
+function variableReader(auth: AuthInterface, profile: string): (name: string) => string | undefined {
+  const names = variableNames(profile);
+  const values = String(auth.get(VARIABLES_PARAM) ?? '').split(SEPARATOR);
+  const resolved = new Map<string, string>();
+  names.forEach((name, i) => {
+    const value = values[i];
+    if (value !== undefined && value !== '' && value !== `{{${name}}}`) resolved.set(name, value);
+  });
+  return (name) => resolved.get(name);
 }
 
 /** The request's configuration, as the runtime resolved the auth's params for it. */
 function configurationOf(auth: AuthInterface) {
-  const read = paramReader(auth);
   const profile = String(auth.get(PROFILE_PARAM) ?? '');
+  const read = variableReader(auth, profile);
   const profiled = profileReader(read, profile);
   return { read, profile, profiled, fingerprint: fingerprintOf(fingerprintValues(profiled), sha256) };
 }

@@ -10,6 +10,13 @@ import { VARIABLES } from '../../oauth/variables.js';
 
 export const AUTH_TYPE = 'pm-oauth2';
 export const PROFILE_PARAM = 'pm-oauth2-profile';
+/**
+ * One param holding every variable as a {{reference}}, joined by a separator no value holds: the
+ * runtime builds and resolves the auth's params several times per request, and one param costs a
+ * fraction of eighteen.
+ */
+export const VARIABLES_PARAM = 'pm-oauth2-variables';
+export const SEPARATOR = '\u001f';
 
 const OUR_BEARER = /^\{\{oauth2_(?:([a-z][a-z0-9]*)_)?access_token\}\}$/;
 
@@ -44,11 +51,18 @@ function replaceOurBearer(auth: Auth): Auth {
   return match ? fastPathAuth(match[1] ?? '') : auth;
 }
 
+/** The variables a profile's requests read, in the order of the references in VARIABLES_PARAM. */
+export function variableNames(profile: string): string[] {
+  return Object.values(VARIABLES).flatMap((name) => (profile ? [profileVariable(name, profile), name] : [name]));
+}
+
 /** The in-process auth of one profile: every variable of the profile and its fallback, as references. */
 export function fastPathAuth(profile: string): Auth {
-  const names = Object.values(VARIABLES).flatMap((name) => (profile ? [profileVariable(name, profile), name] : [name]));
   return {
     type: AUTH_TYPE,
-    [AUTH_TYPE]: [{ key: PROFILE_PARAM, value: profile, type: 'string' }, ...names.map((name) => ({ key: name, value: `{{${name}}}`, type: 'string' }))],
+    [AUTH_TYPE]: [
+      { key: PROFILE_PARAM, value: profile, type: 'string' },
+      { key: VARIABLES_PARAM, value: variableNames(profile).map((name) => `{{${name}}}`).join(SEPARATOR), type: 'string' },
+    ],
   };
 }
