@@ -7,6 +7,7 @@ import type { TokenConfig } from '../oauth/config.js';
 import { fetchTokenAsync, type AttemptResult, type FetchRuntime } from '../oauth/fetch-token.js';
 import { createClientAssertion } from '../oauth/jose/client-assertion.js';
 import { newJti } from '../oauth/jose/jti.js';
+import { settleOnce } from '../oauth/settle-once.js';
 import type { TokenRequest } from '../oauth/token-request.js';
 import type { IssuedToken } from '../oauth/token-response.js';
 import { nodeHashes } from './node-hashes.js';
@@ -27,13 +28,7 @@ export function requestToken(config: TokenConfig): Promise<IssuedToken> {
  * tens of milliseconds of start-up for every `pm-oauth2 run`. Redirects are not followed.
  */
 function sendWithNodeHttp(request: TokenRequest, timeoutMs: number, done: (result: AttemptResult) => void): void {
-  let settled = false;
-  const settle = (result: AttemptResult): void => {
-    if (settled) return;
-    settled = true;
-    clearTimeout(timer);
-    done(result);
-  };
+  const settle = settleOnce(done, timeoutMs, { set: setTimeout, clear: (handle) => clearTimeout(handle as NodeJS.Timeout) }, () => outgoing.destroy());
   const url = new URL(request.url);
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   const headers = Object.fromEntries(request.headers.map((h) => [h.key, h.value]));
@@ -43,10 +38,6 @@ function sendWithNodeHttp(request: TokenRequest, timeoutMs: number, done: (resul
     incoming.on('error', (error: NodeJS.ErrnoException) => settle({ transportCode: error.code ?? 'ECONNRESET' }));
     incoming.on('end', () => settle({ response: { status: incoming.statusCode ?? 0, header: (name) => headerText(incoming.headers[name.toLowerCase()]), body: Buffer.concat(chunks).toString('utf8') } }));
   });
-  const timer = setTimeout(() => {
-    settle({ transportCode: 'ETIMEDOUT' });
-    outgoing.destroy();
-  }, timeoutMs);
   outgoing.on('error', (error: NodeJS.ErrnoException) => settle({ transportCode: error.code ?? error.message ?? 'ERROR' }));
   outgoing.end(request.body);
 }

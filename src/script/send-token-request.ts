@@ -1,4 +1,5 @@
 import type { AssertionFactory, AttemptResult, FetchRuntime } from '../oauth/fetch-token.js';
+import { settleOnce } from '../oauth/settle-once.js';
 import type { TokenRequest } from '../oauth/token-request.js';
 import type { TokenHttpResponse } from '../oauth/token-response.js';
 
@@ -13,14 +14,7 @@ export function sandboxRuntime(assertions: AssertionFactory | undefined): FetchR
  * answer after the timer fired must be ignored.
  */
 export function sendTokenRequest(request: TokenRequest, timeoutMs: number, done: (result: AttemptResult) => void): void {
-  let settled = false;
-  const settle = (result: AttemptResult): void => {
-    if (settled) return;
-    settled = true;
-    clearTimeout(timer);
-    done(result);
-  };
-  const timer = setTimeout(() => settle({ transportCode: 'ETIMEDOUT' }), timeoutMs);
+  const settle = settleOnce(done, timeoutMs, { set: setTimeout, clear: clearTimeout });
   pm.sendRequest(
     { url: request.url, method: request.method, header: request.headers.map((h) => ({ key: h.key, value: h.value })), body: { mode: 'raw', raw: request.body } },
     (error, response) => {
