@@ -5,10 +5,9 @@ import { createRequire } from 'node:module';
 import { PmOAuth2Error } from '../errors.js';
 import type { Collection } from './collection-types.js';
 import { convertOpenApi, isOpenApiDocument } from './openapi.js';
-import { isV20Collection, upgradeToV21 } from './upgrade.js';
+import { isV20Collection, upgradeToV21, V21_SCHEMA } from './upgrade.js';
 
 const require = createRequire(import.meta.url);
-const V21_SCHEMA = 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json';
 
 export async function readCollectionFile(file: string): Promise<Collection> {
   const text = await readText(file);
@@ -44,7 +43,7 @@ function toV21(json: unknown, file: string): Collection {
   if (Array.isArray(record['requests']) && !('info' in record)) {
     throw new PmOAuth2Error('INPUT_POSTMAN_V1', `${file}: a Postman v1 collection, which Newman 6 no longer runs — open it in Postman and export it as Collection v2.1`);
   }
-  if (isV20Collection(record)) return validated(upgradeToV21(record, file), file);
+  if (isV20Collection(record)) return validated(upgradeToV21(record), file);
   const info = record['info'] as Record<string, unknown> | undefined;
   if (!info || typeof info !== 'object' || !Array.isArray(record['item'])) {
     throw new PmOAuth2Error('INPUT_NOT_COLLECTION', `${file}: not a Postman collection (it needs "info" and an "item" list) — export the collection from Postman as Collection v2.1`);

@@ -1,38 +1,41 @@
-// Postman collection v2.0 → v2.1 with Postman's own transformer (the auth params change shape).
-import { createRequire } from 'node:module';
-import { PmOAuth2Error } from '../errors.js';
+// Postman collection v2.0 → v2.1. The two formats differ in one place: an auth's params are an
+// object (`"basic": {"username": …}`) in v2.0 and a list of `{key, value, type}` in v2.1. Postman's
+// transformer has no direct path and goes through v1, which reorders items (folders before
+// requests) and rebuilds `url.raw` from the URL's parts; so the upgrade is done here, in place,
+// and everything else — order, `url.raw`, ids, descriptions, custom fields — stays as it was.
 import type { Collection } from './collection-types.js';
-import { idsIn, withoutInventedIds } from './random-ids.js';
 
-const require = createRequire(import.meta.url);
-
-interface Transformer {
-  convert(input: object, options: { inputVersion: string; outputVersion: string; retainIds: boolean }, callback: (error: Error | null, result: object) => void): void;
-}
+export const V21_SCHEMA = 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json';
 
 export function isV20Collection(json: Record<string, unknown>): boolean {
   const info = json['info'] as { schema?: unknown } | undefined;
   return typeof info?.schema === 'string' && info.schema.includes('/v2.0.');
 }
 
-/** The transformer has no direct 2.0 → 2.1 converter; Postman's own path goes through 1.0. */
-export function upgradeToV21(json: Record<string, unknown>, file: string): Collection {
-  try {
-    const v1 = convert(json, '2.0.0', '1.0.0');
-    return withoutInventedIds(convert(v1, '1.0.0', '2.1.0'), idsIn(json)) as Collection;
-  } catch (error) {
-    throw new PmOAuth2Error('INPUT_NOT_COLLECTION', `${file}: this v2.0 collection could not be upgraded to v2.1 (${(error as Error).message}) — export it from Postman as Collection v2.1`, { cause: error });
+export function upgradeToV21(json: Record<string, unknown>): Collection {
+  const collection = structuredClone(json) as unknown as Collection;
+  collection.info = { ...collection.info, schema: V21_SCHEMA };
+  upgradeAuth(collection);
+  upgradeItems(collection.item);
+  return collection;
+}
+
+function upgradeItems(items: unknown): void {
+  if (!Array.isArray(items)) return;
+  for (const item of items as Array<Record<string, unknown>>) {
+    if (!item || typeof item !== 'object') continue;
+    upgradeAuth(item);
+    if (item['request'] && typeof item['request'] === 'object') upgradeAuth(item['request'] as Record<string, unknown>);
+    upgradeItems(item['item']);
   }
 }
 
-function convert(input: object, inputVersion: string, outputVersion: string): object {
-  const transformer = require('postman-collection-transformer') as Transformer;
-  let output: object | undefined;
-  // The transformer calls back synchronously.
-  transformer.convert(input, { inputVersion, outputVersion, retainIds: true }, (error, result) => {
-    if (error) throw error;
-    output = result;
-  });
-  if (!output) throw new Error('the transformer returned nothing');
-  return output;
+/** `{"type": "basic", "basic": {"username": "u"}}` → `{"type": "basic", "basic": [{"key": "username", "value": "u", "type": "string"}]}` */
+function upgradeAuth(holder: Record<string, unknown>): void {
+  const auth = holder['auth'] as Record<string, unknown> | null | undefined;
+  if (!auth || typeof auth !== 'object' || typeof auth['type'] !== 'string') return;
+  for (const [method, params] of Object.entries(auth)) {
+    if (method === 'type' || !params || typeof params !== 'object' || Array.isArray(params)) continue;
+    auth[method] = Object.entries(params as Record<string, unknown>).map(([key, value]) => ({ key, value, type: typeof value === 'string' ? 'string' : 'any' }));
+  }
 }

@@ -26,7 +26,7 @@ describe('the generator', () => {
   const readJson = async (path: string) => JSON.parse(await readFile(path, 'utf8')) as Collection;
 
   describe('golden files', () => {
-    for (const input of [`${FIXTURES}/mixed-auth.json`, `${FIXTURES}/v20-collection.json`, `${FIXTURES}/openapi.yaml`, `${FIXTURES}/literal-credentials.json`,
+    for (const input of [`${FIXTURES}/mixed-auth.json`, `${FIXTURES}/v20-collection.json`, `${FIXTURES}/openapi.yaml`, `${FIXTURES}/literal-credentials.json`, `${FIXTURES}/v20-interleaved.json`,
       `${SAMPLES}/demo-api.postman_collection.json`, `${SAMPLES}/postman-oauth2-export.postman_collection.json`]) {
       it(`builds ${basename(input)} as the golden file says`, async () => {
         const outcome = await build([input]);
@@ -43,7 +43,7 @@ describe('the generator', () => {
     const first = await build([FIXTURES, SAMPLES], join(dir, 'first'));
     const again = await build([FIXTURES, SAMPLES], join(dir, 'again'));
     const ofBuild = await build([join(dir, 'first')], join(dir, 'rebuilt'));
-    assert.equal(first.built.length, 7);
+    assert.equal(first.built.length, 8);
     for (const [i, built] of first.built.entries()) {
       const text = await readFile(built.output, 'utf8');
       assert.equal(await readFile(again.built[i]?.output ?? '', 'utf8'), text);
@@ -108,6 +108,22 @@ describe('the generator', () => {
       oauth2_extra_params: '', oauth2_refresh_margin: '', oauth2_token_timeout: '', oauth2_retry_on_401: '',
     });
     assert.match(built?.warnings.join('\n') ?? '', /literal client secret; it was not copied into the build — set oauth2_client_secret/);
+  });
+
+  it('upgrades v2.0 to v2.1 keeping the item order, url.raw, ids and custom fields; only auth params change shape', async () => {
+    const source = JSON.parse(await readFile(`${FIXTURES}/v20-interleaved.json`, 'utf8')) as Collection;
+    const [built] = (await build([`${FIXTURES}/v20-interleaved.json`])).built;
+    const collection = await readJson(built?.output ?? '');
+    const names = (items: Collection['item']): unknown[] => items.map((i) => (i.item ? [i.name, names(i.item)] : i.name));
+    assert.deepEqual(names(collection.item), names(source.item));
+    const first = collection.item[0];
+    assert.equal((first?.request as { url: { raw: string } }).url.raw, '{{api_base_url}}/users?username={{user_email}}&active');
+    assert.equal(first?.['x-team-note'], 'custom fields survive');
+    assert.equal(collection.info['_postman_id'], '5f0c2a52-0000-4000-8000-000000000020');
+    assert.equal(collection.info.schema, 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json');
+    assert.deepEqual((collection.item[2]?.request as { auth: object }).auth, { type: 'basic', basic: [
+      { key: 'username', value: '{{basic_user}}', type: 'string' }, { key: 'password', value: '{{basic_password}}', type: 'string' }, { key: 'showPassword', value: false, type: 'any' },
+    ] });
   });
 
   it('empties literal secrets and cached tokens in the auth of every folder and request, naming where, and keeps references', async () => {
