@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { PmOAuth2Error } from '../errors.js';
 import type { BuildConfig } from './build-config.js';
 import { embedScript, type ScriptVariants } from './embed.js';
-import { readCollectionFile } from './read-collection.js';
+import { readCollection } from './read-collection.js';
 import { writeFileAtomic } from './write-atomic.js';
 
 export interface BuildOptions {
@@ -54,12 +54,13 @@ export async function buildCollections(options: BuildOptions): Promise<BuildOutc
       const other = taken.get(output);
       if (other) throw new PmOAuth2Error('USAGE', `${input}: would be built to ${output}, like ${other} — rename one of them`);
       taken.set(output, input);
-      const { collection, warnings, profiles } = embedScript(await readCollectionFile(input), scripts, {
+      const read = await readCollection(input);
+      const { collection, warnings, profiles } = embedScript(read.collection, scripts, {
         jwt: options.jwt, folderProfiles: options.config?.folderProfiles, retryOn401: options.retryOn401 ?? options.config?.retryOn401,
       });
       Object.keys(profiles).forEach((folder) => matched.add(folder));
       await writeFileAtomic(output, JSON.stringify(collection, null, '\t') + '\n');
-      outcome.built.push({ input, output, warnings });
+      outcome.built.push({ input, output, warnings: [...read.warnings, ...warnings] });
     } catch (error) {
       if (!(error instanceof PmOAuth2Error)) throw error;
       outcome.failed.push({ input, error });

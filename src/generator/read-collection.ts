@@ -10,6 +10,11 @@ import { isV20Collection, upgradeToV21, V21_SCHEMA } from './upgrade.js';
 const require = createRequire(import.meta.url);
 
 export async function readCollectionFile(file: string): Promise<Collection> {
+  return (await readCollection(file)).collection;
+}
+
+/** The collection, and what the user should be told about the input (an OpenAPI document's flows). */
+export async function readCollection(file: string): Promise<{ collection: Collection; warnings: string[] }> {
   const text = await readText(file);
   if (/^\.ya?ml$/i.test(extname(file))) return convertOpenApi(text, file);
   let json: unknown;
@@ -19,7 +24,7 @@ export async function readCollectionFile(file: string): Promise<Collection> {
     throw new PmOAuth2Error('INPUT_NOT_JSON', `${file}: not JSON (${(error as Error).message}) — export the collection again from Postman (Collection v2.1), or fix the file`);
   }
   if (isOpenApiDocument(json)) return convertOpenApi(text, file);
-  return toV21(json, file);
+  return { collection: toV21(json, file), warnings: [] };
 }
 
 async function readText(file: string): Promise<string> {

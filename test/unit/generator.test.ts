@@ -26,7 +26,7 @@ describe('the generator', () => {
   const readJson = async (path: string) => JSON.parse(await readFile(path, 'utf8')) as Collection;
 
   describe('golden files', () => {
-    for (const input of [`${FIXTURES}/mixed-auth.json`, `${FIXTURES}/v20-collection.json`, `${FIXTURES}/openapi.yaml`, `${FIXTURES}/literal-credentials.json`, `${FIXTURES}/v20-interleaved.json`,
+    for (const input of [`${FIXTURES}/mixed-auth.json`, `${FIXTURES}/v20-collection.json`, `${FIXTURES}/openapi.yaml`, `${FIXTURES}/literal-credentials.json`, `${FIXTURES}/v20-interleaved.json`, `${FIXTURES}/openapi-every-type.yaml`,
       `${SAMPLES}/demo-api.postman_collection.json`, `${SAMPLES}/postman-oauth2-export.postman_collection.json`]) {
       it(`builds ${basename(input)} as the golden file says`, async () => {
         const outcome = await build([input]);
@@ -43,7 +43,7 @@ describe('the generator', () => {
     const first = await build([FIXTURES, SAMPLES], join(dir, 'first'));
     const again = await build([FIXTURES, SAMPLES], join(dir, 'again'));
     const ofBuild = await build([join(dir, 'first')], join(dir, 'rebuilt'));
-    assert.equal(first.built.length, 8);
+    assert.equal(first.built.length, 9);
     for (const [i, built] of first.built.entries()) {
       const text = await readFile(built.output, 'utf8');
       assert.equal(await readFile(again.built[i]?.output ?? '', 'utf8'), text);
@@ -108,6 +108,17 @@ describe('the generator', () => {
       oauth2_extra_params: '', oauth2_refresh_margin: '', oauth2_token_timeout: '', oauth2_retry_on_401: '',
     });
     assert.match(built?.warnings.join('\n') ?? '', /literal client secret; it was not copied into the build — set oauth2_client_secret/);
+  });
+
+  it('builds an OpenAPI document byte for byte the same every time, faked examples included, and maps a per-operation client credentials flow', async () => {
+    const input = `${FIXTURES}/openapi-every-type.yaml`;
+    const texts = await Promise.all([1, 2].map(async (n) => readFile((await build([input], join(dir, `oa${n}`))).built[0]?.output ?? '', 'utf8')));
+    assert.equal(texts[0], texts[1]);
+    assert.match(texts[0] ?? '', /\\"createdAt\\": \\"1/, 'the examples are faked (else this proves nothing)');
+    const variables = Object.fromEntries((JSON.parse(texts[0] ?? '{}') as Collection).variable?.map((v) => [v.key, v.value]) ?? []);
+    assert.equal(variables['oauth2_token_url'], 'https://idp.example.com/oauth2/token');
+    assert.equal(variables['oauth2_scope'], 'things:read');
+    assert.ok(Math.abs(Date.now() - new Date().getTime()) < 1000, 'the real clock is back after the conversion');
   });
 
   it('upgrades v2.0 to v2.1 keeping the item order, url.raw, ids and custom fields; only auth params change shape', async () => {
