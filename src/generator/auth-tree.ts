@@ -8,11 +8,13 @@ export interface AuthTreeReport {
   readonly ownAuth: string[];
   /** Client credentials settings found on folders, in document order. */
   readonly imported: ImportedOAuth2[];
+  /** Folders with OAuth 2.0 settings of another grant, which the script does not run. */
+  readonly otherGrants: string[];
   readonly warnings: string[];
 }
 
 export function normaliseAuthTree(items: Item[], collectionName: string): AuthTreeReport {
-  const report = { ownAuth: [] as string[], imported: [] as ImportedOAuth2[], warnings: [] as string[] };
+  const report = { ownAuth: [] as string[], imported: [] as ImportedOAuth2[], otherGrants: [] as string[], warnings: [] as string[] };
   walk(items, [], collectionName, report);
   return report;
 }
@@ -43,10 +45,11 @@ function normaliseItemAuth(item: Item, where: string, collectionName: string, re
   if (isOAuth2(auth) && isFolder(item)) {
     const grant = grantTypeOf(auth);
     if (grant === 'client_credentials') {
-      report.imported.push(importClientCredentials(auth, `${collectionName}: folder "${where}"`));
+      report.imported.push({ ...importClientCredentials(auth, `${collectionName}: folder "${where}"`), folder: where });
       delete holder?.auth;
       return;
     }
+    report.otherGrants.push(where);
     report.warnings.push(`${collectionName}: folder "${where}" uses OAuth 2.0 with the ${grant} grant, which pm-oauth2 does not run; it was left as it is`);
   }
   report.ownAuth.push(`${where} (${auth.type})`);

@@ -6,7 +6,8 @@ import { normaliseAuthTree } from './auth-tree.js';
 import { scrubLiteralCredentials } from './scrub-credentials.js';
 import { guardItemTests, guardTestEvents, unguardItemTests, unguardTestEvents } from './retry-guard.js';
 import { applyFolderProfiles, profileVariables } from './profiles.js';
-import { PROFILES_VARIABLE } from '../oauth/profiles.js';
+import { profilesForSettings } from './settings-profiles.js';
+import { PROFILES_VARIABLE, profileVariable } from '../oauth/profiles.js';
 import type { Auth, Collection, CollectionEvent, CollectionVariable } from './collection-types.js';
 import { grantTypeOf, importClientCredentials, isOAuth2, type ImportedOAuth2 } from './oauth2-import.js';
 
@@ -99,14 +100,18 @@ export function embedScript(input: Collection, scripts: ScriptVariants, options:
   const tree = normaliseAuthTree(collection.item, name);
   const scrubbed = scrubLiteralCredentials(collection.item, name);
   imported.push(...tree.imported);
-  warnings.push(...imported.flatMap((i) => i.warnings), ...tree.warnings, ...scrubbed, ...conflictWarnings(name, imported));
+  const settings = profilesForSettings(imported, tree.otherGrants, folderProfiles);
+  const derived = applyFolderProfiles(collection.item, settings.map).map;
+  warnings.push(...imported.flatMap((i) => i.warnings), ...tree.warnings, ...scrubbed, ...conflictWarnings(name, settings.defaults), ...settingsProfileWarnings(name, derived));
   if (tree.ownAuth.length) {
     warnings.push(`${name}: ${tree.ownAuth.length} folder(s) or request(s) keep their own auth and will not get the token: ${tree.ownAuth.join(', ')}`);
   }
   collection.auth = structuredClone(BEARER_AUTH) as unknown as Auth;
-  const known = Object.assign({}, ...imported.map((i) => i.variables).reverse()) as Record<string, string>;
-  const jwt = forceJwt || usesJwtClientAuth(collection) || JWT_CLIENT_AUTH.includes(known[VARIABLES.clientAuth] as ClientAuthMethod);
-  const withProfiles = mergeVariables(collection.variable ?? [], profileVariables(profiles.map));
+  const known = Object.assign({}, ...settings.defaults.map((i) => i.variables).reverse(), settings.variables) as Record<string, string>;
+  const methods = Object.entries(known).filter(([key]) => /^oauth2_(\w+_)?client_auth$/.test(key)).map(([, value]) => value);
+  const jwt = forceJwt || usesJwtClientAuth(collection) || methods.some((m) => JWT_CLIENT_AUTH.includes(m as ClientAuthMethod));
+  const allProfiles = { ...profiles.map, ...derived };
+  const withProfiles = mergeVariables(collection.variable ?? [], [...profileVariables(allProfiles), ...Object.keys(settings.variables).map((key) => ({ key, value: '', type: 'string' }))]);
   const variables = interfaceVariables(withProfiles, jwt ? [...SECRET_METHOD_VARIABLES, ...JWT_METHOD_VARIABLES] : SECRET_METHOD_VARIABLES, known, name, warnings);
   const script = jwt ? scripts.jwt : scripts.secret;
   const userEvents = (collection.event ?? []).filter((e) => !isOurs(e));
@@ -138,11 +143,9 @@ function isOurs(event: CollectionEvent): boolean {
 function interfaceVariables(existing: CollectionVariable[], keys: readonly string[], known: Record<string, string>, name: string, warnings: string[]): CollectionVariable[] {
   const variables = existing.map((v) => ({ ...v }));
   const byKey = new Map(variables.map((v) => [v.key, v]));
-  for (const key of keys) {
-    const variable = byKey.get(key) ?? { key, value: '', type: 'string' };
-    if (!byKey.has(key)) variables.push(variable);
-    if (known[key] !== undefined && !variable.value) variable.value = known[key];
-  }
+  for (const key of keys) if (!byKey.has(key)) variables.push({ key, value: '', type: 'string' });
+  // The settings found in the collection fill what is empty, a profile's variables included.
+  for (const variable of variables) if (known[variable.key] !== undefined && !variable.value) variable.value = known[variable.key];
   for (const variable of variables) {
     const key = variable.key;
     const secret = SECRET_KEY.test(key);
@@ -152,6 +155,13 @@ function interfaceVariables(existing: CollectionVariable[], keys: readonly strin
     warnings.push(`${name}: the collection variable ${key} held a value; it was emptied in the build${secret ? ` — set ${key} in the environment (in CI: export ${key.toUpperCase()})` : ''}`);
   }
   return variables;
+}
+
+function settingsProfileWarnings(name: string, derived: Readonly<Record<string, string>>): string[] {
+  const entries = Object.entries(derived);
+  return entries.length
+    ? [`${name}: the collection holds several OAuth 2.0 settings; ${entries.map(([folder, profile]) => `folder "${folder}" became credential profile ${profile} (set ${profileVariable(VARIABLES.clientSecret, profile)})`).join(', ')} — add them to pm-oauth2.config.json's folderProfiles to choose the names`]
+    : [];
 }
 
 function conflictWarnings(name: string, imported: readonly ImportedOAuth2[]): string[] {

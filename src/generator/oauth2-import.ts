@@ -8,6 +8,8 @@ export interface ImportedOAuth2 {
   /** oauth2_* variable values; `{{references}}` are kept as references. */
   readonly variables: Record<string, string>;
   readonly warnings: string[];
+  /** The folder (names joined by "/") whose settings these are; absent for the collection's. */
+  readonly folder?: string;
 }
 
 const CLIENT_AUTH: Readonly<Record<string, string>> = { header: 'client_secret_basic', body: 'client_secret_post' };

@@ -90,6 +90,7 @@ describe('the generator', () => {
       'Mixed auth: the collection\'s apikey auth was replaced by Bearer {{oauth2_access_token}}',
       'Mixed auth: folder "Partner": the token request parameter "x-header" is sent as request_header, which pm-oauth2 cannot do; it was left out — send it in the body (oauth2_extra_params) if the server accepts that',
       'Mixed auth: folder "Admin" uses OAuth 2.0 with the authorization_code grant, which pm-oauth2 does not run; it was left as it is',
+      'Mixed auth: the collection holds several OAuth 2.0 settings; folder "Partner" became credential profile partner (set oauth2_partner_client_secret) — add them to pm-oauth2.config.json\'s folderProfiles to choose the names',
       'Mixed auth: 2 folder(s) or request(s) keep their own auth and will not get the token: Admin (oauth2), Admin/Basic legacy (basic)',
       'Mixed auth: the collection variable oauth2_client_secret held a value; it was emptied in the build — set oauth2_client_secret in the environment (in CI: export OAUTH2_CLIENT_SECRET)',
       'Mixed auth: the collection variable oauth2_access_token held a value; it was emptied in the build',
@@ -119,6 +120,21 @@ describe('the generator', () => {
     assert.equal(variables['oauth2_token_url'], 'https://idp.example.com/oauth2/token');
     assert.equal(variables['oauth2_scope'], 'things:read');
     assert.ok(Math.abs(Date.now() - new Date().getTime()) < 1000, 'the real clock is back after the conversion');
+  });
+
+  it('several OAuth 2.0 settings: each folder\'s client credentials become a profile filled from its settings; one alone fills the defaults', async () => {
+    const [built] = (await build([`${FIXTURES}/mixed-auth.json`])).built;
+    const collection = await readJson(built?.output ?? '');
+    const partner = collection.item.find((i) => i.name === 'Partner');
+    assert.deepEqual(partner?.auth, { type: 'bearer', bearer: [{ key: 'token', value: '{{oauth2_partner_access_token}}', type: 'string' }] });
+    const variables = Object.fromEntries(collection.variable?.map((v) => [v.key, v.value]) ?? []);
+    assert.equal(variables['oauth2_profiles'], '{"Partner":"partner"}');
+    assert.match(String(variables['oauth2_partner_token_url']), /^https?:\/\//);
+    assert.equal(variables['oauth2_token_url'], '', 'the default variables are not filled from the folder');
+    const single = (await build([`${SAMPLES}/postman-oauth2-export.postman_collection.json`], join(dir, 'single'))).built[0];
+    const singleVariables = Object.fromEntries((await readJson(single?.output ?? '')).variable?.map((v) => [v.key, v.value]) ?? []);
+    assert.equal(singleVariables['oauth2_profiles'], undefined);
+    assert.equal(singleVariables['oauth2_token_url'], '{{auth_base_url}}/token');
   });
 
   it('upgrades v2.0 to v2.1 keeping the item order, url.raw, ids and custom fields; only auth params change shape', async () => {
