@@ -7,17 +7,20 @@ import { figure, type Figure } from './stats.js';
 
 export interface GeneratorPoint {
   readonly requests: number;
+  /** 'v2.0' for an export upgraded to v2.1 on the way. @default 'v2.1' */
+  readonly format?: 'v2.0';
   readonly ms: Figure;
   readonly heapMb: number;
 }
 
-export async function benchGenerator(sizes: readonly number[], rounds: number): Promise<GeneratorPoint[]> {
+export async function benchGenerator(sizes: readonly number[], rounds: number, v20Sizes: readonly number[] = []): Promise<GeneratorPoint[]> {
   const dir = await mkdtemp(join(tmpdir(), 'pm-oauth2-bench-gen-'));
   try {
     const points: GeneratorPoint[] = [];
-    for (const size of sizes) {
-      const input = join(dir, `c${size}.json`);
-      await writeFile(input, JSON.stringify(bigCollection(size)));
+    const runs = [...sizes.map((size) => ({ size, v20: false })), ...v20Sizes.map((size) => ({ size, v20: true }))];
+    for (const { size, v20 } of runs) {
+      const input = join(dir, `c${size}${v20 ? '-v20' : ''}.json`);
+      await writeFile(input, JSON.stringify(v20 ? asV20(bigCollection(size)) : bigCollection(size)));
       const times: number[] = [];
       let heap = 0;
       for (let r = 0; r < rounds; r++) {
@@ -29,7 +32,7 @@ export async function benchGenerator(sizes: readonly number[], rounds: number): 
         heap = Math.max(heap, (process.memoryUsage().heapUsed - before) / 2 ** 20);
         if (outcome.failed.length) throw outcome.failed[0]?.error;
       }
-      points.push({ requests: size, ms: figure(times), heapMb: heap });
+      points.push({ requests: size, ms: figure(times), heapMb: heap, ...(v20 ? { format: 'v2.0' as const } : {}) });
     }
     return points;
   } finally {
@@ -37,8 +40,23 @@ export async function benchGenerator(sizes: readonly number[], rounds: number): 
   }
 }
 
+/**
+ * The same as a v2.0 export: requests between the folders (the order an upgrade must keep), auth
+ * params as objects, and url.raw that disagrees with its parts.
+ */
+function asV20(collection: { info: object; item: object[] }): object {
+  return {
+    ...collection,
+    info: { ...collection.info, schema: 'https://schema.getpostman.com/json/collection/v2.0.0/collection.json' },
+    item: collection.item.flatMap((folder, f) => [
+      { name: `loose ${f}`, request: { method: 'GET', url: { raw: `{{api}}/loose/${f}?user={{user_email}}`, host: ['{{api}}'], path: ['loose', String(f)], query: [{ key: 'user', value: '' }] }, auth: { type: 'basic', basic: { username: '{{u}}', password: '{{p}}' } } } },
+      folder,
+    ]),
+  };
+}
+
 /** Folders of 100 requests, each with a test script, query and body: a realistic shape. */
-function bigCollection(requests: number): object {
+function bigCollection(requests: number): { info: object; item: object[] } {
   const folders = Math.ceil(requests / 100);
   return {
     info: { name: `bench ${requests}`, schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json' },

@@ -104,7 +104,7 @@ export function markdown(r: BenchResults): string {
     '',
     '| requests | build time | per 1,000 requests | heap growth |',
     '|---|---|---|---|',
-    ...r.generator.map((p) => `| ${p.requests.toLocaleString('en')} | ${show(p.ms, 'ms', 0)} | ${(p.ms.median / p.requests * 1000).toFixed(1)} ms | ${p.heapMb.toFixed(0)} MiB |`),
+    ...r.generator.map((p) => `| ${p.requests.toLocaleString('en')}${p.format ? ` (a ${p.format} export, upgraded: folders and requests interleaved)` : ''} | ${show(p.ms, 'ms', 0)} | ${(p.ms.median / p.requests * 1000).toFixed(1)} ms | ${p.heapMb.toFixed(0)} MiB |`),
     '',
     '## Pasteable script size',
     '',
