@@ -3,6 +3,7 @@
 import { createRequire } from 'node:module';
 import type { AuthHandler } from './auth-handler.js';
 import { AUTH_TYPE } from './fast-collection.js';
+import { BLOCKED_URL } from '../../script/blocked-url.js';
 
 interface AuthLoader {
   addHandler(handler: object, name: string): void;
@@ -15,7 +16,7 @@ let current: AuthHandler | undefined;
 const delegate: AuthHandler = {
   init: (auth, response, done) => (current ? current.init(auth, response, done) : done(null)),
   pre: (auth, done) => (current ? current.pre(auth, done) : done(null, true)),
-  sign: (auth, request, done) => (current ? current.sign(auth, request, done) : (request.url.update('pm-oauth2-no-token://no-handler/'), done(null))),
+  sign: (auth, request, done) => (current ? current.sign(auth, request, done) : (request.url.update(BLOCKED_URL), done(null))),
   post: (auth, response, done) => (current ? current.post(auth, response, done) : done(null, true)),
 };
 
