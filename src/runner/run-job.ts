@@ -23,6 +23,7 @@ import { environmentNameFor, type Variables } from './variable-sources.js';
 import { createAuthHandler } from './fast-path/auth-handler.js';
 import { toFastPath } from './fast-path/fast-collection.js';
 import { useAuthHandler } from './fast-path/install.js';
+import { chooseTokenPath } from './fast-path/choose-path.js';
 import { TokenBroker } from './fast-path/token-broker.js';
 import { nodeRuntime } from './node-token-client.js';
 import type { FetchRuntime } from '../oauth/fetch-token.js';
@@ -43,6 +44,8 @@ export interface JobOptions {
    * in-process auth (a sandbox execution per request or two). @default false
    */
   readonly inSandbox?: boolean;
+  /** Where proxy settings are read from. @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export interface JobResult {
@@ -61,7 +64,9 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
   const { tokenUrls, jwt, configs } = validate(loaded, options);
   const redactor = redactorFor(options.variables, configs);
   const tokenStats = createTokenStats();
-  const fast = options.inSandbox ? undefined : fastPath(redactor, tokenStats, options);
+  const path = chooseTokenPath(options.env ?? process.env, options.inSandbox ?? false);
+  if (!path.inProcess && !options.inSandbox) options.terminal.err(`note: tokens are fetched by the collections' script, not in process: ${path.why}`);
+  const fast = path.inProcess ? fastPath(redactor, tokenStats, options) : undefined;
   const collections = fast ? loaded.map((c) => ({ ...c, collection: toFastPath(c.collection) })) : jwt ? await withJwtScript(loaded, options.terminal) : loaded;
   let environment = environmentJson(options.environment?.name ?? 'pm-oauth2', options.variables);
   const results: JobResult['collections'] = [];

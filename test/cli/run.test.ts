@@ -40,7 +40,7 @@ describe('pm-oauth2 run (the built binary)', function () {
   });
 
   const run = (args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> =>
-    runCli(['run', ...args], { cwd: project, env: { OAUTH2_CLIENT_SECRET: undefined, ...env } });
+    runCli(['run', ...args], { cwd: project, env: { OAUTH2_CLIENT_SECRET: undefined, HTTP_PROXY: undefined, HTTPS_PROXY: undefined, http_proxy: undefined, https_proxy: undefined, ALL_PROXY: undefined, all_proxy: undefined, ...env } });
   const both = () => [join(project, 'built/demo-api.postman_collection.json'), join(project, 'built/postman-oauth2-export.postman_collection.json')];
 
   it('runs two collections with one token request, the secret from the process environment, and exits 0', async () => {
@@ -163,6 +163,12 @@ describe('pm-oauth2 run (the built binary)', function () {
     assert.match(result.stdout, /│ leak \*\*\* eyJhbG…\(\d+ chars\)/);
     assert.ok(!(result.stdout + result.stderr).includes(secret));
     assert.ok(!/eyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]{5,}/.test(result.stdout + result.stderr), 'a whole token leaked');
+  });
+
+  it('leaves tokens to the collections\' script when a proxy is set, and says so', async () => {
+    const result = await run([both()[0] ?? '', '--env', 'test'], { OAUTH2_CLIENT_SECRET: secret, HTTPS_PROXY: 'http://127.0.0.1:1', NO_PROXY: '127.0.0.1' });
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.match(result.stderr, /note: tokens are fetched by the collections' script, not in process: HTTPS_PROXY is set/);
   });
 
   it('masks the token a user script prints from the request it signed in process', async () => {

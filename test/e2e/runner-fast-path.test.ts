@@ -70,7 +70,7 @@ describe('pm-oauth2 run, in process (no sandbox execution of ours per request)',
       collections: files, environment: undefined, terminal,
       variables: mergeVariables({ environment: undefined, dotenvText: undefined, processEnv: {}, flags: Object.entries(variables).map(([k, v]) => `${k}=${v}`) }),
       reports: await Reports.create({ reporters: ['junit', 'json'], reportDir, junitFile: undefined }),
-      exportEnvironmentFile: undefined, timeoutRequestMs: 20_000, bail: false, iterationCount: undefined,
+      exportEnvironmentFile: undefined, timeoutRequestMs: 20_000, bail: false, iterationCount: undefined, env: {},
     });
     const reports = await Promise.all(result.files.map((f) => readFile(f, 'utf8')));
     const failures = result.collections.flatMap((c) => c.outcome.failures);
