@@ -31,8 +31,12 @@ export function coolDownMs(error: unknown): number {
  * it): the failure's text with the secrets a server may have echoed already taken out.
  */
 export function tripBreaker(error: OAuthError, now: number, secrets: readonly string[]): string {
-  const tripped: TrippedBreaker = { until: now + coolDownMs(error), code: error.code, message: redactSecrets(error.message, secrets), advice: error.advice };
-  return JSON.stringify(tripped);
+  return JSON.stringify(breakerRecord(error, now, secrets));
+}
+
+/** The failure as kept while the breaker holds, without the secrets a server may have echoed. */
+export function breakerRecord(error: OAuthError, now: number, secrets: readonly string[]): TrippedBreaker {
+  return { until: now + coolDownMs(error), code: error.code, message: redactSecrets(error.message, secrets), advice: error.advice };
 }
 
 /** The remembered failure, while it holds; undefined when there is none or it has cooled down. */

@@ -1,8 +1,14 @@
 import { adviseOnTransportError } from './advice.js';
 import { isOAuthError, OAuthError } from './errors.js';
+import { formEncode } from './form.js';
 import { redactSecrets } from './mask.js';
 
 export { FAILURE_TEST_NAME } from './variables.js';
+
+/** The forms a token endpoint may echo a client secret back in: raw, and as the request body encoded it. */
+export function secretEchoes(secret: string): string[] {
+  return secret ? [secret, formEncode(secret), encodeURIComponent(secret)] : [];
+}
 
 export function transportFailure(tokenUrl: string, code: string, attempts: number): OAuthError {
   const tries = attempts > 1 ? ` (after ${attempts} attempts)` : '';

@@ -3,7 +3,7 @@
 import { JWT_CLIENT_AUTH, type TokenConfig } from '../oauth/config.js';
 import { isOAuthError, type OAuthError } from '../oauth/errors.js';
 import { decodeJwt } from '../oauth/jwt.js';
-import { formEncode } from '../oauth/form.js';
+import { secretEchoes } from '../oauth/failure.js';
 import { maskToken, redactSecrets } from '../oauth/mask.js';
 import type { IssuedToken } from '../oauth/token-response.js';
 import { discoverMetadata, requestToken } from './node-token-client.js';
@@ -20,7 +20,7 @@ export async function diagnose(config: TokenConfig): Promise<Diagnosis> {
   } catch (error) {
     if (!isOAuthError(error)) throw error;
     // A server may echo what it was sent; the secret never reaches the terminal.
-    const secrets = [config.clientSecret, formEncode(config.clientSecret), encodeURIComponent(config.clientSecret)];
+    const secrets = secretEchoes(config.clientSecret);
     const lines = [`✗ [${error.code}] ${error.message}`, `  fix: ${error.advice}`, ...(await probes(config, error))];
     return { ok: false, lines: lines.map((line) => redactSecrets(line, secrets)) };
   }

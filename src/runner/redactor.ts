@@ -41,9 +41,12 @@ export class Redactor {
     return redactCredentialPatterns(out).replace(JWT, (token) => maskToken(token));
   }
 
-  /** Redacts a JSON value by structure, then every string in it by value. */
+  /**
+   * Redacts a JSON value by structure, then every string in it by value — string by string, so a
+   * replacement can never break the JSON around it (a secret with `"` or `\` in a serialised report).
+   */
   redactJson<T>(value: T): T {
-    return JSON.parse(this.redact(JSON.stringify(maskByStructure(value)))) as T;
+    return maskByStructure(value, (text) => this.redact(text));
   }
 
   /** A report file: JSON is redacted by structure and value, anything else (XML, HTML) by value. */
@@ -67,16 +70,17 @@ export class Redactor {
  * Masks the values that are credentials by where they stand: `{key, value}` pairs (headers, form
  * fields, variables, as Newman and Postman write them) and object properties named like them.
  */
-export function maskByStructure<T>(value: T): T {
-  if (Array.isArray(value)) return value.map((v: unknown) => maskByStructure(v)) as T;
+export function maskByStructure<T>(value: T, redactText: (text: string) => string = (text) => text): T {
+  if (typeof value === 'string') return redactText(value) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => maskByStructure(v, redactText)) as T;
   if (!value || typeof value !== 'object') return value;
   const record = value as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   const pairKey = typeof record['key'] === 'string' ? record['key'] : undefined;
   for (const [name, field] of Object.entries(record)) {
-    if (name === 'value' && pairKey !== undefined && typeof field === 'string' && field !== '') out[name] = maskPairValue(pairKey, field);
+    if (name === 'value' && pairKey !== undefined && typeof field === 'string' && field !== '') out[name] = redactText(maskPairValue(pairKey, field));
     else if (typeof field === 'string' && field !== '' && isSensitiveName(name)) out[name] = SENSITIVE_HEADER.test(name) ? maskHeaderValue(field) : MASK;
-    else out[name] = maskByStructure(field);
+    else out[redactText(name)] = maskByStructure(field, redactText);
   }
   return out as T;
 }

@@ -3,9 +3,8 @@
 import { breakerError, coolDownMs, tripBreaker, trippedBreaker } from '../oauth/breaker.js';
 import { readTokenConfig } from '../oauth/config.js';
 import { OAuthError } from '../oauth/errors.js';
-import { failureMessage } from '../oauth/failure.js';
+import { failureMessage, secretEchoes } from '../oauth/failure.js';
 import { fetchToken, type AssertionFactory } from '../oauth/fetch-token.js';
-import { formEncode } from '../oauth/form.js';
 import { describeNewToken } from '../oauth/describe-token.js';
 import { cacheVariables, profileNameOf, profileReader, profileVariable } from '../oauth/profiles.js';
 import { clearCache, publishToken, readCache, readFailure, writeCache, writeFailure } from './cache.js';
@@ -28,7 +27,7 @@ export function fetchAndStore(fingerprint: string, profile: string, reusable: bo
     clearCache(scope, profile);
     const read = profileReader(readVariable, profile);
     const config = readTokenConfig(read, (name) => whereToSet(name, profile), profileNameOf(readVariable, profile));
-    secrets = [config.clientSecret, formEncode(config.clientSecret), encodeURIComponent(config.clientSecret)];
+    secrets = secretEchoes(config.clientSecret);
     fetchToken(config, sandboxRuntime(assertions), (result) => {
       if (result.token) {
         writeCache(scope, result.token, fingerprint, profile);

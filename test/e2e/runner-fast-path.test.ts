@@ -148,6 +148,7 @@ describe('pm-oauth2 run, in process (no sandbox execution of ours per request)',
       ['a refused connection', (s) => ({ oauth2_token_url: `http://127.0.0.1:${s.closedPort}/token`, oauth2_client_id: 'c', oauth2_client_secret: 'fault-secret' }), 1, /TOKEN_REQUEST_FAILED.*ECONNREFUSED/],
       ['a wrong secret (oidc-provider)', (s) => ({ ...s.variablesFor(CLIENTS.basic), oauth2_client_secret: 'wrong "secret" +/= \\' }), 1, /401 invalid_client.*Fix:/],
       ['an HTML page', (s) => ({ oauth2_token_url: `${s.faults.url}/html/fast`, oauth2_client_id: 'c', oauth2_client_secret: 'fault-secret' }), 1, /HTML page/],
+      ['a server that echoes the secret', (s) => ({ oauth2_token_url: `${s.faults.url}/echo-secret/fast`, oauth2_client_id: 'c', oauth2_client_secret: 'echo/"secret"&x\\é', oauth2_client_auth: 'client_secret_post' }), 1, /400 invalid_request: "bad request: .*client_secret=\*\*\*/],
     ];
     for (const [name, vars, tokenRequests, cause] of cases) {
       it(name, async () => {
@@ -155,7 +156,7 @@ describe('pm-oauth2 run, in process (no sandbox execution of ours per request)',
         const variables = vars(servers);
         const run = await runFast([built(base, 3)], variables);
         assert.equal(servers.apiCalls(base).length, 0, 'the API received no request');
-        assert.deepEqual(run.failures.map((f) => f.source), Array(3).fill(`request ${''}`).map((_, i) => `request ${i + 1} › ${FAILURE_TEST}`));
+        assert.deepEqual(run.failures.map((f) => f.source), [1, 2, 3].map((n) => `request ${n} › ${FAILURE_TEST}`));
         for (const failure of run.failures) assert.match(failure.message, cause);
         assert.equal(run.result.tokenStats.count, tokenRequests);
         assert.match(run.output, /<failure[^>]*>[\s\S]*no access token, so the request was not sent/, 'JUnit has the named failure');

@@ -34,7 +34,8 @@ const SCENARIOS: Record<string, Scenario> = {
   'lowercase-type': ({ token }) => ok(token(), { token_type: 'bearer' }),
   'mac-type': ({ token }) => ok(token(), { token_type: 'mac' }),
   'invalid-client': () => json(401, { error: 'invalid_client', error_description: 'client authentication failed' }, { 'www-authenticate': 'Basic realm="fault"' }),
-  'echo-secret': ({ body }) => json(400, { error: 'invalid_request', error_description: `bad request: ${decodeURIComponent(body)}` }),
+  // Echoes the form as a server decodes it: the secret comes back raw.
+  'echo-secret': ({ body }) => json(400, { error: 'invalid_request', error_description: `bad request: ${[...new URLSearchParams(body)].map(([k, v]) => `${k}=${v}`).join('&')}` }),
   'hang': () => undefined,
   // Accepts client_secret_post only, as some servers do; Basic gets 401 invalid_client.
   'post-only': ({ body, token }) => (/(^|&)client_secret=/.test(body) ? ok(token()) : json(401, { error: 'invalid_client', error_description: 'client authentication failed' })),

@@ -94,6 +94,18 @@ describe('Redactor', () => {
     assert.equal(redactor.redact(text), 'Authorization: Basic ***; use Basic authentication; WWW-Authenticate: Basic realm="x"; ?client_secret=***&x=1');
   });
 
+  it('keeps a JSON report valid JSON when a secret with " and \\ is echoed inside a string of it', () => {
+    const secret = 'echo/"secret"&x\\é';
+    const redactor = new Redactor();
+    redactor.addCredentials('c', secret);
+    const echoed = JSON.stringify({ error: 'invalid_request', error_description: `bad request: grant_type=client_credentials&client_id=c&client_secret=${secret}` });
+    const report = JSON.stringify({ response: { stream: echoed }, note: `the secret: ${secret}` }, null, 2);
+    const out = redactor.redactReport(report);
+    const parsed = JSON.parse(out) as { response: { stream: string }; note: string };
+    assert.ok(!out.includes('secret"') && !parsed.response.stream.includes(secret) && !parsed.note.includes(secret), out);
+    assert.equal(parsed.note, 'the secret: ***');
+  });
+
   it('redacts a JSON report by structure and keeps it JSON; other reports by value', () => {
     const redactor = new Redactor();
     redactor.addSecret('s3cr3t-value');

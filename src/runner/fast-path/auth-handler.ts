@@ -5,7 +5,7 @@
 // throws: a request without a token is pointed at a scheme no engine speaks (fail-closed.ts).
 import { createHash } from 'node:crypto';
 import { readTokenConfig } from '../../oauth/config.js';
-import { failureMessage } from '../../oauth/failure.js';
+import { failureMessage, secretEchoes } from '../../oauth/failure.js';
 import { fingerprintOf, fingerprintValues } from '../../oauth/fingerprint.js';
 import { profileNameOf, profileReader } from '../../oauth/profiles.js';
 import { afterResponse } from '../../oauth/retry-on-401.js';
@@ -81,21 +81,21 @@ export function createAuthHandler(broker: TokenBroker, hooks: HandlerHooks): Aut
     pre(auth, done) {
       const state: RequestState = {};
       states.set(auth, state);
-      let secret = '';
+      let secrets: string[] = [];
       try {
         const { read, profile, profiled, fingerprint } = configurationOf(auth);
-        secret = profiled(VARIABLES.clientSecret) ?? '';
+        secrets = secretEchoes(profiled(VARIABLES.clientSecret) ?? '');
         const margin = Number(profiled(VARIABLES.refreshMargin) ?? NaN);
         const config = () => readTokenConfig(profiled, hooks.whereToSet, profileNameOf(read, profile));
         broker.ensure(fingerprint, config, profile, margin >= 0 ? margin : undefined).then((token) => {
           state.token = token;
           done(null, true);
         }, (error: unknown) => {
-          state.failure = failureMessage(error, [secret, encodeURIComponent(secret)]);
+          state.failure = failureMessage(error, secrets);
           done(null, true);
         });
       } catch (error) {
-        state.failure = failureMessage(error, [secret]);
+        state.failure = failureMessage(error, secrets);
         done(null, true);
       }
     },

@@ -1,12 +1,12 @@
 // The tokens of a `pm-oauth2 run`, kept in Node: one per configuration (fingerprint) for the whole job,
 // fetched through the same core as the sandbox script, renewed before expiry, dropped on a rejected
 // token, and with the same circuit breaker after a failure.
-import { breakerError, coolDownMs, type TrippedBreaker } from '../../oauth/breaker.js';
+import { breakerError, breakerRecord, coolDownMs, type TrippedBreaker } from '../../oauth/breaker.js';
 import type { TokenConfig } from '../../oauth/config.js';
 import { isOAuthError } from '../../oauth/errors.js';
 import { fetchTokenAsync, type FetchRuntime } from '../../oauth/fetch-token.js';
 import { isReusable } from '../../oauth/freshness.js';
-import { redactSecrets } from '../../oauth/mask.js';
+import { secretEchoes } from '../../oauth/failure.js';
 import type { IssuedToken } from '../../oauth/token-response.js';
 
 export interface BrokeredToken {
@@ -32,6 +32,8 @@ export interface BrokerEvents {
 
 export class TokenBroker {
   private readonly entries = new Map<string, Entry>();
+  /** Each profile's newest token's expiry, for the summary. */
+  private readonly profiles = new Map<string, number>();
 
   constructor(private readonly runtime: FetchRuntime, private readonly events: BrokerEvents) {}
 
@@ -67,8 +69,6 @@ export class TokenBroker {
     return [...this.profiles.entries()].map(([profile, at]) => ({ profile, at }));
   }
 
-  private readonly profiles = new Map<string, number>();
-
   private async fetch(entry: Entry, config: TokenConfig, profile: string): Promise<IssuedToken> {
     const started = this.runtime.now();
     try {
@@ -78,11 +78,7 @@ export class TokenBroker {
       this.events.onToken(token, config, profile, this.runtime.now() - started);
       return token;
     } catch (error) {
-      const coolDown = coolDownMs(error);
-      if (isOAuthError(error) && coolDown > 0) {
-        const secrets = [config.clientSecret, encodeURIComponent(config.clientSecret)];
-        entry.failure = { until: this.runtime.now() + coolDown, code: error.code, message: redactSecrets(error.message, secrets), advice: error.advice };
-      }
+      if (isOAuthError(error) && coolDownMs(error) > 0) entry.failure = breakerRecord(error, this.runtime.now(), secretEchoes(config.clientSecret));
       throw error;
     } finally {
       entry.pending = undefined;
