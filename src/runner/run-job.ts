@@ -21,7 +21,7 @@ import { trapUnhandledRejections } from './unhandled-rejections.js';
 import { checkConfig } from './validate-config.js';
 import { environmentNameFor, type Variables } from './variable-sources.js';
 import { createAuthHandler } from './fast-path/auth-handler.js';
-import { toFastPath } from './fast-path/fast-collection.js';
+import { referencedVariables, toFastPath } from './fast-path/fast-collection.js';
 import { useAuthHandler } from './fast-path/install.js';
 import { chooseTokenPath } from './fast-path/choose-path.js';
 import { TokenBroker } from './fast-path/token-broker.js';
@@ -66,8 +66,8 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
   const tokenStats = createTokenStats();
   const path = chooseTokenPath(options.env ?? process.env, options.inSandbox ?? false);
   if (!path.inProcess && !options.inSandbox) options.terminal.err(`note: tokens are fetched by the collections' script, not in process: ${path.why}`);
-  const fast = path.inProcess ? fastPath(redactor, tokenStats, options) : undefined;
-  const collections = fast ? loaded.map((c) => ({ ...c, collection: toFastPath(c.collection) })) : jwt ? await withJwtScript(loaded, options.terminal) : loaded;
+  const collections = path.inProcess ? loaded.map((c) => ({ ...c, collection: toFastPath(c.collection) })) : jwt ? await withJwtScript(loaded, options.terminal) : loaded;
+  const fast = path.inProcess ? fastPath(redactor, tokenStats, options, referencedVariables(collections.map((c) => c.collection))) : undefined;
   let environment = environmentJson(options.environment?.name ?? 'pm-oauth2', options.variables);
   const results: JobResult['collections'] = [];
   const trap = trapUnhandledRejections((message) => redactor.redact(message));
@@ -98,7 +98,7 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
 }
 
 /** The in-process auth for this job: tokens in Node, each masked from the moment it exists. */
-function fastPath(redactor: Redactor, tokenStats: TokenStats, options: JobOptions) {
+function fastPath(redactor: Redactor, tokenStats: TokenStats, options: JobOptions, variables: Iterable<string>) {
   // Every token request is counted, answered or not, as the sandbox path counts them.
   const counting: FetchRuntime = {
     ...nodeRuntime,
@@ -122,7 +122,7 @@ function fastPath(redactor: Redactor, tokenStats: TokenStats, options: JobOption
   const release = useAuthHandler(createAuthHandler(broker, {
     onBlocked: (message) => reasons.push(message),
     whereToSet: (name) => `${where}export ${environmentNameFor(name)}, add it to .env, or pass --env-var ${name}=…`,
-  }));
+  }), variables);
   return { broker, release, takeBlockedReason: () => reasons.shift() };
 }
 

@@ -2,6 +2,7 @@
 // runtime, with no sandbox execution of ours per request. Every guarantee of the script must hold.
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildScript } from '../../scripts/build-script.js';
@@ -15,6 +16,14 @@ import { credentialLeaks } from '../helpers/leaks.js';
 import { CLIENTS, startTestServers, type TestServers } from '../helpers/servers.js';
 
 const FAILURE_TEST = 'pm-oauth2: access token';
+
+/** The table of default variables in the postman-collection Newman's runtime resolves with. */
+function runtimeDefaultVariables(): Record<string, unknown> {
+  const fromNewman = createRequire(createRequire(import.meta.url).resolve('newman'));
+  const fromRuntime = createRequire(fromNewman.resolve('postman-runtime'));
+  const superstring = createRequire(fromRuntime.resolve('postman-collection')).resolve('./lib/superstring');
+  return (fromRuntime(superstring) as { Substitutor: { DEFAULT_VARS: Record<string, unknown> } }).Substitutor.DEFAULT_VARS;
+}
 
 interface FastRun {
   readonly result: JobResult;
@@ -131,6 +140,19 @@ describe('pm-oauth2 run, in process (no sandbox execution of ours per request)',
     const run = await runFast([collection], servers.variablesFor(CLIENTS.basic));
     assert.deepEqual(run.failures, []);
     assert.deepEqual(servers.apiCalls(base).map((c) => c.clientId), [CLIENTS.basic.clientId, CLIENTS.basic.clientId, CLIENTS.other.clientId, CLIENTS.other.clientId]);
+  });
+
+  it('an optional variable a script sets mid-run is used from the next request; unset ones stay unset for scripts; the runtime is left as found', async () => {
+    const base = servers.apiBase('fast-optional');
+    const collection = built(base, 3);
+    collection.item[0]?.event?.push({ listen: 'test', script: { exec: ["pm.environment.set('oauth2_scope', 'api:read');"] } });
+    collection.item[1]?.event?.push({ listen: 'test', script: { exec: ["pm.test('unset is undefined', () => pm.expect(pm.variables.get('oauth2_key_id')).to.equal(undefined));"] } });
+    const before = servers.auth.tokenRequests();
+    const run = await runFast([collection], servers.variablesFor(CLIENTS.basic));
+    assert.deepEqual(run.failures, []);
+    assert.equal(servers.auth.tokenRequests() - before, 2, 'the new scope is a new configuration: one more token');
+    assert.deepEqual(servers.apiCalls(base).map((c) => c.status), [200, 200, 200]);
+    assert.deepEqual(Object.keys(runtimeDefaultVariables()).filter((name) => name.startsWith('oauth2_')), []);
   });
 
   it('two profiles: each folder\'s requests carry their own client\'s token', async () => {

@@ -53,10 +53,10 @@ export interface HandlerHooks {
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
-/** The variables as the runtime resolved them; one it could not resolve is still its own `{{reference}}`: unset. */
-function variableReader(auth: AuthInterface, profile: string): (name: string) => string | undefined {
+/** The variables as the runtime resolved them: '' (see install.ts) or a reference left as it is means unset. */
+function variableReader(resolvedValues: string, profile: string): (name: string) => string | undefined {
   const names = variableNames(profile);
-  const values = String(auth.get(VARIABLES_PARAM) ?? '').split(SEPARATOR);
+  const values = resolvedValues.split(SEPARATOR);
   const resolved = new Map<string, string>();
   names.forEach((name, i) => {
     const value = values[i];
@@ -65,26 +65,53 @@ function variableReader(auth: AuthInterface, profile: string): (name: string) =>
   return (name) => resolved.get(name);
 }
 
-/** The request's configuration, as the runtime resolved the auth's params for it. */
-function configurationOf(auth: AuthInterface) {
-  const profile = String(auth.get(PROFILE_PARAM) ?? '');
-  const read = variableReader(auth, profile);
-  const profiled = profileReader(read, profile);
-  return { read, profile, profiled, fingerprint: fingerprintOf(fingerprintValues(profiled), sha256) };
+interface Configuration {
+  readonly read: (name: string) => string | undefined;
+  readonly profile: string;
+  readonly profiled: (name: string) => string | undefined;
+  readonly fingerprint: string;
+  readonly secrets: string[];
 }
+
+/**
+ * The request's configuration, as the runtime resolved the auth's params for it. The same params
+ * give the same configuration, so it is worked out once per distinct set of values (a script that
+ * switches credentials makes a new set), not hashed again for every request.
+ */
+function configurations(): (auth: AuthInterface) => Configuration {
+  const known = new Map<string, Configuration>();
+  return (auth) => {
+    const profile = String(auth.get(PROFILE_PARAM) ?? '');
+    const values = String(auth.get(VARIABLES_PARAM) ?? '');
+    const key = `${profile}${SEPARATOR}${values}`;
+    let configuration = known.get(key);
+    if (!configuration) {
+      const read = variableReader(values, profile);
+      const profiled = profileReader(read, profile);
+      configuration = { read, profile, profiled, fingerprint: fingerprintOf(fingerprintValues(profiled), sha256), secrets: secretEchoes(profiled(VARIABLES.clientSecret) ?? '') };
+      // Data-driven runs can switch values every iteration: the table never outgrows a few.
+      if (known.size >= MAX_CONFIGURATIONS) known.clear();
+      known.set(key, configuration);
+    }
+    return configuration;
+  };
+}
+
+const MAX_CONFIGURATIONS = 64;
 
 export function createAuthHandler(broker: TokenBroker, hooks: HandlerHooks): AuthHandler {
   const states = new WeakMap<AuthInterface, RequestState>();
+  const configurationOf = configurations();
   return {
     init: (_auth, _response, done) => done(null),
 
     pre(auth, done) {
       const state: RequestState = {};
       states.set(auth, state);
-      let secrets: string[] = [];
+      let secrets: readonly string[] = [];
       try {
-        const { read, profile, profiled, fingerprint } = configurationOf(auth);
-        secrets = secretEchoes(profiled(VARIABLES.clientSecret) ?? '');
+        const { read, profile, profiled, fingerprint, secrets: echoes } = configurationOf(auth);
+        secrets = echoes;
         const margin = Number(profiled(VARIABLES.refreshMargin) ?? NaN);
         const config = () => readTokenConfig(profiled, hooks.whereToSet, profileNameOf(read, profile));
         broker.ensure(fingerprint, config, profile, margin >= 0 ? margin : undefined).then((token) => {

@@ -66,3 +66,24 @@ export function fastPathAuth(profile: string): Auth {
     ],
   };
 }
+
+/** Every variable the in-process auths of the collections reference, with each profile's own names. */
+export function referencedVariables(collections: readonly Collection[]): Set<string> {
+  const names = new Set<string>();
+  const visit = (auth: Auth | null | undefined) => {
+    if (auth?.type !== AUTH_TYPE) return;
+    const param = (auth[AUTH_TYPE] as Array<{ key?: string; value?: unknown }>).find((p) => p.key === VARIABLES_PARAM);
+    for (const reference of String(param?.value ?? '').split(SEPARATOR)) names.add(reference.replace(/^\{\{|\}\}$/g, ''));
+  };
+  const walkAuths = (items: Item[]): void => items.forEach((item) => {
+    if (isFolder(item)) {
+      visit(item.auth);
+      walkAuths(item.item ?? []);
+    } else if (item.request && typeof item.request === 'object') visit((item.request as { auth?: Auth | null }).auth);
+  });
+  for (const collection of collections) {
+    visit(collection.auth);
+    walkAuths(collection.item);
+  }
+  return names;
+}
