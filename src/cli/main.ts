@@ -2,31 +2,27 @@
 // user sees and the exit status.
 import yargs from 'yargs';
 import { PmOAuth2Error } from '../errors.js';
-import { buildCommand, buildOptions } from './commands/build.js';
-import { decodeCommand, decodeOptions } from './commands/decode.js';
-import { demoCommand, demoOptions } from './commands/demo.js';
-import { doctorCommand, doctorOptions } from './commands/doctor.js';
-import { runCommand, runOptions } from './commands/run.js';
-import { serversCommand, serversOptions } from './commands/servers.js';
+import { COMMANDS, requestedCommand, type LoadedCommand } from './commands/index.js';
 import { EXIT } from './exit-codes.js';
 import { processTerminal, type Terminal } from './terminal.js';
 
 export async function main(argv: readonly string[], terminal: Terminal = processTerminal): Promise<number> {
   let exitCode: number = EXIT.ok;
-  const run = (command: () => Promise<number>) => async () => {
-    exitCode = await command();
-  };
   try {
-    await yargs([...argv])
+    const requested = requestedCommand(argv);
+    const command: LoadedCommand | undefined = await requested?.load();
+    let cli = yargs([...argv])
       .scriptName('pm-oauth2')
-      .usage('$0 <command> [options]\n\nOAuth2 client credentials for Postman collections and Newman.')
-      .command('build [inputs..]', 'embed the token script and Bearer auth in collections', buildOptions, (args) => run(() => buildCommand(args, terminal))())
-      .command('run [collections..]', 'run collections in Newman with tokens, safe defaults and redacted reports', runOptions, (args) => run(() => runCommand(args, terminal))())
-      .command('doctor', 'check an environment\'s configuration, fetch one token, and say what to fix', doctorOptions, (args) => run(() => doctorCommand(args, terminal))())
-      .command('decode [jwt]', 'print a JWT\'s header and claims (without verifying it)', decodeOptions, (args) => run(() => decodeCommand(args, terminal))())
-      .command('demo', 'start local servers and run the sample collections against them (npm start)', demoOptions, (args) => run(() => demoCommand(args, terminal))())
-      .command('servers', 'start the local authorization server and demo API until Ctrl-C (npm run servers)', serversOptions, (args) => run(() => serversCommand(args, terminal))())
-      .demandCommand(1, 'name a command: build, run, doctor, decode, demo, servers')
+      .usage('$0 <command> [options]\n\nOAuth2 client credentials for Postman collections and Newman.');
+    for (const spec of COMMANDS) {
+      // yargs builds only the command it runs (or shows help for): the others need no module.
+      const chosen = spec === requested ? command : undefined;
+      cli = cli.command(spec.usage, spec.describe, chosen ? chosen.options : {}, async (args) => {
+        if (chosen) exitCode = await chosen.handler(args as never, terminal);
+      });
+    }
+    await cli
+      .demandCommand(1, `name a command: ${COMMANDS.map((c) => c.name).join(', ')}`)
       .strict()
       .help()
       .version(false)

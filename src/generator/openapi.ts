@@ -36,10 +36,6 @@ const CONVERSION_OPTIONS = {
   alwaysInheritAuthentication: true,
 };
 
-export function isOpenApiDocument(json: unknown): boolean {
-  return !!json && typeof json === 'object' && ('openapi' in json || 'swagger' in json);
-}
-
 interface SchemaFaker {
   option(options: { random: () => number }): void;
 }

@@ -4,17 +4,26 @@ import { extname } from 'node:path';
 import { createRequire } from 'node:module';
 import { PmOAuth2Error } from '../errors.js';
 import type { Collection } from './collection-types.js';
-import { convertOpenApi, isOpenApiDocument } from './openapi.js';
 import { isV20Collection, upgradeToV21, V21_SCHEMA } from './upgrade.js';
 
 const require = createRequire(import.meta.url);
 
-export async function readCollectionFile(file: string): Promise<Collection> {
-  return (await readCollection(file)).collection;
+/** The Postman SDK a collection is checked with: what it cannot load, Newman cannot run. */
+export interface CollectionSdk {
+  Collection: new (json: object) => unknown;
+}
+
+export interface ReadOptions {
+  /** @default this package's postman-collection; the runner passes the copy Newman has loaded already */
+  readonly sdk?: CollectionSdk;
+}
+
+export async function readCollectionFile(file: string, options: ReadOptions = {}): Promise<Collection> {
+  return (await readCollection(file, options)).collection;
 }
 
 /** The collection, and what the user should be told about the input (an OpenAPI document's flows). */
-export async function readCollection(file: string): Promise<{ collection: Collection; warnings: string[] }> {
+export async function readCollection(file: string, options: ReadOptions = {}): Promise<{ collection: Collection; warnings: string[] }> {
   const text = await readText(file);
   if (/^\.ya?ml$/i.test(extname(file))) return convertOpenApi(text, file);
   let json: unknown;
@@ -24,7 +33,7 @@ export async function readCollection(file: string): Promise<{ collection: Collec
     throw new PmOAuth2Error('INPUT_NOT_JSON', `${file}: not JSON (${(error as Error).message}) — export the collection again from Postman (Collection v2.1), or fix the file`);
   }
   if (isOpenApiDocument(json)) return convertOpenApi(text, file);
-  return { collection: toV21(json, file), warnings: [] };
+  return { collection: toV21(json, file, options.sdk), warnings: [] };
 }
 
 async function readText(file: string): Promise<string> {
@@ -37,7 +46,7 @@ async function readText(file: string): Promise<string> {
   }
 }
 
-function toV21(json: unknown, file: string): Collection {
+function toV21(json: unknown, file: string, sdk: CollectionSdk | undefined): Collection {
   if (!json || typeof json !== 'object' || Array.isArray(json)) {
     throw new PmOAuth2Error('INPUT_NOT_COLLECTION', `${file}: not a Postman collection (the JSON is not an object) — export the collection from Postman as Collection v2.1`);
   }
@@ -48,7 +57,7 @@ function toV21(json: unknown, file: string): Collection {
   if (Array.isArray(record['requests']) && !('info' in record)) {
     throw new PmOAuth2Error('INPUT_POSTMAN_V1', `${file}: a Postman v1 collection, which Newman 6 no longer runs — open it in Postman and export it as Collection v2.1`);
   }
-  if (isV20Collection(record)) return validated(upgradeToV21(record), file);
+  if (isV20Collection(record)) return validated(upgradeToV21(record), file, sdk);
   const info = record['info'] as Record<string, unknown> | undefined;
   if (!info || typeof info !== 'object' || !Array.isArray(record['item'])) {
     throw new PmOAuth2Error('INPUT_NOT_COLLECTION', `${file}: not a Postman collection (it needs "info" and an "item" list) — export the collection from Postman as Collection v2.1`);
@@ -56,12 +65,11 @@ function toV21(json: unknown, file: string): Collection {
   if (typeof info['schema'] === 'string' && !info['schema'].includes('v2.1')) {
     throw new PmOAuth2Error('INPUT_NOT_COLLECTION', `${file}: unknown collection schema ${info['schema']} — export the collection from Postman as Collection v2.1`);
   }
-  return validated(record as unknown as Collection, file);
+  return validated(record as unknown as Collection, file, sdk);
 }
 
 /** The SDK is the reference reader of the format: what it cannot load, Newman cannot run. */
-function validated(collection: Collection, file: string): Collection {
-  const sdk = require('postman-collection') as { Collection: new (json: object) => unknown };
+function validated(collection: Collection, file: string, sdk: CollectionSdk = require('postman-collection') as CollectionSdk): Collection {
   try {
     new sdk.Collection(collection);
   } catch (error) {
@@ -69,4 +77,13 @@ function validated(collection: Collection, file: string): Collection {
   }
   collection.info.schema ??= V21_SCHEMA;
   return collection;
+}
+
+function isOpenApiDocument(json: unknown): boolean {
+  return !!json && typeof json === 'object' && ('openapi' in json || 'swagger' in json);
+}
+
+/** The converter and its YAML parser load only for an OpenAPI document. */
+async function convertOpenApi(text: string, file: string): Promise<{ collection: Collection; warnings: string[] }> {
+  return (await import('./openapi.js')).convertOpenApi(text, file);
 }

@@ -1,5 +1,6 @@
 // `pm-oauth2 run`: validates first, then runs the collections one after the other in one process,
 // handing the environment (and so the cached token) from each to the next.
+import { createRequire } from 'node:module';
 import { basename } from 'node:path';
 import { formatWithOptions } from 'node:util';
 import { PmOAuth2Error } from '../errors.js';
@@ -8,7 +9,7 @@ import type { Collection } from '../generator/collection-types.js';
 import { embedScript, hasJwtScript, SCRIPT_ID, type ScriptVariants } from '../generator/embed.js';
 import { JWT_CLIENT_AUTH, type TokenConfig } from '../oauth/config.js';
 import { parseProfiles, PROFILES_VARIABLE } from '../oauth/profiles.js';
-import { readCollectionFile } from '../generator/read-collection.js';
+import { readCollectionFile, type CollectionSdk } from '../generator/read-collection.js';
 import type { Terminal } from '../cli/terminal.js';
 import type { EnvironmentFile } from './environment-file.js';
 import { exportEnvironment } from './export-environment.js';
@@ -126,6 +127,11 @@ function fastPath(redactor: Redactor, tokenStats: TokenStats, options: JobOption
   return { broker, release, takeBlockedReason: () => reasons.shift() };
 }
 
+/** The Postman SDK Newman runs the collections with (loaded with it): the check that matters, at no cost. */
+function newmanSdk(): CollectionSdk {
+  return createRequire(createRequire(import.meta.url).resolve('newman'))('postman-collection') as CollectionSdk;
+}
+
 interface LoadedCollection {
   readonly name: string;
   readonly stem: string;
@@ -138,7 +144,7 @@ async function loadCollections(inputs: readonly string[], terminal: Terminal): P
   let scripts: ScriptVariants | undefined;
   const loaded: LoadedCollection[] = [];
   for (const file of files) {
-    let collection = await readCollectionFile(file);
+    let collection = await readCollectionFile(file, { sdk: newmanSdk() });
     if (!collection.event?.some((e) => e.script?.id === SCRIPT_ID)) {
       scripts ??= await readScripts(DEFAULT_SCRIPT_PATHS);
       terminal.err(`note: ${file} is not built; the token script was embedded for this run only (pm-oauth2 build makes it permanent)`);
