@@ -4,21 +4,25 @@ import yargs from 'yargs';
 import { PmOAuth2Error } from '../errors.js';
 import { COMMANDS, requestedCommand, type LoadedCommand } from './commands/index.js';
 import { EXIT } from './exit-codes.js';
+import { splitReporterOptions } from '../runner/reporter-options.js';
 import { processTerminal, type Terminal } from './terminal.js';
 
 export async function main(argv: readonly string[], terminal: Terminal = processTerminal): Promise<number> {
   let exitCode: number = EXIT.ok;
   try {
-    const requested = requestedCommand(argv);
+    // Open-ended names (--reporter-junit-export, …): parsed apart, as newman run parses them.
+    const { rest, reporterArgs } = splitReporterOptions(argv);
+    const requested = requestedCommand(rest);
+    if (reporterArgs.length && !requested?.takesReporterOptions) throw new PmOAuth2Error('USAGE', `${reporterArgs[0]}: reporter options go with pm-oauth2 run (or demo)`);
     const command: LoadedCommand | undefined = await requested?.load();
-    let cli = yargs([...argv])
+    let cli = yargs(rest)
       .scriptName('pm-oauth2')
       .usage('$0 <command> [options]\n\nOAuth2 client credentials for Postman collections and Newman.');
     for (const spec of COMMANDS) {
       // yargs builds only the command it runs (or shows help for): the others need no module.
       const chosen = spec === requested ? command : undefined;
       cli = cli.command(spec.usage, spec.describe, chosen ? chosen.options : {}, async (args) => {
-        if (chosen) exitCode = await chosen.handler(args as never, terminal);
+        if (chosen) exitCode = await chosen.handler({ ...args, reporterArgs } as never, terminal);
       });
     }
     await cli

@@ -24,22 +24,31 @@ export function environmentPath(nameOrPath: string, cwd: string): string {
 }
 
 export async function loadEnvironmentFile(nameOrPath: string, cwd: string): Promise<EnvironmentFile> {
-  const file = environmentPath(nameOrPath, cwd);
+  return loadVariableFile(environmentPath(nameOrPath, cwd), 'environment', nameOrPath);
+}
+
+/**
+ * A Postman environment or globals file (the same format).
+ * @param fallbackName the name when the file has none
+ */
+export async function loadVariableFile(file: string, kind: 'environment' | 'globals', fallbackName: string = kind): Promise<EnvironmentFile> {
   const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    const hint = error.code === 'ENOENT' ? `does not exist — create it, or pass --env with one of the files in ${ENVIRONMENTS_DIR}/` : `cannot be read (${error.code})`;
+    const create = kind === 'environment' ? `create it, or pass --env with one of the files in ${ENVIRONMENTS_DIR}/` : 'check the -g/--globals path';
+    const hint = error.code === 'ENOENT' ? `does not exist — ${create}` : `cannot be read (${error.code})`;
     throw new PmOAuth2Error('ENVIRONMENT_INVALID', `${file}: ${hint}`, { cause: error });
   });
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new PmOAuth2Error('ENVIRONMENT_INVALID', `${file}: not JSON (${(error as Error).message}) — export the environment from Postman again, or fix the file`);
+    throw new PmOAuth2Error('ENVIRONMENT_INVALID', `${file}: not JSON (${(error as Error).message}) — export the ${kind} from Postman again, or fix the file`);
   }
   const record = json as { name?: unknown; values?: unknown };
   if (!record || typeof record !== 'object' || !Array.isArray(record.values)) {
-    throw new PmOAuth2Error('ENVIRONMENT_INVALID', `${file}: not a Postman environment (it needs a "values" list) — export it from Postman (Environments → ⋯ → Export)`);
+    const where = kind === 'environment' ? 'Environments → ⋯ → Export' : 'Environments → Globals → Export';
+    throw new PmOAuth2Error('ENVIRONMENT_INVALID', `${file}: not a Postman ${kind} file (it needs a "values" list) — export it from Postman (${where})`);
   }
-  return { name: typeof record.name === 'string' && record.name ? record.name : nameOrPath, file, values: readValues(record.values, file) };
+  return { name: typeof record.name === 'string' && record.name ? record.name : fallbackName, file, values: readValues(record.values, file) };
 }
 
 function readValues(values: unknown[], file: string): EnvironmentValue[] {

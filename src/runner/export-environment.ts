@@ -1,14 +1,15 @@
-// --export-environment: the environment after the run, with every secret and fingerprint masked and
-// every token replaced by its mask — a file to inspect or archive, never a credential.
+// --export-environment and --export-globals: the variables after the run, with every secret and
+// fingerprint masked and every token replaced by its mask — a file to inspect or archive, never a
+// credential.
 import { writeFileAtomic } from '../generator/write-atomic.js';
 import type { EnvironmentJson } from './newman-run.js';
 import type { Redactor } from './redactor.js';
 
-export async function exportEnvironment(file: string, environment: EnvironmentJson, redactor: Redactor): Promise<string> {
+export async function exportEnvironment(file: string, environment: EnvironmentJson, redactor: Redactor, scope: 'environment' | 'globals' = 'environment'): Promise<string> {
   const json = {
     name: environment.name,
     values: environment.values.map((v) => ({ ...v, value: v.type === 'secret' && v.value ? '***' : v.value })),
-    _postman_variable_scope: 'environment',
+    _postman_variable_scope: scope,
   };
   await writeFileAtomic(file, JSON.stringify(redactor.redactJson(json), null, '\t') + '\n');
   return file;

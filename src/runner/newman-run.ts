@@ -12,10 +12,13 @@ export interface EnvironmentJson {
 export interface NewmanRunOptions {
   readonly collection: object;
   readonly environment: EnvironmentJson;
+  readonly globals?: EnvironmentJson;
+  /** newman run's own options, passed as they are (newman-options.ts). */
+  readonly newmanOptions?: Readonly<Record<string, unknown>>;
   readonly reporters: readonly string[];
   readonly reporterOptions: Record<string, object>;
   readonly timeoutRequestMs: number;
-  readonly bail: boolean;
+  readonly bail: boolean | readonly string[];
   readonly iterationCount: number | undefined;
   readonly tokenUrls: ReadonlySet<string>;
   readonly tokenStats: TokenStats;
@@ -34,6 +37,10 @@ export interface CollectionOutcome {
   readonly failures: Array<{ readonly source: string; readonly message: string }>;
   /** The environment after the run: carries the token to the next collection. */
   readonly environment: Record<string, unknown>;
+  /** The globals after the run: carried to the next collection too. */
+  readonly globals: Record<string, unknown>;
+  /** The collection's variables after the run (--export-collection). */
+  readonly collectionVariables: Record<string, unknown>;
   /** Newman's own error, when the run could not complete. */
   readonly error: Error | undefined;
 }
@@ -42,10 +49,12 @@ export function runCollection(options: NewmanRunOptions): Promise<CollectionOutc
   let scriptRequests = 0;
   return new Promise((resolve) => {
     const emitter = newman.run({
+      ...options.newmanOptions,
       collection: options.collection,
       environment: options.environment,
+      ...(options.globals ? { globals: options.globals } : {}),
       reporters: [...options.reporters],
-      reporter: options.onConsole ? { ...options.reporterOptions, cli: { noConsole: true } } : options.reporterOptions,
+      reporter: options.onConsole ? { ...options.reporterOptions, cli: { ...options.reporterOptions['cli'], noConsole: true } } : options.reporterOptions,
       timeoutRequest: options.timeoutRequestMs,
       bail: options.bail,
       ...(options.iterationCount ? { iterationCount: options.iterationCount } : {}),
@@ -57,6 +66,8 @@ export function runCollection(options: NewmanRunOptions): Promise<CollectionOutc
         failures: (run?.failures ?? []).filter((f) => !(options.takeBlockedReason && BLOCKED_REQUEST.test(f.error.message)))
           .map((f) => ({ source: sourceName(f), message: f.error.message })),
         environment: summary?.environment ? (summary.environment.toObject(false, false) as Record<string, unknown>) : {},
+        globals: summary?.globals ? (summary.globals.toObject(false, false) as Record<string, unknown>) : {},
+        collectionVariables: variablesOf(summary?.collection),
         error: error ?? undefined,
       });
     }).on('console', (_error: unknown, args: { level: string; messages: unknown[] }) => {
@@ -82,4 +93,9 @@ function sourceName(failure: newman.NewmanRunFailure): string {
   const test = (failure.error as { test?: string }).test;
   const item = (failure.source as { name?: string } | undefined)?.name;
   return [item, test].filter(Boolean).join(' › ') || failure.error.name;
+}
+
+function variablesOf(collection: unknown): Record<string, unknown> {
+  const variables = (collection as { variables?: { toObject(excludeDisabled: boolean, caseSensitive: boolean): Record<string, unknown> } } | undefined)?.variables;
+  return variables ? variables.toObject(false, false) : {};
 }

@@ -4,10 +4,11 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { extname, join, resolve } from 'node:path';
 import { PmOAuth2Error } from '../errors.js';
 import { writeFileAtomic } from '../generator/write-atomic.js';
 import type { Redactor } from './redactor.js';
+import type { ReporterOptions } from './reporter-options.js';
 
 export const FILE_REPORTERS = ['junit', 'json', 'htmlextra'] as const;
 export type FileReporter = (typeof FILE_REPORTERS)[number];
@@ -20,10 +21,19 @@ export interface ReportOptions {
   readonly reportDir: string;
   /** @default <reportDir>/junit.xml */
   readonly junitFile: string | undefined;
+  /**
+   * Where the json and htmlextra reports go (--reporter-json-export …), relative to `cwd`; with
+   * several collections, each report's name gets the collection's. @default <reportDir>/<collection>.<ext>
+   */
+  readonly exportFiles?: Partial<Record<'json' | 'htmlextra', string | undefined>>;
+  readonly cwd?: string;
+  /** The user's other reporter options, handed to Newman as given. */
+  readonly reporterOptions?: ReporterOptions;
 }
 
 export class Reports {
   private readonly pending: Array<{ reporter: FileReporter; stem: string; file: string }> = [];
+  private collections = 0;
 
   private constructor(private readonly options: ReportOptions, private readonly scratch: string) {}
 
@@ -39,12 +49,16 @@ export class Reports {
 
   /** Newman's reporter options for one collection, writing into the scratch folder. */
   forCollection(stem: string): { reporters: string[]; reporterOptions: Record<string, object> } {
+    this.collections++;
+    const user = this.options.reporterOptions ?? { generic: {}, byReporter: {} };
+    // As newman does: each reporter gets its own options, then every generic one.
     const reporterOptions: Record<string, object> = {};
+    for (const reporter of this.options.reporters) reporterOptions[reporter] = { ...user.byReporter[reporter], ...user.generic };
     for (const reporter of FILE_REPORTERS) {
       if (!this.options.reporters.includes(reporter)) continue;
       const file = join(this.scratch, `${this.pending.length}-${reporter}`);
       this.pending.push({ reporter, stem, file });
-      reporterOptions[reporter] = { export: file };
+      reporterOptions[reporter] = { ...reporterOptions[reporter], export: file };
     }
     return { reporters: [...this.options.reporters], reporterOptions };
   }
@@ -58,13 +72,22 @@ export class Reports {
         const text = redactor.redactReport(await readFile(report.file, 'utf8').catch(() => ''));
         if (!text) continue;
         if (report.reporter === 'junit') junit.push(text);
-        else written.push(await this.write(join(this.options.reportDir, `${report.stem}.${report.reporter === 'json' ? 'json' : 'html'}`), text));
+        else written.push(await this.write(this.reportFile(report.reporter, report.stem), text));
       }
       if (junit.length) written.unshift(await this.write(this.options.junitFile ?? join(this.options.reportDir, 'junit.xml'), mergeJunit(junit)));
       return written;
     } finally {
       await rm(this.scratch, { recursive: true, force: true });
     }
+  }
+
+  private reportFile(reporter: 'json' | 'htmlextra', stem: string): string {
+    const chosen = this.options.exportFiles?.[reporter];
+    if (!chosen) return join(this.options.reportDir, `${stem}.${reporter === 'json' ? 'json' : 'html'}`);
+    const file = resolve(this.options.cwd ?? '.', chosen);
+    if (this.collections <= 1) return file;
+    const ext = extname(file);
+    return `${file.slice(0, file.length - ext.length)}-${stem}${ext}`;
   }
 
   private async write(file: string, text: string): Promise<string> {

@@ -20,13 +20,15 @@ import { createTokenStats, type TokenStats } from './token-stats.js';
 import { redactProcessOutput } from './redacted-output.js';
 import { trapUnhandledRejections } from './unhandled-rejections.js';
 import { checkConfig } from './validate-config.js';
-import { environmentNameFor, type Variables } from './variable-sources.js';
+import { environmentNameFor, SECRET_NAME, type Globals, type Variables } from './variable-sources.js';
 import { createAuthHandler } from './fast-path/auth-handler.js';
 import { referencedVariables, toFastPath } from './fast-path/fast-collection.js';
 import { useAuthHandler } from './fast-path/install.js';
 import { chooseTokenPath } from './fast-path/choose-path.js';
 import { TokenBroker } from './fast-path/token-broker.js';
-import { nodeRuntime } from './node-token-client.js';
+import { nodeRuntimeWith } from './node-token-client.js';
+import { tokenEndpointTls } from './token-endpoint-tls.js';
+import { exportCollection } from './export-collection.js';
 import type { FetchRuntime } from '../oauth/fetch-token.js';
 import { describeNewToken } from '../oauth/describe-token.js';
 
@@ -36,8 +38,19 @@ export interface JobOptions {
   readonly variables: Variables;
   readonly reports: Reports;
   readonly exportEnvironmentFile: string | undefined;
+  /** --export-globals: the globals after the run, masked. */
+  readonly exportGlobalsFile?: string | undefined;
+  /** --export-collection (one collection): the collection as built, with its variables after the run, masked. */
+  readonly exportCollectionFile?: string | undefined;
+  /** -g and --global-var. */
+  readonly globals?: Globals;
+  /** newman run's own options, passed through (newman-options.ts). */
+  readonly newmanOptions?: Readonly<Record<string, unknown>>;
+  /** Secrets given as options (--ssl-client-passphrase): masked like the others. */
+  readonly secrets?: readonly string[];
   readonly timeoutRequestMs: number;
-  readonly bail: boolean;
+  /** newman's --bail: true, or its modifiers (folder, failure). */
+  readonly bail: boolean | readonly string[];
   readonly iterationCount: number | undefined;
   readonly terminal: Terminal;
   /**
@@ -62,14 +75,20 @@ export interface JobResult {
 
 export async function runJob(options: JobOptions): Promise<JobResult> {
   const loaded = await loadCollections(options.collections, options.terminal);
-  const { tokenUrls, jwt, configs } = validate(loaded, options);
-  const redactor = redactorFor(options.variables, configs);
+  if (options.exportCollectionFile && loaded.length !== 1) {
+    throw new PmOAuth2Error('USAGE', `--export-collection writes one collection, and ${loaded.length} are run — pass the one collection to export, or leave the option out`);
+  }
+  const globals = options.globals ?? new Map();
+  const { tokenUrls, jwt, configs } = validate(loaded, options, globals);
+  const redactor = redactorFor(options.variables, configs, [...[...globals].filter(([key, g]) => g.secret || SECRET_NAME.test(key)).map(([, g]) => g.value), ...(options.secrets ?? [])]);
   const tokenStats = createTokenStats();
   const path = chooseTokenPath(options.env ?? process.env, options.inSandbox ?? false);
   if (!path.inProcess && !options.inSandbox) options.terminal.err(`note: tokens are fetched by the collections' script, not in process: ${path.why}`);
   const collections = path.inProcess ? loaded.map((c) => ({ ...c, collection: toFastPath(c.collection) })) : jwt ? await withJwtScript(loaded, options.terminal) : loaded;
   const fast = path.inProcess ? fastPath(redactor, tokenStats, options, referencedVariables(collections.map((c) => c.collection))) : undefined;
   let environment = environmentJson(options.environment?.name ?? 'pm-oauth2', options.variables);
+  let globalsJson: EnvironmentJson = { name: 'globals', values: [...globals].map(([key, g]) => ({ key, value: g.value, type: g.secret ? 'secret' : 'default', enabled: true })) };
+  let collectionVariables: Record<string, unknown> = {};
   const results: JobResult['collections'] = [];
   const trap = trapUnhandledRejections((message) => redactor.redact(message));
   const output = redactProcessOutput(redactor);
@@ -77,15 +96,18 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
     for (const { name, stem, collection } of collections) {
       options.terminal.out(`\n▶ ${name}`);
       const outcome = await runCollection({
-        collection, environment, ...options.reports.forCollection(stem),
+        collection, environment, globals: globalsJson, newmanOptions: options.newmanOptions ?? {}, ...options.reports.forCollection(stem),
         timeoutRequestMs: options.timeoutRequestMs, bail: options.bail, iterationCount: options.iterationCount, tokenUrls, tokenStats,
         onConsole: (level, messages) => options.terminal.out(redactor.redact(`  ${level === 'log' ? '│' : level + ':'} ${formatWithOptions({ colors: false, breakLength: Infinity }, ...messages)}`)),
         ...(fast ? { takeBlockedReason: fast.takeBlockedReason } : {}),
       });
       rememberTokens(outcome.environment, redactor);
+      rememberTokens(outcome.globals, redactor);
       environment = carryOver(environment, outcome.environment);
+      globalsJson = carryOver(globalsJson, outcome.globals);
+      collectionVariables = outcome.collectionVariables;
       results.push({ name, outcome });
-      if (options.bail && (outcome.failures.length || outcome.error)) break;
+      if (stopsTheJob(options.bail) && (outcome.failures.length || outcome.error)) break;
     }
   } finally {
     fast?.release();
@@ -94,18 +116,27 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
   }
   const files = await options.reports.finish(redactor);
   if (options.exportEnvironmentFile) files.push(await exportEnvironment(options.exportEnvironmentFile, environment, redactor));
+  if (options.exportGlobalsFile) files.push(await exportEnvironment(options.exportGlobalsFile, globalsJson, redactor, 'globals'));
+  const [only] = loaded;
+  if (options.exportCollectionFile && only) files.push(await exportCollection(options.exportCollectionFile, only.collection, collectionVariables, redactor));
   const expiries = fast ? fast.broker.expiries() : expiriesIn(environment);
   return { collections: results, tokenStats, expiries, files, unhandled: trap.messages, redact: (text) => redactor.redact(text) };
+}
+
+/** newman's bare --bail stops at any error or failure, as does its failure modifier; folder alone only skips the folder. */
+function stopsTheJob(bail: boolean | readonly string[]): boolean {
+  return bail === true || (Array.isArray(bail) && bail.includes('failure'));
 }
 
 /** The in-process auth for this job: tokens in Node, each masked from the moment it exists. */
 function fastPath(redactor: Redactor, tokenStats: TokenStats, options: JobOptions, variables: Iterable<string>) {
   // Every token request is counted, answered or not, as the sandbox path counts them.
+  const runtime = nodeRuntimeWith(tokenEndpointTls(options.newmanOptions ?? {}));
   const counting: FetchRuntime = {
-    ...nodeRuntime,
+    ...runtime,
     send: (request, timeoutMs, done) => {
       const started = Date.now();
-      nodeRuntime.send(request, timeoutMs, (result) => {
+      runtime.send(request, timeoutMs, (result) => {
         tokenStats.count++;
         tokenStats.totalMs += Date.now() - started;
         done(result);
@@ -156,13 +187,17 @@ async function loadCollections(inputs: readonly string[], terminal: Terminal): P
 }
 
 /** Every problem of every collection at once, before anything runs. */
-function validate(collections: readonly LoadedCollection[], options: JobOptions): { tokenUrls: Set<string>; jwt: boolean; configs: TokenConfig[] } {
+function validate(collections: readonly LoadedCollection[], options: JobOptions, globals: Globals): { tokenUrls: Set<string>; jwt: boolean; configs: TokenConfig[] } {
   const problems = new Set<string>();
   const tokenUrls = new Set<string>();
   const configs: TokenConfig[] = [];
   let jwt = false;
   for (const { collection } of collections) {
-    const variables = Object.fromEntries((collection.variable ?? []).map((v) => [v.key, v.value === undefined ? '' : String(v.value)]));
+    // Globals rank below the collection's variables, as in Newman.
+    const variables = {
+      ...Object.fromEntries([...globals].map(([key, g]) => [key, g.value])),
+      ...Object.fromEntries((collection.variable ?? []).map((v) => [v.key, v.value === undefined ? '' : String(v.value)])),
+    };
     for (const profile of ['', ...new Set(Object.values(parseProfiles(variables[PROFILES_VARIABLE])))]) {
       const check = checkConfig(options.variables, variables, options.environment?.file, profile);
       check.problems.forEach((p) => problems.add(p));
@@ -182,9 +217,9 @@ function validate(collections: readonly LoadedCollection[], options: JobOptions)
  * Knows every secret of the job, and every client id it may be sent with: a Basic header is the
  * base64 of id:secret, which no search for the secret alone finds.
  */
-function redactorFor(variables: Variables, configs: readonly TokenConfig[]): Redactor {
+function redactorFor(variables: Variables, configs: readonly TokenConfig[], otherSecrets: readonly string[]): Redactor {
   const redactor = new Redactor();
-  const secrets = new Set<string>();
+  const secrets = new Set<string>(otherSecrets.filter(Boolean));
   for (const [, variable] of variables) if (variable.secret && variable.value) secrets.add(variable.value);
   for (const config of configs) [config.clientSecret, config.assertion.privateKey].filter(Boolean).forEach((s) => secrets.add(s));
   const clientIds = new Set(configs.map((c) => c.clientId));

@@ -15,6 +15,9 @@ export interface ResolvedVariable {
 
 export type Variables = Map<string, ResolvedVariable>;
 
+/** Globals (-g file, then --global-var): below the collection's variables, as in Newman. */
+export type Globals = Map<string, { readonly value: string; readonly secret: boolean }>;
+
 /** `OAUTH2_CLIENT_SECRET` → `oauth2_client_secret`: the rule for every oauth2_* variable. */
 export function variableNameFor(environmentName: string): string | undefined {
   return /^OAUTH2_[A-Z0-9_]+$/.test(environmentName) ? environmentName.toLowerCase() : undefined;
@@ -24,7 +27,8 @@ export function environmentNameFor(variable: string): string {
   return variable.toUpperCase();
 }
 
-const SECRET_NAME = /secret|password|private_key|access_token/i;
+/** Names whose values are secrets wherever they are set. */
+export const SECRET_NAME = /secret|password|private_key|access_token/i;
 
 export interface SourceInputs {
   readonly environment: EnvironmentFile | undefined;

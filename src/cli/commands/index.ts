@@ -13,6 +13,8 @@ export interface CommandSpec {
   /** yargs' command string: the name and its positionals. */
   readonly usage: string;
   readonly describe: string;
+  /** Takes newman's `--reporter-<reporter>-<option>` options. */
+  readonly takesReporterOptions?: boolean;
   load(): Promise<LoadedCommand>;
 }
 
@@ -24,7 +26,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: async () => import('./build.js').then((m) => loaded(m.buildOptions, m.buildCommand)),
   },
   {
-    name: 'run', usage: 'run [collections..]', describe: 'run collections in Newman with tokens, safe defaults and redacted reports',
+    name: 'run', usage: 'run [collections..]', describe: 'run collections in Newman with tokens, safe defaults and redacted reports', takesReporterOptions: true,
     load: async () => import('./run.js').then((m) => loaded(m.runOptions, m.runCommand)),
   },
   {
@@ -36,7 +38,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: async () => import('./decode.js').then((m) => loaded(m.decodeOptions, m.decodeCommand)),
   },
   {
-    name: 'demo', usage: 'demo', describe: 'start local servers and run the sample collections against them (npm start)',
+    name: 'demo', usage: 'demo', describe: 'start local servers and run the sample collections against them (npm start)', takesReporterOptions: true,
     load: async () => import('./demo.js').then((m) => loaded(m.demoOptions, m.demoCommand)),
   },
   {

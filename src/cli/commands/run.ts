@@ -1,7 +1,10 @@
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { PmOAuth2Error } from '../../errors.js';
-import { loadEnvironmentFile } from '../../runner/environment-file.js';
+import { loadEnvironmentFile, loadVariableFile } from '../../runner/environment-file.js';
+import { newmanRunOptions, passThroughYargs, REFUSED, secretOptionValues } from '../../runner/newman-options.js';
+import { parseReporterOptions, type ReporterOptions } from '../../runner/reporter-options.js';
+import type { Globals } from '../../runner/variable-sources.js';
 import { ensureBuilt } from '../../runner/ensure-built.js';
 import { REPORTERS, Reports } from '../../runner/reports.js';
 import { failureCount, formatSummary } from '../../runner/summary.js';
@@ -13,15 +16,24 @@ export interface RunArgs {
   readonly collections: string[] | undefined;
   readonly env: string | undefined;
   readonly envVar: string[];
+  readonly globals: string | undefined;
+  readonly globalVar: string[];
   readonly reporters: string[];
   readonly reportDir: string;
   readonly junit: string | undefined;
   readonly exportEnvironment: string | undefined;
+  readonly exportGlobals: string | undefined;
+  readonly exportCollection: string | undefined;
   readonly timeoutRequest: number;
-  readonly bail: boolean;
+  /** '' for a bare --bail; newman's modifiers otherwise (folder, failure). */
+  readonly bail: string | undefined;
+  readonly suppressExitCode: boolean;
   readonly iterationCount: number | undefined;
   readonly dotenv: string | undefined;
   readonly inSandbox: boolean;
+  /** `--reporter-…` options, taken apart from the command line (main.ts). */
+  readonly reporterArgs?: readonly string[];
+  readonly [newmanOption: string]: unknown;
 }
 
 const DEFAULT_DOTENV = '.env';
@@ -32,19 +44,27 @@ export const DEFAULT_TIMEOUT_REQUEST_MS = 60_000;
 export function runOptions(yargs: Argv): Argv<RunArgs> {
   return yargs
     .positional('collections', { type: 'string', array: true, describe: 'built collections (files or folders); default: build/collections, built first when missing or stale' })
-    .option('env', { alias: 'e', type: 'string', describe: 'environment name (environments/<name>.postman_environment.json) or file' })
+    .option('env', { alias: ['e', 'environment'], type: 'string', describe: 'environment name (environments/<name>.postman_environment.json) or file' })
     .option('env-var', { type: 'string', array: true, default: [], describe: 'set a variable, key=value (highest precedence; repeatable)' })
-    .option('reporters', { alias: 'r', type: 'string', array: true, coerce: splitList, default: ['cli'], describe: `reporters: ${REPORTERS.join(', ')}` })
+    .option('globals', { alias: 'g', type: 'string', describe: 'a Postman globals file (the lowest precedence, as in newman)' })
+    .option('global-var', { type: 'string', array: true, default: [], describe: 'set a global, key=value (repeatable)' })
+    .option('reporters', { alias: 'r', type: 'string', array: true, coerce: splitList, default: ['cli'], describe: `reporters: ${REPORTERS.join(', ')}; their options as in newman (--reporter-junit-export <file>, --reporter-cli-no-summary, …)` })
     .option('report-dir', { type: 'string', default: 'reports', describe: 'folder for report files' })
     .option('junit', { type: 'string', describe: 'JUnit XML file (all collections in one; implies the junit reporter) [default: <report-dir>/junit.xml]' })
     .option('export-environment', { type: 'string', describe: 'write the environment after the run, secrets and tokens masked' })
+    .option('export-globals', { type: 'string', describe: 'write the globals after the run, secrets and tokens masked' })
+    .option('export-collection', { type: 'string', describe: 'write the collection (one collection only) with its variables after the run, secrets and tokens masked' })
     .option('timeout-request', { type: 'number', default: DEFAULT_TIMEOUT_REQUEST_MS, describe: 'request time-out in ms (0 = none)' })
     .option('iteration-count', { alias: 'n', type: 'number', describe: 'iterations of each collection' })
-    .option('bail', { type: 'boolean', default: false, describe: 'stop at the first failing collection' })
+    .option('bail', { type: 'string', describe: 'stop at the first error or failure, and run no further collection; newman\'s modifiers: folder, failure' })
+    .option('suppress-exit-code', { alias: 'x', type: 'boolean', default: false, describe: 'exit 0 even when requests or tests failed' })
     .option('in-sandbox', { type: 'boolean', default: false, describe: 'fetch tokens with the collections\' embedded script, as plain Newman does, instead of in-process (slower)' })
     .option('dotenv', { type: 'string', describe: 'a .env file; must exist when named [default: .env, read when present]' })
+    .options(passThroughYargs())
+    .options(Object.fromEntries(Object.keys(REFUSED).map((flag) => [flag, { type: 'string' as const, hidden: true }])))
     .example('$0 run --env qa', 'build if needed, then run build/collections against environments/qa')
     .example('OAUTH2_CLIENT_SECRET=… $0 run --env prod -r cli junit', 'the secret from the CI secret store, a JUnit report for CI')
+    .example('$0 run build/collections/orders.postman_collection.json -e qa -d data.csv --folder Orders -k', 'newman run\'s options, as newman takes them')
     .example('$0 run build/collections/orders.postman_collection.json -e qa --env-var oauth2_scope="orders:read"', 'one collection, one override') as unknown as Argv<RunArgs>;
 }
 
@@ -54,17 +74,55 @@ function splitList(values: string[]): string[] {
 
 export async function runCommand(args: RunArgs, terminal: Terminal, cwd = process.cwd()): Promise<number> {
   if (args.timeoutRequest < 0 || !Number.isFinite(args.timeoutRequest)) throw new PmOAuth2Error('USAGE', '--timeout-request takes a number of milliseconds ≥ 0');
+  for (const [flag, why] of Object.entries(REFUSED)) {
+    if (args[flag] !== undefined) throw new PmOAuth2Error('USAGE', `--${flag} is not taken by pm-oauth2 run: ${why}`);
+  }
+  const newmanOptions = newmanRunOptions(args, cwd);
+  if (newmanOptions['color'] === undefined && process.env['NO_COLOR']) newmanOptions['color'] = 'off';
   const environment = args.env ? await loadEnvironmentFile(args.env, cwd) : undefined;
   const variables = mergeVariables({ environment, dotenvText: await readDotenv(resolve(cwd, args.dotenv ?? DEFAULT_DOTENV), args.dotenv !== undefined), processEnv: process.env, flags: args.envVar });
-  const reporters = args.junit && !args.reporters.includes('junit') ? [...args.reporters, 'junit'] : args.reporters;
-  const reports = await Reports.create({ reporters, reportDir: resolve(cwd, args.reportDir), junitFile: args.junit });
+  const globals = await loadGlobals(args.globals, args.globalVar, cwd);
+  const reporterOptions = parseReporterOptions(args.reporterArgs ?? [], REPORTERS);
+  const junit = args.junit ?? exportOption(reporterOptions, 'junit');
+  const reporters = junit && !args.reporters.includes('junit') ? [...args.reporters, 'junit'] : args.reporters;
+  const reports = await Reports.create({
+    reporters, reportDir: resolve(cwd, args.reportDir), junitFile: junit && resolve(cwd, junit),
+    exportFiles: { json: exportOption(reporterOptions, 'json'), htmlextra: exportOption(reporterOptions, 'htmlextra') }, cwd, reporterOptions,
+  });
   const collections = args.collections?.length ? args.collections : [await ensureBuilt(cwd, terminal)];
   // Loaded when a run starts: Newman is most of the CLI's start-up, and --help needs none of it.
   const { runJob } = await import('../../runner/run-job.js');
   const result = await runJob({
-    collections, environment, variables, reports, terminal,
-    exportEnvironmentFile: args.exportEnvironment, timeoutRequestMs: args.timeoutRequest, bail: args.bail, iterationCount: args.iterationCount, inSandbox: args.inSandbox,
+    collections, environment, variables, globals, reports, terminal, newmanOptions, secrets: secretOptionValues(args),
+    exportEnvironmentFile: args.exportEnvironment, exportGlobalsFile: args.exportGlobals && resolve(cwd, args.exportGlobals), exportCollectionFile: args.exportCollection && resolve(cwd, args.exportCollection),
+    timeoutRequestMs: args.timeoutRequest, bail: bailOption(args.bail), iterationCount: args.iterationCount, inSandbox: args.inSandbox,
   });
   for (const line of formatSummary(result, environment ? `${environment.name} (${environment.file})` : '(none)')) terminal.out(result.redact(line));
-  return failureCount(result) ? EXIT.failures : EXIT.ok;
+  return failureCount(result) && !args.suppressExitCode ? EXIT.failures : EXIT.ok;
+}
+
+/** newman's --bail: bare, it stops at any error or failure; with modifiers, as they say. */
+function bailOption(bail: string | undefined): boolean | string[] {
+  if (bail === undefined) return false;
+  const modifiers = splitList([bail]);
+  const unknown = modifiers.filter((m) => m !== 'folder' && m !== 'failure');
+  if (unknown.length) throw new PmOAuth2Error('USAGE', `--bail takes no modifier or folder, failure — not ${unknown.join(', ')}`);
+  return modifiers.length ? modifiers : true;
+}
+
+/** `--reporter-<reporter>-export <file>`: where that reporter's (redacted) report goes. */
+function exportOption(options: ReporterOptions, reporter: string): string | undefined {
+  const value = options.byReporter[reporter]?.['export'];
+  return typeof value === 'string' ? value : undefined;
+}
+
+async function loadGlobals(file: string | undefined, flags: readonly string[], cwd: string): Promise<Globals> {
+  const values = new Map<string, { value: string; secret: boolean }>();
+  if (file) for (const v of (await loadVariableFile(resolve(cwd, file), 'globals')).values) values.set(v.key, { value: v.value, secret: v.secret });
+  for (const flag of flags) {
+    const eq = flag.indexOf('=');
+    if (eq <= 0) throw new PmOAuth2Error('USAGE', `--global-var "${flag.split('=')[0]}" needs the form key=value`);
+    values.set(flag.slice(0, eq), { value: flag.slice(eq + 1), secret: values.get(flag.slice(0, eq))?.secret ?? false });
+  }
+  return values;
 }
