@@ -40,7 +40,14 @@ export function adviseOnTransportError(code: string): string {
     return `the token endpoint did not answer in time: check ${VARIABLES.tokenUrl}, or raise ${VARIABLES.tokenTimeout} (seconds)`;
   }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `the host of ${VARIABLES.tokenUrl} is unknown: check its spelling and the machine's DNS`;
-  if (code.startsWith('CERT') || code.includes('SELF_SIGNED') || code.includes('CERTIFICATE')) {
+  // The server's alerts about the client's side of mutual TLS (RFC 8446 §6.2), before our own trust errors.
+  if (code.includes('ALERT_CERTIFICATE_REQUIRED') || code.includes('ALERT_HANDSHAKE_FAILURE')) {
+    return 'the token endpoint asks for a client certificate (mutual TLS): give one with --ssl-client-cert and --ssl-client-key (or --ssl-client-cert-list)';
+  }
+  if (code.includes('ALERT_UNKNOWN_CA') || code.includes('ALERT_BAD_CERTIFICATE') || code.includes('ALERT_CERTIFICATE_UNKNOWN') || code.includes('ALERT_ACCESS_DENIED')) {
+    return 'the token endpoint refused the client certificate: use one issued by a CA the server trusts, and check that it has not expired';
+  }
+  if (code.startsWith('CERT') || code.includes('SELF_SIGNED') || code.includes('CERTIFICATE') || code.includes('UNABLE_TO_VERIFY') || code.includes('UNABLE_TO_GET_ISSUER')) {
     return 'the token endpoint\'s TLS certificate is not trusted: give Newman the CA (--ssl-extra-ca-certs)';
   }
   return `nothing answered at ${VARIABLES.tokenUrl}: check its host and port, and any proxy between`;

@@ -1,0 +1,43 @@
+// A TLS front for the authorization server, as deployments put one before it: HTTPS with a
+// certificate from the test CA, optionally demanding a client certificate from that CA, forwarding
+// every request to the plain-http server behind it.
+import { readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+
+export const TLS_FIXTURES = new URL('../fixtures/tls/', import.meta.url).pathname;
+const read = (name: string) => readFileSync(`${TLS_FIXTURES}${name}`);
+
+export interface TlsFront {
+  readonly url: string;
+  /** The subject CN of the client certificate of each forwarded request ('' without one). */
+  readonly clients: string[];
+  close(): Promise<void>;
+}
+
+export async function startTlsFront(target: string, options: { requireClientCertificate: boolean }): Promise<TlsFront> {
+  const clients: string[] = [];
+  const server: Server = createServer({
+    key: read('server.key'), cert: read('server.crt'), ca: read('ca.crt'),
+    requestCert: options.requireClientCertificate, rejectUnauthorized: options.requireClientCertificate,
+  }, (req, res) => {
+    clients.push(String((req.socket as TLSSocket).getPeerCertificate?.()?.subject?.CN ?? ''));
+    const forward = httpRequest(new URL(req.url ?? '/', target), { method: req.method, headers: { ...req.headers, host: new URL(target).host } }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    forward.on('error', () => res.writeHead(502).end());
+    req.pipe(forward);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    clients,
+    close: () => new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
