@@ -52,3 +52,11 @@ export function adviseOnTransportError(code: string): string {
   }
   return `nothing answered at ${VARIABLES.tokenUrl}: check its host and port, and any proxy between`;
 }
+
+/** RFC 8705 §2.1-2.2: the server matched no registered certificate (or subject) to this client. */
+export function adviseOnMtlsRejection(method: string): string {
+  const registered = method === 'self_signed_tls_client_auth'
+    ? `the certificate itself must be registered for ${VARIABLES.clientId} (in its jwks)`
+    : `the certificate's subject must be the one registered for ${VARIABLES.clientId} (tls_client_auth_subject_dn), from a CA the server trusts`;
+  return `the server did not accept the client certificate for this client: present it with --ssl-client-cert and --ssl-client-key (in the app: Settings → Certificates), for the token endpoint's host; ${registered}`;
+}

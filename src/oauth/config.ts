@@ -5,10 +5,14 @@ import { DEFAULT_CLIENT_AUTH, VARIABLES, type ConfigKey } from './variables.js';
 
 export { normaliseScope, splitWords };
 
-export const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'] as const;
+export const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'tls_client_auth', 'self_signed_tls_client_auth', 'none'] as const;
 export type ClientAuthMethod = (typeof CLIENT_AUTH_METHODS)[number];
 /** RFC 7523 §2.2 client authentication with a signed assertion. */
 export const JWT_CLIENT_AUTH: readonly ClientAuthMethod[] = ['client_secret_jwt', 'private_key_jwt'];
+/** RFC 8705 §2: the client certificate on the TLS connection authenticates the client; the body names it. */
+export const MTLS_CLIENT_AUTH: readonly ClientAuthMethod[] = ['tls_client_auth', 'self_signed_tls_client_auth'];
+/** The methods that send no secret at all. */
+const WITHOUT_SECRET: readonly ClientAuthMethod[] = ['none', 'private_key_jwt', ...MTLS_CLIENT_AUTH];
 export const ASSERTION_ALGS = ['RS256', 'PS256', 'ES256', 'HS256'] as const;
 export type AssertionAlg = (typeof ASSERTION_ALGS)[number];
 
@@ -99,7 +103,7 @@ export function readTokenConfig(read: VariableReader, whereToSet: (variable: str
   }
 
   const clientSecret = raw(VARIABLES.clientSecret);
-  if (clientAuth !== 'none' && clientAuth !== 'private_key_jwt') {
+  if (!WITHOUT_SECRET.includes(clientAuth)) {
     required(VARIABLES.clientSecret, clientSecret, `in CI, from the secret store; for a public client set ${VARIABLES.clientAuth}=none`);
   }
   const privateKey = raw(VARIABLES.privateKey).trim();

@@ -1,7 +1,8 @@
 // The whole token fetch — attempts, back-off, a fresh assertion per attempt, the verdict — once, for
 // both runtimes: the sandbox passes pm.sendRequest, its setTimeout and crypto-js; Node passes fetch,
 // its timers and node:crypto. A behaviour that exists on one side only is a bug waiting.
-import { JWT_CLIENT_AUTH, type TokenConfig } from './config.js';
+import { adviseOnMtlsRejection } from './advice.js';
+import { JWT_CLIENT_AUTH, MTLS_CLIENT_AUTH, type TokenConfig } from './config.js';
 import { OAuthError } from './errors.js';
 import { transportFailure } from './failure.js';
 import { retryDelayMs, type AttemptOutcome } from './retry.js';
@@ -62,6 +63,12 @@ function clientAssertion(config: TokenConfig, assertions: AssertionFactory | und
   return assertions(config);
 }
 
+/** A rejected client under mutual TLS: the certificate, not a secret, is what to check. */
+function adviceFor(error: OAuthError, config: TokenConfig): string {
+  const rejected = error.details.error === 'invalid_client' || error.details.status === 401;
+  return rejected && MTLS_CLIENT_AUTH.includes(config.clientAuth) ? adviseOnMtlsRejection(config.clientAuth) : error.advice;
+}
+
 function outcomeOf(result: AttemptResult): AttemptOutcome {
   return result.response
     ? { kind: 'http', status: result.response.status, retryAfter: result.response.header('retry-after') }
@@ -77,9 +84,9 @@ function conclude(result: AttemptResult, config: TokenConfig, attempts: number, 
   try {
     return { token: parseTokenResponse(result.response, now) };
   } catch (error) {
-    if (error instanceof OAuthError && attempts > 1) {
-      return { error: new OAuthError(error.code, `${error.message} (after ${attempts} attempts)`, error.advice, error.details) };
-    }
-    return { error };
+    if (!(error instanceof OAuthError)) return { error };
+    const tries = attempts > 1 ? ` (after ${attempts} attempts)` : '';
+    const advice = adviceFor(error, config);
+    return tries || advice !== error.advice ? { error: new OAuthError(error.code, error.message + tries, advice, error.details) } : { error };
   }
 }

@@ -1,5 +1,5 @@
 import { base64Encode, utf8Bytes } from './base64.js';
-import type { TokenConfig } from './config.js';
+import { MTLS_CLIENT_AUTH, type TokenConfig } from './config.js';
 import { encodeForm, formEncode, type FormPair } from './form.js';
 
 /** A token request as plain data: the script hands it to pm.sendRequest, Node to fetch. */
@@ -36,7 +36,7 @@ export function tokenRequestParams(config: TokenConfig, clientAssertion = ''): F
   for (const resource of config.resources) params.push(['resource', resource]);
   if (config.clientAuth === 'client_secret_post') {
     params.push(['client_id', config.clientId], ['client_secret', config.clientSecret]);
-  } else if (config.clientAuth === 'none') {
+  } else if (config.clientAuth === 'none' || MTLS_CLIENT_AUTH.includes(config.clientAuth)) {
     params.push(['client_id', config.clientId]);
   } else if (config.clientAuth !== 'client_secret_basic') {
     params.push(['client_id', config.clientId], ['client_assertion_type', ASSERTION_TYPE], ['client_assertion', clientAssertion]);

@@ -1,27 +1,36 @@
 // `pm-oauth2 doctor`: fetches one token the way the script would, and when that fails, tries the
 // usual mistakes one by one to say which it is.
-import { JWT_CLIENT_AUTH, type TokenConfig } from '../oauth/config.js';
+import { JWT_CLIENT_AUTH, MTLS_CLIENT_AUTH, type TokenConfig } from '../oauth/config.js';
+import { fetchTokenAsync, type FetchRuntime } from '../oauth/fetch-token.js';
 import { isOAuthError, type OAuthError } from '../oauth/errors.js';
 import { decodeJwt } from '../oauth/jwt.js';
 import { secretEchoes } from '../oauth/failure.js';
 import { maskToken, redactSecrets } from '../oauth/mask.js';
 import type { IssuedToken } from '../oauth/token-response.js';
-import { discoverMetadata, requestToken } from './node-token-client.js';
+import { discoverMetadata, nodeRuntime } from './node-token-client.js';
+
+/** How doctor reaches the token endpoint: Node, with the TLS settings it was given. */
+export interface DoctorTransport {
+  readonly runtime: FetchRuntime;
+  /** A client certificate was given (--ssl-client-cert or --ssl-client-cert-list). */
+  readonly clientCertificate: boolean;
+}
 
 export interface Diagnosis {
   readonly ok: boolean;
   readonly lines: string[];
 }
 
-export async function diagnose(config: TokenConfig): Promise<Diagnosis> {
+export async function diagnose(config: TokenConfig, transport: DoctorTransport = { runtime: nodeRuntime, clientCertificate: false }): Promise<Diagnosis> {
+  const works = (candidate: TokenConfig): Promise<boolean> => fetchTokenAsync(candidate, transport.runtime).then(() => true, () => false);
   try {
-    const token = await requestToken(config);
+    const token = await fetchTokenAsync(config, transport.runtime);
     return { ok: true, lines: [`✓ token obtained: ${maskToken(token.accessToken)}`, ...describeToken(config, token)] };
   } catch (error) {
     if (!isOAuthError(error)) throw error;
     // A server may echo what it was sent; the secret never reaches the terminal.
     const secrets = secretEchoes(config.clientSecret);
-    const lines = [`✗ [${error.code}] ${error.message}`, `  fix: ${error.advice}`, ...(await probes(config, error))];
+    const lines = [`✗ [${error.code}] ${error.message}`, `  fix: ${error.advice}`, ...(await probes(config, error, works, transport))];
     return { ok: false, lines: lines.map((line) => redactSecrets(line, secrets)) };
   }
 }
@@ -56,9 +65,16 @@ function claimWarnings(config: TokenConfig, token: IssuedToken, claims: Record<s
 }
 
 /** Tries the likely fixes, each one request, and reports the first that works. Branches on the error's fields, never its text. */
-async function probes(config: TokenConfig, error: OAuthError): Promise<string[]> {
+type Works = (config: TokenConfig) => Promise<boolean>;
+
+async function probes(config: TokenConfig, error: OAuthError, works: Works, transport: DoctorTransport): Promise<string[]> {
   const { status, error: code } = error.details;
-  if ((code === 'invalid_client' || code === 'unauthorized_client') && config.clientAuth !== 'none') return credentialProbes(config);
+  if (MTLS_CLIENT_AUTH.includes(config.clientAuth) && (code === 'invalid_client' || status === 401)) {
+    return [transport.clientCertificate
+      ? '→ a client certificate was presented, and the server does not take it for this client: it is not the one (or its subject is not the one) registered for oauth2_client_id, or its CA is not trusted there'
+      : '→ no client certificate was given: pass --ssl-client-cert and --ssl-client-key (the same as for newman run)'];
+  }
+  if ((code === 'invalid_client' || code === 'unauthorized_client') && config.clientAuth !== 'none') return credentialProbes(config, works);
   if (code === 'invalid_scope' && config.scope) {
     if (await works({ ...config, scope: '' })) return [`→ a token without a scope is issued: the client may not ask for "${config.scope}"`];
   }
@@ -69,7 +85,7 @@ async function probes(config: TokenConfig, error: OAuthError): Promise<string[]>
   return [];
 }
 
-async function credentialProbes(config: TokenConfig): Promise<string[]> {
+async function credentialProbes(config: TokenConfig, works: Works): Promise<string[]> {
   if (!JWT_CLIENT_AUTH.includes(config.clientAuth)) {
     const other = config.clientAuth === 'client_secret_basic' ? 'client_secret_post' : 'client_secret_basic';
     if (await works({ ...config, clientAuth: other })) return [`→ the server accepts the same credentials with ${other}: set oauth2_client_auth=${other}`];
@@ -84,8 +100,4 @@ async function credentialProbes(config: TokenConfig): Promise<string[]> {
     ? 'the key (oauth2_private_key, oauth2_key_id) is not the one registered for this client, or the client is registered for another method or algorithm'
     : 'oauth2_client_secret is not this client\'s secret, or the client is registered for another method or algorithm';
   return [`→ the server refused the signed assertion: ${what}`];
-}
-
-async function works(config: TokenConfig): Promise<boolean> {
-  return requestToken(config).then(() => true, () => false);
 }

@@ -3,13 +3,11 @@
 // says is what the script will meet, attempts and signed assertions included.
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { TokenConfig } from '../oauth/config.js';
-import { fetchTokenAsync, type AttemptResult, type FetchRuntime } from '../oauth/fetch-token.js';
+import type { AttemptResult, FetchRuntime } from '../oauth/fetch-token.js';
 import { createClientAssertion } from '../oauth/jose/client-assertion.js';
 import { newJti } from '../oauth/jose/jti.js';
 import { settleOnce } from '../oauth/settle-once.js';
 import type { TokenRequest } from '../oauth/token-request.js';
-import type { IssuedToken } from '../oauth/token-response.js';
 import { nodeHashes } from './node-hashes.js';
 import type { TlsOptions } from './token-endpoint-tls.js';
 
@@ -25,9 +23,6 @@ export function nodeRuntimeWith(tlsFor: (url: string) => TlsOptions | undefined)
   };
 }
 
-export function requestToken(config: TokenConfig): Promise<IssuedToken> {
-  return fetchTokenAsync(config, nodeRuntime);
-}
 
 /**
  * One token request with node:http(s), which Newman has loaded already: fetch would load undici,

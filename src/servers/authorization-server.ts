@@ -1,11 +1,11 @@
 // A real, certified OpenID provider (panva's oidc-provider) set up for the client credentials grant:
 // the tests' authorization server and the one `npm start` runs against.
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Configuration } from 'oidc-provider';
+import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import { listenLocal } from './listen.js';
 
-export type ClientAuthentication = 'client_secret_basic' | 'client_secret_post' | 'client_secret_jwt' | 'private_key_jwt';
+export type ClientAuthentication = 'client_secret_basic' | 'client_secret_post' | 'client_secret_jwt' | 'private_key_jwt' | 'tls_client_auth';
 
 export interface ClientRegistration {
   readonly clientId: string;
@@ -20,6 +20,10 @@ export interface ClientRegistration {
   readonly scope?: string;
   /** Token lifetime in seconds. @default 300 */
   readonly tokenTtlSeconds?: number;
+  /** For tls_client_auth: the certificate subject registered for the client (RFC 8705 §2.1.2), e.g. CN=demo-client. */
+  readonly tlsSubjectDn?: string;
+  /** Bind the client's tokens to its certificate (cnf.x5t#S256, RFC 8705 §3). */
+  readonly certificateBound?: boolean;
 }
 
 export interface AuthorizationServerOptions {
@@ -28,6 +32,11 @@ export interface AuthorizationServerOptions {
   readonly resources?: readonly string[];
   readonly scopes?: readonly string[];
   readonly port?: number;
+  /**
+   * Mutual TLS (RFC 8705) behind a TLS-terminating front, as deployments run it: the front verifies
+   * the client certificate against its CA and forwards it URL-encoded in this request header.
+   */
+  readonly clientCertificateHeader?: string;
 }
 
 export interface AuthorizationServer {
@@ -122,17 +131,21 @@ function providerConfiguration(options: AuthorizationServerOptions, resources: r
       ...(c.jwks ? { jwks: c.jwks as never } : {}),
       ...(c.signingAlg ? { token_endpoint_auth_signing_alg: c.signingAlg as never } : {}),
       token_endpoint_auth_method: c.authentication,
+      ...(c.tlsSubjectDn ? { tls_client_auth_subject_dn: c.tlsSubjectDn } : {}),
+      ...(c.certificateBound ? { tls_client_certificate_bound_access_tokens: true } : {}),
       grant_types: ['client_credentials'],
       response_types: [],
       redirect_uris: [],
       scope: c.scope ?? scopes.join(' '),
     })),
+    ...(options.clientCertificateHeader ? { clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'tls_client_auth', 'none'] } : {}),
     jwks: { keys: [{ ...privateKey.export({ format: 'jwk' }), kid: KEY_ID, alg: 'RS256', use: 'sig' }] },
     cookies: { keys: [randomBytes(32).toString('hex')] },
     scopes: [...scopes],
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
+      ...(options.clientCertificateHeader ? { mTLS: mutualTls(options.clientCertificateHeader) } : {}),
       resourceIndicators: {
         enabled: true,
         defaultResource: () => resources[0],
@@ -144,5 +157,23 @@ function providerConfiguration(options: AuthorizationServerOptions, resources: r
       },
     },
     ttl: { ClientCredentials: (_ctx: unknown, _token: unknown, client: { clientId: string }) => ttl.get(client.clientId) ?? 300 },
+  };
+}
+
+/** The certificate the TLS front verified and forwarded; none when the header is absent. */
+function mutualTls(header: string) {
+  const certificate = (ctx: KoaContextWithOIDC): X509Certificate | undefined => {
+    const pem = ctx.get(header);
+    return pem ? new X509Certificate(decodeURIComponent(pem)) : undefined;
+  };
+  return {
+    enabled: true,
+    tlsClientAuth: true as const,
+    certificateBoundAccessTokens: true,
+    getCertificate: (ctx: KoaContextWithOIDC) => certificate(ctx),
+    // The front rejects a certificate its CA did not issue before any request reaches the server.
+    certificateAuthorized: (ctx: KoaContextWithOIDC) => !!certificate(ctx),
+    certificateSubjectMatches: (ctx: KoaContextWithOIDC, property: string, expected: string) =>
+      property === 'tls_client_auth_subject_dn' && certificate(ctx)?.subject.split('\n').join(',') === expected,
   };
 }

@@ -1,6 +1,7 @@
 // A TLS front for the authorization server, as deployments put one before it: HTTPS with a
 // certificate from the test CA, optionally demanding a client certificate from that CA, forwarding
 // every request to the plain-http server behind it.
+import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { createServer, type Server } from 'node:https';
@@ -17,14 +18,28 @@ export interface TlsFront {
   close(): Promise<void>;
 }
 
-export async function startTlsFront(target: string, options: { requireClientCertificate: boolean }): Promise<TlsFront> {
+export interface TlsFrontOptions {
+  readonly requireClientCertificate: boolean;
+  /** Forward the verified client certificate (PEM, URL-encoded) in this header, as nginx's $ssl_client_escaped_cert. */
+  readonly forwardCertificateAs?: string;
+}
+
+export async function startTlsFront(target: string, options: TlsFrontOptions): Promise<TlsFront> {
   const clients: string[] = [];
   const server: Server = createServer({
     key: read('server.key'), cert: read('server.crt'), ca: read('ca.crt'),
-    requestCert: options.requireClientCertificate, rejectUnauthorized: options.requireClientCertificate,
+    // Forwarding a certificate means asking for one; only a required one fails the handshake without it.
+    requestCert: options.requireClientCertificate || !!options.forwardCertificateAs, rejectUnauthorized: options.requireClientCertificate,
   }, (req, res) => {
-    clients.push(String((req.socket as TLSSocket).getPeerCertificate?.()?.subject?.CN ?? ''));
-    const forward = httpRequest(new URL(req.url ?? '/', target), { method: req.method, headers: { ...req.headers, host: new URL(target).host } }, (answer) => {
+    const peer = (req.socket as TLSSocket).getPeerCertificate?.();
+    clients.push(String(peer?.subject?.CN ?? ''));
+    const headers: Record<string, string | string[] | undefined> = { ...req.headers, host: new URL(target).host };
+    if (options.forwardCertificateAs) {
+      delete headers[options.forwardCertificateAs];
+      // Only a certificate the CA issued, as nginx's ssl_verify_client optional does.
+      if (peer?.raw && (req.socket as TLSSocket).authorized) headers[options.forwardCertificateAs] = encodeURIComponent(new X509Certificate(peer.raw).toString());
+    }
+    const forward = httpRequest(new URL(req.url ?? '/', target), { method: req.method, headers }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
     });

@@ -32,6 +32,14 @@ describe('buildTokenRequest', () => {
     assert.equal(r.body, 'grant_type=client_credentials&client_id=my+client');
   });
 
+  for (const method of ['tls_client_auth', 'self_signed_tls_client_auth']) {
+    it(`${method} (RFC 8705) needs no secret and sends only the client id: the certificate is on the connection`, () => {
+      const r = request({ oauth2_client_auth: method, oauth2_client_secret: '' });
+      assert.equal(r.body, 'grant_type=client_credentials&client_id=my+client');
+      assert.equal(r.headers.find((h) => h.key === 'Authorization'), undefined);
+    });
+  }
+
   it('adds scope, audience, every resource and the extra params', () => {
     const r = request({ oauth2_scope: 'read write', oauth2_audience: 'https://api', oauth2_resource: 'urn:a urn:b', oauth2_extra_params: 'tenant=x%20y&x=1' });
     const form = new URLSearchParams(r.body);

@@ -4,9 +4,14 @@ import { loadEnvironmentFile } from '../../runner/environment-file.js';
 import { checkConfig } from '../../runner/validate-config.js';
 import { mergeVariables, readDotenv, type Variables } from '../../runner/variable-sources.js';
 import { EXIT } from '../exit-codes.js';
+import { newmanRunOptions, passThroughYargs } from '../../runner/newman-options.js';
 import type { Terminal } from '../terminal.js';
 
+/** The TLS options newman run takes, for the token request doctor sends. */
+const TLS_FLAGS = ['insecure', 'ssl-client-cert', 'ssl-client-key', 'ssl-client-passphrase', 'ssl-client-cert-list', 'ssl-extra-ca-certs'];
+
 export interface DoctorArgs {
+  readonly [tlsOption: string]: unknown;
   readonly env: string | undefined;
   readonly envVar: string[];
   readonly dotenv: string | undefined;
@@ -19,6 +24,7 @@ export function doctorOptions(yargs: Argv): Argv<DoctorArgs> {
     .option('env-var', { type: 'string', array: true, default: [], describe: 'set a variable, key=value (repeatable)' })
     .option('dotenv', { type: 'string', describe: 'a .env file; must exist when named [default: .env, read when present]' })
     .option('profile', { type: 'string', describe: 'check a credential profile (its oauth2_<profile>_* variables, falling back to oauth2_*)' })
+    .options(Object.fromEntries(Object.entries(passThroughYargs()).filter(([flag]) => TLS_FLAGS.includes(flag))))
     .example('OAUTH2_CLIENT_SECRET=… $0 doctor --env qa', 'check the qa configuration and fetch one token') as unknown as Argv<DoctorArgs>;
 }
 
@@ -34,7 +40,10 @@ export async function doctorCommand(args: DoctorArgs, terminal: Terminal, cwd = 
     return EXIT.usage;
   }
   const { diagnose } = await import('../../runner/doctor.js');
-  const diagnosis = await diagnose(check.config);
+  const { nodeRuntimeWith } = await import('../../runner/node-token-client.js');
+  const { tokenEndpointTls } = await import('../../runner/token-endpoint-tls.js');
+  const tls = newmanRunOptions(args, cwd);
+  const diagnosis = await diagnose(check.config, { runtime: nodeRuntimeWith(tokenEndpointTls(tls)), clientCertificate: !!(tls['sslClientCert'] || tls['sslClientCertList']) });
   diagnosis.lines.forEach((line) => terminal.out(line));
   return diagnosis.ok ? EXIT.ok : EXIT.failures;
 }
