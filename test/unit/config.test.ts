@@ -46,7 +46,7 @@ describe('readTokenConfig', () => {
   it('rejects malformed values, naming them and the fix', () => {
     const cases: Array<[Record<string, string>, RegExp]> = [
       [{ oauth2_token_url: 'idp.example.com/token' }, /oauth2_token_url is not an http\(s\) URL — write the full/],
-      [{ oauth2_client_auth: 'basic' }, /oauth2_client_auth is "basic" — use one of client_secret_basic, client_secret_post, client_secret_jwt, private_key_jwt, none/],
+      [{ oauth2_client_auth: 'basic' }, /oauth2_client_auth is "basic" — use one of client_secret_basic, client_secret_post, client_secret_jwt, private_key_jwt, tls_client_auth, self_signed_tls_client_auth, none/],
       [{ oauth2_refresh_margin: 'soon' }, /oauth2_refresh_margin is "soon", not a number of seconds/],
       [{ oauth2_token_timeout: '0' }, /oauth2_token_timeout is "0"/],
     ];
