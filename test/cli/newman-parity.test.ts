@@ -8,13 +8,13 @@ import { join } from 'node:path';
 import { DEFAULT_SCRIPT_PATHS, readScripts } from '../../src/generator/build.js';
 import { embedScript } from '../../src/generator/embed.js';
 import { REFUSED } from '../../src/runner/newman-options.js';
-import { runCli, type CliResult } from '../helpers/cli.js';
+import { runCli, WITHOUT_PROXY, type CliResult } from '../helpers/cli.js';
 import { credentialLeaks } from '../helpers/leaks.js';
 import { runProcess } from '../helpers/process.js';
 import { CLIENTS, startTestServers, type TestServers } from '../helpers/servers.js';
 
 const NEWMAN_BIN = join(createRequire(import.meta.url).resolve('newman'), '..', 'bin', 'newman.js');
-const NO_PROXY_ENV = { HTTP_PROXY: undefined, HTTPS_PROXY: undefined, http_proxy: undefined, https_proxy: undefined, ALL_PROXY: undefined, all_proxy: undefined, OAUTH2_CLIENT_SECRET: undefined };
+const NO_PROXY_ENV = { ...WITHOUT_PROXY, OAUTH2_CLIENT_SECRET: undefined };
 
 /** The long options a `--help` text lists. */
 function longOptions(help: string): Set<string> {

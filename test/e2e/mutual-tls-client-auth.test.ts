@@ -12,10 +12,10 @@ import { embedScript } from '../../src/generator/embed.js';
 import { decodeJwt } from '../../src/oauth/jwt.js';
 import { DEMO_RESOURCE, startAuthorizationServer, type AuthorizationServer } from '../../src/servers/authorization-server.js';
 import { startDemoApi, type DemoApi } from '../../src/servers/demo-api.js';
-import { runCli, type CliResult } from '../helpers/cli.js';
+import { runCli, WITHOUT_PROXY, type CliResult } from '../helpers/cli.js';
 import { startTlsFront, TLS_FIXTURES, type TlsFront } from '../helpers/tls-front.js';
 
-const NO_PROXY_ENV = { HTTP_PROXY: undefined, HTTPS_PROXY: undefined, http_proxy: undefined, https_proxy: undefined, ALL_PROXY: undefined, all_proxy: undefined, OAUTH2_CLIENT_SECRET: undefined };
+const NO_PROXY_ENV = { ...WITHOUT_PROXY, OAUTH2_CLIENT_SECRET: undefined };
 const CERTIFICATE_HEADER = 'x-ssl-client-cert';
 const TLS = ['--ssl-extra-ca-certs', `${TLS_FIXTURES}ca.crt`];
 const CLIENT_CERT = ['--ssl-client-cert', `${TLS_FIXTURES}client.crt`, '--ssl-client-key', `${TLS_FIXTURES}client.key`];

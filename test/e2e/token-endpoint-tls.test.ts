@@ -7,12 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_SCRIPT_PATHS, readScripts } from '../../src/generator/build.js';
 import { embedScript } from '../../src/generator/embed.js';
-import { runCli, type CliResult } from '../helpers/cli.js';
+import { runCli, WITHOUT_PROXY, type CliResult } from '../helpers/cli.js';
 import { credentialLeaks } from '../helpers/leaks.js';
 import { CLIENTS, startTestServers, type TestServers } from '../helpers/servers.js';
 import { startTlsFront, TLS_FIXTURES, type TlsFront } from '../helpers/tls-front.js';
 
-const NO_PROXY_ENV = { HTTP_PROXY: undefined, HTTPS_PROXY: undefined, http_proxy: undefined, https_proxy: undefined, ALL_PROXY: undefined, all_proxy: undefined };
+const NO_PROXY_ENV = WITHOUT_PROXY;
 const CA = `${TLS_FIXTURES}ca.crt`;
 const CLIENT_CERT = ['--ssl-client-cert', `${TLS_FIXTURES}client.crt`, '--ssl-client-key', `${TLS_FIXTURES}client.key`];
 
