@@ -38,12 +38,22 @@ function fixedClock(real: DateConstructor): DateConstructor {
   return FixedDate as DateConstructor;
 }
 
+/** The conversion under way: the next waits for it (see withSeededRandom). */
+let previous: Promise<unknown> = Promise.resolve();
+
 /**
  * Runs `convert` with Math.random (and any faker that captured it, via `install`) seeded and the
- * clock fixed; restores all three after. Nothing else may run meanwhile that needs real randomness
- * or time: the build converts one document at a time.
+ * clock fixed; restores all three after. Conversions run one at a time, whoever calls: two at once
+ * would share one random stream (neither build repeatable) and the later would restore the earlier's
+ * fixed clock and seeded Math.random for good, for the whole process.
  */
-export async function withSeededRandom<T>(seed: number, install: (random: () => number) => () => void, convert: () => Promise<T>): Promise<T> {
+export function withSeededRandom<T>(seed: number, install: (random: () => number) => () => void, convert: () => Promise<T>): Promise<T> {
+  const turn = previous.then(() => seededWhile(seed, install, convert));
+  previous = turn.catch(() => undefined);
+  return turn;
+}
+
+async function seededWhile<T>(seed: number, install: (random: () => number) => () => void, convert: () => Promise<T>): Promise<T> {
   const original = { random: Math.random, Date: globalThis.Date };
   const random = seeded(seed);
   Math.random = random;
