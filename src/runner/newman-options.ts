@@ -16,6 +16,8 @@ export interface PassThroughOption {
   /** Its key in newman.run's options. */
   readonly key: string;
   readonly describe: string;
+  /** A TLS setting: the token request takes it too (token-endpoint-tls.ts), and so does doctor. */
+  readonly tls?: true;
 }
 
 export const PASS_THROUGH: readonly PassThroughOption[] = [
@@ -25,12 +27,12 @@ export const PASS_THROUGH: readonly PassThroughOption[] = [
   { flag: 'timeout', kind: 'number', key: 'timeout', describe: 'time-out of each collection\'s run, in ms (0 = none)' },
   { flag: 'timeout-script', kind: 'number', key: 'timeoutScript', describe: 'time-out of each script, in ms (0 = none)' },
   { flag: 'ignore-redirects', kind: 'boolean', key: 'ignoreRedirects', describe: 'do not follow 3xx redirects' },
-  { flag: 'insecure', alias: 'k', kind: 'boolean', key: 'insecure', describe: 'do not verify TLS certificates (API and token endpoint)' },
-  { flag: 'ssl-client-cert', kind: 'path', key: 'sslClientCert', describe: 'client certificate (PEM), for the API and the token endpoint' },
-  { flag: 'ssl-client-key', kind: 'path', key: 'sslClientKey', describe: 'the client certificate\'s private key (PEM)' },
-  { flag: 'ssl-client-passphrase', kind: 'secret', key: 'sslClientPassphrase', describe: 'the private key\'s passphrase (masked in every output)' },
-  { flag: 'ssl-client-cert-list', kind: 'path', key: 'sslClientCertList', describe: 'client certificates per host (JSON), as in newman' },
-  { flag: 'ssl-extra-ca-certs', kind: 'path', key: 'sslExtraCaCerts', describe: 'more trusted CA certificates (PEM), for the API and the token endpoint' },
+  { flag: 'insecure', tls: true, alias: 'k', kind: 'boolean', key: 'insecure', describe: 'do not verify TLS certificates (API and token endpoint)' },
+  { flag: 'ssl-client-cert', tls: true, kind: 'path', key: 'sslClientCert', describe: 'client certificate (PEM), for the API and the token endpoint' },
+  { flag: 'ssl-client-key', tls: true, kind: 'path', key: 'sslClientKey', describe: 'the client certificate\'s private key (PEM)' },
+  { flag: 'ssl-client-passphrase', tls: true, kind: 'secret', key: 'sslClientPassphrase', describe: 'the private key\'s passphrase (masked in every output)' },
+  { flag: 'ssl-client-cert-list', tls: true, kind: 'path', key: 'sslClientCertList', describe: 'client certificates per host (JSON), as in newman' },
+  { flag: 'ssl-extra-ca-certs', tls: true, kind: 'path', key: 'sslExtraCaCerts', describe: 'more trusted CA certificates (PEM), for the API and the token endpoint' },
   { flag: 'working-dir', kind: 'path', key: 'workingDir', describe: 'the folder file uploads are read from' },
   { flag: 'insecure-file-read', kind: 'boolean', key: 'insecureFileRead', describe: 'read files outside the working folder (--no-insecure-file-read forbids it)' },
   { flag: 'cookie-jar', kind: 'path', key: 'cookieJar', describe: 'a cookie jar to start from (tough-cookie JSON)' },
@@ -48,10 +50,13 @@ export const REFUSED: Readonly<Record<string, string>> = {
   verbose: 'it prints request and response bodies (token responses included) cut into short lines, where no redaction can find a secret or token — use -r json for full, redacted request and response details',
 };
 
-/** The yargs definition of each pass-through option (no defaults: Newman's own apply). */
-export function passThroughYargs(): Record<string, { alias?: string; type: 'string' | 'number' | 'boolean' | 'array'; describe: string; group: string }> {
+/**
+ * The yargs definition of each pass-through option (no defaults: Newman's own apply).
+ * @param which all of them, or the TLS ones only
+ */
+export function passThroughYargs(which: 'all' | 'tls' = 'all'): Record<string, { alias?: string; type: 'string' | 'number' | 'boolean' | 'array'; describe: string; group: string }> {
   const group = 'Newman options (as in newman run):';
-  return Object.fromEntries(PASS_THROUGH.map((o) => [o.flag, {
+  return Object.fromEntries(PASS_THROUGH.filter((o) => which === 'all' || o.tls).map((o) => [o.flag, {
     ...(o.alias ? { alias: o.alias } : {}),
     type: o.kind === 'paths' ? 'array' as const : o.kind === 'number' ? 'number' as const : o.kind === 'boolean' ? 'boolean' as const : 'string' as const,
     describe: o.describe,

@@ -20,7 +20,7 @@ import { createTokenStats, type TokenStats } from './token-stats.js';
 import { redactProcessOutput } from './redacted-output.js';
 import { trapUnhandledRejections } from './unhandled-rejections.js';
 import { checkConfig } from './validate-config.js';
-import { environmentNameFor, SECRET_NAME, type Globals, type Variables } from './variable-sources.js';
+import { environmentNameFor, type Globals, type Variables } from './variable-sources.js';
 import { createAuthHandler } from './fast-path/auth-handler.js';
 import { referencedVariables, toFastPath } from './fast-path/fast-collection.js';
 import { useAuthHandler } from './fast-path/install.js';
@@ -80,7 +80,7 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
   }
   const globals = options.globals ?? new Map();
   const { tokenUrls, jwt, configs } = validate(loaded, options, globals);
-  const redactor = redactorFor(options.variables, configs, [...[...globals].filter(([key, g]) => g.secret || SECRET_NAME.test(key)).map(([, g]) => g.value), ...(options.secrets ?? [])]);
+  const redactor = redactorFor([...options.variables.values(), ...globals.values()], configs, options.secrets ?? []);
   const tokenStats = createTokenStats();
   const path = chooseTokenPath(options.env ?? process.env, options.inSandbox ?? false);
   if (!path.inProcess && !options.inSandbox) options.terminal.err(`note: tokens are fetched by the collections' script, not in process: ${path.why}`);
@@ -217,10 +217,10 @@ function validate(collections: readonly LoadedCollection[], options: JobOptions,
  * Knows every secret of the job, and every client id it may be sent with: a Basic header is the
  * base64 of id:secret, which no search for the secret alone finds.
  */
-function redactorFor(variables: Variables, configs: readonly TokenConfig[], otherSecrets: readonly string[]): Redactor {
+function redactorFor(variables: ReadonlyArray<{ readonly value: string; readonly secret: boolean }>, configs: readonly TokenConfig[], optionSecrets: readonly string[]): Redactor {
   const redactor = new Redactor();
-  const secrets = new Set<string>(otherSecrets.filter(Boolean));
-  for (const [, variable] of variables) if (variable.secret && variable.value) secrets.add(variable.value);
+  const secrets = new Set<string>(optionSecrets.filter(Boolean));
+  for (const variable of variables) if (variable.secret && variable.value) secrets.add(variable.value);
   for (const config of configs) [config.clientSecret, config.assertion.privateKey].filter(Boolean).forEach((s) => secrets.add(s));
   const clientIds = new Set(configs.map((c) => c.clientId));
   for (const secret of secrets) {

@@ -37,7 +37,7 @@ export interface NewmanTlsOptions {
 
 /** The TLS options for a token URL; read once per job (files are read when the job starts). */
 export function tokenEndpointTls(options: NewmanTlsOptions): (url: string) => TlsOptions {
-  const ca = options.sslExtraCaCerts ? [...rootCertificates, readPem(options.sslExtraCaCerts, '--ssl-extra-ca-certs')] : undefined;
+  const ca = options.sslExtraCaCerts ? [...rootCertificates, readText(options.sslExtraCaCerts, '--ssl-extra-ca-certs')] : undefined;
   const list = certificateList(options);
   const cache = new Map<string, TlsOptions>();
   return (url) => {
@@ -61,7 +61,7 @@ export function tokenEndpointTls(options: NewmanTlsOptions): (url: string) => Tl
 function certificateList(options: NewmanTlsOptions): CertificateList | undefined {
   const entries: object[] = [];
   if (options.sslClientCertList) {
-    const text = readPem(options.sslClientCertList, '--ssl-client-cert-list');
+    const text = readText(options.sslClientCertList, '--ssl-client-cert-list');
     try {
       entries.push(...(JSON.parse(text) as object[]));
     } catch (error) {
@@ -76,7 +76,7 @@ function certificateList(options: NewmanTlsOptions): CertificateList | undefined
   return new sdk.CertificateList({}, entries);
 }
 
-function readPem(file: string, option: string): string {
+function readText(file: string, option: string): string {
   return readFile(file, option).toString('utf8');
 }
 

@@ -28,7 +28,7 @@ export function environmentNameFor(variable: string): string {
 }
 
 /** Names whose values are secrets wherever they are set. */
-export const SECRET_NAME = /secret|password|private_key|access_token/i;
+const SECRET_NAME = /secret|password|private_key|access_token/i;
 
 export interface SourceInputs {
   readonly environment: EnvironmentFile | undefined;
@@ -52,10 +52,27 @@ export function mergeVariables(inputs: SourceInputs): Variables {
     if (key && value !== undefined) put(key, value, 'process environment');
   }
   for (const flag of inputs.flags) {
-    const eq = flag.indexOf('=');
-    if (eq <= 0) throw new PmOAuth2Error('USAGE', `--env-var "${flag.split('=')[0]}" needs the form key=value`);
-    put(flag.slice(0, eq), flag.slice(eq + 1), '--env-var');
+    const [key, value] = assignment(flag, '--env-var');
+    put(key, value, '--env-var');
   }
+  return merged;
+}
+
+/** `key=value` of --env-var and --global-var. */
+function assignment(flag: string, option: string): [string, string] {
+  const eq = flag.indexOf('=');
+  if (eq <= 0) throw new PmOAuth2Error('USAGE', `${option} "${flag.split('=')[0]}" needs the form key=value`);
+  return [flag.slice(0, eq), flag.slice(eq + 1)];
+}
+
+/** Globals: the -g file's, then --global-var's; a value is secret as in the other sources. */
+export function mergeGlobals(file: EnvironmentFile | undefined, flags: readonly string[]): Globals {
+  const merged: Globals = new Map();
+  const put = (key: string, value: string, secret: boolean): void => {
+    merged.set(key, { value, secret: secret || merged.get(key)?.secret === true || SECRET_NAME.test(key) });
+  };
+  for (const v of file?.values ?? []) put(v.key, v.value, v.secret);
+  for (const flag of flags) put(...assignment(flag, '--global-var'), false);
   return merged;
 }
 

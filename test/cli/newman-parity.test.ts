@@ -42,7 +42,7 @@ describe('pm-oauth2 run takes newman run\'s options', function () {
     const collection = embedScript({
       info: { name: 'parity', schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json' },
       item: [
-        { name: 'Passing', item: [request('ok', "pm.test('200', () => pm.response.to.have.status(200)); pm.globals.set('seen_by_script', 'yes');")] },
+        { name: 'Passing', item: [request('ok', "pm.test('200', () => pm.response.to.have.status(200)); pm.globals.set('seen_by_script', 'yes'); console.log('echo:', pm.variables.get('echo_me'));")] },
         { name: 'Failing', item: [request('bad', "pm.test('always fails', () => pm.expect(1).to.equal(2));")] },
       ],
     }, scripts).collection;
@@ -105,6 +105,16 @@ describe('pm-oauth2 run takes newman run\'s options', function () {
     const everything = [result.stdout, result.stderr, ...files].join('\n');
     assert.deepEqual(credentialLeaks(everything, secret, CLIENTS.demo.clientId), []);
     assert.deepEqual(credentialLeaks(everything, GLOBAL_SECRET, CLIENTS.demo.clientId), []);
+  });
+
+  it('--ssl-client-passphrase is masked wherever its value is printed, in every encoding', async () => {
+    const passphrase = 'pass phrase "q" \\ +/=:&% ünï';
+    const result = await run(['--folder', 'Passing', '-g', 'globals.json', '--env-var', `oauth2_client_id=${CLIENTS.demo.clientId}`, '--env-var', `echo_me=${passphrase}`,
+      '--ssl-client-passphrase', passphrase, '-r', 'cli,json', '--report-dir', 'reports-passphrase']);
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, /echo: /, 'the script printed the value');
+    const report = await readFile(join(dir, 'reports-passphrase', 'parity.json'), 'utf8');
+    assert.deepEqual(credentialLeaks([result.stdout, result.stderr, report].join('\n'), passphrase), []);
   });
 
   it('--bail stops at the first failure; a bare flag keeps newman\'s meaning', async () => {

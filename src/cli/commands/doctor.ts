@@ -7,9 +7,6 @@ import { EXIT } from '../exit-codes.js';
 import { newmanRunOptions, passThroughYargs } from '../../runner/newman-options.js';
 import type { Terminal } from '../terminal.js';
 
-/** The TLS options newman run takes, for the token request doctor sends. */
-const TLS_FLAGS = ['insecure', 'ssl-client-cert', 'ssl-client-key', 'ssl-client-passphrase', 'ssl-client-cert-list', 'ssl-extra-ca-certs'];
-
 export interface DoctorArgs {
   readonly [tlsOption: string]: unknown;
   readonly env: string | undefined;
@@ -24,7 +21,7 @@ export function doctorOptions(yargs: Argv): Argv<DoctorArgs> {
     .option('env-var', { type: 'string', array: true, default: [], describe: 'set a variable, key=value (repeatable)' })
     .option('dotenv', { type: 'string', describe: 'a .env file; must exist when named [default: .env, read when present]' })
     .option('profile', { type: 'string', describe: 'check a credential profile (its oauth2_<profile>_* variables, falling back to oauth2_*)' })
-    .options(Object.fromEntries(Object.entries(passThroughYargs()).filter(([flag]) => TLS_FLAGS.includes(flag))))
+    .options(passThroughYargs('tls'))
     .example('OAUTH2_CLIENT_SECRET=… $0 doctor --env qa', 'check the qa configuration and fetch one token') as unknown as Argv<DoctorArgs>;
 }
 

@@ -4,11 +4,10 @@ import { PmOAuth2Error } from '../../errors.js';
 import { loadEnvironmentFile, loadVariableFile } from '../../runner/environment-file.js';
 import { newmanRunOptions, passThroughYargs, REFUSED, secretOptionValues } from '../../runner/newman-options.js';
 import { parseReporterOptions, type ReporterOptions } from '../../runner/reporter-options.js';
-import type { Globals } from '../../runner/variable-sources.js';
 import { ensureBuilt } from '../../runner/ensure-built.js';
 import { REPORTERS, Reports } from '../../runner/reports.js';
 import { failureCount, formatSummary } from '../../runner/summary.js';
-import { mergeVariables, readDotenv } from '../../runner/variable-sources.js';
+import { mergeGlobals, mergeVariables, readDotenv } from '../../runner/variable-sources.js';
 import { EXIT } from '../exit-codes.js';
 import type { Terminal } from '../terminal.js';
 
@@ -81,7 +80,7 @@ export async function runCommand(args: RunArgs, terminal: Terminal, cwd = proces
   if (newmanOptions['color'] === undefined && process.env['NO_COLOR']) newmanOptions['color'] = 'off';
   const environment = args.env ? await loadEnvironmentFile(args.env, cwd) : undefined;
   const variables = mergeVariables({ environment, dotenvText: await readDotenv(resolve(cwd, args.dotenv ?? DEFAULT_DOTENV), args.dotenv !== undefined), processEnv: process.env, flags: args.envVar });
-  const globals = await loadGlobals(args.globals, args.globalVar, cwd);
+  const globals = mergeGlobals(args.globals ? await loadVariableFile(resolve(cwd, args.globals), 'globals') : undefined, args.globalVar);
   const reporterOptions = parseReporterOptions(args.reporterArgs ?? [], REPORTERS);
   const junit = args.junit ?? exportOption(reporterOptions, 'junit');
   const reporters = junit && !args.reporters.includes('junit') ? [...args.reporters, 'junit'] : args.reporters;
@@ -114,15 +113,4 @@ function bailOption(bail: string | undefined): boolean | string[] {
 function exportOption(options: ReporterOptions, reporter: string): string | undefined {
   const value = options.byReporter[reporter]?.['export'];
   return typeof value === 'string' ? value : undefined;
-}
-
-async function loadGlobals(file: string | undefined, flags: readonly string[], cwd: string): Promise<Globals> {
-  const values = new Map<string, { value: string; secret: boolean }>();
-  if (file) for (const v of (await loadVariableFile(resolve(cwd, file), 'globals')).values) values.set(v.key, { value: v.value, secret: v.secret });
-  for (const flag of flags) {
-    const eq = flag.indexOf('=');
-    if (eq <= 0) throw new PmOAuth2Error('USAGE', `--global-var "${flag.split('=')[0]}" needs the form key=value`);
-    values.set(flag.slice(0, eq), { value: flag.slice(eq + 1), secret: values.get(flag.slice(0, eq))?.secret ?? false });
-  }
-  return values;
 }

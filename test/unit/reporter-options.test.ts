@@ -1,0 +1,28 @@
+import assert from 'node:assert/strict';
+import { parseReporterOptions, splitReporterOptions } from '../../src/runner/reporter-options.js';
+import { Reports } from '../../src/runner/reports.js';
+
+describe('reporter options, as newman run parses them', () => {
+  it('takes --reporter-… options and their values out of the command line, and nothing else', () => {
+    const { rest, reporterArgs } = splitReporterOptions(['run', 'c.json', '--reporter-junit-export', 'out.xml', '--reporter-cli-no-summary', '-e', 'qa', '--reporter-json-export=r.json']);
+    assert.deepEqual(rest, ['run', 'c.json', '-e', 'qa']);
+    assert.deepEqual(reporterArgs, ['--reporter-junit-export', 'out.xml', '--reporter-cli-no-summary', '--reporter-json-export=r.json']);
+  });
+
+  it('gives a named reporter its camel-cased options, and the rest to every reporter', () => {
+    const parsed = parseReporterOptions(['--reporter-junit-export', 'out.xml', '--reporter-cli-no-summary', '--reporter-json-export=r.json', '--reporter-no-assertions'], ['cli', 'junit', 'json']);
+    assert.deepEqual(parsed.byReporter, { cli: { noSummary: true }, junit: { export: 'out.xml' }, json: { export: 'r.json' } });
+    assert.deepEqual(parsed.generic, { noAssertions: true });
+  });
+
+  it('never lets a reporter option write a report around the redactor: file reporters write into the scratch folder', async () => {
+    const reporterOptions = parseReporterOptions(['--reporter-export', '/tmp/elsewhere', '--reporter-junit-export', '/tmp/junit-elsewhere.xml'], ['cli', 'junit', 'json']);
+    const reports = await Reports.create({ reporters: ['cli', 'junit', 'json'], reportDir: '/tmp/unused', junitFile: undefined, reporterOptions });
+    const { reporterOptions: forNewman } = reports.forCollection('c');
+    for (const reporter of ['junit', 'json']) {
+      const { export: file } = forNewman[reporter] as { export: string };
+      assert.match(file, /pm-oauth2-reports-/, `${reporter} writes to ${file}`);
+    }
+    await reports.finish({ redactReport: (text: string) => text } as never);
+  });
+});
