@@ -10,13 +10,17 @@ import { settleOnce } from '../oauth/settle-once.js';
 import type { TokenRequest } from '../oauth/token-request.js';
 import { nodeHashes } from './node-hashes.js';
 import type { TlsOptions } from './token-endpoint-tls.js';
+import type { ProxyAgentFor } from './token-endpoint-proxy.js';
 
 export const nodeRuntime: FetchRuntime = nodeRuntimeWith(() => undefined);
 
-/** @param tlsFor the TLS settings of a token URL (token-endpoint-tls.ts); none: Node's defaults */
-export function nodeRuntimeWith(tlsFor: (url: string) => TlsOptions | undefined): FetchRuntime {
+/**
+ * @param tlsFor the TLS settings of a token URL (token-endpoint-tls.ts); none: Node's defaults
+ * @param agentFor the proxy of a token URL (token-endpoint-proxy.ts); none: a direct connection
+ */
+export function nodeRuntimeWith(tlsFor: (url: string) => TlsOptions | undefined, agentFor: ProxyAgentFor = () => undefined): FetchRuntime {
   return {
-    send: (request, timeoutMs, done) => sendWithNodeHttp(request, timeoutMs, tlsFor(request.url), done),
+    send: (request, timeoutMs, done) => sendWithNodeHttp(request, timeoutMs, tlsFor(request.url), agentFor, done),
     wait: (ms, then) => void setTimeout(then, ms),
     now: () => Date.now(),
     assertions: (config) => createClientAssertion(config, nodeHashes, Date.now(), newJti()),
@@ -28,12 +32,13 @@ export function nodeRuntimeWith(tlsFor: (url: string) => TlsOptions | undefined)
  * One token request with node:http(s), which Newman has loaded already: fetch would load undici,
  * tens of milliseconds of start-up for every `pm-oauth2 run`. Redirects are not followed.
  */
-function sendWithNodeHttp(request: TokenRequest, timeoutMs: number, tls: TlsOptions | undefined, done: (result: AttemptResult) => void): void {
+function sendWithNodeHttp(request: TokenRequest, timeoutMs: number, tls: TlsOptions | undefined, agentFor: ProxyAgentFor, done: (result: AttemptResult) => void): void {
   const settle = settleOnce(done, timeoutMs, { set: setTimeout, clear: (handle) => clearTimeout(handle as NodeJS.Timeout) }, () => outgoing.destroy());
   const url = new URL(request.url);
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   const headers = Object.fromEntries(request.headers.map((h) => [h.key, h.value]));
-  const outgoing = send(url, { ...(url.protocol === 'https:' ? tls : {}), method: request.method, headers: { ...headers, 'Content-Length': Buffer.byteLength(request.body) } }, (incoming) => {
+  const agent = agentFor(url);
+  const outgoing = send(url, { ...(url.protocol === 'https:' ? tls : {}), ...(agent ? { agent } : {}), method: request.method, headers: { ...headers, 'Content-Length': Buffer.byteLength(request.body) } }, (incoming) => {
     const chunks: Buffer[] = [];
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
     incoming.on('error', (error: NodeJS.ErrnoException) => settle({ transportCode: error.code ?? 'ECONNRESET' }));

@@ -24,9 +24,9 @@ import { environmentNameFor, type Globals, type Variables } from './variable-sou
 import { createAuthHandler } from './fast-path/auth-handler.js';
 import { referencedVariables, toFastPath } from './fast-path/fast-collection.js';
 import { useAuthHandler } from './fast-path/install.js';
-import { chooseTokenPath } from './fast-path/choose-path.js';
 import { TokenBroker } from './fast-path/token-broker.js';
 import { nodeRuntimeWith } from './node-token-client.js';
+import { proxyAgents, type ProxyAgentFor } from './token-endpoint-proxy.js';
 import { tokenEndpointTls } from './token-endpoint-tls.js';
 import { exportCollection } from './export-collection.js';
 import type { FetchRuntime } from '../oauth/fetch-token.js';
@@ -58,7 +58,7 @@ export interface JobOptions {
    * in-process auth (a sandbox execution per request or two). @default false
    */
   readonly inSandbox?: boolean;
-  /** Where proxy settings are read from. @default process.env */
+  /** Where the in-process token request reads its proxy settings (HTTP(S)_PROXY, NO_PROXY), as Newman does. @default process.env */
   readonly env?: NodeJS.ProcessEnv;
 }
 
@@ -82,10 +82,9 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
   const { tokenUrls, jwt, configs } = validate(loaded, options, globals);
   const redactor = redactorFor([...options.variables.values(), ...globals.values()], configs, options.secrets ?? []);
   const tokenStats = createTokenStats();
-  const path = chooseTokenPath(options.env ?? process.env, options.inSandbox ?? false);
-  if (!path.inProcess && !options.inSandbox) options.terminal.err(`note: tokens are fetched by the collections' script, not in process: ${path.why}`);
-  const collections = path.inProcess ? loaded.map((c) => ({ ...c, collection: toFastPath(c.collection) })) : jwt ? await withJwtScript(loaded, options.terminal) : loaded;
-  const fast = path.inProcess ? fastPath(redactor, tokenStats, options, referencedVariables(collections.map((c) => c.collection))) : undefined;
+  const inProcess = !options.inSandbox;
+  const collections = inProcess ? loaded.map((c) => ({ ...c, collection: toFastPath(c.collection) })) : jwt ? await withJwtScript(loaded, options.terminal) : loaded;
+  const fast = inProcess ? fastPath(redactor, tokenStats, options, referencedVariables(collections.map((c) => c.collection)), await proxyAgents(options.env ?? process.env)) : undefined;
   let environment = environmentJson(options.environment?.name ?? 'pm-oauth2', options.variables);
   let globalsJson: EnvironmentJson = { name: 'globals', values: [...globals].map(([key, g]) => ({ key, value: g.value, type: g.secret ? 'secret' : 'default', enabled: true })) };
   let collectionVariables: Record<string, unknown> = {};
@@ -129,9 +128,9 @@ function stopsTheJob(bail: boolean | readonly string[]): boolean {
 }
 
 /** The in-process auth for this job: tokens in Node, each masked from the moment it exists. */
-function fastPath(redactor: Redactor, tokenStats: TokenStats, options: JobOptions, variables: Iterable<string>) {
+function fastPath(redactor: Redactor, tokenStats: TokenStats, options: JobOptions, variables: Iterable<string>, agentFor: ProxyAgentFor) {
   // Every token request is counted, answered or not, as the sandbox path counts them.
-  const runtime = nodeRuntimeWith(tokenEndpointTls(options.newmanOptions ?? {}));
+  const runtime = nodeRuntimeWith(tokenEndpointTls(options.newmanOptions ?? {}), agentFor);
   const counting: FetchRuntime = {
     ...runtime,
     send: (request, timeoutMs, done) => {

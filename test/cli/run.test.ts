@@ -165,12 +165,6 @@ describe('pm-oauth2 run (the built binary)', function () {
     assert.ok(!/eyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]{5,}/.test(result.stdout + result.stderr), 'a whole token leaked');
   });
 
-  it('leaves tokens to the collections\' script when a proxy is set, and says so', async () => {
-    const result = await run([both()[0] ?? '', '--env', 'test'], { OAUTH2_CLIENT_SECRET: secret, HTTPS_PROXY: 'http://127.0.0.1:1', NO_PROXY: '127.0.0.1' });
-    assert.equal(result.code, 0, result.stdout + result.stderr);
-    assert.match(result.stderr, /note: tokens are fetched by the collections' script, not in process: HTTPS_PROXY is set/);
-  });
-
   it('masks the token a user script prints from the request it signed in process', async () => {
     const collection = JSON.parse(await readFile(both()[0] ?? '', 'utf8')) as { event: object[] };
     collection.event.push({ listen: 'test', script: { exec: ["console.log('leak', pm.request.headers.get('Authorization'), pm.environment.get('oauth2_client_secret'));"] } });

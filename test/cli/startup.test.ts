@@ -18,7 +18,7 @@ async function packagesLoadedBy(args: readonly string[]): Promise<string[]> {
 
 describe('start-up: a command loads only what it uses', function () {
   this.timeout(30_000);
-  const HEAVY = ['newman', 'postman-runtime', 'oidc-provider', 'openapi-to-postmanv2', 'yaml'];
+  const HEAVY = ['newman', 'postman-runtime', 'oidc-provider', 'openapi-to-postmanv2', 'yaml', 'https-proxy-agent', 'http-proxy-agent'];
   /** What only some commands need: --help and decode need none of it. */
   const COMMAND_ONLY = ['postman-collection', 'dotenv', 'moment'];
 

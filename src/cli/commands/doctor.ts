@@ -39,8 +39,9 @@ export async function doctorCommand(args: DoctorArgs, terminal: Terminal, cwd = 
   const { diagnose } = await import('../../runner/doctor.js');
   const { nodeRuntimeWith } = await import('../../runner/node-token-client.js');
   const { tokenEndpointTls } = await import('../../runner/token-endpoint-tls.js');
+  const { proxyAgents } = await import('../../runner/token-endpoint-proxy.js');
   const tls = newmanRunOptions(args, cwd);
-  const diagnosis = await diagnose(check.config, { runtime: nodeRuntimeWith(tokenEndpointTls(tls)), clientCertificate: !!(tls['sslClientCert'] || tls['sslClientCertList']) });
+  const diagnosis = await diagnose(check.config, { runtime: nodeRuntimeWith(tokenEndpointTls(tls), await proxyAgents(process.env)), clientCertificate: !!(tls['sslClientCert'] || tls['sslClientCertList']) });
   diagnosis.lines.forEach((line) => terminal.out(line));
   return diagnosis.ok ? EXIT.ok : EXIT.failures;
 }
