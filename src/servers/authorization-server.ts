@@ -5,14 +5,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import { listenLocal } from './listen.js';
 
-export type ClientAuthentication = 'client_secret_basic' | 'client_secret_post' | 'client_secret_jwt' | 'private_key_jwt' | 'tls_client_auth';
+export type ClientAuthentication = 'client_secret_basic' | 'client_secret_post' | 'client_secret_jwt' | 'private_key_jwt' | 'tls_client_auth' | 'self_signed_tls_client_auth';
 
 export interface ClientRegistration {
   readonly clientId: string;
   /** Empty for private_key_jwt. */
   readonly clientSecret: string;
   readonly authentication: ClientAuthentication;
-  /** For private_key_jwt: the client's public keys. */
+  /** For private_key_jwt: the client's public keys; for self_signed_tls_client_auth, its certificate's key with `x5c`. */
   readonly jwks?: { keys: object[] };
   /** For the JWT methods: the assertion's algorithm. */
   readonly signingAlg?: string;
@@ -33,8 +33,9 @@ export interface AuthorizationServerOptions {
   readonly scopes?: readonly string[];
   readonly port?: number;
   /**
-   * Mutual TLS (RFC 8705) behind a TLS-terminating front, as deployments run it: the front verifies
-   * the client certificate against its CA and forwards it URL-encoded in this request header.
+   * Mutual TLS (RFC 8705) behind a TLS-terminating front, as deployments run it: the front forwards
+   * the client certificate URL-encoded in this request header, and whether its CA verified it
+   * (`SUCCESS`, as nginx's $ssl_client_verify) in the same name with `-verify` appended.
    */
   readonly clientCertificateHeader?: string;
 }
@@ -138,7 +139,7 @@ function providerConfiguration(options: AuthorizationServerOptions, resources: r
       redirect_uris: [],
       scope: c.scope ?? scopes.join(' '),
     })),
-    ...(options.clientCertificateHeader ? { clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'tls_client_auth', 'none'] } : {}),
+    ...(options.clientCertificateHeader ? { clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'tls_client_auth', 'self_signed_tls_client_auth', 'none'] } : {}),
     jwks: { keys: [{ ...privateKey.export({ format: 'jwk' }), kid: KEY_ID, alg: 'RS256', use: 'sig' }] },
     cookies: { keys: [randomBytes(32).toString('hex')] },
     scopes: [...scopes],
@@ -169,10 +170,11 @@ function mutualTls(header: string) {
   return {
     enabled: true,
     tlsClientAuth: true as const,
+    selfSignedTlsClientAuth: true as const,
     certificateBoundAccessTokens: true,
     getCertificate: (ctx: KoaContextWithOIDC) => certificate(ctx),
-    // The front rejects a certificate its CA did not issue before any request reaches the server.
-    certificateAuthorized: (ctx: KoaContextWithOIDC) => !!certificate(ctx),
+    // tls_client_auth takes only a certificate the front's CA issued; self_signed_tls_client_auth any.
+    certificateAuthorized: (ctx: KoaContextWithOIDC) => !!certificate(ctx) && ctx.get(`${header}-verify`) === 'SUCCESS',
     certificateSubjectMatches: (ctx: KoaContextWithOIDC, property: string, expected: string) =>
       property === 'tls_client_auth_subject_dn' && certificate(ctx)?.subject.split('\n').join(',') === expected,
   };

@@ -20,7 +20,10 @@ export interface TlsFront {
 
 export interface TlsFrontOptions {
   readonly requireClientCertificate: boolean;
-  /** Forward the verified client certificate (PEM, URL-encoded) in this header, as nginx's $ssl_client_escaped_cert. */
+  /**
+   * Forward the client certificate (PEM, URL-encoded) in this header, as nginx's
+   * $ssl_client_escaped_cert, and whether the CA verified it in `<header>-verify` ($ssl_client_verify).
+   */
   readonly forwardCertificateAs?: string;
 }
 
@@ -35,9 +38,14 @@ export async function startTlsFront(target: string, options: TlsFrontOptions): P
     clients.push(String(peer?.subject?.CN ?? ''));
     const headers: Record<string, string | string[] | undefined> = { ...req.headers, host: new URL(target).host };
     if (options.forwardCertificateAs) {
+      const verify = `${options.forwardCertificateAs}-verify`;
       delete headers[options.forwardCertificateAs];
-      // Only a certificate the CA issued, as nginx's ssl_verify_client optional does.
-      if (peer?.raw && (req.socket as TLSSocket).authorized) headers[options.forwardCertificateAs] = encodeURIComponent(new X509Certificate(peer.raw).toString());
+      delete headers[verify];
+      // Any certificate, as nginx's ssl_verify_client optional_no_ca: the server decides what it takes.
+      if (peer?.raw) {
+        headers[options.forwardCertificateAs] = encodeURIComponent(new X509Certificate(peer.raw).toString());
+        headers[verify] = (req.socket as TLSSocket).authorized ? 'SUCCESS' : 'FAILED';
+      }
     }
     const forward = httpRequest(new URL(req.url ?? '/', target), { method: req.method, headers }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
