@@ -3,7 +3,6 @@
 // and in plain Newman, the oldest supported and the newest. The proxy counts what passes.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_SCRIPT_PATHS, readScripts } from '../../src/generator/build.js';
@@ -11,14 +10,13 @@ import { embedScript } from '../../src/generator/embed.js';
 import { runCli, WITHOUT_PROXY, type CliResult } from '../helpers/cli.js';
 import { startForwardProxy, type ForwardProxy } from '../helpers/forward-proxy.js';
 import { credentialLeaks } from '../helpers/leaks.js';
+import { PLAIN_NEWMAN_CLI } from '../helpers/engines.js';
 import { runProcess } from '../helpers/process.js';
 import { CLIENTS, startTestServers, type TestServers } from '../helpers/servers.js';
 import { startTlsFront, TLS_FIXTURES, type TlsFront } from '../helpers/tls-front.js';
 
 const CA = `${TLS_FIXTURES}ca.crt`;
 const CLIENT_CERT = ['--ssl-client-cert', `${TLS_FIXTURES}client.crt`, '--ssl-client-key', `${TLS_FIXTURES}client.key`];
-const require = createRequire(import.meta.url);
-const PLAIN_NEWMAN = { '5.3.2': require.resolve('newman-5.3.2/bin/newman.js'), '6.2.2': require.resolve('newman/bin/newman.js') };
 const { clientId, clientSecret } = CLIENTS.demo;
 
 describe('the token request through a forward proxy, as the API requests go', function () {
@@ -97,7 +95,7 @@ describe('the token request through a forward proxy, as the API requests go', fu
     });
   }
 
-  for (const [version, bin] of Object.entries(PLAIN_NEWMAN)) {
+  for (const [version, bin] of Object.entries(PLAIN_NEWMAN_CLI)) {
     it(`plain newman ${version}: the built collection's token request passes the proxy`, async () => {
       const { result, seen } = await through(() => runProcess(process.execPath, [bin, 'run', collectionFile,
         '--env-var', `oauth2_token_url=${servers.auth.tokenUrl}`, '--env-var', `oauth2_client_id=${clientId}`, '--env-var', `oauth2_client_secret=${clientSecret}`,

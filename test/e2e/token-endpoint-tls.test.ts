@@ -10,6 +10,8 @@ import { embedScript } from '../../src/generator/embed.js';
 import { runCli, WITHOUT_PROXY, type CliResult } from '../helpers/cli.js';
 import { credentialLeaks } from '../helpers/leaks.js';
 import { CLIENTS, startTestServers, type TestServers } from '../helpers/servers.js';
+import { PLAIN_NEWMAN_CLI } from '../helpers/engines.js';
+import { runProcess } from '../helpers/process.js';
 import { startTlsFront, TLS_FIXTURES, type TlsFront } from '../helpers/tls-front.js';
 
 const NO_PROXY_ENV = WITHOUT_PROXY;
@@ -80,6 +82,24 @@ describe('the token endpoint behind HTTPS: the same TLS settings as the API', fu
         assert.equal(withCert.code, 0, withCert.stdout + withCert.stderr);
         assert.deepEqual(mutual.clients.slice(seen), ['demo-client']);
       });
+    });
+  }
+
+  for (const [version, bin] of Object.entries(PLAIN_NEWMAN_CLI)) {
+    it(`plain newman ${version}: the built collection's token request takes the CA and client certificate options`, async () => {
+      const newman = (args: string[]) => runProcess(process.execPath, [bin, 'run', collectionFile, '--reporters', 'cli',
+        '--env-var', `oauth2_token_url=${mutual.url}/token`, '--env-var', `oauth2_client_id=${CLIENTS.demo.clientId}`, '--env-var', `oauth2_client_secret=${CLIENTS.demo.clientSecret}`, ...args],
+      { cwd: dir, env: NO_PROXY_ENV });
+      const before = servers.apiCalls(base).length;
+      const refused = await newman(['--ssl-extra-ca-certs', CA]);
+      assert.equal(refused.code, 1);
+      assert.match(refused.stdout, /asks for a client certificate \(mutual TLS\): give one with --ssl-client-cert/);
+      assert.equal(servers.apiCalls(base).length, before, 'no request without a token');
+      const seen = mutual.clients.length;
+      const accepted = await newman(['--ssl-extra-ca-certs', CA, ...CLIENT_CERT]);
+      assert.equal(accepted.code, 0, accepted.stdout + accepted.stderr);
+      assert.deepEqual(mutual.clients.slice(seen), ['demo-client']);
+      assert.deepEqual(servers.apiCalls(base).slice(before).map((c) => c.status), [200]);
     });
   }
 });

@@ -10,6 +10,12 @@ import newman from 'newman';
 
 const require = createRequire(import.meta.url);
 
+/** The newman CLI of the oldest and the newest supported version, for runs as a CI job makes them. */
+export const PLAIN_NEWMAN_CLI: Readonly<Record<string, string>> = {
+  '5.3.2': require.resolve('newman-5.3.2/bin/newman.js'),
+  '6.2.2': require.resolve('newman/bin/newman.js'),
+};
+
 export interface EngineRun {
   /** Failed assertions and requests: test name and message (not the requests the script blocked). */
   readonly failures: Array<{ test: string; message: string }>;
