@@ -12,7 +12,13 @@ export async function main(argv: readonly string[], terminal: Terminal = process
   try {
     // Open-ended names (--reporter-junit-export, …): parsed apart, as newman run parses them.
     const { rest, reporterArgs } = splitReporterOptions(argv);
+    if (rest.includes('--version') || rest[0] === '-v') {
+      terminal.out(await packageVersion());
+      return EXIT.ok;
+    }
     const requested = requestedCommand(rest);
+    const named = rest.find((arg) => !arg.startsWith('-'));
+    if (!requested && named !== undefined) throw new PmOAuth2Error('USAGE', `unknown command ${JSON.stringify(named)} — the commands are ${COMMANDS.map((c) => c.name).join(', ')} (pm-oauth2 --help)`);
     if (reporterArgs.length && !requested?.takesReporterOptions) throw new PmOAuth2Error('USAGE', `${reporterArgs[0]}: reporter options go with pm-oauth2 run (or demo)`);
     const command: LoadedCommand | undefined = await requested?.load();
     let cli = yargs(rest)
@@ -35,6 +41,7 @@ export async function main(argv: readonly string[], terminal: Terminal = process
       .strict()
       .help()
       .version(false)
+      .option('version', { alias: 'v', type: 'boolean', describe: 'Show the version number' })
       .fail((message, error) => {
         throw error ?? new PmOAuth2Error('USAGE', `${message} — see pm-oauth2 --help`);
       })
@@ -46,10 +53,19 @@ export async function main(argv: readonly string[], terminal: Terminal = process
   }
 }
 
+/** Errors thrown before anything ran: the command line, the configuration or an input cannot be used. */
+const NOTHING_RAN = new Set<string>(['USAGE', 'CONFIG_INVALID', 'ENVIRONMENT_INVALID', 'SCRIPT_NOT_BUILT']);
+
+/** package.json's version, read when asked: the CLI's start-up does without it. */
+async function packageVersion(): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  return (JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
 function reportError(error: unknown, terminal: Terminal): number {
   if (error instanceof PmOAuth2Error) {
     terminal.err(`error [${error.code}]: ${error.message}`);
-    return error.code === 'USAGE' || error.code === 'CONFIG_INVALID' || error.code === 'ENVIRONMENT_INVALID' || error.code === 'SCRIPT_NOT_BUILT' ? EXIT.usage : EXIT.failures;
+    return NOTHING_RAN.has(error.code) || error.code.startsWith('INPUT_') ? EXIT.usage : EXIT.failures;
   }
   terminal.err(`internal error: ${error instanceof Error ? error.stack ?? error.message : String(error)}\nThis is a bug in pm-oauth2: please report it with the command you ran.`);
   return EXIT.internal;

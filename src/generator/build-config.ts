@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { PmOAuth2Error } from '../errors.js';
 import { profileNameProblem } from '../oauth/profiles.js';
+import { withoutBom } from '../text.js';
 
 export interface BuildConfig {
   /** Folder path (names joined by "/") → credential profile. */
@@ -18,7 +19,7 @@ const KNOWN_KEYS = new Set(['$schema', 'folderProfiles', 'retryOn401']);
 export async function readBuildConfig(file: string, required: boolean): Promise<BuildConfig> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = withoutBom(await readFile(file, 'utf8'));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !required) return { folderProfiles: {} };
     throw new PmOAuth2Error('CONFIG_INVALID', `${file}: cannot be read (${(error as NodeJS.ErrnoException).code}) — check the path given to --config`, { cause: error });

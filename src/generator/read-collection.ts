@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { PmOAuth2Error } from '../errors.js';
 import type { Collection } from './collection-types.js';
 import { isV20Collection, upgradeToV21, V21_SCHEMA } from './upgrade.js';
+import { withoutBom } from '../text.js';
 
 const require = createRequire(import.meta.url);
 
@@ -38,7 +39,7 @@ export async function readCollection(file: string, options: ReadOptions = {}): P
 
 async function readText(file: string): Promise<string> {
   try {
-    return await readFile(file, 'utf8');
+    return withoutBom(await readFile(file, 'utf8'));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder' : `cannot be read (${code ?? 'error'})`;

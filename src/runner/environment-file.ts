@@ -1,7 +1,8 @@
 // Per-environment files: `environments/<name>.postman_environment.json`, or any path.
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PmOAuth2Error } from '../errors.js';
+import { withoutBom } from '../text.js';
 
 export interface EnvironmentValue {
   readonly key: string;
@@ -23,8 +24,30 @@ export function environmentPath(nameOrPath: string, cwd: string): string {
   return /[\\/]|\.json$/i.test(nameOrPath) ? nameOrPath : join(cwd, ENVIRONMENTS_DIR, `${nameOrPath}.postman_environment.json`);
 }
 
+const ENVIRONMENT_FILE = /\.postman_environment\.json$/;
+
 export async function loadEnvironmentFile(nameOrPath: string, cwd: string): Promise<EnvironmentFile> {
-  return loadVariableFile(environmentPath(nameOrPath, cwd), 'environment', nameOrPath);
+  if (!nameOrPath.trim()) throw new PmOAuth2Error('USAGE', `--env needs a value: an environment name${await namesHint(cwd)} or a file`);
+  const file = environmentPath(nameOrPath, cwd);
+  if (file !== nameOrPath) {
+    const names = await environmentNames(cwd);
+    if (!names.includes(nameOrPath)) {
+      throw new PmOAuth2Error('ENVIRONMENT_INVALID', `${file}: does not exist — no environment is named ${JSON.stringify(nameOrPath)}${names.length ? `; ${ENVIRONMENTS_DIR}/ has ${names.join(', ')}` : `, and ${join(cwd, ENVIRONMENTS_DIR)}/ has none (pm-oauth2 init writes them)`}`);
+    }
+  }
+  return loadVariableFile(file, 'environment', nameOrPath);
+}
+
+/** The names `--env` takes in this project: environments/<name>.postman_environment.json. */
+export async function environmentNames(cwd: string): Promise<string[]> {
+  const entries = await readdir(join(cwd, ENVIRONMENTS_DIR)).catch(() => [] as string[]);
+  return entries.filter((entry) => ENVIRONMENT_FILE.test(entry)).map((entry) => entry.replace(ENVIRONMENT_FILE, '')).sort();
+}
+
+/** ` (environments/ has dev, qa)`, or nothing when there are none. */
+export async function namesHint(cwd: string): Promise<string> {
+  const names = await environmentNames(cwd);
+  return names.length ? ` (${ENVIRONMENTS_DIR}/ has ${names.join(', ')})` : '';
 }
 
 /**
@@ -32,7 +55,7 @@ export async function loadEnvironmentFile(nameOrPath: string, cwd: string): Prom
  * @param fallbackName the name when the file has none
  */
 export async function loadVariableFile(file: string, kind: 'environment' | 'globals', fallbackName: string = kind): Promise<EnvironmentFile> {
-  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+  const text = await readFile(file, 'utf8').then(withoutBom, (error: NodeJS.ErrnoException) => {
     const create = kind === 'environment' ? `create it, or pass --env with one of the files in ${ENVIRONMENTS_DIR}/` : 'check the -g/--globals path';
     const hint = error.code === 'ENOENT' ? `does not exist — ${create}` : `cannot be read (${error.code})`;
     throw new PmOAuth2Error('ENVIRONMENT_INVALID', `${file}: ${hint}`, { cause: error });

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { parse } from 'dotenv';
 import { PmOAuth2Error } from '../errors.js';
 import type { EnvironmentFile } from './environment-file.js';
+import { withoutBom } from '../text.js';
 
 export type SourceKind = 'environment file' | '.env' | 'process environment' | '--env-var';
 
@@ -78,7 +79,7 @@ export function mergeGlobals(file: EnvironmentFile | undefined, flags: readonly 
 
 /** @param required a file the user named must exist; the default .env is read only when present */
 export async function readDotenv(path: string, required = false): Promise<string | undefined> {
-  return readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+  return readFile(path, 'utf8').then(withoutBom, (error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT' && !required) return undefined;
     if (error.code === 'ENOENT') throw new PmOAuth2Error('ENVIRONMENT_INVALID', `${path}: does not exist — check the --dotenv path, or leave the option out`, { cause: error });
     throw new PmOAuth2Error('ENVIRONMENT_INVALID', `${path}: cannot be read (${error.code})`, { cause: error });

@@ -19,6 +19,7 @@ export async function decodeCommand(args: DecodeArgs, terminal: Terminal, stdin:
   // yargs turns a lone "-" into an empty string.
   const fromStdin = !args.jwt || args.jwt === '-';
   const token = (fromStdin ? await readAll(stdin) : args.jwt ?? '').trim().replace(/^Bearer\s+/i, '');
+  if (!token) throw new PmOAuth2Error('USAGE', `no token given${fromStdin ? ' on standard input' : ''} — pass it as an argument, or pipe it in: pbpaste | pm-oauth2 decode -`);
   const decoded = decodeJwt(token);
   if (!decoded) throw new PmOAuth2Error('USAGE', 'not a JWT (three base64url parts of JSON, separated by dots) — opaque tokens have nothing to decode; ask the server\'s introspection endpoint instead');
   terminal.err('warning: the signature was NOT verified — never base a decision on these claims');

@@ -26,7 +26,7 @@ export function doctorOptions(yargs: Argv): Argv<DoctorArgs> {
 }
 
 export async function doctorCommand(args: DoctorArgs, terminal: Terminal, cwd = process.cwd()): Promise<number> {
-  const environment = args.env ? await loadEnvironmentFile(args.env, cwd) : undefined;
+  const environment = args.env !== undefined ? await loadEnvironmentFile(args.env, cwd) : undefined;
   const variables = mergeVariables({ environment, dotenvText: await readDotenv(resolve(cwd, args.dotenv ?? '.env'), args.dotenv !== undefined), processEnv: process.env, flags: args.envVar });
   const check = checkConfig(variables, {}, environment?.file, args.profile ?? '');
   terminal.out(`pm-oauth2 doctor: environment ${environment ? `${environment.name} (${environment.file})` : '(none)'}${args.profile ? `, profile ${args.profile}` : ''}`);

@@ -38,6 +38,10 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: async () => import('./decode.js').then((m) => loaded(m.decodeOptions, m.decodeCommand)),
   },
   {
+    name: 'script', usage: 'script', describe: 'print (or --out) the pre-request script to paste into the Postman app',
+    load: async () => import('./script.js').then((m) => loaded(m.scriptOptions, m.scriptCommand)),
+  },
+  {
     name: 'demo', usage: 'demo', describe: 'start local servers and run the sample collections against them (npm start)', takesReporterOptions: true,
     load: async () => import('./demo.js').then((m) => loaded(m.demoOptions, m.demoCommand)),
   },

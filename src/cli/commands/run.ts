@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { PmOAuth2Error } from '../../errors.js';
-import { loadEnvironmentFile, loadVariableFile } from '../../runner/environment-file.js';
+import { loadEnvironmentFile, loadVariableFile, namesHint } from '../../runner/environment-file.js';
 import { newmanRunOptions, passThroughYargs, REFUSED, secretOptionValues } from '../../runner/newman-options.js';
 import { parseReporterOptions, type ReporterOptions } from '../../runner/reporter-options.js';
 import { ensureBuilt } from '../../runner/ensure-built.js';
@@ -41,6 +41,15 @@ const DEFAULT_DOTENV = '.env';
 export const DEFAULT_TIMEOUT_REQUEST_MS = 60_000;
 
 export function runOptions(yargs: Argv): Argv<RunArgs> {
+  return runFlags(yargs)
+    .example('$0 run --env qa', 'build if needed, then run build/collections against environments/qa')
+    .example('OAUTH2_CLIENT_SECRET=… $0 run --env prod -r cli junit', 'the secret from the CI secret store, a JUnit report for CI')
+    .example('$0 run build/collections/orders.postman_collection.json -e qa -d data.csv --folder Orders -k', 'newman run\'s options, as newman takes them')
+    .example('$0 run build/collections/orders.postman_collection.json -e qa --env-var oauth2_scope="orders:read"', 'one collection, one override');
+}
+
+/** run's options without its examples: demo takes the same options. */
+export function runFlags(yargs: Argv): Argv<RunArgs> {
   return yargs
     .positional('collections', { type: 'string', array: true, describe: 'built collections (files or folders); default: build/collections, built first when missing or stale' })
     .option('env', { alias: ['e', 'environment'], type: 'string', describe: 'environment name (environments/<name>.postman_environment.json) or file' })
@@ -60,11 +69,7 @@ export function runOptions(yargs: Argv): Argv<RunArgs> {
     .option('in-sandbox', { type: 'boolean', default: false, describe: 'fetch tokens with the collections\' embedded script, as plain Newman does, instead of in-process (slower)' })
     .option('dotenv', { type: 'string', describe: 'a .env file; must exist when named [default: .env, read when present]' })
     .options(passThroughYargs())
-    .options(Object.fromEntries(Object.keys(REFUSED).map((flag) => [flag, { type: 'string' as const, hidden: true }])))
-    .example('$0 run --env qa', 'build if needed, then run build/collections against environments/qa')
-    .example('OAUTH2_CLIENT_SECRET=… $0 run --env prod -r cli junit', 'the secret from the CI secret store, a JUnit report for CI')
-    .example('$0 run build/collections/orders.postman_collection.json -e qa -d data.csv --folder Orders -k', 'newman run\'s options, as newman takes them')
-    .example('$0 run build/collections/orders.postman_collection.json -e qa --env-var oauth2_scope="orders:read"', 'one collection, one override') as unknown as Argv<RunArgs>;
+    .options(Object.fromEntries(Object.keys(REFUSED).map((flag) => [flag, { type: 'string' as const, hidden: true }]))) as unknown as Argv<RunArgs>;
 }
 
 function splitList(values: string[]): string[] {
@@ -73,12 +78,15 @@ function splitList(values: string[]): string[] {
 
 export async function runCommand(args: RunArgs, terminal: Terminal, cwd = process.cwd()): Promise<number> {
   if (args.timeoutRequest < 0 || !Number.isFinite(args.timeoutRequest)) throw new PmOAuth2Error('USAGE', '--timeout-request takes a number of milliseconds ≥ 0');
+  if (args.iterationCount !== undefined && !(Number.isInteger(args.iterationCount) && args.iterationCount >= 1)) {
+    throw new PmOAuth2Error('USAGE', `-n/--iteration-count takes a whole number ≥ 1, not ${args.iterationCount} — leave it out to run each collection once (or as many times as -d has rows)`);
+  }
   for (const [flag, why] of Object.entries(REFUSED)) {
     if (args[flag] !== undefined) throw new PmOAuth2Error('USAGE', `--${flag} is not taken by pm-oauth2 run: ${why}`);
   }
   const newmanOptions = newmanRunOptions(args, cwd);
   if (newmanOptions['color'] === undefined && process.env['NO_COLOR']) newmanOptions['color'] = 'off';
-  const environment = args.env ? await loadEnvironmentFile(args.env, cwd) : undefined;
+  const environment = args.env !== undefined ? await loadEnvironmentFile(args.env, cwd) : undefined;
   const variables = mergeVariables({ environment, dotenvText: await readDotenv(resolve(cwd, args.dotenv ?? DEFAULT_DOTENV), args.dotenv !== undefined), processEnv: process.env, flags: args.envVar });
   const globals = mergeGlobals(args.globals ? await loadVariableFile(resolve(cwd, args.globals), 'globals') : undefined, args.globalVar);
   const reporterOptions = parseReporterOptions(args.reporterArgs ?? [], REPORTERS);
@@ -95,9 +103,18 @@ export async function runCommand(args: RunArgs, terminal: Terminal, cwd = proces
     collections, environment, variables, globals, reports, terminal, newmanOptions, secrets: secretOptionValues(args),
     exportEnvironmentFile: args.exportEnvironment, exportGlobalsFile: args.exportGlobals && resolve(cwd, args.exportGlobals), exportCollectionFile: args.exportCollection && resolve(cwd, args.exportCollection),
     timeoutRequestMs: args.timeoutRequest, bail: bailOption(args.bail), iterationCount: args.iterationCount, inSandbox: args.inSandbox,
+  }).catch(async (error: unknown) => {
+    throw args.env === undefined ? await withEnvHint(error, cwd) : error;
   });
   for (const line of formatSummary(result, environment ? `${environment.name} (${environment.file})` : '(none)')) terminal.out(result.redact(line));
   return failureCount(result) && !args.suppressExitCode ? EXIT.failures : EXIT.ok;
+}
+
+/** An incomplete configuration and no --env, in a project with environments: say which to pass. */
+async function withEnvHint(error: unknown, cwd: string): Promise<unknown> {
+  if (!(error instanceof PmOAuth2Error) || error.code !== 'CONFIG_INVALID') return error;
+  const hint = await namesHint(cwd);
+  return hint ? new PmOAuth2Error('CONFIG_INVALID', `${error.message}\n  no --env was given${hint}: pass --env <name>`, { cause: error }) : error;
 }
 
 /** newman's --bail: bare, it stops at any error or failure; with modifiers, as they say. */
