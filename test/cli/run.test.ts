@@ -212,6 +212,24 @@ describe('pm-oauth2 run (the built binary)', function () {
     await rm(fresh, { recursive: true, force: true });
   });
 
+  it('from a sub-folder of the project: its collections, environments, .env and reports; files with a UTF-8 BOM are read', async () => {
+    const fresh = await mkdtemp(join(tmpdir(), 'pm-oauth2-sub-'));
+    const bom = '\uFEFF';
+    await mkdir(join(fresh, 'collections/nested'), { recursive: true });
+    await writeFile(join(fresh, 'package.json'), `${bom}{ "name": "my-api-tests", "private": true }`);
+    await writeFile(join(fresh, 'collections/demo-api.postman_collection.json'), bom + await readFile('collections/demo-api.postman_collection.json', 'utf8'));
+    await mkdir(join(fresh, 'environments'));
+    await writeFile(join(fresh, 'environments/test.postman_environment.json'), bom + await readFile(join(project, 'environments/test.postman_environment.json'), 'utf8'));
+    // The secret only in the project's .env, whose first line carries the BOM.
+    await writeFile(join(fresh, '.env'), `${bom}OAUTH2_CLIENT_SECRET=${secret}\n`);
+    const result = await runCli(['run', '--env', 'test', '-r', 'cli,junit'], { cwd: join(fresh, 'collections/nested'), env: { OAUTH2_CLIENT_SECRET: undefined, HTTP_PROXY: undefined, HTTPS_PROXY: undefined } });
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.deepEqual(await readdir(join(fresh, 'build/collections')), ['demo-api.postman_collection.json']);
+    assert.deepEqual(await readdir(join(fresh, 'reports')), ['junit.xml']);
+    assert.deepEqual(await readdir(join(fresh, 'collections/nested')), [], 'nothing written where the command was typed');
+    await rm(fresh, { recursive: true, force: true });
+  });
+
   it('rejects a bad reporter and a bad --env-var before running', async () => {
     const reporter = await run([...both(), '-r', 'cli,xml']);
     assert.equal(reporter.code, 2);

@@ -1,7 +1,9 @@
+import { join, relative } from 'node:path';
 import type { Argv } from 'yargs';
 import { buildCollections } from '../../generator/build.js';
 import { CONFIG_FILE, readBuildConfig } from '../../generator/build-config.js';
 import { EXIT } from '../exit-codes.js';
+import { findProjectRoot } from '../project-root.js';
 import type { Terminal } from '../terminal.js';
 
 export interface BuildArgs {
@@ -26,9 +28,13 @@ export function buildOptions(yargs: Argv): Argv<BuildArgs> {
     .example('$0 build exports/orders.json --out build', 'build one Postman export') as unknown as Argv<BuildArgs>;
 }
 
-export async function buildCommand(args: BuildArgs, terminal: Terminal): Promise<number> {
-  const config = await readBuildConfig(args.config ?? CONFIG_FILE, args.config !== undefined);
-  const outcome = await buildCollections({ inputs: args.inputs, outDir: args.out, jwt: args.jwt, config, retryOn401: args.retryOn401 });
+export async function buildCommand(args: BuildArgs, terminal: Terminal, cwd = process.cwd()): Promise<number> {
+  // The defaults are the project's (project-root.ts); paths the user gives are where they typed them.
+  const root = await findProjectRoot(cwd);
+  const inputs = args.inputs === DEFAULT_INPUTS || sameList(args.inputs, DEFAULT_INPUTS) ? DEFAULT_INPUTS.map((input) => relative(cwd, join(root, input)) || '.') : args.inputs;
+  const outDir = args.out === DEFAULT_OUT ? relative(cwd, join(root, DEFAULT_OUT)) : args.out;
+  const config = await readBuildConfig(args.config ?? join(root, CONFIG_FILE), args.config !== undefined);
+  const outcome = await buildCollections({ inputs, outDir, jwt: args.jwt, config, retryOn401: args.retryOn401 });
   for (const built of outcome.built) {
     terminal.out(`built ${built.input} → ${built.output}`);
     for (const warning of built.warnings) terminal.err(`warning: ${warning}`);
@@ -36,9 +42,13 @@ export async function buildCommand(args: BuildArgs, terminal: Terminal): Promise
   for (const { error } of outcome.failed) terminal.err(`error [${error.code}]: ${error.message}`);
   for (const folder of outcome.unmatchedFolders) terminal.err(`warning: ${CONFIG_FILE} maps folder "${folder}", which no collection has — check the folder path (names joined by "/")`);
   if (!outcome.built.length && !outcome.failed.length) {
-    terminal.err(`error [USAGE]: no collections found in ${args.inputs.join(', ')} — pass collection files or folders holding .json, .yaml or .yml files`);
+    terminal.err(`error [USAGE]: no collections found in ${inputs.join(', ')} — pass collection files or folders holding .json, .yaml or .yml files`);
     return EXIT.usage;
   }
   terminal.out(`pm-oauth2 build: ${outcome.built.length} built, ${outcome.failed.length} failed`);
   return outcome.failed.length ? EXIT.failures : EXIT.ok;
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((item, i) => item === b[i]);
 }

@@ -1,9 +1,10 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { loadEnvironmentFile } from '../../runner/environment-file.js';
 import { checkConfig } from '../../runner/validate-config.js';
 import { mergeVariables, readDotenv, type Variables } from '../../runner/variable-sources.js';
 import { EXIT } from '../exit-codes.js';
+import { findProjectRoot } from '../project-root.js';
 import { newmanRunOptions, passThroughYargs } from '../../runner/newman-options.js';
 import type { Terminal } from '../terminal.js';
 
@@ -26,8 +27,9 @@ export function doctorOptions(yargs: Argv): Argv<DoctorArgs> {
 }
 
 export async function doctorCommand(args: DoctorArgs, terminal: Terminal, cwd = process.cwd()): Promise<number> {
-  const environment = args.env !== undefined ? await loadEnvironmentFile(args.env, cwd) : undefined;
-  const variables = mergeVariables({ environment, dotenvText: await readDotenv(resolve(cwd, args.dotenv ?? '.env'), args.dotenv !== undefined), processEnv: process.env, flags: args.envVar });
+  const root = await findProjectRoot(cwd);
+  const environment = args.env !== undefined ? await loadEnvironmentFile(args.env, root) : undefined;
+  const variables = mergeVariables({ environment, dotenvText: await readDotenv(args.dotenv === undefined ? join(root, '.env') : resolve(cwd, args.dotenv), args.dotenv !== undefined), processEnv: process.env, flags: args.envVar });
   const check = checkConfig(variables, {}, environment?.file, args.profile ?? '');
   terminal.out(`pm-oauth2 doctor: environment ${environment ? `${environment.name} (${environment.file})` : '(none)'}${args.profile ? `, profile ${args.profile}` : ''}`);
   describeVariables(variables).forEach((line) => terminal.out(line));

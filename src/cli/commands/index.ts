@@ -42,7 +42,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: async () => import('./script.js').then((m) => loaded(m.scriptOptions, m.scriptCommand)),
   },
   {
-    name: 'demo', usage: 'demo', describe: 'start local servers and run the sample collections against them (npm start)', takesReporterOptions: true,
+    name: 'demo', usage: 'demo', describe: 'start local servers and run the packaged sample collections against them, in any folder (npm start)', takesReporterOptions: true,
     load: async () => import('./demo.js').then((m) => loaded(m.demoOptions, m.demoCommand)),
   },
   {

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { PmOAuth2Error } from '../../errors.js';
 import { loadEnvironmentFile, loadVariableFile, namesHint } from '../../runner/environment-file.js';
@@ -9,6 +9,7 @@ import { REPORTERS, Reports } from '../../runner/reports.js';
 import { failureCount, formatSummary } from '../../runner/summary.js';
 import { mergeGlobals, mergeVariables, readDotenv } from '../../runner/variable-sources.js';
 import { EXIT } from '../exit-codes.js';
+import { findProjectRoot } from '../project-root.js';
 import type { Terminal } from '../terminal.js';
 
 export interface RunArgs {
@@ -18,7 +19,8 @@ export interface RunArgs {
   readonly globals: string | undefined;
   readonly globalVar: string[];
   readonly reporters: string[];
-  readonly reportDir: string;
+  /** @default reports (demo: none kept) */
+  readonly reportDir: string | undefined;
   readonly junit: string | undefined;
   readonly exportEnvironment: string | undefined;
   readonly exportGlobals: string | undefined;
@@ -36,6 +38,7 @@ export interface RunArgs {
 }
 
 const DEFAULT_DOTENV = '.env';
+const DEFAULT_REPORT_DIR = 'reports';
 
 /** Newman's default is no time-out at all: a hung endpoint hangs CI. @default 60 s */
 export const DEFAULT_TIMEOUT_REQUEST_MS = 60_000;
@@ -57,7 +60,7 @@ export function runFlags(yargs: Argv): Argv<RunArgs> {
     .option('globals', { alias: 'g', type: 'string', describe: 'a Postman globals file (the lowest precedence, as in newman)' })
     .option('global-var', { type: 'string', array: true, default: [], describe: 'set a global, key=value (repeatable)' })
     .option('reporters', { alias: 'r', type: 'string', array: true, coerce: splitList, default: ['cli'], describe: `reporters: ${REPORTERS.join(', ')}; their options as in newman (--reporter-junit-export <file>, --reporter-cli-no-summary, …)` })
-    .option('report-dir', { type: 'string', default: 'reports', describe: 'folder for report files' })
+    .option('report-dir', { type: 'string', describe: `folder for report files [default: ${DEFAULT_REPORT_DIR}/ in the project]` })
     .option('junit', { type: 'string', describe: 'JUnit XML file (all collections in one; implies the junit reporter) [default: <report-dir>/junit.xml]' })
     .option('export-environment', { type: 'string', describe: 'write the environment after the run, secrets and tokens masked' })
     .option('export-globals', { type: 'string', describe: 'write the globals after the run, secrets and tokens masked' })
@@ -76,7 +79,14 @@ function splitList(values: string[]): string[] {
   return values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
 }
 
-export async function runCommand(args: RunArgs, terminal: Terminal, cwd = process.cwd()): Promise<number> {
+/** Where variables come from besides the environment file and --env-var. */
+export interface VariableSourceSettings {
+  readonly processEnv: NodeJS.ProcessEnv;
+  /** Read .env (the default one when present, --dotenv's always). */
+  readonly dotenv: boolean;
+}
+
+export async function runCommand(args: RunArgs, terminal: Terminal, cwd = process.cwd(), sources: VariableSourceSettings = { processEnv: process.env, dotenv: true }): Promise<number> {
   if (args.timeoutRequest < 0 || !Number.isFinite(args.timeoutRequest)) throw new PmOAuth2Error('USAGE', '--timeout-request takes a number of milliseconds ≥ 0');
   if (args.iterationCount !== undefined && !(Number.isInteger(args.iterationCount) && args.iterationCount >= 1)) {
     throw new PmOAuth2Error('USAGE', `-n/--iteration-count takes a whole number ≥ 1, not ${args.iterationCount} — leave it out to run each collection once (or as many times as -d has rows)`);
@@ -86,17 +96,19 @@ export async function runCommand(args: RunArgs, terminal: Terminal, cwd = proces
   }
   const newmanOptions = newmanRunOptions(args, cwd);
   if (newmanOptions['color'] === undefined && process.env['NO_COLOR']) newmanOptions['color'] = 'off';
-  const environment = args.env !== undefined ? await loadEnvironmentFile(args.env, cwd) : undefined;
-  const variables = mergeVariables({ environment, dotenvText: await readDotenv(resolve(cwd, args.dotenv ?? DEFAULT_DOTENV), args.dotenv !== undefined), processEnv: process.env, flags: args.envVar });
+  const root = await findProjectRoot(cwd);
+  const environment = args.env !== undefined ? await loadEnvironmentFile(args.env, root) : undefined;
+  const dotenvText = sources.dotenv ? await readDotenv(args.dotenv === undefined ? join(root, DEFAULT_DOTENV) : resolve(cwd, args.dotenv), args.dotenv !== undefined) : undefined;
+  const variables = mergeVariables({ environment, dotenvText, processEnv: sources.processEnv, flags: args.envVar });
   const globals = mergeGlobals(args.globals ? await loadVariableFile(resolve(cwd, args.globals), 'globals') : undefined, args.globalVar);
   const reporterOptions = parseReporterOptions(args.reporterArgs ?? [], REPORTERS);
   const junit = args.junit ?? exportOption(reporterOptions, 'junit');
   const reporters = junit && !args.reporters.includes('junit') ? [...args.reporters, 'junit'] : args.reporters;
   const reports = await Reports.create({
-    reporters, reportDir: resolve(cwd, args.reportDir), junitFile: junit && resolve(cwd, junit),
+    reporters, reportDir: args.reportDir === undefined ? join(root, DEFAULT_REPORT_DIR) : resolve(cwd, args.reportDir), junitFile: junit && resolve(cwd, junit),
     exportFiles: { json: exportOption(reporterOptions, 'json'), htmlextra: exportOption(reporterOptions, 'htmlextra') }, cwd, reporterOptions,
   });
-  const collections = args.collections?.length ? args.collections : [await ensureBuilt(cwd, terminal)];
+  const collections = args.collections?.length ? args.collections : [await ensureBuilt(root, terminal)];
   // Loaded when a run starts: Newman is most of the CLI's start-up, and --help needs none of it.
   const { runJob } = await import('../../runner/run-job.js');
   const result = await runJob({
@@ -104,7 +116,7 @@ export async function runCommand(args: RunArgs, terminal: Terminal, cwd = proces
     exportEnvironmentFile: args.exportEnvironment, exportGlobalsFile: args.exportGlobals && resolve(cwd, args.exportGlobals), exportCollectionFile: args.exportCollection && resolve(cwd, args.exportCollection),
     timeoutRequestMs: args.timeoutRequest, bail: bailOption(args.bail), iterationCount: args.iterationCount, inSandbox: args.inSandbox,
   }).catch(async (error: unknown) => {
-    throw args.env === undefined ? await withEnvHint(error, cwd) : error;
+    throw args.env === undefined ? await withEnvHint(error, root) : error;
   });
   for (const line of formatSummary(result, environment ? `${environment.name} (${environment.file})` : '(none)')) terminal.out(result.redact(line));
   return failureCount(result) && !args.suppressExitCode ? EXIT.failures : EXIT.ok;

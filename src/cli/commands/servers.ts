@@ -28,13 +28,28 @@ export function describeStack(stack: LocalStack): string[] {
 /** Runs until interrupted, so a user can point Postman at the servers. */
 export async function serversCommand(args: ServersArgs, terminal: Terminal): Promise<number> {
   const { startLocalStack } = await import('../../servers/local-stack.js');
-  const stack = await startLocalStack({ auth: args.authPort, api: args.apiPort });
+  const stack = await startLocalStack({ auth: args.authPort, api: args.apiPort, exact: true });
   describeStack(stack).forEach((line) => terminal.out(line));
   terminal.out('Press Ctrl-C to stop.');
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await untilStopped();
   await stack.close();
   return EXIT.ok;
+}
+
+/**
+ * Until a signal, or until the process that started this one is gone: `npm run servers` runs us
+ * under a shell, and stopping npm does not always reach us — we would keep the ports.
+ */
+function untilStopped(): Promise<void> {
+  const parent = process.ppid;
+  return new Promise<void>((resolve) => {
+    const stop = () => {
+      clearInterval(watch);
+      resolve();
+    };
+    const watch = setInterval(() => {
+      if (process.ppid !== parent) stop();
+    }, 500);
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, stop);
+  });
 }
