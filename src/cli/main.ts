@@ -13,6 +13,7 @@ export async function main(argv: readonly string[], terminal: Terminal = process
     // Open-ended names (--reporter-junit-export, …): parsed apart, as newman run parses them.
     const { rest, reporterArgs } = splitReporterOptions(argv);
     if (rest.includes('--version') || rest[0] === '-v') {
+      const { packageVersion } = await import('./version.js');
       terminal.out(await packageVersion());
       return EXIT.ok;
     }
@@ -55,12 +56,6 @@ export async function main(argv: readonly string[], terminal: Terminal = process
 
 /** Errors thrown before anything ran: the command line, the configuration or an input cannot be used. */
 const NOTHING_RAN = new Set<string>(['USAGE', 'CONFIG_INVALID', 'ENVIRONMENT_INVALID', 'SCRIPT_NOT_BUILT']);
-
-/** package.json's version, read when asked: the CLI's start-up does without it. */
-async function packageVersion(): Promise<string> {
-  const { readFile } = await import('node:fs/promises');
-  return (JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-}
 
 function reportError(error: unknown, terminal: Terminal): number {
   if (error instanceof PmOAuth2Error) {

@@ -22,6 +22,10 @@ const loaded = (options: LoadedCommand['options'], handler: (args: never, termin
 
 export const COMMANDS: readonly CommandSpec[] = [
   {
+    name: 'init', usage: 'init', describe: 'set up this repository: environments, configuration, CI jobs, .gitignore, npm scripts (never overwrites)',
+    load: async () => import('./init.js').then((m) => loaded(m.initOptions, m.initCommand)),
+  },
+  {
     name: 'build', usage: 'build [inputs..]', describe: 'embed the token script and Bearer auth in collections',
     load: async () => import('./build.js').then((m) => loaded(m.buildOptions, m.buildCommand)),
   },

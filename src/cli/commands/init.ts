@@ -1,0 +1,48 @@
+// `pm-oauth2 init`: sets up an existing repository of Postman exports for pm-oauth2 — environments,
+// configuration, CI jobs, .gitignore and package.json scripts — writing only what is missing.
+import type { Argv } from 'yargs';
+import { applyInit, planInit, type InitPlan } from '../../init/plan.js';
+import { secretVariables } from '../../init/templates.js';
+import { EXIT } from '../exit-codes.js';
+import { findProjectRoot } from '../project-root.js';
+import type { Terminal } from '../terminal.js';
+import { packageVersion } from '../version.js';
+
+export interface InitArgs {
+  readonly collections: string | undefined;
+  readonly dryRun: boolean;
+}
+
+export function initOptions(yargs: Argv): Argv<InitArgs> {
+  return yargs
+    .option('collections', { type: 'string', describe: 'the folder of your Postman collection exports [default: the one folder that holds *.postman_collection.json, else collections]' })
+    .option('dry-run', { type: 'boolean', default: false, describe: 'show what would be written, and write nothing' })
+    .example('$0 init', 'in the repository that holds your Postman exports and CI')
+    .example('$0 init --collections postman --dry-run', 'the plan for collections kept in postman/') as unknown as Argv<InitArgs>;
+}
+
+const MARK = { create: '+', update: '~', keep: '=' } as const;
+
+export async function initCommand(args: InitArgs, terminal: Terminal, cwd = process.cwd()): Promise<number> {
+  const root = await findProjectRoot(cwd);
+  const plan = await planInit(root, { ...(args.collections !== undefined ? { collections: args.collections } : {}), version: await packageVersion() });
+  terminal.out(`pm-oauth2 init${args.dryRun ? ' (dry run: nothing is written)' : ''} in ${root}`);
+  for (const step of plan.steps) terminal.out(`  ${MARK[step.action]} ${step.path.padEnd(48)} ${step.why}`);
+  if (args.dryRun) return EXIT.ok;
+  await applyInit(plan);
+  nextSteps(plan).forEach((line) => terminal.out(line));
+  return EXIT.ok;
+}
+
+function nextSteps(plan: InitPlan): string[] {
+  const wrote = plan.steps.filter((s) => s.action !== 'keep').length;
+  const dependency = plan.steps.some((s) => s.path === 'package.json' && s.content?.includes('"pm-oauth2"') && s.action !== 'keep');
+  return [
+    `${wrote} written, ${plan.steps.length - wrote} kept (+ created, ~ updated, = kept).`,
+    'Next:',
+    ...(dependency ? ['  npm install                      # installs pm-oauth2 as the dev dependency just added'] : []),
+    `  put your Postman exports in ${plan.collectionsDir}/, and the token URL and client id in environments/dev.postman_environment.json`,
+    `  ${secretVariables(plan.profiles).map((name) => `${name}=…`).join(' ')} npx pm-oauth2 run --env dev`,
+    `  in CI: add ${secretVariables(plan.profiles).join(', ')} to the secret store (see the comments in the workflow).`,
+  ];
+}

@@ -1,0 +1,127 @@
+// What `pm-oauth2 init` writes into a project: environments with the secrets empty and typed
+// secret, the build configuration, and CI jobs that call `npx pm-oauth2` with every profile's
+// secret from the CI's store. Texts only; plan.ts decides what is missing.
+import { profileVariable } from '../oauth/profiles.js';
+import { VARIABLES } from '../oauth/variables.js';
+import { environmentNameFor } from '../runner/variable-sources.js';
+
+export const ENVIRONMENT_NAMES = ['local', 'dev', 'qa', 'uat', 'prod'] as const;
+/** The CI matrix: every environment but local, which is a developer's machine. */
+export const CI_ENVIRONMENTS = ENVIRONMENT_NAMES.filter((name) => name !== 'local');
+
+/** The secret variables a job must pass: the default client's and each profile's. */
+export function secretVariables(profiles: readonly string[]): string[] {
+  return ['', ...profiles].map((profile) => environmentNameFor(profileVariable(VARIABLES.clientSecret, profile)));
+}
+
+export function environmentJson(name: string, profiles: readonly string[]): string {
+  const entry = (key: string, type: 'default' | 'secret' = 'default', value = '') => ({ key, value, type, enabled: true });
+  const values = [
+    entry(VARIABLES.tokenUrl),
+    entry(VARIABLES.clientId),
+    entry(VARIABLES.clientSecret, 'secret'),
+    entry(VARIABLES.scope),
+    ...profiles.flatMap((profile) => [entry(profileVariable(VARIABLES.clientId, profile)), entry(profileVariable(VARIABLES.clientSecret, profile), 'secret')]),
+  ];
+  return `${JSON.stringify({ name, values, _postman_variable_scope: 'environment' }, null, 2)}\n`;
+}
+
+export function buildConfigJson(): string {
+  return `${JSON.stringify({ folderProfiles: {} }, null, 2)}\n`;
+}
+
+export function githubWorkflow(collectionsDir: string, profiles: readonly string[]): string {
+  const secrets = secretVariables(profiles).map((name) => `          ${name}: \${{ secrets.${name} }}`).join('\n');
+  return `# API tests with pm-oauth2: every environment in parallel, the client secrets from GitHub's secret
+# store, the JUnit report published. Add ${secretVariables(profiles).join(', ')} to each GitHub
+# environment (Settings → Environments → <env> → Secrets), and fill in environments/<env>.postman_environment.json.
+name: API tests
+
+on:
+  workflow_dispatch:
+  push:
+    branches: [main]
+  schedule:
+    - cron: '0 6 * * 1-5'
+
+jobs:
+  api-tests:
+    name: API tests (\${{ matrix.environment }})
+    runs-on: ubuntu-latest
+    timeout-minutes: 20
+    strategy:
+      fail-fast: false
+      matrix:
+        environment: [${CI_ENVIRONMENTS.join(', ')}]
+    environment: \${{ matrix.environment }}
+    permissions:
+      contents: read
+      checks: write
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-node@v4
+        with:
+          node-version: 22
+          cache: npm
+      - run: npm ci
+      - run: npx pm-oauth2 build ${collectionsDir} --out build/collections
+      - name: Run the collections
+        env:
+${secrets}
+        run: >-
+          npx pm-oauth2 run build/collections
+          --env \${{ matrix.environment }}
+          --reporters cli,junit
+          --junit reports/junit-\${{ matrix.environment }}.xml
+      - name: Keep the (redacted) reports
+        if: always()
+        uses: actions/upload-artifact@v4
+        with:
+          name: reports-\${{ matrix.environment }}
+          path: reports/
+      - name: Publish the JUnit report
+        if: always()
+        uses: mikepenz/action-junit-report@v5
+        with:
+          report_paths: reports/junit-\${{ matrix.environment }}.xml
+          check_name: API tests (\${{ matrix.environment }})
+`;
+}
+
+export function gitlabJob(collectionsDir: string, profiles: readonly string[]): string {
+  return `# API tests with pm-oauth2: every environment in parallel, the JUnit report published. Set
+# ${secretVariables(profiles).join(', ')} as masked, protected CI/CD variables scoped to each
+# environment (Settings → CI/CD → Variables): GitLab passes them to the job, where pm-oauth2 run reads them.
+api-tests:
+  image: node:22
+  stage: test
+  parallel:
+    matrix:
+      - TARGET_ENV: [${CI_ENVIRONMENTS.join(', ')}]
+  environment:
+    name: $TARGET_ENV
+  cache:
+    key:
+      files: [package-lock.json]
+    paths: [.npm/]
+  script:
+    - npm ci --cache .npm --prefer-offline
+    - npx pm-oauth2 build ${collectionsDir} --out build/collections
+    - npx pm-oauth2 run build/collections --env "$TARGET_ENV" --reporters cli,junit --junit "reports/junit-$TARGET_ENV.xml"
+  artifacts:
+    when: always
+    paths: [reports/]
+    reports:
+      junit: reports/junit-$TARGET_ENV.xml
+`;
+}
+
+export const GITIGNORE_LINES = ['build/', 'reports/', '.env'];
+
+export function packageScripts(collectionsDir: string): Record<string, string> {
+  return {
+    'collection:build': `pm-oauth2 build ${collectionsDir} --out build/collections`,
+    // `npm run test:api -- --env qa`: npm appends the arguments to the run.
+    'test:api': 'npm run collection:build --silent && pm-oauth2 run build/collections',
+  };
+}

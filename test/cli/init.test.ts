@@ -1,0 +1,108 @@
+// `pm-oauth2 init` in a repository that already holds Postman exports and its own files: writes what
+// is missing, never overwrites, shows the plan with --dry-run, and writes nothing when it cannot.
+import assert from 'node:assert/strict';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { runCli } from '../helpers/cli.js';
+
+const PACKAGE_JSON = `{
+    "name": "orders-api",
+    "version": "1.0.0",
+    "scripts": {
+        "test:api": "echo our own"
+    }
+}
+`;
+
+/** Every file below a folder, with its content. */
+async function snapshot(dir: string): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) {
+      const path = join(entry.parentPath, entry.name);
+      files[path.slice(dir.length + 1)] = await readFile(path, 'utf8');
+    }
+  }
+  return files;
+}
+
+describe('pm-oauth2 init', function () {
+  this.timeout(30_000);
+  let project: string;
+
+  beforeEach(async () => {
+    project = await mkdtemp(join(tmpdir(), 'pm-oauth2-init-'));
+    await mkdir(join(project, 'postman'));
+    await cp('collections/two-profiles.postman_collection.json', join(project, 'postman/orders.postman_collection.json'));
+    await writeFile(join(project, 'package.json'), PACKAGE_JSON);
+    await writeFile(join(project, '.gitignore'), 'node_modules\nbuild\n');
+    await writeFile(join(project, 'pm-oauth2.config.json'), JSON.stringify({ folderProfiles: { Admin: 'admin' } }));
+  });
+  afterEach(() => rm(project, { recursive: true, force: true }));
+
+  it('--dry-run shows the plan and writes nothing', async () => {
+    const before = await snapshot(project);
+    const result = await runCli(['init', '--dry-run'], { cwd: project });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /dry run: nothing is written/);
+    assert.match(result.stdout, /\+ environments\/qa\.postman_environment\.json/);
+    assert.match(result.stdout, /~ package\.json\s+add scripts collection:build and pm-oauth2 as a dev dependency/);
+    assert.deepEqual(await snapshot(project), before);
+  });
+
+  it('writes what is missing, keeps what exists, and finds the collections folder', async () => {
+    const result = await runCli(['init'], { cwd: project });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /= postman\/\s+the collections to build/);
+    assert.match(result.stdout, /= pm-oauth2\.config\.json\s+exists, kept as it is/);
+    assert.match(result.stdout, /Next:[\s\S]*npm install[\s\S]*OAUTH2_CLIENT_SECRET=… OAUTH2_ADMIN_CLIENT_SECRET=… npx pm-oauth2 run --env dev/);
+
+    const pkg = await readFile(join(project, 'package.json'), 'utf8');
+    assert.match(pkg, /^ {4}"name": "orders-api"/m, 'the indentation is kept');
+    const scripts = (JSON.parse(pkg) as { scripts: Record<string, string>; devDependencies: Record<string, string> });
+    assert.equal(scripts.scripts['test:api'], 'echo our own', 'an existing script is not overwritten');
+    assert.equal(scripts.scripts['collection:build'], 'pm-oauth2 build postman --out build/collections');
+    assert.match(scripts.devDependencies['pm-oauth2'] ?? '', /^\^\d+\.\d+\.\d+/);
+    assert.equal(await readFile(join(project, '.gitignore'), 'utf8'), 'node_modules\nbuild\n# pm-oauth2\nreports/\n.env\n');
+    assert.equal(await readFile(join(project, 'pm-oauth2.config.json'), 'utf8'), JSON.stringify({ folderProfiles: { Admin: 'admin' } }));
+
+    for (const name of ['local', 'dev', 'qa', 'uat', 'prod']) {
+      const environment = JSON.parse(await readFile(join(project, `environments/${name}.postman_environment.json`), 'utf8')) as { name: string; values: Array<{ key: string; value: string; type: string }> };
+      assert.equal(environment.name, name);
+      const secrets = environment.values.filter((v) => v.type === 'secret');
+      assert.deepEqual(secrets.map((v) => [v.key, v.value]), [['oauth2_client_secret', ''], ['oauth2_admin_client_secret', '']]);
+      assert.ok(environment.values.some((v) => v.key === 'oauth2_admin_client_id'), 'each profile gets its client id');
+    }
+
+    const workflow = parse(await readFile(join(project, '.github/workflows/api-tests.yml'), 'utf8')) as { jobs: { 'api-tests': { strategy: { matrix: { environment: string[] } }; steps: Array<{ run?: string; env?: Record<string, string> }> } } };
+    const job = workflow.jobs['api-tests'];
+    assert.deepEqual(job.strategy.matrix.environment, ['dev', 'qa', 'uat', 'prod']);
+    const runStep = job.steps.find((s) => s.run?.includes('npx pm-oauth2 run'));
+    assert.deepEqual(Object.keys(runStep?.env ?? {}), ['OAUTH2_CLIENT_SECRET', 'OAUTH2_ADMIN_CLIENT_SECRET']);
+    assert.match(runStep?.run ?? '', /--reporters cli,junit/);
+    assert.ok(job.steps.some((s) => s.run === 'npx pm-oauth2 build postman --out build/collections'));
+    const gitlab = parse(await readFile(join(project, '.gitlab-ci.yml'), 'utf8')) as { 'api-tests': { script: string[]; artifacts: { reports: { junit: string } } } };
+    assert.ok(gitlab['api-tests'].script.some((line) => line.startsWith('npx pm-oauth2 run build/collections --env "$TARGET_ENV"')));
+    assert.equal(gitlab['api-tests'].artifacts.reports.junit, 'reports/junit-$TARGET_ENV.xml');
+  });
+
+  it('a second init writes nothing', async () => {
+    assert.equal((await runCli(['init'], { cwd: project })).code, 0);
+    const before = await snapshot(project);
+    const again = await runCli(['init'], { cwd: project });
+    assert.equal(again.code, 0);
+    assert.match(again.stdout, /0 written, 11 kept/);
+    assert.deepEqual(await snapshot(project), before);
+  });
+
+  it('a package.json it cannot read: exit 2, it says so, and nothing is written', async () => {
+    await writeFile(join(project, 'package.json'), '{ "name": ');
+    const before = await snapshot(project);
+    const result = await runCli(['init'], { cwd: project });
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /package\.json: not JSON .* — fix it, then run pm-oauth2 init again; nothing was written/);
+    assert.deepEqual(await snapshot(project), before);
+  });
+});
