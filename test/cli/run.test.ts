@@ -74,7 +74,7 @@ describe('pm-oauth2 run (the built binary)', function () {
     assert.match(missing.stderr, /oauth2_client_secret is not set — set it in .*test\.postman_environment\.json, export OAUTH2_CLIENT_SECRET/);
     const unknown = await run([...both(), '--env', 'nope']);
     assert.equal(unknown.code, 2);
-    assert.match(unknown.stderr, /error \[ENVIRONMENT_INVALID\]: .*nope\.postman_environment\.json: does not exist — create it, or pass --env with one of the files in environments\//);
+    assert.match(unknown.stderr, /error \[ENVIRONMENT_INVALID\]: .*nope\.postman_environment\.json: does not exist — no environment is named "nope"; environments\/ has test/);
   });
 
   it('takes precedence as documented: environment file < .env < process environment < --env-var', async () => {
