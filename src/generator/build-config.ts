@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { PmOAuth2Error } from '../errors.js';
 import { profileNameProblem } from '../oauth/profiles.js';
+import { variableNamesProblems } from '../oauth/variable-names.js';
 import { withoutBom } from '../text.js';
 
 export interface BuildConfig {
@@ -10,10 +11,12 @@ export interface BuildConfig {
   readonly folderProfiles: Readonly<Record<string, string>>;
   /** Embed the post-response script that renews and retries after a 401 (a second sandbox execution per request). */
   readonly retryOn401?: boolean;
+  /** The team's own names for the default client's variables: oauth2_* name → theirs (variable-names.ts). */
+  readonly variables?: Readonly<Record<string, string>>;
 }
 
 export const CONFIG_FILE = 'pm-oauth2.config.json';
-const KNOWN_KEYS = new Set(['$schema', 'folderProfiles', 'retryOn401']);
+const KNOWN_KEYS = new Set(['$schema', 'folderProfiles', 'retryOn401', 'variables']);
 
 /** @returns the empty configuration when the file is absent and was not asked for by name */
 export async function readBuildConfig(file: string, required: boolean): Promise<BuildConfig> {
@@ -36,7 +39,7 @@ export async function readBuildConfig(file: string, required: boolean): Promise<
 export function checkBuildConfig(json: unknown, file: string): BuildConfig {
   if (!json || typeof json !== 'object' || Array.isArray(json)) throw new PmOAuth2Error('CONFIG_INVALID', `${file}: must be a JSON object like {"folderProfiles": {"Admin": "admin"}}`);
   const problems: string[] = [];
-  for (const key of Object.keys(json)) if (!KNOWN_KEYS.has(key)) problems.push(`unknown key "${key}" (known: folderProfiles, retryOn401)`);
+  for (const key of Object.keys(json)) if (!KNOWN_KEYS.has(key)) problems.push(`unknown key "${key}" (known: folderProfiles, retryOn401, variables)`);
   const map = (json as { folderProfiles?: unknown }).folderProfiles ?? {};
   const folderProfiles: Record<string, string> = {};
   if (!map || typeof map !== 'object' || Array.isArray(map)) problems.push('folderProfiles must be an object of "folder path": "profile"');
@@ -49,6 +52,13 @@ export function checkBuildConfig(json: unknown, file: string): BuildConfig {
   }
   const retryOn401 = (json as { retryOn401?: unknown }).retryOn401;
   if (retryOn401 !== undefined && typeof retryOn401 !== 'boolean') problems.push('retryOn401 must be true or false');
+  const names = (json as { variables?: unknown }).variables;
+  if (names !== undefined && (!names || typeof names !== 'object' || Array.isArray(names))) problems.push('variables must be an object of "oauth2_… name": "your name", e.g. {"oauth2_access_token": "jwt"}');
+  else if (names) problems.push(...variableNamesProblems(names as Record<string, unknown>));
   if (problems.length) throw new PmOAuth2Error('CONFIG_INVALID', `${file}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-  return typeof retryOn401 === 'boolean' ? { folderProfiles, retryOn401 } : { folderProfiles };
+  return {
+    folderProfiles,
+    ...(typeof retryOn401 === 'boolean' ? { retryOn401 } : {}),
+    ...(names && Object.keys(names).length ? { variables: names as Record<string, string> } : {}),
+  };
 }

@@ -57,6 +57,7 @@ export async function buildCollections(options: BuildOptions): Promise<BuildOutc
       const read = await readCollection(input);
       const { collection, warnings, profiles } = embedScript(read.collection, scripts, {
         jwt: options.jwt, folderProfiles: options.config?.folderProfiles, retryOn401: options.retryOn401 ?? options.config?.retryOn401,
+        variableNames: options.config?.variables,
       });
       Object.keys(profiles).forEach((folder) => matched.add(folder));
       await writeFileAtomic(output, JSON.stringify(collection, null, '\t') + '\n');

@@ -8,6 +8,7 @@ import { guardItemTests, guardTestEvents, unguardItemTests, unguardTestEvents } 
 import { applyFolderProfiles, profileVariables } from './profiles.js';
 import { profilesForSettings } from './settings-profiles.js';
 import { PROFILES_VARIABLE, profileVariable } from '../oauth/profiles.js';
+import { NAMES_VARIABLE } from '../oauth/variable-names.js';
 import type { Auth, Collection, CollectionEvent, CollectionVariable } from './collection-types.js';
 import { grantTypeOf, importClientCredentials, isOAuth2, type ImportedOAuth2 } from './oauth2-import.js';
 
@@ -79,6 +80,8 @@ export interface EmbedOptions {
    * asked for; pm-oauth2 run does the same in process at no cost. @default false
    */
   readonly retryOn401?: boolean | undefined;
+  /** The team's own names for the default client's variables (pm-oauth2.config.json "variables"). */
+  readonly variableNames?: Readonly<Record<string, string>> | undefined;
 }
 
 /** Embeds the script and the Bearer auth; the input is not changed. */
@@ -106,13 +109,17 @@ export function embedScript(input: Collection, scripts: ScriptVariants, options:
   if (tree.ownAuth.length) {
     warnings.push(`${name}: ${tree.ownAuth.length} folder(s) or request(s) keep their own auth and will not get the token: ${tree.ownAuth.join(', ')}`);
   }
-  collection.auth = structuredClone(BEARER_AUTH) as unknown as Auth;
+  const names = options.variableNames ?? {};
+  const renamed = (key: string) => names[key] ?? key;
+  collection.auth = { type: 'bearer', bearer: [{ key: 'token', value: `{{${renamed(CACHE_VARIABLES.accessToken)}}}`, type: 'string' }] } as unknown as Auth;
   const known = Object.assign({}, ...settings.defaults.map((i) => i.variables).reverse(), settings.variables) as Record<string, string>;
   const methods = Object.entries(known).filter(([key]) => /^oauth2_(\w+_)?client_auth$/.test(key)).map(([, value]) => value);
   const jwt = forceJwt || usesJwtClientAuth(collection) || methods.some((m) => JWT_CLIENT_AUTH.includes(m as ClientAuthMethod));
   const allProfiles = { ...profiles.map, ...derived };
   const withProfiles = mergeVariables(collection.variable ?? [], [...profileVariables(allProfiles), ...Object.keys(settings.variables).map((key) => ({ key, value: '', type: 'string' }))]);
-  const variables = interfaceVariables(withProfiles, jwt ? [...SECRET_METHOD_VARIABLES, ...JWT_METHOD_VARIABLES] : SECRET_METHOD_VARIABLES, known, name, warnings);
+  const interfaceKeys = (jwt ? [...SECRET_METHOD_VARIABLES, ...JWT_METHOD_VARIABLES] : SECRET_METHOD_VARIABLES).map(renamed);
+  const namesVariable = Object.keys(names).length ? [{ key: NAMES_VARIABLE, value: JSON.stringify(names), type: 'string' }] : [];
+  const variables = interfaceVariables(replaceVariable(withProfiles, NAMES_VARIABLE, namesVariable), interfaceKeys, known, name, warnings, new Map(Object.entries(names).map(([ours, theirs]) => [theirs, ours])));
   const script = jwt ? scripts.jwt : scripts.secret;
   const userEvents = (collection.event ?? []).filter((e) => !isOurs(e));
   if (options.retryOn401) {
@@ -140,17 +147,26 @@ function isOurs(event: CollectionEvent): boolean {
  * Keeps the user's variables in their order, adds the oauth2_* interface (so Postman's UI shows
  * what to fill in), and empties any secret or token value: the built collection is committed.
  */
-function interfaceVariables(existing: CollectionVariable[], keys: readonly string[], known: Record<string, string>, name: string, warnings: string[]): CollectionVariable[] {
+/** The collection's variables without `key`, then `replacement` (the map of a previous build goes). */
+function replaceVariable(existing: CollectionVariable[], key: string, replacement: CollectionVariable[]): CollectionVariable[] {
+  return [...existing.filter((v) => v.key !== key), ...replacement];
+}
+
+/** @param ourNames the team's name → ours: their secret and cached variables are emptied like ours */
+function interfaceVariables(existing: CollectionVariable[], keys: readonly string[], known: Record<string, string>, name: string, warnings: string[], ourNames: ReadonlyMap<string, string>): CollectionVariable[] {
   const variables = existing.map((v) => ({ ...v }));
   const byKey = new Map(variables.map((v) => [v.key, v]));
   for (const key of keys) if (!byKey.has(key)) variables.push({ key, value: '', type: 'string' });
   // The settings found in the collection fill what is empty, a profile's variables included.
-  for (const variable of variables) if (known[variable.key] !== undefined && !variable.value) variable.value = known[variable.key];
+  for (const variable of variables) {
+    const value = known[ourNames.get(variable.key) ?? variable.key];
+    if (value !== undefined && !variable.value) variable.value = value;
+  }
   for (const variable of variables) {
     const key = variable.key;
-    const secret = SECRET_KEY.test(key);
+    const secret = SECRET_KEY.test(ourNames.get(key) ?? key);
     const value = typeof variable.value === 'string' ? variable.value : '';
-    if (!(secret || CACHE_KEY.test(key)) || value === '' || (secret && /^\{\{[^{}]+\}\}$/.test(value.trim()))) continue;
+    if (!(secret || CACHE_KEY.test(ourNames.get(key) ?? key)) || value === '' || (secret && /^\{\{[^{}]+\}\}$/.test(value.trim()))) continue;
     variable.value = '';
     warnings.push(`${name}: the collection variable ${key} held a value; it was emptied in the build${secret ? ` — set ${key} in the environment (in CI: export ${key.toUpperCase()})` : ''}`);
   }

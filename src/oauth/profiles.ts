@@ -39,9 +39,19 @@ export function parseProfiles(json: string | undefined): Record<string, string> 
   }
 }
 
-/** `oauth2_client_id` of profile `admin` is `oauth2_admin_client_id`. */
+let renames: Readonly<Record<string, string>> = {};
+
+/**
+ * The default client's variables under the team's own names (variable-names.ts) for this script run
+ * or this collection: set before any variable is read.
+ */
+export function useVariableNames(map: Readonly<Record<string, string>>): void {
+  renames = map;
+}
+
+/** `oauth2_client_id` of profile `admin` is `oauth2_admin_client_id`; of the default client, itself or the team's name for it. */
 export function profileVariable(name: string, profile: string): string {
-  return profile ? name.replace(/^oauth2_/, `oauth2_${profile}_`) : name;
+  return profile ? name.replace(/^oauth2_/, `oauth2_${profile}_`) : renames[name] ?? name;
 }
 
 /** A profile that sets one of these is a client of its own. */
@@ -60,15 +70,17 @@ export function hasOwnClient(read: (name: string) => string | undefined, profile
  * another's id.
  */
 export function profileReader(read: (name: string) => string | undefined, profile: string): (name: string) => string | undefined {
-  if (!profile) return read;
+  const names = renames;
+  const base = (name: string) => read(names[name] ?? name);
+  if (!profile) return base;
   const ownClient = hasOwnClient(read, profile);
-  return (name) => read(profileVariable(name, profile)) ?? (ownClient && CREDENTIALS.has(name) ? undefined : read(name));
+  return (name) => read(profileVariable(name, profile)) ?? (ownClient && CREDENTIALS.has(name) ? undefined : base(name));
 }
 
 /** The name to ask a user to set: the profile's own for the credentials of a profile with its own client. */
 export function profileNameOf(read: (name: string) => string | undefined, profile: string): (name: string) => string {
   const ownClient = hasOwnClient(read, profile);
-  return (name) => (ownClient && CREDENTIALS.has(name) ? profileVariable(name, profile) : name);
+  return (name) => profileVariable(name, ownClient && CREDENTIALS.has(name) ? profile : '');
 }
 
 /** Each profile has its own token cache. */

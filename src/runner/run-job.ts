@@ -8,7 +8,9 @@ import { DEFAULT_SCRIPT_PATHS, expandInputs, outputName, readScripts } from '../
 import type { Collection } from '../generator/collection-types.js';
 import { embedScript, hasJwtScript, SCRIPT_ID, type ScriptVariants } from '../generator/embed.js';
 import { JWT_CLIENT_AUTH, type TokenConfig } from '../oauth/config.js';
-import { parseProfiles, PROFILES_VARIABLE } from '../oauth/profiles.js';
+import { parseProfiles, PROFILES_VARIABLE, useVariableNames } from '../oauth/profiles.js';
+import { NAMES_VARIABLE, parseVariableNames } from '../oauth/variable-names.js';
+import { CACHE_VARIABLES } from '../oauth/variables.js';
 import { readCollectionFile, type CollectionSdk } from '../generator/read-collection.js';
 import type { Terminal } from '../cli/terminal.js';
 import type { EnvironmentFile } from './environment-file.js';
@@ -82,7 +84,12 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
   const { tokenUrls, jwt, configs } = validate(loaded, options, globals);
   const redactor = redactorFor([...options.variables.values(), ...globals.values()], configs, options.secrets ?? []);
   const tokenStats = createTokenStats();
-  const inProcess = !options.inSandbox;
+  // The in-process auth signs requests whose Bearer is {{oauth2_access_token}}; a collection built
+  // with the team's own variable names keeps its script, which reads and writes those names.
+  const renamed = loaded.filter((c) => Object.keys(variableNamesOf(c.collection)).length);
+  if (renamed.length && !options.inSandbox) options.terminal.err(`note: tokens are fetched by the collections' script (as with --in-sandbox): ${renamed.map((c) => c.name).join(', ')} use${renamed.length === 1 ? 's' : ''} your own variable names (pm-oauth2.config.json "variables")`);
+  const tokenNames = new Set(loaded.map((c) => variableNamesOf(c.collection)[CACHE_VARIABLES.accessToken]).filter((name): name is string => !!name));
+  const inProcess = !options.inSandbox && !renamed.length;
   const collections = inProcess ? loaded.map((c) => ({ ...c, collection: toFastPath(c.collection) })) : jwt ? await withJwtScript(loaded, options.terminal) : loaded;
   const fast = inProcess ? fastPath(redactor, tokenStats, options, referencedVariables(collections.map((c) => c.collection)), await proxyAgents(options.env ?? process.env)) : undefined;
   let environment = environmentJson(options.environment?.name ?? 'pm-oauth2', options.variables);
@@ -100,8 +107,8 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
         onConsole: (level, messages) => options.terminal.out(redactor.redact(`  ${level === 'log' ? '│' : level + ':'} ${formatWithOptions({ colors: false, breakLength: Infinity }, ...messages)}`)),
         ...(fast ? { takeBlockedReason: fast.takeBlockedReason } : {}),
       });
-      rememberTokens(outcome.environment, redactor);
-      rememberTokens(outcome.globals, redactor);
+      rememberTokens(outcome.environment, redactor, tokenNames);
+      rememberTokens(outcome.globals, redactor, tokenNames);
       environment = carryOver(environment, outcome.environment);
       globalsJson = carryOver(globalsJson, outcome.globals);
       collectionVariables = outcome.collectionVariables;
@@ -197,13 +204,19 @@ function validate(collections: readonly LoadedCollection[], options: JobOptions,
       ...Object.fromEntries([...globals].map(([key, g]) => [key, g.value])),
       ...Object.fromEntries((collection.variable ?? []).map((v) => [v.key, v.value === undefined ? '' : String(v.value)])),
     };
-    for (const profile of ['', ...new Set(Object.values(parseProfiles(variables[PROFILES_VARIABLE])))]) {
-      const check = checkConfig(options.variables, variables, options.environment?.file, profile);
-      check.problems.forEach((p) => problems.add(p));
-      check.warnings.forEach((w) => options.terminal.err(`warning: ${w}`));
-      if (check.config) configs.push(check.config);
-      if (check.config) tokenUrls.add(check.config.tokenUrl);
-      if (check.config && JWT_CLIENT_AUTH.includes(check.config.clientAuth)) jwt = true;
+    // Read as the collection's script reads them: under the team's names, if it has any.
+    useVariableNames(parseVariableNames(variables[NAMES_VARIABLE]));
+    try {
+      for (const profile of ['', ...new Set(Object.values(parseProfiles(variables[PROFILES_VARIABLE])))]) {
+        const check = checkConfig(options.variables, variables, options.environment?.file, profile);
+        check.problems.forEach((p) => problems.add(p));
+        check.warnings.forEach((w) => options.terminal.err(`warning: ${w}`));
+        if (check.config) configs.push(check.config);
+        if (check.config) tokenUrls.add(check.config.tokenUrl);
+        if (check.config && JWT_CLIENT_AUTH.includes(check.config.clientAuth)) jwt = true;
+      }
+    } finally {
+      useVariableNames({});
     }
   }
   if (problems.size) {
@@ -261,10 +274,17 @@ function expiriesIn(environment: EnvironmentJson): JobResult['expiries'] {
 }
 
 /** Tokens are masked, and fingerprints (a hash of the secret, so a guess could be tested against one) hidden. */
-function rememberTokens(environment: Record<string, unknown>, redactor: Redactor): void {
+/** @param tokenNames the team's own names for the token (pm-oauth2.config.json "variables") */
+function rememberTokens(environment: Record<string, unknown>, redactor: Redactor, tokenNames: ReadonlySet<string>): void {
   for (const [key, value] of Object.entries(environment)) {
     if (typeof value !== 'string' || !value) continue;
-    if (/^oauth2_(\w+_)?access_token$/.test(key)) redactor.addToken(value);
+    if (/^oauth2_(\w+_)?access_token$/.test(key) || tokenNames.has(key)) redactor.addToken(value);
     if (/^oauth2_(\w+_)?token_fingerprint$/.test(key)) redactor.addSecret(value);
   }
+}
+
+/** A collection's map of the team's own variable names, as the generator wrote it. */
+function variableNamesOf(collection: { variable?: Array<{ key: string; value?: unknown }> }): Record<string, string> {
+  const value = collection.variable?.find((v) => v.key === NAMES_VARIABLE)?.value;
+  return parseVariableNames(typeof value === 'string' ? value : undefined);
 }

@@ -6,7 +6,8 @@ import { OAuthError } from '../oauth/errors.js';
 import { failureMessage, secretEchoes } from '../oauth/failure.js';
 import { fetchToken, type AssertionFactory } from '../oauth/fetch-token.js';
 import { describeNewToken } from '../oauth/describe-token.js';
-import { cacheVariables, profileNameOf, profileReader, profileVariable } from '../oauth/profiles.js';
+import { cacheVariables, profileNameOf, profileReader, profileVariable, useVariableNames } from '../oauth/profiles.js';
+import { NAMES_VARIABLE, parseVariableNames } from '../oauth/variable-names.js';
 import { clearCache, publishToken, readCache, readFailure, writeCache, writeFailure } from './cache.js';
 import { failClosed } from './fail-closed.js';
 import { sandboxRuntime } from './send-token-request.js';
@@ -20,6 +21,7 @@ import { cacheScope, readVariable } from './variables.js';
 export function fetchAndStore(fingerprint: string, profile: string, reusable: boolean, assertions?: AssertionFactory): void {
   let secrets: string[] = [];
   try {
+    useVariableNames(parseVariableNames(readVariable(NAMES_VARIABLE)));
     const scope = cacheScope();
     if (reusable) return publishOrFail(readCache(scope, profile).accessToken, profile, secrets);
     const tripped = readCache(scope, profile).fingerprint === fingerprint ? trippedBreaker(readFailure(scope, profile), Date.now()) : undefined;

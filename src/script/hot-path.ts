@@ -8,7 +8,8 @@ import { parseProfiles, PROFILES_VARIABLE, profileFor, profileReader } from '../
 import { failClosed } from './fail-closed.js';
 import { requestNeedsToken } from '../oauth/request-auth.js';
 import { RETRY_MARKER, VARIABLES } from '../oauth/variables.js';
-import { cacheVariables } from '../oauth/profiles.js';
+import { cacheVariables, useVariableNames } from '../oauth/profiles.js';
+import { NAMES_VARIABLE, parseVariableNames } from '../oauth/variable-names.js';
 import { handleResponse } from './after-response.js';
 import { readCache } from './cache.js';
 import { cacheScope, snapshotReader } from './variables.js';
@@ -28,6 +29,7 @@ export function ensureAccessToken(slowPathSource: string): void {
     // before reading any variable.
     if (testPhase && pm.response.code !== 401 && cacheScope().get(RETRY_MARKER) === undefined) return;
     const all = snapshotReader();
+    useVariableNames(parseVariableNames(all(NAMES_VARIABLE)));
     const profiles = parseProfiles(all(PROFILES_VARIABLE));
     const location = pm.execution?.location;
     // Newman before 6.1 cannot say which folder a request is in, so not which client's token it needs.

@@ -4,7 +4,7 @@ import { checkBuildConfig } from '../../src/generator/build-config.js';
 import type { Collection } from '../../src/generator/collection-types.js';
 import { embedScript } from '../../src/generator/embed.js';
 import { readTokenConfig } from '../../src/oauth/config.js';
-import { profileFor, profileNameOf, profileReader, profileVariable } from '../../src/oauth/profiles.js';
+import { profileFor, profileNameOf, profileReader, profileVariable, useVariableNames } from '../../src/oauth/profiles.js';
 
 describe('credential profiles', () => {
   it('finds the profile of the innermost mapped folder', () => {
@@ -43,8 +43,34 @@ describe('credential profiles', () => {
     assert.deepEqual(checkBuildConfig({ folderProfiles: { Admin: 'admin' } }, 'c.json'), { folderProfiles: { Admin: 'admin' } });
     assert.throws(() => checkBuildConfig({ folderProfile: {}, folderProfiles: { A: 'Admin', B: 3, C: 'client' } }, 'c.json'), {
       code: 'CONFIG_INVALID',
-      message: 'c.json:\n  - unknown key "folderProfile" (known: folderProfiles, retryOn401)\n  - folderProfiles["A"]: "Admin" is not a profile name: use lower-case letters and digits, starting with a letter\n  - folderProfiles["B"] must be a profile name (a string)\n  - folderProfiles["C"]: "client" is reserved (it reads like part of an oauth2_* name): choose another',
+      message: 'c.json:\n  - unknown key "folderProfile" (known: folderProfiles, retryOn401, variables)\n  - folderProfiles["A"]: "Admin" is not a profile name: use lower-case letters and digits, starting with a letter\n  - folderProfiles["B"] must be a profile name (a string)\n  - folderProfiles["C"]: "client" is reserved (it reads like part of an oauth2_* name): choose another',
     });
+  });
+
+  it('checks the variable name map: our names only, real names, none of ours, none twice', () => {
+    assert.deepEqual(checkBuildConfig({ variables: { oauth2_access_token: 'jwt', oauth2_client_id: 'client_id' } }, 'c.json'), { folderProfiles: {}, variables: { oauth2_access_token: 'jwt', oauth2_client_id: 'client_id' } });
+    assert.throws(() => checkBuildConfig({ variables: { oauth2_token: 'x', oauth2_client_id: 'has space', oauth2_scope: 'oauth2_audience', oauth2_client_secret: 'jwt', oauth2_access_token: 'jwt' } }, 'c.json'), (error: Error) => {
+      assert.match(error.message, /variables\["oauth2_token"\]: not a name pm-oauth2 reads or writes/);
+      assert.match(error.message, /variables\["oauth2_client_id"\] must be a variable name/);
+      assert.match(error.message, /variables\["oauth2_scope"\]: "oauth2_audience" is one of pm-oauth2's own names/);
+      assert.match(error.message, /variables\["oauth2_access_token"\] and variables\["oauth2_client_secret"\] both name "jwt"/);
+      return true;
+    });
+  });
+
+  it('with a name map, the default client reads and writes the team\'s names; profiles keep theirs and never borrow', () => {
+    useVariableNames({ oauth2_client_id: 'client_id', oauth2_client_secret: 'client_secret' });
+    try {
+      const values: Record<string, string> = { client_id: 'team', client_secret: 's', oauth2_admin_client_id: 'admin' };
+      const read = (name: string) => values[name];
+      assert.equal(profileReader(read, '')('oauth2_client_id'), 'team');
+      assert.equal(profileVariable('oauth2_client_secret', ''), 'client_secret');
+      assert.equal(profileVariable('oauth2_client_secret', 'admin'), 'oauth2_admin_client_secret');
+      assert.equal(profileReader(read, 'admin')('oauth2_client_secret'), undefined, 'the admin client never gets the team secret');
+      assert.equal(profileNameOf(read, '')('oauth2_client_secret'), 'client_secret');
+    } finally {
+      useVariableNames({});
+    }
   });
 
   it('gives a mapped folder its profile\'s Bearer and writes the map and the profile\'s variables', async () => {
