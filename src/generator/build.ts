@@ -5,7 +5,10 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PmOAuth2Error } from '../errors.js';
 import type { BuildConfig } from './build-config.js';
-import { embedScript, type ScriptVariants } from './embed.js';
+import type { Collection } from './collection-types.js';
+import { embedScript, SCRIPT_ID, TEST_SCRIPT_ID, type ScriptVariants } from './embed.js';
+import { describeNames, findTokenScripts, removeTokenScripts } from './token-scripts.js';
+import { VARIABLES } from '../oauth/variables.js';
 import { readCollection } from './read-collection.js';
 import { writeFileAtomic } from './write-atomic.js';
 
@@ -21,6 +24,11 @@ export interface BuildOptions {
   readonly config?: BuildConfig;
   /** Embed the post-response script that renews and retries after a 401. @default the configuration's retryOn401, else false */
   readonly retryOn401?: boolean | undefined;
+  /**
+   * Replace a hand-written token script (token-scripts.ts) by ours, reading and writing the names
+   * it used; without it, such a script is left in place with a warning. @default false
+   */
+  readonly replaceTokenScripts?: boolean | undefined;
 }
 
 export interface BuiltCollection {
@@ -55,13 +63,14 @@ export async function buildCollections(options: BuildOptions): Promise<BuildOutc
       if (other) throw new PmOAuth2Error('USAGE', `${input}: would be built to ${output}, like ${other} — rename one of them`);
       taken.set(output, input);
       const read = await readCollection(input);
+      const handWritten = handWrittenTokenScripts(read.collection, options);
       const { collection, warnings, profiles } = embedScript(read.collection, scripts, {
         jwt: options.jwt, folderProfiles: options.config?.folderProfiles, retryOn401: options.retryOn401 ?? options.config?.retryOn401,
-        variableNames: options.config?.variables,
+        variableNames: { ...handWritten.names, ...options.config?.variables },
       });
       Object.keys(profiles).forEach((folder) => matched.add(folder));
       await writeFileAtomic(output, JSON.stringify(collection, null, '\t') + '\n');
-      outcome.built.push({ input, output, warnings: [...read.warnings, ...warnings] });
+      outcome.built.push({ input, output, warnings: [...read.warnings, ...handWritten.warnings, ...warnings] });
     } catch (error) {
       if (!(error instanceof PmOAuth2Error)) throw error;
       outcome.failed.push({ input, error });
@@ -108,4 +117,27 @@ async function filesBelow(dir: string): Promise<string[]> {
     else if (INPUT_FILE.test(entry.name) && !entry.name.endsWith('.postman_environment.json')) files.push(path);
   }
   return files;
+}
+
+/**
+ * A hand-written token script in the collection: replaced by ours when asked (its names become the
+ * build's, below any pm-oauth2.config.json "variables"), otherwise left with a warning. Works on the
+ * collection as read, which is a copy.
+ */
+function handWrittenTokenScripts(collection: Collection, options: BuildOptions): { names: Record<string, string>; warnings: string[] } {
+  const found = findTokenScripts(collection, new Set([SCRIPT_ID, TEST_SCRIPT_ID]));
+  if (!found.length) return { names: {}, warnings: [] };
+  if (!options.replaceTokenScripts) {
+    return {
+      names: {},
+      warnings: found.map((script) => `${script.where}: has its own token script (pm.sendRequest to a token endpoint), which would run beside pm-oauth2's — pass --replace-token-scripts to replace it, keeping its variable names (${describeNames(script.names)})`),
+    };
+  }
+  removeTokenScripts(found);
+  const names: Record<string, string> = {};
+  for (const script of found) for (const [ours, theirs] of Object.entries(script.names)) names[ours] ??= theirs;
+  const warnings = found.map((script) => `${script.where}: its token script was replaced by pm-oauth2's, which reads and writes its names (${describeNames(script.names)})`
+    + (script.unmapped.length ? `; it also read ${script.unmapped.join(', ')}, which pm-oauth2 does not: set ${VARIABLES.tokenUrl} (the whole token URL) and any other oauth2_* setting in the environment` : ''));
+  if (!names[VARIABLES.tokenUrl]) warnings.push(`${collection.info.name ?? 'collection'}: set ${VARIABLES.tokenUrl} in each environment (the token endpoint's whole URL)`);
+  return { names, warnings };
 }

@@ -31,7 +31,7 @@ describe('pm-oauth2 build (the built binary)', () => {
       outputs: ['demo-api.postman_collection.json'],
     },
     { name: 'says when there is nothing to build', args: () => ['build', join(dir, 'empty'), '--out', join(dir, 'none')], code: 2, stderr: /error \[USAGE\]: no collections found in .*empty/ },
-    { name: 'rejects an unknown command', args: () => ['bulid'], code: 2, stderr: /error \[USAGE\]: unknown command "bulid" — the commands are build, run/ },
+    { name: 'rejects an unknown command', args: () => ['bulid'], code: 2, stderr: /error \[USAGE\]: unknown command "bulid" — the commands are init, build, run/ },
     { name: 'asks for a command', args: () => [], code: 2, stderr: /name a command/ },
     { name: 'has help with examples', args: () => ['build', '--help'], code: 0, stdout: /Examples:\n\s+pm-oauth2 build\s+build every collection under/ },
   ];

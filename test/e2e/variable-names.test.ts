@@ -7,12 +7,12 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildScript } from '../../scripts/build-script.js';
-import { DEFAULT_SCRIPT_PATHS, readScripts } from '../../src/generator/build.js';
+import { buildCollections, DEFAULT_SCRIPT_PATHS, readScripts } from '../../src/generator/build.js';
 import type { Collection } from '../../src/generator/collection-types.js';
 import { embedScript } from '../../src/generator/embed.js';
 import { decodeJwt } from '../../src/oauth/jwt.js';
 import { runCli, WITHOUT_PROXY } from '../helpers/cli.js';
-import { ENGINES, OLDER_NEWMANS } from '../helpers/engines.js';
+import { ENGINES, OLDER_NEWMANS, runNewman } from '../helpers/engines.js';
 import { CLIENTS, startTestServers, type TestServers } from '../helpers/servers.js';
 
 /** The names of the widely copied community script. */
@@ -126,5 +126,52 @@ describe('the team\'s own variable names through pm-oauth2 run', function () {
     assert.notEqual(jwt, STALE);
     assert.doesNotMatch(jwt, /^eyJ[\w-]+\.[\w-]+\.[\w-]+$/, 'not the whole token');
     assert.ok(!(result.stdout + result.stderr + JSON.stringify(exported)).includes(CLIENTS.demo.clientSecret));
+  });
+});
+
+describe('a hand-written token script, found by build', function () {
+  this.timeout(60_000);
+  const SOURCE = 'test/fixtures/community/hand-written-token.postman_collection.json';
+  let servers: TestServers;
+  let dir: string;
+
+  before(async () => {
+    [servers] = await Promise.all([startTestServers(), buildScript()]);
+    dir = await mkdtemp(join(tmpdir(), 'pm-oauth2-community-'));
+  });
+  after(async () => {
+    await servers.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const build = async (replaceTokenScripts: boolean) => {
+    const outcome = await buildCollections({ inputs: [SOURCE], outDir: join(dir, String(replaceTokenScripts)), replaceTokenScripts });
+    const [built] = outcome.built;
+    assert.ok(built, JSON.stringify(outcome.failed));
+    return { warnings: built.warnings, collection: JSON.parse(await readFile(built.output, 'utf8')) as Collection };
+  };
+  const prerequests = (collection: Collection) => (collection.event ?? []).filter((e) => e.listen === 'prerequest').map((e) => e.script?.id ?? 'theirs');
+
+  it('without --replace-token-scripts: kept, and a warning names the flag and the names it would keep', async () => {
+    const { warnings, collection } = await build(false);
+    assert.deepEqual(prerequests(collection), ['pm-oauth2-prerequest', 'theirs']);
+    assert.ok(warnings.some((w) => /has its own token script .* — pass --replace-token-scripts to replace it, keeping its variable names \(jwt → oauth2_access_token, AccessTokenExpiry → oauth2_expires_at, client_id → oauth2_client_id, client_secret → oauth2_client_secret, scope → oauth2_scope\)/.test(w)), warnings.join('\n'));
+  });
+
+  it('with it: replaced by ours, which reads and writes its names; the team\'s environment works in Newman, the stale token unsent', async () => {
+    const { warnings, collection } = await build(true);
+    assert.deepEqual(prerequests(collection), ['pm-oauth2-prerequest']);
+    assert.deepEqual(collection.auth, { type: 'bearer', bearer: [{ key: 'token', value: '{{jwt}}', type: 'string' }] });
+    assert.ok(warnings.some((w) => /it also read host, which pm-oauth2 does not: set oauth2_token_url/.test(w)), warnings.join('\n'));
+    const before = { tokens: servers.auth.tokensIssued(CLIENTS.demo.clientId), calls: servers.api.calls.length };
+    const result = await runNewman(collection, {
+      environment: {
+        host: servers.auth.issuer, client_id: CLIENTS.demo.clientId, client_secret: CLIENTS.demo.clientSecret, scope: 'api:read', jwt: STALE, AccessTokenExpiry: String(Date.now() + 3_600_000),
+        oauth2_token_url: servers.auth.tokenUrl, oauth2_resource: 'urn:pm-oauth2:demo-api', api_base_url: servers.api.url,
+      },
+    });
+    assert.deepEqual(result.failures, []);
+    assert.equal(servers.auth.tokensIssued(CLIENTS.demo.clientId) - before.tokens, 1);
+    assert.deepEqual(servers.api.calls.slice(before.calls).map((c) => [c.status, c.clientId]), [[200, CLIENTS.demo.clientId]]);
   });
 });

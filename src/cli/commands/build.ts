@@ -12,6 +12,7 @@ export interface BuildArgs {
   readonly jwt: boolean;
   readonly config: string | undefined;
   readonly retryOn401: boolean | undefined;
+  readonly replaceTokenScripts: boolean;
 }
 
 export const DEFAULT_INPUTS = ['collections'];
@@ -23,6 +24,7 @@ export function buildOptions(yargs: Argv): Argv<BuildArgs> {
     .option('out', { alias: 'o', type: 'string', default: DEFAULT_OUT, describe: 'folder for the built collections' })
     .option('jwt', { type: 'boolean', default: false, describe: 'embed the script variant that signs client assertions (client_secret_jwt, private_key_jwt) in every collection; without it, only collections whose oauth2_client_auth names one get it' })
     .option('retry-on-401', { type: 'boolean', describe: 'also embed the script as the first post-response script, to renew and retry once after a 401 in plain Newman and the app (a second sandbox execution per request; pm-oauth2 run retries in process either way) [default: retryOn401 in the configuration, else off]' })
+    .option('replace-token-scripts', { type: 'boolean', default: false, describe: 'replace a hand-written token script (a collection or folder pre-request script calling a token endpoint with pm.sendRequest) by pm-oauth2\'s, which keeps reading and writing its variable names; without it, such a script is kept and warned about' })
     .option('config', { type: 'string', describe: `build configuration (folder → credential profile) [default: ${CONFIG_FILE} when present]` })
     .example('$0 build', 'build every collection under collections/ into build/collections/')
     .example('$0 build exports/orders.json --out build', 'build one Postman export') as unknown as Argv<BuildArgs>;
@@ -34,7 +36,7 @@ export async function buildCommand(args: BuildArgs, terminal: Terminal, cwd = pr
   const inputs = args.inputs === DEFAULT_INPUTS || sameList(args.inputs, DEFAULT_INPUTS) ? DEFAULT_INPUTS.map((input) => relative(cwd, join(root, input)) || '.') : args.inputs;
   const outDir = args.out === DEFAULT_OUT ? relative(cwd, join(root, DEFAULT_OUT)) : args.out;
   const config = await readBuildConfig(args.config ?? join(root, CONFIG_FILE), args.config !== undefined);
-  const outcome = await buildCollections({ inputs, outDir, jwt: args.jwt, config, retryOn401: args.retryOn401 });
+  const outcome = await buildCollections({ inputs, outDir, jwt: args.jwt, config, retryOn401: args.retryOn401, replaceTokenScripts: args.replaceTokenScripts });
   for (const built of outcome.built) {
     terminal.out(`built ${built.input} → ${built.output}`);
     for (const warning of built.warnings) terminal.err(`warning: ${warning}`);
