@@ -120,6 +120,15 @@ describe('first use of the CLI', function () {
       await rm(anywhere, { recursive: true, force: true });
     });
 
+    it('no colour codes in output that is not a terminal (a CI log), unless --color on asks', async () => {
+      const ESCAPE = /\u001b\[/;
+      const plain = await runCli(['demo'], { env: { ...WITHOUT_PROXY, NO_COLOR: undefined, FORCE_COLOR: undefined }, limitMs: 50_000 });
+      assert.equal(plain.code, 0, plain.stdout + plain.stderr);
+      assert.doesNotMatch(plain.stdout + plain.stderr, ESCAPE);
+      const coloured = await runCli(['demo', '--color', 'on'], { env: { ...WITHOUT_PROXY, NO_COLOR: undefined, FORCE_COLOR: undefined }, limitMs: 50_000 });
+      assert.match(coloured.stdout, ESCAPE, 'the check can see colour codes');
+    });
+
     it('--help shows the demo\'s own examples, not run\'s', async () => {
       const result = await cli(['demo', '--help']);
       assert.equal(result.code, 0);
