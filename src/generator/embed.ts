@@ -164,11 +164,12 @@ function interfaceVariables(existing: CollectionVariable[], keys: readonly strin
   }
   for (const variable of variables) {
     const key = variable.key;
-    const secret = SECRET_KEY.test(ourNames.get(key) ?? key);
+    const ours = ourNames.get(key) ?? key;
+    const secret = SECRET_KEY.test(ours);
     const value = typeof variable.value === 'string' ? variable.value : '';
-    if (!(secret || CACHE_KEY.test(ourNames.get(key) ?? key)) || value === '' || (secret && /^\{\{[^{}]+\}\}$/.test(value.trim()))) continue;
+    if (!(secret || CACHE_KEY.test(ours)) || value === '' || (secret && /^\{\{[^{}]+\}\}$/.test(value.trim()))) continue;
     variable.value = '';
-    warnings.push(`${name}: the collection variable ${key} held a value; it was emptied in the build${secret ? ` — set ${key} in the environment (in CI: export ${key.toUpperCase()})` : ''}`);
+    warnings.push(`${name}: the collection variable ${key} held a value; it was emptied in the build${secret ? ` — set ${key} in the environment (in CI: export ${ours.toUpperCase()})` : ''}`);
   }
   return variables;
 }

@@ -49,6 +49,11 @@ export function useVariableNames(map: Readonly<Record<string, string>>): void {
   renames = map;
 }
 
+/** The oauth2_* name a team's own name stands for (itself when it stands for none). */
+export function ourVariable(name: string): string {
+  return Object.keys(renames).find((ours) => renames[ours] === name) ?? name;
+}
+
 /** `oauth2_client_id` of profile `admin` is `oauth2_admin_client_id`; of the default client, itself or the team's name for it. */
 export function profileVariable(name: string, profile: string): string {
   return profile ? name.replace(/^oauth2_/, `oauth2_${profile}_`) : renames[name] ?? name;
@@ -71,7 +76,8 @@ export function hasOwnClient(read: (name: string) => string | undefined, profile
  */
 export function profileReader(read: (name: string) => string | undefined, profile: string): (name: string) => string | undefined {
   const names = renames;
-  const base = (name: string) => read(names[name] ?? name);
+  // The team's name first; unset, our own: the CI secret store passes OAUTH2_CLIENT_SECRET whatever the environment files call it.
+  const base = (name: string) => (names[name] === undefined ? read(name) : read(names[name]) ?? read(name));
   if (!profile) return base;
   const ownClient = hasOwnClient(read, profile);
   return (name) => read(profileVariable(name, profile)) ?? (ownClient && CREDENTIALS.has(name) ? undefined : base(name));

@@ -24,6 +24,11 @@ export interface NewmanRunOptions {
   readonly tokenStats: TokenStats;
   /** Receives what scripts log, instead of the cli reporter, which wraps long lines (a token, split, escapes redaction). */
   readonly onConsole?: (level: string, messages: unknown[]) => void;
+  /**
+   * The body of each token response the collection's script received, as it arrives: the token in
+   * it is masked before any script can print it, under whatever name the script stores it.
+   */
+  readonly onTokenResponse?: (body: string) => void;
   /** The in-process auth's reason for each request it kept from the API, in order (fast path only). */
   readonly takeBlockedReason?: () => string | undefined;
 }
@@ -74,7 +79,8 @@ export function runCollection(options: NewmanRunOptions): Promise<CollectionOutc
       options.onConsole?.(args.level, args.messages);
     }).on('request', (error: Error | null, args: Parameters<typeof recordTokenRequest>[1] & { item?: unknown }) => {
       if (args?.cursor?.scriptId) scriptRequests++;
-      recordTokenRequest(options.tokenStats, args, options.tokenUrls);
+      const tokenResponse = recordTokenRequest(options.tokenStats, args, options.tokenUrls);
+      if (tokenResponse !== undefined) options.onTokenResponse?.(tokenResponse);
       if (error && options.takeBlockedReason && BLOCKED_REQUEST.test(error.message)) failBlocked(emitter, args, options.takeBlockedReason() ?? 'no access token, so the request was not sent');
     });
   });

@@ -10,7 +10,6 @@ import { embedScript, hasJwtScript, SCRIPT_ID, type ScriptVariants } from '../ge
 import { JWT_CLIENT_AUTH, type TokenConfig } from '../oauth/config.js';
 import { parseProfiles, PROFILES_VARIABLE, useVariableNames } from '../oauth/profiles.js';
 import { NAMES_VARIABLE, parseVariableNames } from '../oauth/variable-names.js';
-import { CACHE_VARIABLES } from '../oauth/variables.js';
 import { readCollectionFile, type CollectionSdk } from '../generator/read-collection.js';
 import type { Terminal } from '../cli/terminal.js';
 import type { EnvironmentFile } from './environment-file.js';
@@ -88,7 +87,6 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
   // with the team's own variable names keeps its script, which reads and writes those names.
   const renamed = loaded.filter((c) => Object.keys(variableNamesOf(c.collection)).length);
   if (renamed.length && !options.inSandbox) options.terminal.err(`note: tokens are fetched by the collections' script (as with --in-sandbox): ${renamed.map((c) => c.name).join(', ')} use${renamed.length === 1 ? 's' : ''} your own variable names (pm-oauth2.config.json "variables")`);
-  const tokenNames = new Set(loaded.map((c) => variableNamesOf(c.collection)[CACHE_VARIABLES.accessToken]).filter((name): name is string => !!name));
   const inProcess = !options.inSandbox && !renamed.length;
   const collections = inProcess ? loaded.map((c) => ({ ...c, collection: toFastPath(c.collection) })) : jwt ? await withJwtScript(loaded, options.terminal) : loaded;
   const fast = inProcess ? fastPath(redactor, tokenStats, options, referencedVariables(collections.map((c) => c.collection)), await proxyAgents(options.env ?? process.env)) : undefined;
@@ -105,10 +103,11 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
         collection, environment, globals: globalsJson, newmanOptions: options.newmanOptions ?? {}, ...options.reports.forCollection(stem),
         timeoutRequestMs: options.timeoutRequestMs, bail: options.bail, iterationCount: options.iterationCount, tokenUrls, tokenStats,
         onConsole: (level, messages) => options.terminal.out(redactor.redact(`  ${level === 'log' ? '│' : level + ':'} ${formatWithOptions({ colors: false, breakLength: Infinity }, ...messages)}`)),
+        onTokenResponse: (body) => rememberIssuedToken(body, redactor),
         ...(fast ? { takeBlockedReason: fast.takeBlockedReason } : {}),
       });
-      rememberTokens(outcome.environment, redactor, tokenNames);
-      rememberTokens(outcome.globals, redactor, tokenNames);
+      rememberTokens(outcome.environment, redactor);
+      rememberTokens(outcome.globals, redactor);
       environment = carryOver(environment, outcome.environment);
       globalsJson = carryOver(globalsJson, outcome.globals);
       collectionVariables = outcome.collectionVariables;
@@ -205,7 +204,7 @@ function validate(collections: readonly LoadedCollection[], options: JobOptions,
       ...Object.fromEntries((collection.variable ?? []).map((v) => [v.key, v.value === undefined ? '' : String(v.value)])),
     };
     // Read as the collection's script reads them: under the team's names, if it has any.
-    useVariableNames(parseVariableNames(variables[NAMES_VARIABLE]));
+    useVariableNames(variableNamesOf(collection));
     try {
       for (const profile of ['', ...new Set(Object.values(parseProfiles(variables[PROFILES_VARIABLE])))]) {
         const check = checkConfig(options.variables, variables, options.environment?.file, profile);
@@ -274,11 +273,10 @@ function expiriesIn(environment: EnvironmentJson): JobResult['expiries'] {
 }
 
 /** Tokens are masked, and fingerprints (a hash of the secret, so a guess could be tested against one) hidden. */
-/** @param tokenNames the team's own names for the token (pm-oauth2.config.json "variables") */
-function rememberTokens(environment: Record<string, unknown>, redactor: Redactor, tokenNames: ReadonlySet<string>): void {
+function rememberTokens(environment: Record<string, unknown>, redactor: Redactor): void {
   for (const [key, value] of Object.entries(environment)) {
     if (typeof value !== 'string' || !value) continue;
-    if (/^oauth2_(\w+_)?access_token$/.test(key) || tokenNames.has(key)) redactor.addToken(value);
+    if (/^oauth2_(\w+_)?access_token$/.test(key)) redactor.addToken(value);
     if (/^oauth2_(\w+_)?token_fingerprint$/.test(key)) redactor.addSecret(value);
   }
 }
@@ -287,4 +285,14 @@ function rememberTokens(environment: Record<string, unknown>, redactor: Redactor
 function variableNamesOf(collection: { variable?: Array<{ key: string; value?: unknown }> }): Record<string, string> {
   const value = collection.variable?.find((v) => v.key === NAMES_VARIABLE)?.value;
   return parseVariableNames(typeof value === 'string' ? value : undefined);
+}
+
+/** The token in a token endpoint's answer the script received: masked from then on, whatever the script calls it. */
+function rememberIssuedToken(body: string, redactor: Redactor): void {
+  try {
+    const token = (JSON.parse(body) as { access_token?: unknown }).access_token;
+    if (typeof token === 'string' && token) redactor.addToken(token);
+  } catch {
+    // Not JSON: the script fails closed on it, and there is no token to mask.
+  }
 }

@@ -4,7 +4,7 @@ import { isPlainHttpToAnotherHost, readTokenConfig, type TokenConfig } from '../
 import { isOAuthError } from '../oauth/errors.js';
 import { resolveReferences } from './resolve-references.js';
 import { environmentNameFor, type Variables } from './variable-sources.js';
-import { profileNameOf, profileReader, profileVariable } from '../oauth/profiles.js';
+import { ourVariable, profileNameOf, profileReader, profileVariable } from '../oauth/profiles.js';
 
 export interface ConfigCheck {
   readonly config: TokenConfig | undefined;
@@ -27,8 +27,9 @@ export function checkConfig(variables: Variables, collectionVariables: Readonly<
     const own = !profile || base.startsWith(`oauth2_${profile}_`);
     const name = !own && base.startsWith('oauth2_') ? profileVariable(base, profile) : base;
     const where = environmentFile ? `set it in ${environmentFile}, ` : '';
-    return /^oauth2_/.test(name)
-      ? `${where}export ${environmentNameFor(name)}, add it to .env, or pass --env-var ${name}=…`
+    const ours = ourVariable(name);
+    return /^oauth2_/.test(ours)
+      ? `${where}export ${environmentNameFor(ours)}, add it to .env, or pass --env-var ${name}=…`
       : `${where}or pass --env-var ${name}=…`;
   };
   try {

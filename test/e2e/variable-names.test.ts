@@ -11,7 +11,9 @@ import { buildCollections, DEFAULT_SCRIPT_PATHS, readScripts } from '../../src/g
 import type { Collection } from '../../src/generator/collection-types.js';
 import { embedScript } from '../../src/generator/embed.js';
 import { decodeJwt } from '../../src/oauth/jwt.js';
+import { maskToken } from '../../src/oauth/mask.js';
 import { runCli, WITHOUT_PROXY } from '../helpers/cli.js';
+import { credentialLeaks } from '../helpers/leaks.js';
 import { ENGINES, OLDER_NEWMANS, runNewman } from '../helpers/engines.js';
 import { CLIENTS, startTestServers, type TestServers } from '../helpers/servers.js';
 
@@ -74,6 +76,13 @@ for (const [engineName, run] of [...ENGINES, ...OLDER_NEWMANS.filter(([name]) =>
       assert.equal(result.environment['scope'], 'api:read');
     });
 
+    it('their name unset, ours is read: the secret pm-oauth2 run takes from OAUTH2_CLIENT_SECRET reaches the script', async () => {
+      const before = servers.apiCalls(base).length;
+      const result = await run(collection, { environment: { ...theirEnvironment({ client_secret: '' }), oauth2_client_secret: CLIENTS.demo.clientSecret } });
+      assert.deepEqual(result.failures, []);
+      assert.deepEqual(servers.apiCalls(base).slice(before).map((c) => c.status), [200, 200, 200]);
+    });
+
     it('a missing secret is named by their name, and nothing is sent', async () => {
       const before = servers.apiCalls(base).length;
       const result = await run(collection, { environment: theirEnvironment({ client_secret: '' }) });
@@ -87,26 +96,34 @@ for (const [engineName, run] of [...ENGINES, ...OLDER_NEWMANS.filter(([name]) =>
 
 describe('the team\'s own variable names through pm-oauth2 run', function () {
   this.timeout(60_000);
+  /** Its raw, form, URL, JSON and Basic forms all differ. */
+  const SECRET = 'team/"secret" &+x\\é';
   let servers: TestServers;
   let dir: string;
   let file: string;
+  let base: string;
 
   before(async () => {
     [servers] = await Promise.all([startTestServers(), buildScript()]);
     dir = await mkdtemp(join(tmpdir(), 'pm-oauth2-names-'));
+    base = servers.apiBase('names-run');
     const source: Collection = {
       info: { name: 'migrated', schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json' },
-      item: [{ name: 'one', request: { method: 'GET', url: `${servers.apiBase('names-run')}/one` } }],
+      item: [{
+        name: 'one', request: { method: 'GET', url: `${base}/one` },
+        // Their own test prints the token under their name.
+        event: [{ listen: 'test', script: { type: 'text/javascript', exec: ["console.log('token', pm.environment.get('jwt'));"] } }],
+      }],
     };
     file = join(dir, 'migrated.postman_collection.json');
     await writeFile(file, JSON.stringify(embedScript(source, await readScripts(DEFAULT_SCRIPT_PATHS), { variableNames: COMMUNITY_NAMES }).collection));
+    // An opaque token (no JWT shape to find it by), and the secret only in the CI's secret store.
     await writeFile(join(dir, 'theirs.postman_environment.json'), JSON.stringify({
       name: 'theirs',
       values: [
-        { key: 'oauth2_token_url', value: servers.auth.tokenUrl, type: 'default', enabled: true },
-        { key: 'oauth2_resource', value: 'urn:pm-oauth2:demo-api', type: 'default', enabled: true },
-        { key: 'client_id', value: CLIENTS.demo.clientId, type: 'default', enabled: true },
-        { key: 'client_secret', value: CLIENTS.demo.clientSecret, type: 'secret', enabled: true },
+        { key: 'oauth2_token_url', value: `${servers.faults.url}/ok/names-run`, type: 'default', enabled: true },
+        { key: 'client_id', value: 'team-client', type: 'default', enabled: true },
+        { key: 'client_secret', value: '', type: 'secret', enabled: true },
         { key: 'scope', value: 'api:read', type: 'default', enabled: true },
         { key: 'jwt', value: STALE, type: 'default', enabled: true },
       ],
@@ -117,15 +134,20 @@ describe('the team\'s own variable names through pm-oauth2 run', function () {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('runs the collection\'s script (saying so), and the token under their name is masked in the exported environment', async () => {
-    const result = await runCli(['run', file, '--env', join(dir, 'theirs.postman_environment.json'), '--export-environment', 'after.json'], { cwd: dir, env: { ...WITHOUT_PROXY, OAUTH2_CLIENT_SECRET: undefined } });
+  it('runs the collection\'s script (saying so), takes the secret from OAUTH2_CLIENT_SECRET, and masks the token under their name everywhere', async () => {
+    const result = await runCli(['run', file, '--env', join(dir, 'theirs.postman_environment.json'), '--export-environment', 'after.json'], { cwd: dir, env: { ...WITHOUT_PROXY, OAUTH2_CLIENT_SECRET: SECRET } });
     assert.equal(result.code, 0, result.stdout + result.stderr);
     assert.match(result.stderr, /note: tokens are fetched by the collections' script .*migrated uses your own variable names/);
-    const exported = JSON.parse(await readFile(join(dir, 'after.json'), 'utf8')) as { values: Array<{ key: string; value: string }> };
-    const jwt = exported.values.find((v) => v.key === 'jwt')?.value ?? '';
-    assert.notEqual(jwt, STALE);
-    assert.doesNotMatch(jwt, /^eyJ[\w-]+\.[\w-]+\.[\w-]+$/, 'not the whole token');
-    assert.ok(!(result.stdout + result.stderr + JSON.stringify(exported)).includes(CLIENTS.demo.clientSecret));
+    assert.deepEqual(servers.faults.lastBasic('/ok/names-run'), { id: 'team-client', secret: SECRET }, 'the CI secret under the team\'s client id');
+    const [call] = servers.apiCalls(base);
+    const token = call?.authorization?.replace(/^Bearer /, '') ?? '';
+    assert.ok(servers.faults.issued.has(token), 'the fresh opaque token, not the stale one, reached the API');
+    const exported = await readFile(join(dir, 'after.json'), 'utf8');
+    assert.ok(result.stdout.includes(`│ token ${maskToken(token)}`), `the test printed it, masked: ${result.stdout}`);
+    for (const output of [result.stdout + result.stderr, exported]) {
+      assert.ok(!output.includes(token), `the whole token leaked: ${output}`);
+      assert.deepEqual(credentialLeaks(output, SECRET, 'team-client'), []);
+    }
   });
 });
 
