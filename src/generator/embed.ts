@@ -5,11 +5,11 @@ import { CACHE_VARIABLES, VARIABLES } from '../oauth/variables.js';
 import { normaliseAuthTree } from './auth-tree.js';
 import { scrubLiteralCredentials } from './scrub-credentials.js';
 import { guardItemTests, guardTestEvents, unguardItemTests, unguardTestEvents } from './retry-guard.js';
-import { applyFolderProfiles, profileVariables } from './profiles.js';
+import { applyFolderProfiles, bearerAuth, profileVariables } from './profiles.js';
 import { profilesForSettings } from './settings-profiles.js';
 import { PROFILES_VARIABLE, profileVariable } from '../oauth/profiles.js';
 import { NAMES_VARIABLE } from '../oauth/variable-names.js';
-import type { Auth, Collection, CollectionEvent, CollectionVariable } from './collection-types.js';
+import type { Collection, CollectionEvent, CollectionVariable } from './collection-types.js';
 import { grantTypeOf, importClientCredentials, isOAuth2, type ImportedOAuth2 } from './oauth2-import.js';
 
 const SECRET_METHOD_VARIABLES = [
@@ -39,10 +39,6 @@ export const SCRIPT_ID = 'pm-oauth2-prerequest';
 /** The same script as the collection's first test script: it renews and retries after a 401. */
 export const TEST_SCRIPT_ID = 'pm-oauth2-test';
 
-export const BEARER_AUTH = {
-  type: 'bearer',
-  bearer: [{ key: 'token', value: `{{${CACHE_VARIABLES.accessToken}}}`, type: 'string' }],
-} as const;
 
 export interface EmbedResult {
   readonly collection: Collection;
@@ -93,12 +89,14 @@ export function embedScript(input: Collection, scripts: ScriptVariants, options:
   const warnings: string[] = [];
   const profiles = applyFolderProfiles(collection.item, folderProfiles);
   const imported: ImportedOAuth2[] = [];
+  const names = options.variableNames ?? {};
+  const renamed = (key: string) => names[key] ?? key;
   const rootAuth = collection.auth;
   if (rootAuth && isOAuth2(rootAuth)) {
     if (grantTypeOf(rootAuth) === 'client_credentials') imported.push(importClientCredentials(rootAuth, name));
     else warnings.push(`${name}: the collection uses OAuth 2.0 with the ${grantTypeOf(rootAuth)} grant, which pm-oauth2 does not run; it was replaced by the client credentials script`);
   } else if (rootAuth && rootAuth.type !== 'bearer' && rootAuth.type !== 'noauth' && rootAuth.type !== 'inherit') {
-    warnings.push(`${name}: the collection's ${rootAuth.type} auth was replaced by Bearer {{${CACHE_VARIABLES.accessToken}}}`);
+    warnings.push(`${name}: the collection's ${rootAuth.type} auth was replaced by Bearer {{${renamed(CACHE_VARIABLES.accessToken)}}}`);
   }
   const tree = normaliseAuthTree(collection.item, name);
   const scrubbed = scrubLiteralCredentials(collection.item, name);
@@ -109,9 +107,7 @@ export function embedScript(input: Collection, scripts: ScriptVariants, options:
   if (tree.ownAuth.length) {
     warnings.push(`${name}: ${tree.ownAuth.length} folder(s) or request(s) keep their own auth and will not get the token: ${tree.ownAuth.join(', ')}`);
   }
-  const names = options.variableNames ?? {};
-  const renamed = (key: string) => names[key] ?? key;
-  collection.auth = { type: 'bearer', bearer: [{ key: 'token', value: `{{${renamed(CACHE_VARIABLES.accessToken)}}}`, type: 'string' }] } as unknown as Auth;
+  collection.auth = bearerAuth(renamed(CACHE_VARIABLES.accessToken));
   const known = Object.assign({}, ...settings.defaults.map((i) => i.variables).reverse(), settings.variables) as Record<string, string>;
   const methods = Object.entries(known).filter(([key]) => /^oauth2_(\w+_)?client_auth$/.test(key)).map(([, value]) => value);
   const jwt = forceJwt || usesJwtClientAuth(collection) || methods.some((m) => JWT_CLIENT_AUTH.includes(m as ClientAuthMethod));
@@ -143,16 +139,16 @@ function isOurs(event: CollectionEvent): boolean {
   return event.script?.id === SCRIPT_ID || event.script?.id === TEST_SCRIPT_ID;
 }
 
-/**
- * Keeps the user's variables in their order, adds the oauth2_* interface (so Postman's UI shows
- * what to fill in), and empties any secret or token value: the built collection is committed.
- */
 /** The collection's variables without `key`, then `replacement` (the map of a previous build goes). */
 function replaceVariable(existing: CollectionVariable[], key: string, replacement: CollectionVariable[]): CollectionVariable[] {
   return [...existing.filter((v) => v.key !== key), ...replacement];
 }
 
-/** @param ourNames the team's name → ours: their secret and cached variables are emptied like ours */
+/**
+ * Keeps the user's variables in their order, adds the oauth2_* interface (so Postman's UI shows
+ * what to fill in), and empties any secret or token value: the built collection is committed.
+ * @param ourNames the team's name → ours: their secret and cached variables are emptied like ours
+ */
 function interfaceVariables(existing: CollectionVariable[], keys: readonly string[], known: Record<string, string>, name: string, warnings: string[], ourNames: ReadonlyMap<string, string>): CollectionVariable[] {
   const variables = existing.map((v) => ({ ...v }));
   const byKey = new Map(variables.map((v) => [v.key, v]));

@@ -31,8 +31,13 @@ function collectFolders(items: Item[], path: string[], out: Map<string, Item>): 
   }
 }
 
+/** The Bearer auth that sends the token a variable holds. */
+export function bearerAuth(tokenVariable: string): Auth {
+  return { type: 'bearer', bearer: [{ key: 'token', value: `{{${tokenVariable}}}`, type: 'string' }] };
+}
+
 export function profileBearer(profile: string): Auth {
-  return { type: 'bearer', bearer: [{ key: 'token', value: `{{${profileVariable(CACHE_VARIABLES.accessToken, profile)}}}`, type: 'string' }] };
+  return bearerAuth(profileVariable(CACHE_VARIABLES.accessToken, profile));
 }
 
 /** The map, and for each profile the variables Postman's UI should show. */

@@ -69,8 +69,11 @@ function scriptText(event: CollectionEvent): string {
 
 function namesUsed(text: string): { names: Record<string, string>; unmapped: string[] } {
   const names: Record<string, string> = {};
-  const claim = (ours: string, theirs: string) => {
-    if (!/^oauth2_/.test(theirs) && names[ours] === undefined && !Object.values(names).includes(theirs)) names[ours] = theirs;
+  /** @returns whether `theirs` now stands for `ours` */
+  const claim = (ours: string, theirs: string): boolean => {
+    if (/^oauth2_/.test(theirs) || names[ours] !== undefined || Object.values(names).includes(theirs)) return names[ours] === theirs;
+    names[ours] = theirs;
+    return true;
   };
   for (const [, , name = '', value = ''] of text.matchAll(SET)) {
     if (/access_token/.test(value)) claim(CACHE_VARIABLES.accessToken, name);
@@ -81,8 +84,7 @@ function namesUsed(text: string): { names: Record<string, string>; unmapped: str
     const name = match[2] ?? match[3] ?? '';
     if (Object.values(names).includes(name) || /^oauth2_/.test(name)) continue;
     const ours = READ_AS.find(([pattern]) => pattern.test(name))?.[1];
-    if (ours) claim(ours, name);
-    else unmapped.add(name);
+    if (!ours || !claim(ours, name)) unmapped.add(name);
   }
-  return { names, unmapped: [...unmapped].filter((name) => !Object.values(names).includes(name)) };
+  return { names, unmapped: [...unmapped] };
 }

@@ -15,6 +15,8 @@ export interface InitStep {
   readonly why: string;
   /** The file's new content; none for keep. */
   readonly content?: string;
+  /** Adds pm-oauth2 as a dev dependency: `npm install` comes next. */
+  readonly addsDependency?: boolean;
 }
 
 export interface InitPlan {
@@ -94,7 +96,7 @@ async function packageJsonStep(root: string, collectionsDir: string, version: st
   if (text === undefined) {
     const name = basename(root).toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'api-tests';
     const json = { name, private: true, scripts, devDependencies: { 'pm-oauth2': `^${version}` } };
-    return { path, action: 'create', why: 'scripts collection:build and test:api, pm-oauth2 as a dev dependency', content: `${JSON.stringify(json, null, 2)}\n` };
+    return { path, action: 'create', why: 'scripts collection:build and test:api, pm-oauth2 as a dev dependency', content: `${JSON.stringify(json, null, 2)}\n`, addsDependency: true };
   }
   let json: Record<string, unknown>;
   try {
@@ -114,5 +116,5 @@ async function packageJsonStep(root: string, collectionsDir: string, version: st
   };
   const indent = /^[ \t]+(?=")/m.exec(text)?.[0] ?? '  ';
   const what = [...(added.length ? [`scripts ${added.map(([name]) => name).join(', ')}`] : []), ...(addDependency ? ['pm-oauth2 as a dev dependency'] : [])];
-  return { path, action: 'update', why: `add ${what.join(' and ')}; nothing else changes`, content: `${JSON.stringify(updated, null, indent)}\n` };
+  return { path, action: 'update', why: `add ${what.join(' and ')}; nothing else changes`, content: `${JSON.stringify(updated, null, indent)}\n`, addsDependency: addDependency };
 }

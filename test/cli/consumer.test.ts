@@ -60,6 +60,7 @@ describe('a consumer project: the packed package installed into an empty reposit
     const init = await npx(['init']);
     assert.equal(init.code, 0, init.stdout + init.stderr);
     assert.match(init.stdout, /= postman\/\s+the collections to build/);
+    assert.doesNotMatch(init.stdout, /npm install/, 'pm-oauth2 is a dependency already: only the scripts were added');
     // The user fills in the dev environment, as the next steps say; the secret stays in the secret store.
     const file = join(project, 'environments/dev.postman_environment.json');
     const dev = JSON.parse(await readFile(file, 'utf8')) as { values: Array<{ key: string; value: string; type: string; enabled: boolean }> };

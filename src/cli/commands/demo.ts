@@ -7,6 +7,7 @@ import { PmOAuth2Error } from '../../errors.js';
 import { CONFIG_FILE } from '../../generator/build-config.js';
 import { loadEnvironmentFile } from '../../runner/environment-file.js';
 import { DEMO_ADMIN_CLIENT, DEMO_CLIENT } from '../../servers/demo-clients.js';
+import type { LocalStack } from '../../servers/local-stack.js';
 import type { Terminal } from '../terminal.js';
 import { runCommand, runFlags, type RunArgs } from './run.js';
 import { describeStack } from './servers.js';
@@ -31,9 +32,10 @@ export function demoOptions(yargs: Argv): Argv<RunArgs> {
 export async function demoCommand(args: RunArgs, terminal: Terminal, cwd = process.cwd()): Promise<number> {
   const work = await mkdtemp(join(tmpdir(), 'pm-oauth2-demo-'));
   const restoreNoProxy = bypassProxyForLoopback();
-  const { startLocalStack } = await import('../../servers/local-stack.js');
-  const stack = await startLocalStack();
+  let stack: LocalStack | undefined;
   try {
+    const { startLocalStack } = await import('../../servers/local-stack.js');
+    stack = await startLocalStack();
     describeStack(stack).forEach((line) => terminal.out(line));
     const environment = await loadEnvironmentFile(args.env ?? 'local', PACKAGE_ROOT);
     const secrets = { oauth2_client_secret: DEMO_CLIENT.clientSecret, oauth2_admin_client_secret: DEMO_ADMIN_CLIENT.clientSecret };
@@ -49,7 +51,7 @@ export async function demoCommand(args: RunArgs, terminal: Terminal, cwd = proce
       reportDir: args.reportDir ?? join(work, 'reports'),
     }, terminal, cwd, { processEnv: {}, dotenv: args.dotenv !== undefined });
   } finally {
-    await stack.close();
+    await stack?.close();
     restoreNoProxy();
     await rm(work, { recursive: true, force: true });
   }

@@ -36,7 +36,7 @@ export async function initCommand(args: InitArgs, terminal: Terminal, cwd = proc
 
 function nextSteps(plan: InitPlan): string[] {
   const wrote = plan.steps.filter((s) => s.action !== 'keep').length;
-  const dependency = plan.steps.some((s) => s.path === 'package.json' && s.content?.includes('"pm-oauth2"') && s.action !== 'keep');
+  const dependency = plan.steps.some((s) => s.addsDependency);
   return [
     `${wrote} written, ${plan.steps.length - wrote} kept (+ created, ~ updated, = kept).`,
     'Next:',
