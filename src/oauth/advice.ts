@@ -12,6 +12,8 @@ const BY_ERROR: Readonly<Record<string, string>> = {
   unsupported_grant_type: 'enable the client credentials grant for this client at the server',
   invalid_grant: `the server refused the grant: check the client's configuration at the server and ${VARIABLES.extraParams}`,
   access_denied: `the client may not get a token for that API: check ${VARIABLES.audience} (Auth0 needs the API's identifier) and the client's grants at the server`,
+  invalid_dpop_proof: `the server refused the DPoP proof: check that ${VARIABLES.dpopKey} is a P-256 key (ES256, which every server takes) or an RSA key the server allows, and that the machine's clock is right`,
+  use_dpop_nonce: 'the server asked for a DPoP nonce twice in a row: it does not accept the nonce it issued; ask its operators',
   invalid_request: `the server found the request malformed: check ${VARIABLES.extraParams}, ${VARIABLES.audience} and ${VARIABLES.resource}, and that ${VARIABLES.tokenUrl} is an OAuth2 token endpoint`,
 };
 
@@ -33,7 +35,8 @@ export function adviseOnErrorResponse(status: number, error: string): string {
 
 export const ADVICE_HTML = `the server answered a web page, not JSON: ${ENDPOINT} (a login page or a proxy's page means the URL is wrong)`;
 export const ADVICE_NOT_JSON = `the token endpoint must answer JSON: ${ENDPOINT}`;
-export const ADVICE_NOT_BEARER = 'pm-oauth2 sends Bearer tokens only; ask the server for Bearer tokens (token_type "Bearer")';
+export const ADVICE_NOT_BEARER = `a token of type "DPoP" is bound to a key: set ${VARIABLES.dpop}=true (pm-oauth2 run makes the key; elsewhere set ${VARIABLES.dpopKey}); for any other type, ask the server for Bearer tokens (token_type "Bearer")`;
+export const ADVICE_DPOP_NOT_BOUND = `the server ignored the DPoP proof: turn on DPoP-bound tokens for this client at the provider (Okta: "Require DPoP header in token requests"; Keycloak: "OAuth 2.0 DPoP bound access tokens"; oidc-provider: dpop_bound_access_tokens), or set ${VARIABLES.dpop}=false for Bearer tokens`;
 
 export function adviseOnTransportError(code: string): string {
   if (code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT') {

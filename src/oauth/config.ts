@@ -35,6 +35,13 @@ export interface TokenConfig {
   readonly tokenTimeoutMs: number;
   /** The JWT client authentication settings; empty strings for the secret-based methods. */
   readonly assertion: AssertionConfig;
+  /** Sender-constrained tokens (RFC 9449): the key that signs the DPoP proofs; absent for Bearer tokens. */
+  readonly dpop: DpopConfig | undefined;
+}
+
+export interface DpopConfig {
+  /** PEM or private JWK, P-256 (ES256) or RSA (RS256, or PS256 when the JWK says so). */
+  readonly privateKey: string;
 }
 
 export interface AssertionConfig {
@@ -111,6 +118,11 @@ export function readTokenConfig(read: VariableReader, whereToSet: (variable: str
   const alg = value('assertionAlg').toUpperCase() as AssertionAlg | '';
   if (alg && !ASSERTION_ALGS.includes(alg as AssertionAlg)) note(invalid, `${VARIABLES.assertionAlg} is "${alg}"`, `use one of ${ASSERTION_ALGS.join(', ')}, or leave it empty to take it from the key`);
 
+  const dpop = value('dpop').toLowerCase();
+  if (dpop && dpop !== 'true' && dpop !== 'false') note(invalid, `${VARIABLES.dpop} is "${dpop}"`, 'write true for DPoP-bound tokens (RFC 9449), or false (or nothing) for Bearer tokens');
+  const dpopKey = raw(VARIABLES.dpopKey).trim();
+  if (dpop === 'true') required(VARIABLES.dpopKey, dpopKey, 'the PEM or private JWK that signs the DPoP proofs: `pm-oauth2 dpop-key` prints a fresh one, and pm-oauth2 run makes one per run when none is set');
+
   const refreshMarginSeconds = readSeconds(value('refreshMargin'), VARIABLES.refreshMargin, 0, invalid);
   const timeoutSeconds = readSeconds(value('tokenTimeout'), VARIABLES.tokenTimeout, 0.001, invalid);
 
@@ -141,6 +153,7 @@ export function readTokenConfig(read: VariableReader, whereToSet: (variable: str
       certificateThumbprint: value('certificateThumbprint'),
       certificate: raw(VARIABLES.certificate).trim(),
     },
+    dpop: dpop === 'true' ? { privateKey: dpopKey } : undefined,
   };
 }
 

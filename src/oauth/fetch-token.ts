@@ -6,6 +6,8 @@ import { JWT_CLIENT_AUTH, MTLS_CLIENT_AUTH, type TokenConfig } from './config.js
 import { OAuthError } from './errors.js';
 import { transportFailure } from './failure.js';
 import { retryDelayMs, type AttemptOutcome } from './retry.js';
+import { dpopHtu, originOf } from './dpop/htu.js';
+import { acceptableNonce, DPOP_NONCE_HEADER, memoryNonceStore, tokenEndpointWantsNonce, type NonceStore } from './dpop/nonce.js';
 import { buildTokenRequest, type TokenRequest } from './token-request.js';
 import { parseTokenResponse, type IssuedToken, type TokenHttpResponse } from './token-response.js';
 import { VARIABLES } from './variables.js';
@@ -20,6 +22,17 @@ export type AttemptResult =
 /** Makes a signed client assertion for a configuration: a fresh one (new jti) per call. */
 export type AssertionFactory = (config: TokenConfig) => string;
 
+/** What a DPoP proof binds: the request, the server's nonce, and at an API the token. */
+export interface ProofRequest {
+  readonly htm: string;
+  readonly htu: string;
+  readonly nonce?: string | undefined;
+  readonly accessToken?: string | undefined;
+}
+
+/** Makes a DPoP proof with the configuration's key: a fresh one (new jti, iat) per call. */
+export type ProofFactory = (config: TokenConfig, request: ProofRequest) => string;
+
 export interface FetchRuntime {
   /** Sends one request, bounded by the time-out, and calls `done` exactly once. */
   send(request: TokenRequest, timeoutMs: number, done: (result: AttemptResult) => void): void;
@@ -27,25 +40,35 @@ export interface FetchRuntime {
   now(): number;
   /** Signs client assertions; absent where the JWT code is not bundled. */
   readonly assertions?: AssertionFactory | undefined;
+  /** Signs DPoP proofs; absent where the signing code is not bundled. */
+  readonly proofs?: ProofFactory | undefined;
+  /** Keeps the servers' DPoP nonces beyond one fetch (the API requests use them too). */
+  readonly nonces?: NonceStore | undefined;
 }
 
 /** Fetches a token, retrying what may pass (transient transport errors, 5xx, 429) a bounded number of times. */
 export function fetchToken(config: TokenConfig, runtime: FetchRuntime, done: (result: FetchResult) => void): void {
-  const attempt = (n: number): void => {
+  const nonces = runtime.nonces ?? memoryNonceStore();
+  const server = originOf(config.tokenUrl);
+  // A nonce the server asks for costs one more request, not an attempt: at most once per fetch.
+  const attempt = (n: number, nonceAsked: boolean): void => {
     let request: TokenRequest;
     try {
-      request = buildTokenRequest(config, clientAssertion(config, runtime.assertions));
+      request = buildTokenRequest(config, clientAssertion(config, runtime.assertions), dpopProof(config, runtime.proofs, nonces.get(server)));
     } catch (error) {
       done({ error });
       return;
     }
     runtime.send(request, config.tokenTimeoutMs, (result) => {
+      const nonce = config.dpop && result.response ? acceptableNonce(result.response.header(DPOP_NONCE_HEADER)) : undefined;
+      if (nonce) nonces.set(server, nonce);
+      if (nonce && !nonceAsked && asksForNonce(result)) return attempt(n, true);
       const delay = isToken(result) ? undefined : retryDelayMs(outcomeOf(result), n, runtime.now());
-      if (delay !== undefined) return runtime.wait(delay, () => attempt(n + 1));
+      if (delay !== undefined) return runtime.wait(delay, () => attempt(n + 1, nonceAsked));
       done(conclude(result, config, n, runtime.now()));
     });
   };
-  attempt(1);
+  attempt(1, false);
 }
 
 /** The same, as a promise, for Node. */
@@ -61,6 +84,27 @@ function clientAssertion(config: TokenConfig, assertions: AssertionFactory | und
       'paste dist/prerequest-jwt.js instead (pm-oauth2 build --jwt embeds it; pm-oauth2 run swaps it in by itself)');
   }
   return assertions(config);
+}
+
+/** The token request's own proof (RFC 9449 §5): no `ath`, since there is no token yet. */
+function dpopProof(config: TokenConfig, proofs: ProofFactory | undefined, nonce: string | undefined): string {
+  if (!config.dpop) return '';
+  if (!proofs) {
+    throw new OAuthError('CONFIG_INVALID', `${VARIABLES.dpop} is true, but this copy of the script was built without the signing code DPoP needs`,
+      'paste dist/prerequest-jwt.js instead (pm-oauth2 script --jwt prints it; pm-oauth2 build --jwt embeds it; pm-oauth2 run swaps it in by itself)');
+  }
+  return proofs(config, { htm: 'POST', htu: dpopHtu(config.tokenUrl), nonce });
+}
+
+function asksForNonce(result: AttemptResult): boolean {
+  if (!result.response) return false;
+  let error: unknown;
+  try {
+    error = (JSON.parse(result.response.body) as { error?: unknown } | null)?.error;
+  } catch {
+    return false;
+  }
+  return tokenEndpointWantsNonce(result.response.status, typeof error === 'string' ? error : undefined);
 }
 
 /** A rejected client under mutual TLS: the certificate, not a secret, is what to check. */
@@ -82,7 +126,7 @@ function isToken(result: AttemptResult): boolean {
 function conclude(result: AttemptResult, config: TokenConfig, attempts: number, now: number): FetchResult {
   if (!result.response) return { error: transportFailure(config.tokenUrl, result.transportCode, attempts) };
   try {
-    return { token: parseTokenResponse(result.response, now) };
+    return { token: parseTokenResponse(result.response, now, !!config.dpop) };
   } catch (error) {
     if (!(error instanceof OAuthError)) return { error };
     const tries = attempts > 1 ? ` (after ${attempts} attempts)` : '';

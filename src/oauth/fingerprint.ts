@@ -13,13 +13,14 @@ export const FINGERPRINT_VARIABLES: readonly string[] = Object.values(VARIABLES)
 
 /**
  * The values as the fingerprint takes them: trimmed, the scope normalised and the default method
- * filled in, so that configurations that ask for the same token share it. Cheap: no validation.
+ * filled in, DPoP on or off, so that configurations that ask for the same token share it. Cheap: no validation.
  */
 export function fingerprintValues(read: (name: string) => string | undefined): string[] {
   return FINGERPRINT_VARIABLES.map((name) => {
     const value = (read(name) ?? '').trim();
     if (name === VARIABLES.scope) return normaliseScope(value);
     if (name === VARIABLES.clientAuth) return value || DEFAULT_CLIENT_AUTH;
+    if (name === VARIABLES.dpop) return value.toLowerCase() === 'true' ? 'true' : '';
     return value;
   });
 }
@@ -31,5 +32,5 @@ export function fingerprintValues(read: (name: string) => string | undefined): s
  * never mistaken for this one.
  */
 export function fingerprintOf(values: readonly string[], sha256: Sha256Hex): string {
-  return 'v2:' + sha256(JSON.stringify(values));
+  return 'v3:' + sha256(JSON.stringify(values));
 }

@@ -13,9 +13,9 @@ export interface TokenRequest {
 
 /**
  * Builds the client credentials token request (RFC 6749 §4.4.2) with exactly one client
- * authentication method (§2.3).
+ * authentication method (§2.3), and the DPoP proof when the token is to be bound to a key (RFC 9449 §5).
  */
-export function buildTokenRequest(config: TokenConfig, clientAssertion = ''): TokenRequest {
+export function buildTokenRequest(config: TokenConfig, clientAssertion = '', dpopProof = ''): TokenRequest {
   const headers = [
     { key: 'Content-Type', value: 'application/x-www-form-urlencoded' },
     { key: 'Accept', value: 'application/json' },
@@ -23,6 +23,7 @@ export function buildTokenRequest(config: TokenConfig, clientAssertion = ''): To
   if (config.clientAuth === 'client_secret_basic') {
     headers.push({ key: 'Authorization', value: basicAuthorization(config.clientId, config.clientSecret) });
   }
+  if (dpopProof) headers.push({ key: 'DPoP', value: dpopProof });
   return { url: config.tokenUrl, method: 'POST', headers, body: encodeForm(tokenRequestParams(config, clientAssertion)) };
 }
 

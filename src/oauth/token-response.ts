@@ -1,4 +1,4 @@
-import { ADVICE_HTML, ADVICE_NOT_BEARER, ADVICE_NOT_JSON, adviseOnErrorResponse } from './advice.js';
+import { ADVICE_DPOP_NOT_BOUND, ADVICE_HTML, ADVICE_NOT_BEARER, ADVICE_NOT_JSON, adviseOnErrorResponse } from './advice.js';
 import { OAuthError } from './errors.js';
 import { decodeJwt } from './jwt.js';
 
@@ -19,6 +19,8 @@ export interface IssuedToken {
   readonly lifetimeSource: LifetimeSource;
   /** The scope the server granted, when it says (RFC 6749 §5.1: it may grant less than asked). */
   readonly grantedScope: string | undefined;
+  /** `DPoP` for a token bound to the DPoP key (RFC 9449 §5): sent only with a proof, never as Bearer. */
+  readonly tokenType: 'Bearer' | 'DPoP';
 }
 
 /** Used when neither expires_in nor a JWT exp says: short, so a wrong guess costs a renewal, not a failure. */
@@ -26,9 +28,10 @@ export const DEFAULT_LIFETIME_SECONDS = 300;
 
 /**
  * Checks a token endpoint's answer field by field (RFC 6749 §5.1, §5.2).
+ * @param dpop the request carried a DPoP proof: only a DPoP token will do (RFC 9449 §5)
  * @throws OAuthError TOKEN_ERROR_RESPONSE for an HTTP error, TOKEN_RESPONSE_INVALID for a 2xx that is no token
  */
-export function parseTokenResponse(response: TokenHttpResponse, now: number): IssuedToken {
+export function parseTokenResponse(response: TokenHttpResponse, now: number, dpop = false): IssuedToken {
   const body = parseJsonBody(response);
   if (response.status < 200 || response.status > 299) throw errorResponse(response, body);
   if (!body) {
@@ -39,11 +42,7 @@ export function parseTokenResponse(response: TokenHttpResponse, now: number): Is
   if (typeof accessToken !== 'string' || accessToken === '') {
     throw new OAuthError('TOKEN_RESPONSE_INVALID', `the token endpoint answered ${response.status} without an access_token (fields: ${Object.keys(body).join(', ') || 'none'})`, ADVICE_NOT_JSON);
   }
-  const tokenType = body['token_type'];
-  // RFC 6749 §5.1 makes token_type required, but some servers omit it while issuing Bearer tokens.
-  if (tokenType !== undefined && (typeof tokenType !== 'string' || tokenType.toLowerCase() !== 'bearer')) {
-    throw new OAuthError('TOKEN_RESPONSE_INVALID', `the token endpoint issued a token of type "${String(tokenType)}", not Bearer`, ADVICE_NOT_BEARER);
-  }
+  const tokenType = checkTokenType(body['token_type'], dpop, response.status);
   const { lifetimeSeconds, source } = lifetimeOf(body['expires_in'], accessToken, now);
   const scope = body['scope'];
   return {
@@ -52,7 +51,23 @@ export function parseTokenResponse(response: TokenHttpResponse, now: number): Is
     expiresAt: now + lifetimeSeconds * 1000,
     lifetimeSource: source,
     grantedScope: typeof scope === 'string' ? scope : undefined,
+    tokenType,
   };
+}
+
+/**
+ * A Bearer token is never sent where a DPoP token was asked for, nor the reverse: the first would
+ * not be sender-constrained, the second is refused by every API. RFC 6749 §5.1 makes token_type
+ * required, but some servers omit it while issuing Bearer tokens; a DPoP token always says so.
+ */
+function checkTokenType(tokenType: unknown, dpop: boolean, status: number): 'Bearer' | 'DPoP' {
+  const type = typeof tokenType === 'string' ? tokenType.toLowerCase() : tokenType;
+  if (dpop) {
+    if (type === 'dpop') return 'DPoP';
+    throw new OAuthError('TOKEN_RESPONSE_INVALID', `the token endpoint answered ${status} with a token of type "${String(tokenType ?? 'none')}" to a request with a DPoP proof, so the token is not bound to the key`, ADVICE_DPOP_NOT_BOUND);
+  }
+  if (type === undefined || type === 'bearer') return 'Bearer';
+  throw new OAuthError('TOKEN_RESPONSE_INVALID', `the token endpoint issued a token of type "${String(tokenType)}", not Bearer`, ADVICE_NOT_BEARER);
 }
 
 /**

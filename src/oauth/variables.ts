@@ -19,6 +19,10 @@ export const VARIABLES = {
   certificateThumbprint: 'oauth2_certificate_thumbprint',
   certificate: 'oauth2_certificate',
   retryOn401: 'oauth2_retry_on_401',
+  /** `true`: sender-constrained tokens (RFC 9449), a DPoP proof with every token and API request. */
+  dpop: 'oauth2_dpop',
+  /** The DPoP private key, PEM or JWK: a secret, like oauth2_private_key. */
+  dpopKey: 'oauth2_dpop_key',
   allowInsecureHttp: 'oauth2_allow_insecure_http',
 } as const;
 
@@ -34,6 +38,9 @@ export const CACHE_VARIABLES = {
   /** The last failure for the configuration of the fingerprint, while it cools down (breaker.ts). */
   failure: 'oauth2_token_failure',
 } as const;
+
+/** The servers' latest DPoP nonces (RFC 9449 §8, §9), `{"<origin>": "<nonce>"}`: shared by every client of a run. */
+export const DPOP_NONCES_VARIABLE = 'oauth2_dpop_nonces';
 
 export type ConfigKey = keyof typeof VARIABLES;
 

@@ -4,37 +4,51 @@ import { breakerError, coolDownMs, tripBreaker, trippedBreaker } from '../oauth/
 import { readTokenConfig } from '../oauth/config.js';
 import { OAuthError } from '../oauth/errors.js';
 import { failureMessage, secretEchoes } from '../oauth/failure.js';
-import { fetchToken, type AssertionFactory } from '../oauth/fetch-token.js';
+import { fetchToken, type AssertionFactory, type ProofFactory } from '../oauth/fetch-token.js';
+import type { TokenConfig } from '../oauth/config.js';
 import { describeNewToken } from '../oauth/describe-token.js';
 import { cacheVariables, profileNameOf, profileReader, profileVariable, useVariableNames } from '../oauth/profiles.js';
 import { NAMES_VARIABLE, parseVariableNames } from '../oauth/variable-names.js';
 import { clearCache, publishToken, readCache, readFailure, writeCache, writeFailure } from './cache.js';
 import { failClosed } from './fail-closed.js';
+import { signWithDpop, variableNonceStore } from './dpop.js';
 import { sandboxRuntime } from './send-token-request.js';
 import { cacheScope, readVariable } from './variables.js';
+import type { NonceStore } from '../oauth/dpop/nonce.js';
+import { dpopRequested } from '../oauth/dpop/setting.js';
+import { VARIABLES } from '../oauth/variables.js';
+
+/** The signing code of the variant built with it (slow-path-jwt.ts); absent in the small one. */
+export interface Signing {
+  readonly assertions?: AssertionFactory;
+  readonly proofs?: ProofFactory;
+}
 
 /**
  * @param fingerprint of the configuration, as the hot path computed it
  * @param reusable the cached token is good for this configuration, but the request would not carry it
- * @param assertions signs client assertions; absent in the variant built without the JWT code
+ *   (or, with DPoP, needs a proof of its own)
  */
-export function fetchAndStore(fingerprint: string, profile: string, reusable: boolean, assertions?: AssertionFactory): void {
+export function fetchAndStore(fingerprint: string, profile: string, reusable: boolean, signing: Signing = {}): void {
   let secrets: string[] = [];
   try {
     useVariableNames(parseVariableNames(readVariable(NAMES_VARIABLE)));
     const scope = cacheScope();
-    if (reusable) return publishOrFail(readCache(scope, profile).accessToken, profile, secrets);
+    const read = profileReader(readVariable, profile);
+    const configOf = () => readTokenConfig(read, (name) => whereToSet(name, profile), profileNameOf(readVariable, profile));
+    if (reusable && !dpopRequested(read)) return publishOrFail(readCache(scope, profile).accessToken, profile, secrets);
+    const nonces = variableNonceStore(scope);
+    if (reusable) return sendToken(readCache(scope, profile).accessToken, configOf(), profile, secrets, signing, nonces);
     const tripped = readCache(scope, profile).fingerprint === fingerprint ? trippedBreaker(readFailure(scope, profile), Date.now()) : undefined;
     if (tripped) return failClosed(failureMessage(breakerError(tripped, Date.now()), secrets));
     clearCache(scope, profile);
-    const read = profileReader(readVariable, profile);
-    const config = readTokenConfig(read, (name) => whereToSet(name, profile), profileNameOf(readVariable, profile));
+    const config = configOf();
     secrets = secretEchoes(config.clientSecret);
-    fetchToken(config, sandboxRuntime(assertions), (result) => {
+    fetchToken(config, { ...sandboxRuntime(signing.assertions), proofs: signing.proofs, nonces }, (result) => {
       if (result.token) {
         writeCache(scope, result.token, fingerprint, profile);
         console.log(`pm-oauth2: ${describeNewToken(config, result.token, profile)}`);
-        publishOrFail(result.token.accessToken, profile, secrets);
+        sendToken(result.token.accessToken, config, profile, secrets, signing, nonces);
       } else {
         if (coolDownMs(result.error) > 0) writeFailure(scope, fingerprint, tripBreaker(result.error as OAuthError, Date.now(), secrets), profile);
         failClosed(failureMessage(result.error, secrets));
@@ -43,6 +57,16 @@ export function fetchAndStore(fingerprint: string, profile: string, reusable: bo
   } catch (error) {
     failClosed(failureMessage(error, secrets));
   }
+}
+
+/** A Bearer token goes in the variable the collection's Bearer resolves; a DPoP token in the headers, with a proof. */
+function sendToken(token: string, config: TokenConfig, profile: string, secrets: readonly string[], signing: Signing, nonces: NonceStore): void {
+  if (!config.dpop) return publishOrFail(token, profile, secrets);
+  const name = cacheVariables(profile).accessToken;
+  if (!signing.proofs) throw new OAuthError('CONFIG_INVALID', `${VARIABLES.dpop} is true, but this copy of the script was built without the signing code DPoP needs`, 'paste dist/prerequest-jwt.js instead (pm-oauth2 script --jwt prints it)');
+  if (signWithDpop(name, token, config, signing.proofs, nonces)) return;
+  failClosed(failureMessage(new OAuthError('CONFIG_INVALID', `the request would carry the DPoP token as a Bearer token: ${name} keeps a value in a scope the script cannot override`,
+    `remove ${name} from the iteration data`), secrets));
 }
 
 function publishOrFail(token: string, profile: string, secrets: readonly string[]): void {

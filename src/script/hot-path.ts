@@ -10,7 +10,8 @@ import { requestNeedsToken } from '../oauth/request-auth.js';
 import { RETRY_MARKER, VARIABLES } from '../oauth/variables.js';
 import { cacheVariables, useVariableNames } from '../oauth/profiles.js';
 import { NAMES_VARIABLE, parseVariableNames } from '../oauth/variable-names.js';
-import { handleResponse } from './after-response.js';
+import { DPOP_NONCE_HEADER } from '../oauth/dpop/nonce.js';
+import { dpopRequested } from '../oauth/dpop/setting.js';
 import { readCache } from './cache.js';
 import { cacheScope, snapshotReader } from './variables.js';
 
@@ -27,7 +28,8 @@ export function ensureAccessToken(slowPathSource: string): void {
     if (!testPhase && !requestNeedsToken(pm.request.auth?.toJSON())) return;
     // After a response, only a 401 or a pending retry calls for anything: the usual answer returns
     // before reading any variable.
-    if (testPhase && pm.response.code !== 401 && cacheScope().get(RETRY_MARKER) === undefined) return;
+    // (A DPoP server's new nonce, RFC 9449 §8.2, may come with any answer.)
+    if (testPhase && pm.response.code !== 401 && cacheScope().get(RETRY_MARKER) === undefined && !pm.response.headers.get(DPOP_NONCE_HEADER)) return;
     const all = snapshotReader();
     useVariableNames(parseVariableNames(all(NAMES_VARIABLE)));
     const profiles = parseProfiles(all(PROFILES_VARIABLE));
@@ -35,16 +37,21 @@ export function ensureAccessToken(slowPathSource: string): void {
     // Newman before 6.1 cannot say which folder a request is in, so not which client's token it needs.
     if (!location && !testPhase && Object.keys(profiles).length) return failClosed(PROFILES_NEED_LOCATION);
     const profile = profileFor(location, profiles);
+    const slowPath = (fingerprint: string, reusable: boolean): void => {
+      const compiled = new Function(...SLOW_PATH_PARAMETERS, slowPathSource) as (...args: unknown[]) => void;
+      compiled(pm, console, setTimeout, clearTimeout, sandboxRequire, fingerprint, profile, reusable);
+    };
+    // What to do after a response is rare work: it is compiled only when asked for.
+    if (testPhase) return slowPath('', false);
     const read = profileReader(all, profile);
-    if (testPhase) return handleResponse(read, profile);
     const fingerprint = fingerprintOf(fingerprintValues(read), (text) => sandboxRequire('crypto-js').SHA256(text).toString());
     const margin = Number(read(VARIABLES.refreshMargin) ?? NaN);
     const cached = readCache(cacheScope(), profile);
     const reusable = isReusable(cached, fingerprint, Date.now(), margin >= 0 ? margin : undefined);
-    // The request carries what its Bearer resolves to, which another scope may hold: the cached token must be it.
-    if (reusable && all(cacheVariables(profile).accessToken) === cached.accessToken) return;
-    const slowPath = new Function(...SLOW_PATH_PARAMETERS, slowPathSource) as (...args: unknown[]) => void;
-    slowPath(pm, console, setTimeout, clearTimeout, sandboxRequire, fingerprint, profile, reusable);
+    // The request carries what its Bearer resolves to, which another scope may hold: the cached token
+    // must be it. A DPoP request needs a proof of its own, which the slow path signs.
+    if (reusable && all(cacheVariables(profile).accessToken) === cached.accessToken && !dpopRequested(read)) return;
+    slowPath(fingerprint, reusable);
   } catch (error) {
     failClosed(`[INTERNAL] ${error instanceof Error ? error.message : String(error)} — this is a pm-oauth2 bug, please report it`);
   }

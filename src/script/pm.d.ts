@@ -12,6 +12,10 @@ interface PmHeaderList {
   get(name: string): string | undefined;
 }
 
+interface PmRequestHeaderList extends PmHeaderList {
+  upsert(header: { key: string; value: string }): void;
+}
+
 interface PmResponse {
   code: number;
   headers: PmHeaderList;
@@ -39,7 +43,12 @@ interface Pm {
   sendRequest(request: PmRequestDefinition, callback: (error: PmSendRequestError | null, response: PmResponse | undefined) => void): unknown;
   test(name: string, fn: () => void): void;
   /** The request's own auth; undefined when it inherits (a folder's auth is not visible here). */
-  request: { url: unknown; auth?: { toJSON(): { type?: string; bearer?: Array<{ key?: string; value?: unknown }> } } };
+  request: {
+    url: unknown;
+    method: string;
+    headers: PmRequestHeaderList;
+    auth?: { toJSON(): { type?: string; bearer?: Array<{ key?: string; value?: unknown }> } };
+  };
   /** Absent before newman 6.1: feature-detect. */
   execution?: { skipRequest?: () => void; setNextRequest?: (idOrName: string) => void; location?: string[] };
   info: { eventName: string; requestId: string; requestName: string; iteration: number };

@@ -118,7 +118,7 @@ describe('pm-oauth2 run (the built binary)', function () {
       assert.ok(!everything.includes(secret), 'the secret leaked');
       assert.deepEqual(credentialLeaks(everything, secret, CLIENTS.demo.clientId), []);
       assert.ok(!/eyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]{5,}/.test(everything), 'a whole token leaked');
-      assert.ok(!/v2:[0-9a-f]{64}/.test(everything), 'a fingerprint (a hash of the secret) is in a report');
+      assert.ok(!/v3:[0-9a-f]{64}/.test(everything), 'a fingerprint (a hash of the secret) is in a report');
       assert.match(await readFile(join(reports, 'junit.xml'), 'utf8'), /<testsuites name="pm-oauth2">[\s\S]*Orders \/ List orders[\s\S]*Stock \/ Stock level/);
       assert.match(await readFile(join(reports, 'demo-api.json'), 'utf8'), /"key": "Authorization",\s*"value": "Bearer \*\*\*"/);
       assert.match(result.stdout, /token requests\s+1 \(\d+ ms\)/);
@@ -147,7 +147,7 @@ describe('pm-oauth2 run (the built binary)', function () {
           assert.match(result.stdout, /✗ Demo API › List orders › pm-oauth2: access token: no access token, so the request was not sent — \[TOKEN_/);
           const everything = [result.stdout, result.stderr, ...(await Promise.all(files.map((f) => readFile(join(reports, f), 'utf8'))))].join('\n');
           assert.deepEqual(credentialLeaks(everything, clientSecret, CLIENTS.demo.clientId), []);
-          assert.ok(!/v2:[0-9a-f]{64}/.test(everything), 'a fingerprint (a hash of the secret) is in a report');
+          assert.ok(!/v3:[0-9a-f]{64}/.test(everything), 'a fingerprint (a hash of the secret) is in a report');
         });
       }
     });

@@ -36,7 +36,7 @@ for (const [engineName, run] of ALL_ENGINES) {
       assert.deepEqual(apiCalls(base).map((c) => [c.status, c.clientId]), Array(5).fill([200, CLIENTS.basic.clientId]));
       assert.equal(typeof result.environment['oauth2_access_token'], 'string');
       assert.ok(Number(result.environment['oauth2_expires_at']) > Date.now());
-      assert.match(String(result.environment['oauth2_token_fingerprint']), /^v2:[0-9a-f]{64}$/);
+      assert.match(String(result.environment['oauth2_token_fingerprint']), /^v3:[0-9a-f]{64}$/);
       assertNoSecrets(result, [CLIENTS.basic.clientSecret, String(result.environment['oauth2_access_token'])]);
       assert.ok(result.consoleLines.some((l) => /^pm-oauth2: new token \(client_secret_basic, (299|300) s from (expires_in|jwt_exp), expires 20\d\d-.*Z\): eyJhbG…\(\d+ chars\)$/.test(l)));
     });
@@ -62,7 +62,7 @@ for (const [engineName, run] of ALL_ENGINES) {
       const base = apiBase();
       const before = servers.auth.tokenRequests();
       const check = `pm.test('cached in the collection variables', () => {
-        if (!/^v2:/.test(pm.collectionVariables.get('oauth2_token_fingerprint'))) throw new Error('no fingerprint');
+        if (!/^v3:/.test(pm.collectionVariables.get('oauth2_token_fingerprint'))) throw new Error('no fingerprint');
         if (pm.environment.get('oauth2_access_token')) throw new Error('written to the environment');
       });`;
       const items = requests(3, base).map((r, i) => (i === 2 ? { ...r, test: check } : r));
@@ -200,7 +200,7 @@ for (const [engineName, run] of ALL_ENGINES) {
       it('an environment without a name that holds a token of other credentials', async () => {
         const base = apiBase();
         const before = servers.auth.tokenRequests();
-        const stale = { oauth2_access_token: 'stale-token-of-other-credentials', oauth2_token_fingerprint: 'v2:0000', oauth2_expires_at: String(Date.now() + 3_600_000), oauth2_token_issued_at: String(Date.now()) };
+        const stale = { oauth2_access_token: 'stale-token-of-other-credentials', oauth2_token_fingerprint: 'v3:0000', oauth2_expires_at: String(Date.now() + 3_600_000), oauth2_token_issued_at: String(Date.now()) };
         const result = await run(collectionWithScript(script, requests(3, base)), { environment: { ...servers.variablesFor(CLIENTS.basic), ...stale }, environmentName: '' });
         assert.deepEqual(result.failures, []);
         assert.equal(servers.auth.tokenRequests() - before, 1);

@@ -15,12 +15,15 @@ const fingerprint = (vars: Record<string, string>) => fingerprintOf(fingerprintV
 
 describe('fingerprintOf', () => {
   it('changes with every variable that decides the token', () => {
-    const variants = [{}, ...FINGERPRINT_VARIABLES.map((name) => ({ [name]: `changed ${name}` }))];
+    const variants = [{}, ...FINGERPRINT_VARIABLES.map((name) => ({ [name]: name === 'oauth2_dpop' ? 'true' : `changed ${name}` }))];
     assert.equal(new Set(variants.map(fingerprint)).size, variants.length);
-    assert.equal(FINGERPRINT_VARIABLES.length, 14);
+    assert.equal(FINGERPRINT_VARIABLES.length, 16);
+    assert.ok(FINGERPRINT_VARIABLES.includes('oauth2_dpop_key'), 'a token bound to one key is never sent with another');
   });
 
-  it('ignores what does not decide it: the margin, the time-out, scope spacing, the default spelled out', () => {
+  it('ignores what does not decide it: the margin, the time-out, scope spacing, the default spelled out, DPoP spelled otherwise', () => {
+    assert.equal(fingerprint({ oauth2_dpop: ' TRUE ' }), fingerprint({ oauth2_dpop: 'true' }));
+    assert.equal(fingerprint({ oauth2_dpop: 'false' }), fingerprint({}));
     assert.equal(fingerprint({ oauth2_refresh_margin: '5', oauth2_token_timeout: '9' }), fingerprint({}));
     assert.equal(fingerprint({ oauth2_scope: ' a  b a' }), fingerprint({ oauth2_scope: 'a b' }));
     assert.equal(fingerprint({ oauth2_client_auth: 'client_secret_basic' }), fingerprint({}));
@@ -28,7 +31,7 @@ describe('fingerprintOf', () => {
 
   it('does not contain the secret', () => {
     assert.ok(!fingerprint({}).includes('top-secret-value'));
-    assert.match(fingerprint({}), /^v2:[0-9a-f]{64}$/);
+    assert.match(fingerprint({}), /^v3:[0-9a-f]{64}$/);
   });
 });
 

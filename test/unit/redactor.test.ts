@@ -79,10 +79,10 @@ describe('Redactor', () => {
       },
       form: { urlencoded: [{ key: 'password', value: 'hunter2-unknown' }] },
       json: '{"client_secret":"in-a-json-body","other":"kept"}',
-      environment: { values: [{ key: 'oauth2_token_fingerprint', value: 'v2:abcdef' }, { key: 'oauth2_admin_client_secret', value: 'xyz-unknown' }, { key: 'api_base_url', value: 'http://kept' }] },
+      environment: { values: [{ key: 'oauth2_token_fingerprint', value: 'v3:abcdef' }, { key: 'oauth2_admin_client_secret', value: 'xyz-unknown' }, { key: 'api_base_url', value: 'http://kept' }] },
     };
     const out = JSON.stringify(redactor.redactJson(report));
-    for (const gone of [basic, 'cHJveHk6cGFzcw==', 'abc123', 'unknown%2Fsecret', 'eyJ0eXAi', 'hunter2', 'in-a-json-body', 'v2:abcdef', 'xyz-unknown']) {
+    for (const gone of [basic, 'cHJveHk6cGFzcw==', 'abc123', 'unknown%2Fsecret', 'eyJ0eXAi', 'hunter2', 'in-a-json-body', 'v3:abcdef', 'xyz-unknown']) {
       assert.ok(!out.includes(gone), `${gone} is still in ${out}`);
     }
     for (const kept of ['Basic ***', 'application/json', 'client_id=c', '"other\\":\\"kept', 'http://kept']) assert.ok(out.includes(kept), `${kept} is missing from ${out}`);

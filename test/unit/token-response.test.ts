@@ -16,7 +16,7 @@ function jwt(claims: object): string {
 describe('parseTokenResponse', () => {
   it('reads a standard answer', () => {
     const token = parseTokenResponse(response(200, { access_token: 'abc', token_type: 'Bearer', expires_in: 300, scope: 'read' }), NOW);
-    assert.deepEqual(token, { accessToken: 'abc', issuedAt: NOW, expiresAt: NOW + 300_000, lifetimeSource: 'expires_in', grantedScope: 'read' });
+    assert.deepEqual(token, { accessToken: 'abc', issuedAt: NOW, expiresAt: NOW + 300_000, lifetimeSource: 'expires_in', grantedScope: 'read', tokenType: 'Bearer' });
   });
 
   it('compares token_type case-insensitively and accepts it missing', () => {

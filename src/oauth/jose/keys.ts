@@ -25,6 +25,8 @@ export interface EcPrivateKey {
   readonly kind: 'EC';
   readonly curve: 'P-256';
   readonly d: bigint;
+  /** The public point, when the key carries it (a JWK, most PEMs): saves computing it, a signature's cost. */
+  readonly publicPoint?: { readonly x: bigint; readonly y: bigint };
 }
 
 export type PrivateKey = RsaPrivateKey | EcPrivateKey;
@@ -41,8 +43,20 @@ function invalid(problem: string, fix: string): OAuthError {
   return new OAuthError('CONFIG_INVALID', `${V} ${problem}`, fix);
 }
 
-/** @throws OAuthError CONFIG_INVALID naming what is wrong with the key, never its content */
-export function parsePrivateKey(text: string): PrivateKey {
+/**
+ * @param variable the variable the key came from, which the errors name
+ * @throws OAuthError CONFIG_INVALID naming what is wrong with the key, never its content
+ */
+export function parsePrivateKey(text: string, variable: string = V): PrivateKey {
+  try {
+    return parseKey(text);
+  } catch (error) {
+    if (!(error instanceof OAuthError) || variable === V) throw error;
+    throw new OAuthError(error.code, variable + error.message.slice(V.length), error.advice);
+  }
+}
+
+function parseKey(text: string): PrivateKey {
   const trimmed = text.trim();
   if (trimmed.startsWith('{')) return parseJwk(trimmed);
   const pem = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/.exec(trimmed.replace(/\\n/g, '\n'));
@@ -86,7 +100,10 @@ function fromSec1(root: Asn1, curveKnown = false): EcPrivateKey {
   const curve = root.children.find((c) => c.tag === 0xa0)?.children[0];
   if (!d) throw invalid('is not a complete EC private key', 'export the full private key');
   if (!curveKnown && curve && oidHex(curve) !== OID.p256) throw invalid('is an EC key on a curve other than P-256', 'use a P-256 key (ES256)');
-  return { kind: 'EC', curve: 'P-256', d: bytesToBigInt(d.value) };
+  // RFC 5915: publicKey [1] BIT STRING, an unused-bits byte then the uncompressed point 04 || x || y.
+  const point = root.children.find((c) => c.tag === 0xa1)?.children[0]?.value ?? [];
+  const publicPoint = point.length === 66 && point[1] === 0x04 ? { x: bytesToBigInt(point.slice(2, 34)), y: bytesToBigInt(point.slice(34)) } : undefined;
+  return { kind: 'EC', curve: 'P-256', d: bytesToBigInt(d.value), ...(publicPoint ? { publicPoint } : {}) };
 }
 
 function parseJwk(text: string): PrivateKey {
@@ -107,7 +124,8 @@ function parseJwk(text: string): PrivateKey {
   }
   if (jwk['kty'] === 'EC') {
     if (jwk['crv'] !== 'P-256') throw invalid(`is an EC JWK on ${String(jwk['crv'])}, not P-256`, 'use a P-256 key (ES256)');
-    return { kind: 'EC', curve: 'P-256', d: big('d') };
+    const publicPoint = typeof jwk['x'] === 'string' && typeof jwk['y'] === 'string' ? { x: big('x'), y: big('y') } : undefined;
+    return { kind: 'EC', curve: 'P-256', d: big('d'), ...(publicPoint ? { publicPoint } : {}) };
   }
   throw invalid(`is a JWK of type ${String(jwk['kty'])}`, 'use an RSA or EC (P-256) key');
 }

@@ -29,6 +29,15 @@ export function signEs256(key: EcPrivateKey, data: readonly number[], hashes: Ha
   throw new Error('unreachable: RFC 6979 yields nonces forever');
 }
 
+/** The key's public point, as its JWK gives it (x, y): carried by the key, else computed (d·G). */
+export function publicPointOf(key: EcPrivateKey): { x: bigint; y: bigint } {
+  if (key.publicPoint) return key.publicPoint;
+  const [x, y, z] = multiply(G, key.d);
+  const zInverse = modInverse(z, P);
+  const zz = mod(zInverse * zInverse, P);
+  return { x: mod(x * zz, P), y: mod(y * zz * zInverse, P) };
+}
+
 /** RFC 6979 §3.2 with HMAC-SHA256 and qlen = hlen = 256. */
 export function* rfc6979Nonces(d: bigint, digest: readonly number[], hashes: Hashes): Generator<bigint> {
   const x = bigIntToBytes(d, 32);
