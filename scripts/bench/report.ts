@@ -5,6 +5,7 @@ import type { GeneratorPoint } from './generator.js';
 import type { HotPathResult } from './hot-path.js';
 import type { SandboxCostResult } from './sandbox-cost.js';
 import type { SigningResult } from './signing.js';
+import type { DpopResult } from './dpop.js';
 import { show } from './stats.js';
 import type { TokenRequestsResult } from './token-requests.js';
 import type { PostResponseResult } from './post-response.js';
@@ -23,6 +24,8 @@ export interface BenchResults {
   readonly generator: GeneratorPoint[];
   readonly sizes: Array<{ readonly file: string; readonly bytes: number; readonly gzip: number }>;
   readonly signing: SigningResult;
+  readonly dpop: DpopResult;
+  readonly dpopRequests: number;
   readonly wholeProcess: WholeProcessResult;
   readonly postResponse: PostResponseResult;
   readonly checks: Array<{ readonly name: string; readonly ok: boolean; readonly detail: string }>;
@@ -119,6 +122,20 @@ export function markdown(r: BenchResults): string {
     `| RS256, 2048-bit RSA | ${show(r.signing.rs256, 'ms', 1)} |`,
     `| PS256, 2048-bit RSA | ${show(r.signing.ps256, 'ms', 1)} |`,
     `| ES256, P-256 | ${show(r.signing.es256, 'ms', 1)} |`,
+    '',
+    '## DPoP proofs (RFC 9449), per request',
+    '',
+    `The same ${r.dpopRequests.toLocaleString('en')} requests in Newman with the signing variant of the script, alternately with a Bearer token and with a DPoP token,`,
+    'whose proof the sandbox signs for every request in pure JavaScript; and one proof signed in Node, as `pm-oauth2 run` signs it.',
+    '',
+    '| variant | per request |',
+    '|---|---|',
+    `| Newman, Bearer token | ${show(r.dpop.perRequestMs.bearer, 'ms', 2)} |`,
+    `| Newman, DPoP with an ES256 (P-256) key | ${show(r.dpop.perRequestMs.es256, 'ms', 2)} |`,
+    `| Newman, DPoP with an RS256 (2048-bit RSA) key | ${show(r.dpop.perRequestMs.rs256, 'ms', 2)} |`,
+    `| added by an ES256 proof in the sandbox (goal: well under 5 ms) | ${show(r.dpop.addedMs.es256, 'ms', 2)} |`,
+    `| added by an RS256 proof in the sandbox | ${show(r.dpop.addedMs.rs256, 'ms', 2)} |`,
+    `| one ES256 proof in Node (\`pm-oauth2 run\`) | ${show(r.dpop.nodeProofMs, 'ms', 3)} |`,
     '',
     '## Checks (`npm run bench -- --check`)',
     '',

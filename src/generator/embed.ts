@@ -2,6 +2,7 @@
 // auth at its root out. Edits the JSON directly: the SDK's toJSON() adds random ids and drops fields.
 import { JWT_CLIENT_AUTH, type ClientAuthMethod } from '../oauth/config.js';
 import { CACHE_VARIABLES, VARIABLES } from '../oauth/variables.js';
+import { dpopRequested } from '../oauth/dpop/setting.js';
 import { normaliseAuthTree } from './auth-tree.js';
 import { scrubLiteralCredentials } from './scrub-credentials.js';
 import { guardItemTests, guardTestEvents, unguardItemTests, unguardTestEvents } from './retry-guard.js';
@@ -18,9 +19,10 @@ const SECRET_METHOD_VARIABLES = [
 ];
 const JWT_METHOD_VARIABLES = [
   VARIABLES.privateKey, VARIABLES.keyId, VARIABLES.assertionAudience, VARIABLES.assertionAlg, VARIABLES.certificateThumbprint, VARIABLES.certificate,
+  VARIABLES.dpop, VARIABLES.dpopKey,
 ];
 /** Variables whose values never go into a built collection (a `{{reference}}` may), for any profile. */
-const SECRET_KEY = /^oauth2_(\w+_)?(client_secret|private_key)$/;
+const SECRET_KEY = /^oauth2_(\w+_)?(client_secret|private_key|dpop_key)$/;
 const CACHE_KEY = /^oauth2_(\w+_)?(access_token|expires_at|token_issued_at|token_fingerprint|token_failure)$/;
 
 /** Adds variables that are not there yet, keeping the user's and their order. */
@@ -53,16 +55,31 @@ export interface ScriptVariants {
   readonly jwt: string;
 }
 
-/** A collection whose oauth2_client_auth names a JWT method gets the variant with the signing code. */
+/** A collection whose oauth2_client_auth names a JWT method, or whose oauth2_dpop is true, gets the variant with the signing code. */
 export function usesJwtClientAuth(collection: Collection): boolean {
-  const auth = collection.variable?.find((v) => v.key === VARIABLES.clientAuth)?.value;
-  return typeof auth === 'string' && (JWT_CLIENT_AUTH as readonly string[]).includes(auth.trim());
+  const auth = variableOf(collection, VARIABLES.clientAuth);
+  return (typeof auth === 'string' && (JWT_CLIENT_AUTH as readonly string[]).includes(auth.trim())) || usesDpop(collection);
+}
+
+/** DPoP set in the collection's variables: an API's nonce is learned from its answers, so the after-response script goes in too. */
+function usesDpop(collection: Collection): boolean {
+  return dpopRequested((key) => variableOf(collection, key));
+}
+
+function variableOf(collection: Collection, key: string): string | undefined {
+  const value = collection.variable?.find((v) => v.key === key)?.value;
+  return typeof value === 'string' ? value : undefined;
 }
 
 /** Whether a built collection carries the JWT variant (its banner lists private_key_jwt). */
 export function hasJwtScript(collection: Collection): boolean {
   const exec = collection.event?.find(isOurs)?.script?.exec;
   return (Array.isArray(exec) ? exec.slice(0, 6).join('\n') : String(exec ?? '')).includes('private_key_jwt');
+}
+
+/** Whether a built collection carries our after-response script (built with retryOn401). */
+export function hasTestScript(collection: Collection): boolean {
+  return !!collection.event?.some((e) => e.script?.id === TEST_SCRIPT_ID);
 }
 
 export interface EmbedOptions {
@@ -83,6 +100,7 @@ export interface EmbedOptions {
 /** Embeds the script and the Bearer auth; the input is not changed. */
 export function embedScript(input: Collection, scripts: ScriptVariants, options: EmbedOptions = {}): EmbedResult {
   const forceJwt = options.jwt ?? false;
+  options = { ...options, retryOn401: options.retryOn401 ?? usesDpop(input) };
   const folderProfiles = options.folderProfiles ?? {};
   const collection = structuredClone(input);
   const name = collection.info.name ?? 'collection';

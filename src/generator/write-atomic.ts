@@ -3,11 +3,11 @@ import { dirname } from 'node:path';
 import { PmOAuth2Error } from '../errors.js';
 
 /** Writes to a temporary file beside the target, then renames: never a half-written file. */
-export async function writeFileAtomic(file: string, content: string): Promise<void> {
+export async function writeFileAtomic(file: string, content: string, mode?: number): Promise<void> {
   const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
   try {
     await mkdir(dirname(file), { recursive: true });
-    await writeFile(temporary, content);
+    await writeFile(temporary, content, mode === undefined ? {} : { mode });
     await rename(temporary, file);
   } catch (error) {
     await rm(temporary, { force: true });

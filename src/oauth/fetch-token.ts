@@ -30,8 +30,8 @@ export interface ProofRequest {
   readonly accessToken?: string | undefined;
 }
 
-/** Makes a DPoP proof with the configuration's key: a fresh one (new jti, iat) per call. */
-export type ProofFactory = (config: TokenConfig, request: ProofRequest) => string;
+/** Makes a DPoP proof with a key (oauth2_dpop_key's text): a fresh one (new jti, iat) per call. */
+export type ProofFactory = (privateKey: string, request: ProofRequest) => string;
 
 export interface FetchRuntime {
   /** Sends one request, bounded by the time-out, and calls `done` exactly once. */
@@ -93,7 +93,7 @@ function dpopProof(config: TokenConfig, proofs: ProofFactory | undefined, nonce:
     throw new OAuthError('CONFIG_INVALID', `${VARIABLES.dpop} is true, but this copy of the script was built without the signing code DPoP needs`,
       'paste dist/prerequest-jwt.js instead (pm-oauth2 script --jwt prints it; pm-oauth2 build --jwt embeds it; pm-oauth2 run swaps it in by itself)');
   }
-  return proofs(config, { htm: 'POST', htu: dpopHtu(config.tokenUrl), nonce });
+  return proofs(config.dpop.privateKey, { htm: 'POST', htu: dpopHtu(config.tokenUrl), nonce });
 }
 
 function asksForNonce(result: AttemptResult): boolean {

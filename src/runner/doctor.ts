@@ -8,6 +8,8 @@ import { secretEchoes } from '../oauth/failure.js';
 import { maskToken, redactSecrets } from '../oauth/mask.js';
 import type { IssuedToken } from '../oauth/token-response.js';
 import { discoverMetadata, nodeRuntime } from './node-token-client.js';
+import { dpopKeyThumbprint } from './node-dpop.js';
+import { VARIABLES } from '../oauth/variables.js';
 
 /** How doctor reaches the token endpoint: Node, with the TLS settings it was given. */
 export interface DoctorTransport {
@@ -39,12 +41,23 @@ function describeToken(config: TokenConfig, token: IssuedToken): string[] {
   const lifetime = Math.round((token.expiresAt - token.issuedAt) / 1000);
   const lines = [`  lifetime  ${lifetime} s (from ${token.lifetimeSource}), expires ${new Date(token.expiresAt).toISOString()}`];
   const claims = decodeJwt(token.accessToken)?.claims;
-  if (!claims) return [...lines, '  the token is opaque (not a JWT): no claims to show'];
+  if (!claims) return [...lines, '  the token is opaque (not a JWT): no claims to show', ...dpopBinding(config, token, undefined)];
   for (const name of ['iss', 'sub', 'client_id', 'aud', 'scope', 'exp']) {
     if (claims[name] !== undefined) lines.push(`  ${name.padEnd(9)} ${formatClaim(name, claims[name])}`);
   }
   lines.push('  (claims decoded without verifying the signature)');
-  return [...lines, ...claimWarnings(config, token, claims)];
+  return [...lines, ...dpopBinding(config, token, claims), ...claimWarnings(config, token, claims)];
+}
+
+/** RFC 9449 §6: a bound JWT names the key's thumbprint in cnf.jkt; the API checks proofs against it. */
+function dpopBinding(config: TokenConfig, token: IssuedToken, claims: Record<string, unknown> | undefined): string[] {
+  if (!config.dpop) return [];
+  const ours = dpopKeyThumbprint(config.dpop.privateKey);
+  if (!claims) return [`  DPoP      token_type ${token.tokenType}; the token is opaque, so its binding to the key (thumbprint ${ours}) is the API's to check`];
+  const jkt = (claims['cnf'] as { jkt?: unknown } | undefined)?.jkt;
+  if (jkt === ours) return [`✓ bound to the DPoP key: cnf.jkt ${ours}`];
+  if (typeof jkt === 'string') return [`! bound to another key: cnf.jkt ${jkt}, but ${VARIABLES.dpopKey}'s thumbprint is ${ours}`];
+  return [`! token_type ${token.tokenType}, but the token has no cnf.jkt: an API cannot tell it is bound to the key (thumbprint ${ours})`];
 }
 
 function formatClaim(name: string, value: unknown): string {

@@ -6,7 +6,7 @@ import { formatWithOptions } from 'node:util';
 import { PmOAuth2Error } from '../errors.js';
 import { DEFAULT_SCRIPT_PATHS, expandInputs, outputName, readScripts } from '../generator/build.js';
 import type { Collection } from '../generator/collection-types.js';
-import { embedScript, hasJwtScript, SCRIPT_ID, type ScriptVariants } from '../generator/embed.js';
+import { embedScript, hasJwtScript, hasTestScript, SCRIPT_ID, type ScriptVariants } from '../generator/embed.js';
 import { JWT_CLIENT_AUTH, type TokenConfig } from '../oauth/config.js';
 import { parseProfiles, PROFILES_VARIABLE, useVariableNames } from '../oauth/profiles.js';
 import { NAMES_VARIABLE, parseVariableNames } from '../oauth/variable-names.js';
@@ -27,6 +27,9 @@ import { referencedVariables, toFastPath } from './fast-path/fast-collection.js'
 import { useAuthHandler } from './fast-path/install.js';
 import { TokenBroker } from './fast-path/token-broker.js';
 import { nodeRuntimeWith } from './node-token-client.js';
+import { dpopKeyToMake, nodeProofs } from './node-dpop.js';
+import { VARIABLES } from '../oauth/variables.js';
+import { memoryNonceStore } from '../oauth/dpop/nonce.js';
 import { proxyAgents, type ProxyAgentFor } from './token-endpoint-proxy.js';
 import { tokenEndpointTls } from './token-endpoint-tls.js';
 import { exportCollection } from './export-collection.js';
@@ -80,7 +83,8 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
     throw new PmOAuth2Error('USAGE', `--export-collection writes one collection, and ${loaded.length} are run — pass the one collection to export, or leave the option out`);
   }
   const globals = options.globals ?? new Map();
-  const { tokenUrls, jwt, configs } = validate(loaded, options, globals);
+  options = { ...options, variables: withDpopKeyForRun(loaded, options, globals) };
+  const { tokenUrls, jwt, dpop, configs } = validate(loaded, options, globals);
   const redactor = redactorFor([...options.variables.values(), ...globals.values()], configs, options.secrets ?? []);
   const tokenStats = createTokenStats();
   // The in-process auth signs requests whose Bearer is {{oauth2_access_token}}; a collection built
@@ -88,7 +92,7 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
   const renamed = loaded.filter((c) => Object.keys(variableNamesOf(c.collection)).length);
   if (renamed.length && !options.inSandbox) options.terminal.err(`note: tokens are fetched by the collections' script (as with --in-sandbox): ${renamed.map((c) => c.name).join(', ')} use${renamed.length === 1 ? 's' : ''} your own variable names (pm-oauth2.config.json "variables")`);
   const inProcess = !options.inSandbox && !renamed.length;
-  const collections = inProcess ? loaded.map((c) => ({ ...c, collection: toFastPath(c.collection) })) : jwt ? await withJwtScript(loaded, options.terminal) : loaded;
+  const collections = inProcess ? loaded.map((c) => ({ ...c, collection: toFastPath(c.collection) })) : jwt ? await withSigningScript(loaded, dpop, options.terminal) : loaded;
   const fast = inProcess ? fastPath(redactor, tokenStats, options, referencedVariables(collections.map((c) => c.collection)), await proxyAgents(options.env ?? process.env)) : undefined;
   let environment = environmentJson(options.environment?.name ?? 'pm-oauth2', options.variables);
   let globalsJson: EnvironmentJson = { name: 'globals', values: [...globals].map(([key, g]) => ({ key, value: g.value, type: g.secret ? 'secret' : 'default', enabled: true })) };
@@ -136,7 +140,8 @@ function stopsTheJob(bail: boolean | readonly string[]): boolean {
 /** The in-process auth for this job: tokens in Node, each masked from the moment it exists. */
 function fastPath(redactor: Redactor, tokenStats: TokenStats, options: JobOptions, variables: Iterable<string>, agentFor: ProxyAgentFor) {
   // Every token request is counted, answered or not, as the sandbox path counts them.
-  const runtime = nodeRuntimeWith(tokenEndpointTls(options.newmanOptions ?? {}), agentFor);
+  const nonces = memoryNonceStore();
+  const runtime = nodeRuntimeWith(tokenEndpointTls(options.newmanOptions ?? {}), agentFor, nonces);
   const counting: FetchRuntime = {
     ...runtime,
     send: (request, timeoutMs, done) => {
@@ -159,7 +164,7 @@ function fastPath(redactor: Redactor, tokenStats: TokenStats, options: JobOption
   const release = useAuthHandler(createAuthHandler(broker, {
     onBlocked: (message) => reasons.push(message),
     whereToSet: (name) => `${where}export ${environmentNameFor(name)}, add it to .env, or pass --env-var ${name}=…`,
-  }), variables);
+  }, { proofs: nodeProofs, nonces }), variables);
   return { broker, release, takeBlockedReason: () => reasons.shift() };
 }
 
@@ -192,7 +197,7 @@ async function loadCollections(inputs: readonly string[], terminal: Terminal): P
 }
 
 /** Every problem of every collection at once, before anything runs. */
-function validate(collections: readonly LoadedCollection[], options: JobOptions, globals: Globals): { tokenUrls: Set<string>; jwt: boolean; configs: TokenConfig[] } {
+function validate(collections: readonly LoadedCollection[], options: JobOptions, globals: Globals): { tokenUrls: Set<string>; jwt: boolean; dpop: boolean; configs: TokenConfig[] } {
   const problems = new Set<string>();
   const tokenUrls = new Set<string>();
   const configs: TokenConfig[] = [];
@@ -212,7 +217,7 @@ function validate(collections: readonly LoadedCollection[], options: JobOptions,
         check.warnings.forEach((w) => options.terminal.err(`warning: ${w}`));
         if (check.config) configs.push(check.config);
         if (check.config) tokenUrls.add(check.config.tokenUrl);
-        if (check.config && JWT_CLIENT_AUTH.includes(check.config.clientAuth)) jwt = true;
+        if (check.config && (JWT_CLIENT_AUTH.includes(check.config.clientAuth) || check.config.dpop)) jwt = true;
       }
     } finally {
       useVariableNames({});
@@ -221,7 +226,19 @@ function validate(collections: readonly LoadedCollection[], options: JobOptions,
   if (problems.size) {
     throw new PmOAuth2Error('CONFIG_INVALID', `the configuration is incomplete; nothing was run:\n${[...problems].map((p) => `  - ${p}`).join('\n')}`);
   }
-  return { tokenUrls, jwt, configs };
+  return { tokenUrls, jwt, dpop: configs.some((c) => c.dpop), configs };
+}
+
+/**
+ * DPoP without a key: one P-256 key for the run, made in Node (the sandbox has no secure random
+ * source), given to every collection and profile as oauth2_dpop_key and masked like any secret.
+ */
+function withDpopKeyForRun(collections: readonly LoadedCollection[], options: JobOptions, globals: Globals): Variables {
+  const collectionValues = collections.flatMap((c) => (c.collection.variable ?? []).map((v): [string, string] => [v.key, v.value === undefined ? '' : String(v.value)]));
+  const made = dpopKeyToMake([...[...options.variables, ...globals].map(([key, v]): [string, string] => [key, v.value]), ...collectionValues]);
+  if (!made) return options.variables;
+  options.terminal.err(made.note);
+  return new Map([...options.variables, [VARIABLES.dpopKey, { value: made.jwk, source: 'made for this run', secret: true }]]);
 }
 
 /**
@@ -232,7 +249,7 @@ function redactorFor(variables: ReadonlyArray<{ readonly value: string; readonly
   const redactor = new Redactor();
   const secrets = new Set<string>(optionSecrets.filter(Boolean));
   for (const variable of variables) if (variable.secret && variable.value) secrets.add(variable.value);
-  for (const config of configs) [config.clientSecret, config.assertion.privateKey].filter(Boolean).forEach((s) => secrets.add(s));
+  for (const config of configs) [config.clientSecret, config.assertion.privateKey, config.dpop?.privateKey ?? ''].filter(Boolean).forEach((s) => secrets.add(s));
   const clientIds = new Set(configs.map((c) => c.clientId));
   for (const secret of secrets) {
     redactor.addSecret(secret);
@@ -241,13 +258,19 @@ function redactorFor(variables: ReadonlyArray<{ readonly value: string; readonly
   return redactor;
 }
 
-/** The configuration signs client assertions: collections built with the small script get the other for this run. */
-async function withJwtScript(collections: readonly LoadedCollection[], terminal: Terminal): Promise<LoadedCollection[]> {
+/**
+ * The configuration signs client assertions or DPoP proofs: collections built with the small script
+ * get the other for this run. With DPoP, also the after-response script: an API's nonce (RFC 9449
+ * §9) can only be learned from its answer.
+ */
+async function withSigningScript(collections: readonly LoadedCollection[], dpop: boolean, terminal: Terminal): Promise<LoadedCollection[]> {
   const scripts = await readScripts(DEFAULT_SCRIPT_PATHS);
   return collections.map((loaded) => {
-    if (hasJwtScript(loaded.collection)) return loaded;
-    terminal.err(`note: ${loaded.name} was built without JWT signing; the JWT variant of the script is used for this run (pm-oauth2 build --jwt makes it permanent)`);
-    return { ...loaded, collection: embedScript(loaded.collection, scripts, { jwt: true }).collection };
+    const afterResponse = hasTestScript(loaded.collection);
+    if (hasJwtScript(loaded.collection) && (afterResponse || !dpop)) return loaded;
+    const what = [hasJwtScript(loaded.collection) ? '' : 'the signing variant of the script', afterResponse ? '' : 'its after-response script (for the API\'s DPoP nonces)'].filter(Boolean).join(' and ');
+    terminal.err(`note: ${loaded.name} is run with ${what} (pm-oauth2 build --jwt${afterResponse ? '' : ' --retry-on-401'} makes it permanent)`);
+    return { ...loaded, collection: embedScript(loaded.collection, scripts, { jwt: true, retryOn401: afterResponse || dpop }).collection };
   });
 }
 

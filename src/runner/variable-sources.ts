@@ -6,7 +6,7 @@ import { PmOAuth2Error } from '../errors.js';
 import type { EnvironmentFile } from './environment-file.js';
 import { withoutBom } from '../text.js';
 
-export type SourceKind = 'environment file' | '.env' | 'process environment' | '--env-var';
+export type SourceKind = 'environment file' | '.env' | 'process environment' | '--env-var' | 'made for this run';
 
 export interface ResolvedVariable {
   readonly value: string;
@@ -29,7 +29,7 @@ export function environmentNameFor(variable: string): string {
 }
 
 /** Names whose values are secrets wherever they are set. */
-const SECRET_NAME = /secret|password|private_key|access_token/i;
+const SECRET_NAME = /secret|password|private_key|dpop_key|access_token/i;
 
 export interface SourceInputs {
   readonly environment: EnvironmentFile | undefined;

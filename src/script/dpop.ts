@@ -28,11 +28,11 @@ export function requestUrl(): string {
  * @param name the variable the Bearer resolves
  * @returns false when the Bearer would still carry something: the caller fails closed
  */
-export function signWithDpop(name: string, token: string, config: Parameters<ProofFactory>[0], proofs: ProofFactory, nonces: NonceStore): boolean {
+export function signWithDpop(name: string, token: string, privateKey: string, proofs: ProofFactory, nonces: NonceStore): boolean {
   pm.variables.set(name, '');
   if (pm.variables.get(name) !== '') return false;
   const url = requestUrl();
-  const proof = proofs(config, { htm: pm.request.method, htu: dpopHtu(url), nonce: nonces.get(originOf(url)), accessToken: token });
+  const proof = proofs(privateKey, { htm: pm.request.method, htu: dpopHtu(url), nonce: nonces.get(originOf(url)), accessToken: token });
   pm.request.headers.upsert({ key: 'Authorization', value: `DPoP ${token}` });
   pm.request.headers.upsert({ key: 'DPoP', value: proof });
   return true;

@@ -64,7 +64,7 @@ function sendToken(token: string, config: TokenConfig, profile: string, secrets:
   if (!config.dpop) return publishOrFail(token, profile, secrets);
   const name = cacheVariables(profile).accessToken;
   if (!signing.proofs) throw new OAuthError('CONFIG_INVALID', `${VARIABLES.dpop} is true, but this copy of the script was built without the signing code DPoP needs`, 'paste dist/prerequest-jwt.js instead (pm-oauth2 script --jwt prints it)');
-  if (signWithDpop(name, token, config, signing.proofs, nonces)) return;
+  if (signWithDpop(name, token, config.dpop.privateKey, signing.proofs, nonces)) return;
   failClosed(failureMessage(new OAuthError('CONFIG_INVALID', `the request would carry the DPoP token as a Bearer token: ${name} keeps a value in a scope the script cannot override`,
     `remove ${name} from the iteration data`), secrets));
 }

@@ -24,6 +24,8 @@ export interface ClientRegistration {
   readonly tlsSubjectDn?: string;
   /** Bind the client's tokens to its certificate (cnf.x5t#S256, RFC 8705 §3). */
   readonly certificateBound?: boolean;
+  /** Issue this client DPoP-bound tokens only (RFC 9449 §5.2 dpop_bound_access_tokens): a request without a proof is refused. */
+  readonly dpopBound?: boolean;
 }
 
 export interface AuthorizationServerOptions {
@@ -38,6 +40,8 @@ export interface AuthorizationServerOptions {
    * (`SUCCESS`, as nginx's $ssl_client_verify) in the same name with `-verify` appended.
    */
   readonly clientCertificateHeader?: string;
+  /** Ask DPoP clients for a server nonce at the token endpoint (RFC 9449 §8). */
+  readonly dpopNonce?: boolean;
 }
 
 export interface AuthorizationServer {
@@ -134,6 +138,7 @@ function providerConfiguration(options: AuthorizationServerOptions, resources: r
       token_endpoint_auth_method: c.authentication,
       ...(c.tlsSubjectDn ? { tls_client_auth_subject_dn: c.tlsSubjectDn } : {}),
       ...(c.certificateBound ? { tls_client_certificate_bound_access_tokens: true } : {}),
+      ...(c.dpopBound ? { dpop_bound_access_tokens: true } : {}),
       grant_types: ['client_credentials'],
       response_types: [],
       redirect_uris: [],
@@ -142,10 +147,14 @@ function providerConfiguration(options: AuthorizationServerOptions, resources: r
     ...(options.clientCertificateHeader ? { clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'tls_client_auth', 'self_signed_tls_client_auth', 'none'] } : {}),
     jwks: { keys: [{ ...privateKey.export({ format: 'jwk' }), kid: KEY_ID, alg: 'RS256', use: 'sig' }] },
     cookies: { keys: [randomBytes(32).toString('hex')] },
+    // The algorithms pm-oauth2 signs DPoP proofs with; oidc-provider's default takes ES256 and EdDSA only.
+    enabledJWA: { dPoPSigningAlgValues: ['ES256', 'PS256', 'RS256'] },
     scopes: [...scopes],
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
+      // DPoP (RFC 9449) is on by default: a request with a proof gets a bound token.
+      dPoP: { enabled: true, ...(options.dpopNonce ? { nonceSecret: randomBytes(32), requireNonce: () => true } : {}) },
       ...(options.clientCertificateHeader ? { mTLS: mutualTls(options.clientCertificateHeader) } : {}),
       resourceIndicators: {
         enabled: true,

@@ -2,6 +2,7 @@
 // resource, and counts what it saw, so tests prove behaviour at the server, not in our own logs.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createLocalJWKSet, jwtVerify, type JWTPayload } from 'jose';
+import { dpopVerifier, type DpopVerifier } from './dpop-verifier.js';
 import { listenLocal } from './listen.js';
 
 export interface DemoApiOptions {
@@ -10,6 +11,8 @@ export interface DemoApiOptions {
   readonly jwks: { keys: object[] };
   /** Opaque tokens to accept too (issued by the tests' fault server). */
   readonly opaqueTokens?: ReadonlySet<string>;
+  /** Ask DPoP clients for a nonce (RFC 9449 §9). */
+  readonly dpopNonce?: boolean;
   readonly port?: number;
 }
 
@@ -18,6 +21,8 @@ export interface ApiCall {
   readonly status: number;
   readonly clientId: string | undefined;
   readonly authorization: string | undefined;
+  /** The thumbprint of the key whose DPoP proof the API accepted. */
+  readonly dpopJkt?: string | undefined;
 }
 
 export interface DemoApi {
@@ -27,6 +32,8 @@ export interface DemoApi {
   readonly revoked: Set<string>;
   /** Tests set this to revoke the presented token when a request to a given path arrives. */
   revokeWhen: ((path: string) => boolean) | undefined;
+  /** Checks DPoP-bound requests; its nonce is the one the API asks for. */
+  readonly dpop: DpopVerifier;
   accepted(): number;
   rejected(): number;
   close: () => Promise<void>;
@@ -50,6 +57,7 @@ export async function startDemoApi(options: DemoApiOptions): Promise<DemoApi> {
     calls,
     revoked,
     revokeWhen: undefined,
+    dpop: dpopVerifier({ requireNonce: options.dpopNonce ?? false }),
     accepted: () => calls.filter((c) => c.status === 200 && c.path.startsWith('/api/')).length,
     rejected: () => calls.filter((c) => c.status === 401).length,
     close: async () => undefined,
@@ -62,21 +70,36 @@ export async function startDemoApi(options: DemoApiOptions): Promise<DemoApi> {
   const listening = await listenLocal((req, res) => void handle(req, res, async (token) => {
     await revokeIfAsked((req.url ?? '/').split('?')[0] ?? '/', token);
     return verify(token);
-  }, calls), options.port);
+  }, calls, api), options.port);
   return Object.assign(api, { url: listening.url, close: listening.close });
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, verify: (token: string) => Promise<JWTPayload | undefined>, calls: ApiCall[]): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, verify: (token: string) => Promise<JWTPayload | undefined>, calls: ApiCall[], api: DemoApi): Promise<void> {
   const path = (req.url ?? '/').split('?')[0] ?? '/';
   const authorization = req.headers.authorization;
+  let dpopJkt: string | undefined;
   const reply = (status: number, body: object, headers: Record<string, string> = {}): void => {
-    calls.push({ path, status, clientId: typeof body === 'object' && 'client_id' in body ? String(body.client_id) : undefined, authorization });
+    calls.push({ path, status, clientId: typeof body === 'object' && 'client_id' in body ? String(body.client_id) : undefined, authorization, dpopJkt });
     res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
   };
   if (path === '/health' || path.startsWith('/public/')) return reply(200, { status: 'ok' });
-  const token = /^Bearer (\S+)$/i.exec(authorization ?? '')?.[1];
-  if (!token) return reply(401, { error: 'invalid_request', error_description: 'no Bearer token' }, { 'www-authenticate': 'Bearer' });
+  const [, scheme, token] = /^(Bearer|DPoP) (\S+)$/i.exec(authorization ?? '') ?? [];
+  if (!token || !scheme) return reply(401, { error: 'invalid_request', error_description: 'no Bearer or DPoP token' }, { 'www-authenticate': 'Bearer, DPoP algs="ES256 RS256 PS256"' });
   const claims = await verify(token);
-  if (!claims) return reply(401, { error: 'invalid_token' }, { 'www-authenticate': 'Bearer error="invalid_token"' });
+  if (!claims) return reply(401, { error: 'invalid_token' }, { 'www-authenticate': `${scheme} error="invalid_token"` });
+  const bound = claims['cnf'] && typeof (claims['cnf'] as { jkt?: unknown }).jkt === 'string';
+  if (scheme.toLowerCase() === 'bearer' && bound) {
+    // RFC 9449 §7.2: a DPoP-bound token presented as a Bearer token is refused.
+    return reply(401, { error: 'invalid_token', error_description: 'a DPoP-bound token sent as Bearer' }, { 'www-authenticate': 'DPoP error="invalid_token"' });
+  }
+  if (scheme.toLowerCase() === 'dpop') {
+    const proof = req.headers['dpop'];
+    const check = await api.dpop.verify({ method: req.method ?? 'GET', url: `${api.url}${path}`, proof: typeof proof === 'string' ? proof : undefined, token, claims });
+    if (!check.ok) {
+      const nonce = check.error === 'use_dpop_nonce' ? { 'dpop-nonce': api.dpop.nonce() ?? '' } : {};
+      return reply(401, { error: check.error, error_description: check.description }, { 'www-authenticate': `DPoP error="${check.error}", error_description="${check.description}"`, ...nonce });
+    }
+    dpopJkt = check.jkt;
+  }
   return reply(200, { path, method: req.method, client_id: claims['client_id'], scope: claims['scope'] ?? '' });
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { calculateJwkThumbprint, type JWK } from 'jose';
 import { runCli } from '../helpers/cli.js';
 import { CLIENTS, KEYS, startTestServers, type TestServers } from '../helpers/servers.js';
 
@@ -22,6 +23,26 @@ describe('pm-oauth2 doctor and decode (the built binary)', function () {
     assert.match(result.stdout, /client_id read-client/);
     assert.ok(!result.stdout.includes(CLIENTS.readOnly.clientSecret));
     assert.ok(!/eyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]{5,}/.test(result.stdout), 'a whole token was printed');
+  });
+
+  describe('DPoP (RFC 9449)', () => {
+    it('without a key, makes one, and says the token is bound to it (cnf.jkt), naming no secret', async () => {
+      const result = await doctor({ ...servers.variablesFor(CLIENTS.basic), oauth2_dpop: 'true' });
+      assert.equal(result.code, 0, result.stdout + result.stderr);
+      const thumbprint = /thumbprint ([\w-]{43})/.exec(result.stdout)?.[1];
+      assert.ok(thumbprint, result.stdout);
+      assert.match(result.stdout, new RegExp(`✓ bound to the DPoP key: cnf\\.jkt ${thumbprint}`));
+      assert.match(result.stdout, /oauth2_dpop_key\s+\(set, \d+ characters\)\s+\[made for this run\]/);
+      assert.ok(!/"d"/.test(result.stdout), 'the made key was printed');
+    });
+
+    it('with a key, the binding is to that key', async () => {
+      const jwk = KEYS.ec.privateKey.export({ format: 'jwk' });
+      const result = await doctor({ ...servers.variablesFor(CLIENTS.basic), oauth2_dpop: 'true', oauth2_dpop_key: JSON.stringify(jwk) });
+      assert.equal(result.code, 0, result.stdout + result.stderr);
+      assert.match(result.stdout, new RegExp(`✓ bound to the DPoP key: cnf\\.jkt ${await calculateJwkThumbprint(jwk as JWK)}`));
+      assert.ok(!result.stdout.includes(String(jwk.d)), 'the key was printed');
+    });
   });
 
   describe('fetches a token with every client authentication method, as the script would (oidc-provider)', () => {

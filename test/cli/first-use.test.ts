@@ -1,7 +1,8 @@
 // What a new user meets first: --version, mistakes on the command line, the pasteable script, the
 // demo from any folder, and the local servers — each answered with what to do, and the right exit.
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { calculateJwkThumbprint, type JWK } from 'jose';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,7 +39,7 @@ describe('first use of the CLI', function () {
   it('an unknown command is named as one, with the list (exit 2)', async () => {
     const result = await cli(['frob']);
     assert.equal(result.code, 2);
-    assert.match(result.stderr, /unknown command "frob" — the commands are init, build, run, doctor, decode, script, demo, servers/);
+    assert.match(result.stderr, /unknown command "frob" — the commands are init, build, run, doctor, decode, script, dpop-key, demo, servers/);
   });
 
   it('inputs that cannot be used exit 2, nothing ran: a missing collection, an environment passed as a collection', async () => {
@@ -99,6 +100,28 @@ describe('first use of the CLI', function () {
       assert.equal(result.code, 0);
       assert.equal(result.stdout, '');
       assert.equal(await readFile(join(project, 'scripts/token.js'), 'utf8'), `${(await readFile(DEFAULT_SCRIPT_PATHS.secret, 'utf8')).trimEnd()}\n`);
+    });
+  });
+
+  describe('pm-oauth2 dpop-key', () => {
+    it('prints a new P-256 private JWK alone on standard output, a different one each time, and what to do with it on standard error', async () => {
+      const [a, b] = await Promise.all([cli(['dpop-key']), cli(['dpop-key'])]);
+      assert.equal(a?.code, 0);
+      const jwk = JSON.parse(a?.stdout ?? '') as JWK;
+      assert.deepEqual([jwk.kty, jwk.crv, typeof jwk.d, typeof jwk.x, typeof jwk.y], ['EC', 'P-256', 'string', 'string', 'string']);
+      assert.equal(jwk.kid, await calculateJwkThumbprint(jwk));
+      assert.notEqual(a?.stdout, b?.stdout);
+      assert.match(a?.stderr ?? '', new RegExp(`thumbprint.*${jwk.kid}[\\s\\S]*oauth2_dpop_key, type secret[\\s\\S]*oauth2_dpop=true`));
+      assert.ok(!(a?.stderr ?? '').includes(String(jwk.d)));
+    });
+
+    it('--out writes it readable by its owner only', async () => {
+      const result = await cli(['dpop-key', '--out', 'keys/dpop.json']);
+      assert.equal(result.code, 0);
+      assert.equal(result.stdout, '');
+      const file = join(project, 'keys/dpop.json');
+      assert.equal(JSON.parse(await readFile(file, 'utf8')).crv, 'P-256');
+      assert.equal((await stat(file)).mode & 0o777, 0o600);
     });
   });
 

@@ -46,8 +46,8 @@ describe('DPoP proofs (RFC 9449 §4)', () => {
 
   it('a token request\'s proof has no ath, and every proof a new jti', () => {
     const make = proofFactory((key) => pureDpopSigner(key, nodeHashes), nodeHashes.sha256, () => NOW, () => newJti());
-    const config = readTokenConfig((n) => ({ oauth2_token_url: 'https://idp/token', oauth2_client_id: 'c', oauth2_client_secret: 's', oauth2_dpop: 'true', oauth2_dpop_key: JSON.stringify(ecJwk) })[n]);
-    const [a, b] = [make(config, { htm: 'POST', htu: 'https://idp/token' }), make(config, { htm: 'POST', htu: 'https://idp/token' })].map((p) => decodeJwt(p)?.claims ?? {});
+    const key = JSON.stringify(ecJwk);
+    const [a, b] = [make(key, { htm: 'POST', htu: 'https://idp/token' }), make(key, { htm: 'POST', htu: 'https://idp/token' })].map((p) => decodeJwt(p)?.claims ?? {});
     assert.equal(a?.['ath'], undefined);
     assert.notEqual(a?.['jti'], b?.['jti']);
   });

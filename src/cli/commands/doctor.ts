@@ -30,6 +30,11 @@ export async function doctorCommand(args: DoctorArgs, terminal: Terminal, cwd = 
   const root = await findProjectRoot(cwd);
   const environment = args.env !== undefined ? await loadEnvironmentFile(args.env, root) : undefined;
   const variables = mergeVariables({ environment, dotenvText: await readDotenv(args.dotenv === undefined ? join(root, '.env') : resolve(cwd, args.dotenv), args.dotenv !== undefined), processEnv: process.env, flags: args.envVar });
+  const made = [...variables.keys()].some((key) => /dpop/.test(key)) ? (await import('../../runner/node-dpop.js')).dpopKeyToMake([...variables].map(([key, v]) => [key, v.value])) : undefined;
+  if (made) {
+    terminal.out(made.note);
+    variables.set('oauth2_dpop_key', { value: made.jwk, source: 'made for this run', secret: true });
+  }
   const check = checkConfig(variables, {}, environment?.file, args.profile ?? '');
   terminal.out(`pm-oauth2 doctor: environment ${environment ? `${environment.name} (${environment.file})` : '(none)'}${args.profile ? `, profile ${args.profile}` : ''}`);
   describeVariables(variables).forEach((line) => terminal.out(line));

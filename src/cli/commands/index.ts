@@ -46,6 +46,10 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: async () => import('./script.js').then((m) => loaded(m.scriptOptions, m.scriptCommand)),
   },
   {
+    name: 'dpop-key', usage: 'dpop-key', describe: 'print (or --out) a new P-256 private key for oauth2_dpop_key (DPoP-bound tokens)',
+    load: async () => import('./dpop-key.js').then((m) => loaded(m.dpopKeyOptions, m.dpopKeyCommand)),
+  },
+  {
     name: 'demo', usage: 'demo', describe: 'start local servers and run the packaged sample collections against them, in any folder (npm start)', takesReporterOptions: true,
     load: async () => import('./demo.js').then((m) => loaded(m.demoOptions, m.demoCommand)),
   },

@@ -68,8 +68,7 @@ export function pureDpopSigner(privateKey: string, hashes: Hashes, random: () =>
  */
 export function proofFactory(signerFor: (privateKey: string) => DpopSigner, sha256: (data: readonly number[]) => Bytes, now: () => number, newJti: () => string): ProofFactory {
   let last: { key: string; signer: DpopSigner } | undefined;
-  return (config, request) => {
-    const key = config.dpop?.privateKey ?? '';
+  return (key, request) => {
     if (last?.key !== key) last = { key, signer: signerFor(key) };
     return createDpopProof(last.signer, { ...request, nowMs: now(), jti: newJti() }, sha256);
   };

@@ -1,6 +1,8 @@
 // The fast path of `pm-oauth2 run`: an auth handler inside Newman's own postman-runtime that signs
 // requests with tokens kept in Node (token-broker.ts) — no sandbox execution per request — and
-// replays a request once when the API rejects its token (RFC 6750 §3.1), as digest auth replays.
+// replays a request once when the API rejects its token (RFC 6750 §3.1), as digest auth replays. A
+// DPoP-bound token (RFC 9449) goes with a proof signed for each request, and a request the API
+// refused for want of a nonce is replayed once with it.
 // The runtime swallows a handler's errors and then sends the request unsigned, so no path here
 // throws: a request without a token is pointed at a scheme no engine speaks (fail-closed.ts).
 import { createHash } from 'node:crypto';
@@ -11,6 +13,10 @@ import { profileNameOf, profileReader } from '../../oauth/profiles.js';
 import { afterResponse } from '../../oauth/retry-on-401.js';
 import { VARIABLES } from '../../oauth/variables.js';
 import { BLOCKED_URL } from '../../script/blocked-url.js';
+import { dpopHtu, originOf } from '../../oauth/dpop/htu.js';
+import { acceptableNonce, DPOP_NONCE_HEADER, resourceWantsNonce, type NonceStore } from '../../oauth/dpop/nonce.js';
+import { dpopRequested } from '../../oauth/dpop/setting.js';
+import type { ProofFactory } from '../../oauth/fetch-token.js';
 import type { BrokeredToken, TokenBroker } from './token-broker.js';
 import { PROFILE_PARAM, SEPARATOR, VARIABLES_PARAM, variableNames } from './fast-collection.js';
 
@@ -20,7 +26,8 @@ export interface AuthInterface {
 }
 
 interface SdkRequest {
-  url: { update(url: string): void };
+  url: { update(url: string): void; toString(): string };
+  method: string;
   removeHeader(name: string, options: { ignoreCase: boolean }): void;
   addHeader(header: { key: string; value: string; system: boolean }): void;
 }
@@ -43,6 +50,14 @@ export interface AuthHandler {
 interface RequestState {
   token?: BrokeredToken;
   failure?: string;
+  /** The DPoP key, when the configuration binds its tokens to one. */
+  dpopKey?: string;
+}
+
+/** DPoP (RFC 9449): the proofs, and the servers' nonces the token fetch shares. */
+export interface HandlerDpop {
+  readonly proofs: ProofFactory;
+  readonly nonces: NonceStore;
 }
 
 export interface HandlerHooks {
@@ -71,6 +86,8 @@ interface Configuration {
   readonly profiled: (name: string) => string | undefined;
   readonly fingerprint: string;
   readonly secrets: string[];
+  /** The DPoP key when oauth2_dpop is true, else ''. */
+  readonly dpopKey: string;
 }
 
 /**
@@ -88,7 +105,12 @@ function configurations(): (auth: AuthInterface) => Configuration {
     if (!configuration) {
       const read = variableReader(values, profile);
       const profiled = profileReader(read, profile);
-      configuration = { read, profile, profiled, fingerprint: fingerprintOf(fingerprintValues(profiled), sha256), secrets: secretEchoes(profiled(VARIABLES.clientSecret) ?? '') };
+      configuration = {
+        read, profile, profiled,
+        fingerprint: fingerprintOf(fingerprintValues(profiled), sha256),
+        secrets: secretEchoes(profiled(VARIABLES.clientSecret) ?? ''),
+        dpopKey: dpopRequested(profiled) ? (profiled(VARIABLES.dpopKey) ?? '').trim() : '',
+      };
       // Data-driven runs can switch values every iteration: the table never outgrows a few.
       if (known.size >= MAX_CONFIGURATIONS) known.clear();
       known.set(key, configuration);
@@ -99,9 +121,12 @@ function configurations(): (auth: AuthInterface) => Configuration {
 
 const MAX_CONFIGURATIONS = 64;
 
-export function createAuthHandler(broker: TokenBroker, hooks: HandlerHooks): AuthHandler {
+export function createAuthHandler(broker: TokenBroker, hooks: HandlerHooks, dpop: HandlerDpop): AuthHandler {
   const states = new WeakMap<AuthInterface, RequestState>();
   const configurationOf = configurations();
+  /** Requests go one at a time: the server the last request was signed for with a proof, and whether it is a replay for a nonce. */
+  let lastDpopOrigin: string | undefined;
+  let nonceReplay = false;
   return {
     init: (_auth, _response, done) => done(null),
 
@@ -110,8 +135,9 @@ export function createAuthHandler(broker: TokenBroker, hooks: HandlerHooks): Aut
       states.set(auth, state);
       let secrets: readonly string[] = [];
       try {
-        const { read, profile, profiled, fingerprint, secrets: echoes } = configurationOf(auth);
+        const { read, profile, profiled, fingerprint, secrets: echoes, dpopKey } = configurationOf(auth);
         secrets = echoes;
+        if (dpopKey) state.dpopKey = dpopKey;
         const margin = Number(profiled(VARIABLES.refreshMargin) ?? NaN);
         const config = () => readTokenConfig(profiled, hooks.whereToSet, profileNameOf(read, profile));
         broker.ensure(fingerprint, config, profile, margin >= 0 ? margin : undefined).then((token) => {
@@ -131,7 +157,9 @@ export function createAuthHandler(broker: TokenBroker, hooks: HandlerHooks): Aut
       const state = states.get(auth);
       try {
         request.removeHeader('Authorization', { ignoreCase: true });
-        if (state?.token) request.addHeader({ key: 'Authorization', value: `Bearer ${state.token.accessToken}`, system: true });
+        lastDpopOrigin = undefined;
+        if (state?.token && state.dpopKey) signWithDpop(request, state.token.accessToken, state.dpopKey);
+        else if (state?.token) request.addHeader({ key: 'Authorization', value: `Bearer ${state.token.accessToken}`, system: true });
         else block(request, state?.failure ?? failureMessage(new Error('the token handler was not asked before signing'), []));
       } catch (error) {
         block(request, failureMessage(error, []));
@@ -140,6 +168,12 @@ export function createAuthHandler(broker: TokenBroker, hooks: HandlerHooks): Aut
     },
 
     post(auth, response, done) {
+      const replayed = nonceReplay;
+      nonceReplay = false;
+      if (lastDpopOrigin && wantsNonceAgain(lastDpopOrigin, response) && !replayed) {
+        nonceReplay = true;
+        return done(null, false);
+      }
       if (response.code !== 401) return done(null, true);
       // Requests go one at a time: the configuration's current token is the one this request carried.
       const { profiled, fingerprint } = configurationOf(auth);
@@ -157,6 +191,25 @@ export function createAuthHandler(broker: TokenBroker, hooks: HandlerHooks): Aut
       done(null, decision !== 'retry');
     },
   };
+
+  /** `Authorization: DPoP <token>` and the request's own proof, with the server's latest nonce. */
+  function signWithDpop(request: SdkRequest, token: string, key: string): void {
+    const url = request.url.toString();
+    const origin = originOf(url);
+    const proof = dpop.proofs(key, { htm: request.method, htu: dpopHtu(url), nonce: dpop.nonces.get(origin), accessToken: token });
+    request.removeHeader('DPoP', { ignoreCase: true });
+    request.addHeader({ key: 'Authorization', value: `DPoP ${token}`, system: true });
+    request.addHeader({ key: 'DPoP', value: proof, system: true });
+    lastDpopOrigin = origin;
+  }
+
+  /** Keeps the server's newest nonce; true when it refused the proof for want of it (RFC 9449 §9): replay once. */
+  function wantsNonceAgain(origin: string, response: SdkResponse): boolean {
+    const nonce = acceptableNonce(response.headers.get(DPOP_NONCE_HEADER));
+    if (!nonce) return false;
+    dpop.nonces.set(origin, nonce);
+    return resourceWantsNonce(response.code, String(response.headers.get('WWW-Authenticate') ?? ''));
+  }
 
   function block(request: SdkRequest, message: string): void {
     try {
