@@ -21,7 +21,14 @@ const SLOW_PATH_PARAMETERS = ['pm', 'console', 'setTimeout', 'clearTimeout', 'sa
 const PROFILES_NEED_LOCATION = 'no access token, so the request was not sent — [CONFIG_INVALID] this collection maps folders to credential profiles, '
   + 'and this engine cannot tell which folder a request is in (pm.execution.location). Fix: run it with Newman 6.1 or later, the Postman app, or pm-oauth2 run';
 
-export function ensureAccessToken(slowPathSource: string): void {
+/** The proof path's parameters (proof-path.ts). */
+const PROOF_PATH_PARAMETERS = ['pm', 'console', 'sandboxRequire', 'profile', 'token'];
+
+/**
+ * @param slowPathSource fetches, stores and publishes a token; after a response, renews and retries
+ * @param proofPathSource signs a DPoP proof for a cached token; absent in the variant without signing code
+ */
+export function ensureAccessToken(slowPathSource: string, proofPathSource = ''): void {
   try {
     const testPhase = pm.info.eventName === 'test';
     // Before the request, one with its own auth needs nothing: return before reading any variable.
@@ -50,8 +57,11 @@ export function ensureAccessToken(slowPathSource: string): void {
     const reusable = isReusable(cached, fingerprint, Date.now(), margin >= 0 ? margin : undefined);
     // The request carries what its Bearer resolves to, which another scope may hold: the cached token
     // must be it. A DPoP request needs a proof of its own, which the slow path signs.
-    if (reusable && all(cacheVariables(profile).accessToken) === cached.accessToken && !dpopRequested(read)) return;
-    slowPath(fingerprint, reusable);
+    const dpop = dpopRequested(read);
+    if (reusable && all(cacheVariables(profile).accessToken) === cached.accessToken && !dpop) return;
+    if (!(reusable && dpop && proofPathSource)) return slowPath(fingerprint, reusable);
+    const proofPath = new Function(...PROOF_PATH_PARAMETERS, proofPathSource) as (...args: unknown[]) => void;
+    proofPath(pm, console, sandboxRequire, profile, cached.accessToken);
   } catch (error) {
     failClosed(`[INTERNAL] ${error instanceof Error ? error.message : String(error)} — this is a pm-oauth2 bug, please report it`);
   }

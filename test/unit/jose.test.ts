@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { constants, createPublicKey, generateKeyPairSync, sign, verify, X509Certificate, type KeyObject } from 'node:crypto';
+import { constants, createECDH, createPublicKey, generateKeyPairSync, sign, verify, X509Certificate, type KeyObject } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { compactVerify, decodeJwt, importJWK } from 'jose';
 import { readTokenConfig } from '../../src/oauth/config.js';
@@ -7,7 +7,7 @@ import { createClientAssertion } from '../../src/oauth/jose/client-assertion.js'
 import { bigIntToBytes, hexToBytes } from '../../src/oauth/jose/bytes.js';
 import { newJti } from '../../src/oauth/jose/jti.js';
 import { parsePrivateKey } from '../../src/oauth/jose/keys.js';
-import { rfc6979Nonces, signEs256 } from '../../src/oauth/jose/p256.js';
+import { COMB, publicPointOf, rfc6979Nonces, signEs256 } from '../../src/oauth/jose/p256.js';
 import { pssSalt, signPs256, signRs256 } from '../../src/oauth/jose/rsa.js';
 import { cryptoJsHashes, type CryptoJsLike } from '../../src/script/crypto-js-hashes.js';
 import { nodeHashes } from '../../src/runner/node-hashes.js';
@@ -76,6 +76,21 @@ describe('JWT client authentication: signing', () => {
         assert.ok(verify('sha256', Buffer.from(data), { key: ec.publicKey, dsaEncoding: 'ieee-p1363' }, signature));
       });
     }
+
+    it('its comb table holds the multiples of G it claims (checked with Node\'s ECDH), and a key\'s public point is Node\'s', () => {
+      COMB.forEach(([x, y], i) => {
+        let scalar = 0n;
+        for (let tooth = 0; tooth < 4; tooth++) if (((i + 1) >> tooth) & 1) scalar += 1n << BigInt(64 * tooth);
+        const ecdh = createECDH('prime256v1');
+        ecdh.setPrivateKey(Buffer.from(scalar.toString(16).padStart(64, '0'), 'hex'));
+        assert.equal(Buffer.from([4, ...bigIntToBytes(x, 32), ...bigIntToBytes(y, 32)]).toString('hex'), ecdh.getPublicKey('hex'), `entry ${i + 1}`);
+      });
+      for (let i = 0; i < 5; i++) {
+        const { x, y, d } = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
+        const point = publicPointOf({ kind: 'EC', curve: 'P-256', d: BigInt(`0x${Buffer.from(d ?? '', 'base64url').toString('hex')}`) });
+        assert.deepEqual([point.x, point.y].map((v) => Buffer.from(bigIntToBytes(v, 32)).toString('base64url')), [x, y]);
+      }
+    });
 
     it('uses the nonce RFC 6979 A.2.5 gives for "sample", and its signature', () => {
       const d = 0xc9afa9d845ba75166b5c215767b1d6934e50c3db36e89b127b8a622b120f6721n;

@@ -1,0 +1,29 @@
+// The proof path of dist/prerequest-jwt.js: a DPoP request whose token is cached needs only a proof
+// of its own (RFC 9449 §7), so only the signing code is compiled for it, not the whole slow path.
+import { failureMessage } from '../oauth/failure-message.js';
+import { proofFactory, pureDpopSigner } from '../oauth/dpop/proof.js';
+import { newJti } from '../oauth/jose/jti.js';
+import { OAuthError } from '../oauth/errors.js';
+import { cacheVariables, profileReader, useVariableNames } from '../oauth/profiles.js';
+import { NAMES_VARIABLE, parseVariableNames } from '../oauth/variable-names.js';
+import { VARIABLES } from '../oauth/variables.js';
+import { cryptoJsHashes } from './crypto-js-hashes.js';
+import { signWithDpop, variableNonceStore } from './dpop.js';
+import { failClosed } from './fail-closed.js';
+import { cacheScope, readVariable } from './variables.js';
+
+declare const profile: string;
+declare const token: string;
+
+try {
+  useVariableNames(parseVariableNames(readVariable(NAMES_VARIABLE)));
+  const hashes = cryptoJsHashes(sandboxRequire('crypto-js'));
+  const proofs = proofFactory((key) => pureDpopSigner(key, hashes), hashes.sha256, () => Date.now(), () => newJti());
+  const key = (profileReader(readVariable, profile)(VARIABLES.dpopKey) ?? '').trim();
+  const name = cacheVariables(profile).accessToken;
+  if (!signWithDpop(name, token, key, proofs, variableNonceStore(cacheScope()))) {
+    failClosed(failureMessage(new OAuthError('CONFIG_INVALID', `the request would carry the DPoP token as a Bearer token: ${name} keeps a value in a scope the script cannot override`, `remove ${name} from the iteration data`), []));
+  }
+} catch (error) {
+  failClosed(failureMessage(error, []));
+}
