@@ -107,6 +107,24 @@ function dpopSuite(engineName: string, run: Engine, options: { canRetry: boolean
       });
     }
 
+    if (engineName !== 'newman 5.3.2') {
+      it('profiles: each folder\'s client gets its own DPoP-bound token, one proof key shared', async () => {
+        const base = apiBase();
+        const folder = (name: string, count: number) => ({ name, item: Array.from({ length: count }, (_, i) => ({ name: `${name} ${i + 1}`, request: { method: 'GET', url: `${base}/${name}-${i + 1}` } })) });
+        const source: Collection = { info: { name: 'dpop profiles', schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json' }, item: [folder('users', 2), folder('admin', 2)] };
+        const collection = embedScript(source, scripts, { jwt: true, retryOn401: true, folderProfiles: { admin: 'admin' } }).collection;
+        const [basic, keyJwt] = [servers.auth.tokensIssued(DPOP_CLIENTS.basic.clientId), servers.auth.tokensIssued(DPOP_CLIENTS.keyJwt.clientId)];
+        const result = await run(collection, { environment: { ...variables(DPOP_CLIENTS.basic), oauth2_admin_client_id: DPOP_CLIENTS.keyJwt.clientId, oauth2_admin_client_auth: 'private_key_jwt', oauth2_admin_private_key: PEM(CLIENT_KEY.privateKey) } });
+        assert.deepEqual(result.failures, []);
+        assert.deepEqual([servers.auth.tokensIssued(DPOP_CLIENTS.basic.clientId) - basic, servers.auth.tokensIssued(DPOP_CLIENTS.keyJwt.clientId) - keyJwt], [1, 1]);
+        const accepted = apiCalls(base).filter((c) => c.status === 200);
+        const jkt = await thumbprint(KEY.privateKey);
+        assert.deepEqual(accepted.map((c) => [c.path.split('/').pop(), c.clientId, c.dpopJkt === jkt]), [
+          ['users-1', DPOP_CLIENTS.basic.clientId, true], ['users-2', DPOP_CLIENTS.basic.clientId, true], ['admin-1', DPOP_CLIENTS.keyJwt.clientId, true], ['admin-2', DPOP_CLIENTS.keyJwt.clientId, true],
+        ]);
+      });
+    }
+
     it('an RSA key (RS256, from a PEM) works as well', async () => {
       const base = apiBase();
       const result = await run(built(scripts, base, 2), { environment: variables(DPOP_CLIENTS.basic, { oauth2_dpop_key: PEM(RSA_KEY.privateKey) }) });
