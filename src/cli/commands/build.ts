@@ -22,7 +22,7 @@ export function buildOptions(yargs: Argv): Argv<BuildArgs> {
   return yargs
     .positional('inputs', { type: 'string', array: true, default: DEFAULT_INPUTS, describe: 'collection files or folders (Postman v2.0/v2.1 JSON, OpenAPI 3 YAML/JSON)' })
     .option('out', { alias: 'o', type: 'string', default: DEFAULT_OUT, describe: 'folder for the built collections' })
-    .option('jwt', { type: 'boolean', default: false, describe: 'embed the script variant that signs client assertions (client_secret_jwt, private_key_jwt) in every collection; without it, only collections whose oauth2_client_auth names one get it' })
+    .option('jwt', { type: 'boolean', default: false, describe: 'embed the script variant that signs client assertions (client_secret_jwt, private_key_jwt) and DPoP proofs in every collection; without it, only collections whose variables name a JWT method or oauth2_dpop=true get it' })
     .option('retry-on-401', { type: 'boolean', describe: 'also embed the script as the first post-response script, to renew and retry once after a 401 in plain Newman and the app (a second sandbox execution per request; pm-oauth2 run retries in process either way) [default: retryOn401 in the configuration, else off]' })
     .option('replace-token-scripts', { type: 'boolean', default: false, describe: 'replace a hand-written token script (a collection or folder pre-request script calling a token endpoint with pm.sendRequest) by pm-oauth2\'s, which keeps reading and writing its variable names; without it, such a script is kept and warned about' })
     .option('config', { type: 'string', describe: `build configuration (folder → credential profile) [default: ${CONFIG_FILE} when present]` })

@@ -15,7 +15,7 @@ export interface ScriptArgs {
 
 export function scriptOptions(yargs: Argv): Argv<ScriptArgs> {
   return yargs
-    .option('jwt', { type: 'boolean', default: false, describe: 'the variant that also signs client assertions (client_secret_jwt, private_key_jwt); larger' })
+    .option('jwt', { type: 'boolean', default: false, describe: 'the variant that also signs client assertions (client_secret_jwt, private_key_jwt) and DPoP proofs; larger' })
     .option('out', { alias: 'o', type: 'string', describe: 'write the script to this file instead of standard output' })
     .example('$0 script | pbcopy', 'copy the script, then paste it into the collection\'s Pre-request script')
     .example('$0 script --jwt --out prerequest.js', 'the JWT client authentication variant, in a file') as unknown as Argv<ScriptArgs>;
@@ -28,6 +28,7 @@ export const PASTE_INSTRUCTIONS = [
   'Set oauth2_token_url, oauth2_client_id and oauth2_client_secret (type secret) in the environment.',
   'To renew and retry once after a 401, paste the same script into Scripts → Post-response too (a second script run per request).',
   '`pm-oauth2 build` does all of this for a collection file (--retry-on-401 for the second part).',
+  'DPoP-bound tokens (oauth2_dpop=true) need the --jwt variant, a key from `pm-oauth2 dpop-key` in oauth2_dpop_key, and the Post-response script for APIs that ask for nonces.',
 ];
 
 export async function scriptCommand(args: ScriptArgs, terminal: Terminal, cwd = process.cwd()): Promise<number> {
