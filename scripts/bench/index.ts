@@ -71,7 +71,7 @@ const results: BenchResults = {
     { name: 'RS256 signing < 50 ms', ok: signing.rs256.median < 50, detail: `${signing.rs256.median} ms` },
     { name: 'PS256 signing < 50 ms', ok: signing.ps256.median < 50, detail: `${signing.ps256.median} ms` },
     { name: 'ES256 signing < 50 ms', ok: signing.es256.median < 50, detail: `${signing.es256.median} ms` },
-    { name: 'a DPoP proof (ES256) in the sandbox adds well under 5 ms per request (≤ 2.5 ms)', ok: dpop.addedMs.es256.median <= 2.5, detail: `${dpop.addedMs.es256.median.toFixed(2)} ms (in Node: ${dpop.nodeProofMs.median.toFixed(3)} ms)` },
+    { name: 'a DPoP proof (ES256) in the sandbox adds under 5 ms per request', ok: dpop.addedMs.es256.median < 5, detail: `${dpop.addedMs.es256.median.toFixed(2)} ms (in Node: ${dpop.nodeProofMs.median.toFixed(3)} ms)` },
   ],
 };
 

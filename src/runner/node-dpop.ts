@@ -7,7 +7,6 @@ import type { ProofFactory } from '../oauth/fetch-token.js';
 import { newJti } from '../oauth/jose/jti.js';
 import { parsePrivateKey } from '../oauth/jose/keys.js';
 import { VARIABLES } from '../oauth/variables.js';
-import { dpopRequested } from '../oauth/dpop/setting.js';
 import { nodeHashes } from './node-hashes.js';
 
 /**
@@ -42,17 +41,8 @@ export function newDpopKey(): { jwk: string; thumbprint: string } {
   return { jwk: JSON.stringify({ ...exported, kid: thumbprint }), thumbprint };
 }
 
-/**
- * DPoP asked for (by any profile) and no key set anywhere: a key to make for this run, and the note
- * that says so. The sandbox has no secure random source, so keys are made here, never there.
- */
-export function dpopKeyToMake(values: Iterable<readonly [string, string]>): { jwk: string; note: string } | undefined {
-  let asked = false;
-  for (const [key, value] of values) {
-    if (/^oauth2_(\w+_)?dpop_key$/.test(key) && value.trim() !== '') return undefined;
-    if (/^oauth2_(\w+_)?dpop$/.test(key) && dpopRequested(() => value)) asked = true;
-  }
-  if (!asked) return undefined;
+/** A key for this run, and the note that says so. The sandbox has no secure random source, so keys are made here, never there. */
+export function dpopKeyForRun(): { jwk: string; note: string } {
   const key = newDpopKey();
   return { jwk: key.jwk, note: `note: ${VARIABLES.dpop} is true and no ${VARIABLES.dpopKey} is set: this run's tokens are bound to a P-256 key made for it (thumbprint ${key.thumbprint}); to keep one, set ${VARIABLES.dpopKey} (pm-oauth2 dpop-key prints a new one)` };
 }

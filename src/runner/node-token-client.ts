@@ -9,8 +9,8 @@ import { newJti } from '../oauth/jose/jti.js';
 import { settleOnce } from '../oauth/settle-once.js';
 import type { TokenRequest } from '../oauth/token-request.js';
 import { nodeHashes } from './node-hashes.js';
-import { nodeProofs } from './node-dpop.js';
 import { memoryNonceStore, type NonceStore } from '../oauth/dpop/nonce.js';
+import type { ProofFactory } from '../oauth/fetch-token.js';
 import type { TlsOptions } from './token-endpoint-tls.js';
 import type { ProxyAgentFor } from './token-endpoint-proxy.js';
 
@@ -19,16 +19,16 @@ export const nodeRuntime: FetchRuntime = nodeRuntimeWith(() => undefined);
 /**
  * @param tlsFor the TLS settings of a token URL (token-endpoint-tls.ts); none: Node's defaults
  * @param agentFor the proxy of a token URL (token-endpoint-proxy.ts); none: a direct connection
- * @param nonces the servers' DPoP nonces, shared with the API requests of the job
+ * @param dpop signs DPoP proofs (node-dpop.ts, loaded only when a configuration asks for DPoP) and keeps the servers' nonces
  */
-export function nodeRuntimeWith(tlsFor: (url: string) => TlsOptions | undefined, agentFor: ProxyAgentFor = () => undefined, nonces: NonceStore = memoryNonceStore()): FetchRuntime {
+export function nodeRuntimeWith(tlsFor: (url: string) => TlsOptions | undefined, agentFor: ProxyAgentFor = () => undefined, dpop: { proofs?: ProofFactory | undefined; nonces?: NonceStore | undefined } = {}): FetchRuntime {
   return {
     send: (request, timeoutMs, done) => sendWithNodeHttp(request, timeoutMs, tlsFor(request.url), agentFor, done),
     wait: (ms, then) => void setTimeout(then, ms),
     now: () => Date.now(),
     assertions: (config) => createClientAssertion(config, nodeHashes, Date.now(), newJti()),
-    proofs: nodeProofs,
-    nonces,
+    proofs: dpop.proofs,
+    nonces: dpop.nonces ?? memoryNonceStore(),
   };
 }
 

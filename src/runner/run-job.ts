@@ -27,13 +27,13 @@ import { referencedVariables, toFastPath } from './fast-path/fast-collection.js'
 import { useAuthHandler } from './fast-path/install.js';
 import { TokenBroker } from './fast-path/token-broker.js';
 import { nodeRuntimeWith } from './node-token-client.js';
-import { dpopKeyToMake, nodeProofs } from './node-dpop.js';
 import { VARIABLES } from '../oauth/variables.js';
+import { dpopKeyMissing } from '../oauth/dpop/setting.js';
 import { memoryNonceStore } from '../oauth/dpop/nonce.js';
 import { proxyAgents, type ProxyAgentFor } from './token-endpoint-proxy.js';
 import { tokenEndpointTls } from './token-endpoint-tls.js';
 import { exportCollection } from './export-collection.js';
-import type { FetchRuntime } from '../oauth/fetch-token.js';
+import type { FetchRuntime, ProofFactory } from '../oauth/fetch-token.js';
 import { describeNewToken } from '../oauth/describe-token.js';
 
 export interface JobOptions {
@@ -83,8 +83,10 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
     throw new PmOAuth2Error('USAGE', `--export-collection writes one collection, and ${loaded.length} are run — pass the one collection to export, or leave the option out`);
   }
   const globals = options.globals ?? new Map();
-  options = { ...options, variables: withDpopKeyForRun(loaded, options, globals) };
+  options = { ...options, variables: await withDpopKeyForRun(loaded, options, globals) };
   const { tokenUrls, jwt, dpop, configs } = validate(loaded, options, globals);
+  // The DPoP code (node:crypto signing, the key parser) loads only for a job that uses it.
+  const proofs = dpop ? (await import('./node-dpop.js')).nodeProofs : undefined;
   const redactor = redactorFor([...options.variables.values(), ...globals.values()], configs, options.secrets ?? []);
   const tokenStats = createTokenStats();
   // The in-process auth signs requests whose Bearer is {{oauth2_access_token}}; a collection built
@@ -93,7 +95,7 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
   if (renamed.length && !options.inSandbox) options.terminal.err(`note: tokens are fetched by the collections' script (as with --in-sandbox): ${renamed.map((c) => c.name).join(', ')} use${renamed.length === 1 ? 's' : ''} your own variable names (pm-oauth2.config.json "variables")`);
   const inProcess = !options.inSandbox && !renamed.length;
   const collections = inProcess ? loaded.map((c) => ({ ...c, collection: toFastPath(c.collection) })) : jwt ? await withSigningScript(loaded, dpop, options.terminal) : loaded;
-  const fast = inProcess ? fastPath(redactor, tokenStats, options, referencedVariables(collections.map((c) => c.collection)), await proxyAgents(options.env ?? process.env)) : undefined;
+  const fast = inProcess ? fastPath(redactor, tokenStats, options, referencedVariables(collections.map((c) => c.collection)), await proxyAgents(options.env ?? process.env), proofs) : undefined;
   let environment = environmentJson(options.environment?.name ?? 'pm-oauth2', options.variables);
   let globalsJson: EnvironmentJson = { name: 'globals', values: [...globals].map(([key, g]) => ({ key, value: g.value, type: g.secret ? 'secret' : 'default', enabled: true })) };
   let collectionVariables: Record<string, unknown> = {};
@@ -137,11 +139,16 @@ function stopsTheJob(bail: boolean | readonly string[]): boolean {
   return bail === true || (Array.isArray(bail) && bail.includes('failure'));
 }
 
+/** A configuration whose validation passed without DPoP never asks for a proof: this says so if one ever does. */
+const noProofs: ProofFactory = () => {
+  throw new Error('a DPoP proof was asked for in a job whose configuration has no DPoP');
+};
+
 /** The in-process auth for this job: tokens in Node, each masked from the moment it exists. */
-function fastPath(redactor: Redactor, tokenStats: TokenStats, options: JobOptions, variables: Iterable<string>, agentFor: ProxyAgentFor) {
+function fastPath(redactor: Redactor, tokenStats: TokenStats, options: JobOptions, variables: Iterable<string>, agentFor: ProxyAgentFor, proofs: ProofFactory | undefined) {
   // Every token request is counted, answered or not, as the sandbox path counts them.
   const nonces = memoryNonceStore();
-  const runtime = nodeRuntimeWith(tokenEndpointTls(options.newmanOptions ?? {}), agentFor, nonces);
+  const runtime = nodeRuntimeWith(tokenEndpointTls(options.newmanOptions ?? {}), agentFor, { proofs, nonces });
   const counting: FetchRuntime = {
     ...runtime,
     send: (request, timeoutMs, done) => {
@@ -164,7 +171,7 @@ function fastPath(redactor: Redactor, tokenStats: TokenStats, options: JobOption
   const release = useAuthHandler(createAuthHandler(broker, {
     onBlocked: (message) => reasons.push(message),
     whereToSet: (name) => `${where}export ${environmentNameFor(name)}, add it to .env, or pass --env-var ${name}=…`,
-  }, { proofs: nodeProofs, nonces }), variables);
+  }, { proofs: proofs ?? noProofs, nonces }), variables);
   return { broker, release, takeBlockedReason: () => reasons.shift() };
 }
 
@@ -233,10 +240,10 @@ function validate(collections: readonly LoadedCollection[], options: JobOptions,
  * DPoP without a key: one P-256 key for the run, made in Node (the sandbox has no secure random
  * source), given to every collection and profile as oauth2_dpop_key and masked like any secret.
  */
-function withDpopKeyForRun(collections: readonly LoadedCollection[], options: JobOptions, globals: Globals): Variables {
+async function withDpopKeyForRun(collections: readonly LoadedCollection[], options: JobOptions, globals: Globals): Promise<Variables> {
   const collectionValues = collections.flatMap((c) => (c.collection.variable ?? []).map((v): [string, string] => [v.key, v.value === undefined ? '' : String(v.value)]));
-  const made = dpopKeyToMake([...[...options.variables, ...globals].map(([key, v]): [string, string] => [key, v.value]), ...collectionValues]);
-  if (!made) return options.variables;
+  if (!dpopKeyMissing([...[...options.variables, ...globals].map(([key, v]): [string, string] => [key, v.value]), ...collectionValues])) return options.variables;
+  const made = (await import('./node-dpop.js')).dpopKeyForRun();
   options.terminal.err(made.note);
   return new Map([...options.variables, [VARIABLES.dpopKey, { value: made.jwk, source: 'made for this run', secret: true }]]);
 }

@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { loadEnvironmentFile } from '../../runner/environment-file.js';
 import { checkConfig } from '../../runner/validate-config.js';
+import { dpopKeyMissing } from '../../oauth/dpop/setting.js';
 import { mergeVariables, readDotenv, type Variables } from '../../runner/variable-sources.js';
 import { EXIT } from '../exit-codes.js';
 import { findProjectRoot } from '../project-root.js';
@@ -30,8 +31,8 @@ export async function doctorCommand(args: DoctorArgs, terminal: Terminal, cwd = 
   const root = await findProjectRoot(cwd);
   const environment = args.env !== undefined ? await loadEnvironmentFile(args.env, root) : undefined;
   const variables = mergeVariables({ environment, dotenvText: await readDotenv(args.dotenv === undefined ? join(root, '.env') : resolve(cwd, args.dotenv), args.dotenv !== undefined), processEnv: process.env, flags: args.envVar });
-  const made = [...variables.keys()].some((key) => /dpop/.test(key)) ? (await import('../../runner/node-dpop.js')).dpopKeyToMake([...variables].map(([key, v]) => [key, v.value])) : undefined;
-  if (made) {
+  if (dpopKeyMissing([...variables].map(([key, v]) => [key, v.value]))) {
+    const made = (await import('../../runner/node-dpop.js')).dpopKeyForRun();
     terminal.out(made.note);
     variables.set('oauth2_dpop_key', { value: made.jwk, source: 'made for this run', secret: true });
   }
@@ -48,7 +49,8 @@ export async function doctorCommand(args: DoctorArgs, terminal: Terminal, cwd = 
   const { tokenEndpointTls } = await import('../../runner/token-endpoint-tls.js');
   const { proxyAgents } = await import('../../runner/token-endpoint-proxy.js');
   const tls = newmanRunOptions(args, cwd);
-  const diagnosis = await diagnose(check.config, { runtime: nodeRuntimeWith(tokenEndpointTls(tls), await proxyAgents(process.env)), clientCertificate: !!(tls['sslClientCert'] || tls['sslClientCertList']) });
+  const proofs = check.config.dpop ? (await import('../../runner/node-dpop.js')).nodeProofs : undefined;
+  const diagnosis = await diagnose(check.config, { runtime: nodeRuntimeWith(tokenEndpointTls(tls), await proxyAgents(process.env), { proofs }), clientCertificate: !!(tls['sslClientCert'] || tls['sslClientCertList']) });
   diagnosis.lines.forEach((line) => terminal.out(line));
   return diagnosis.ok ? EXIT.ok : EXIT.failures;
 }
