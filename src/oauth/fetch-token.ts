@@ -89,11 +89,14 @@ function clientAssertion(config: TokenConfig, assertions: AssertionFactory | und
 /** The token request's own proof (RFC 9449 §5): no `ath`, since there is no token yet. */
 function dpopProof(config: TokenConfig, proofs: ProofFactory | undefined, nonce: string | undefined): string {
   if (!config.dpop) return '';
-  if (!proofs) {
-    throw new OAuthError('CONFIG_INVALID', `${VARIABLES.dpop} is true, but this copy of the script was built without the signing code DPoP needs`,
-      'paste dist/prerequest-jwt.js instead (pm-oauth2 script --jwt prints it; pm-oauth2 build --jwt embeds it; pm-oauth2 run swaps it in by itself)');
-  }
+  if (!proofs) throw dpopWithoutSigningCode();
   return proofs(config.dpop.privateKey, { htm: 'POST', htu: dpopHtu(config.tokenUrl), nonce });
+}
+
+/** DPoP asked of the copy of the script without the signing code. */
+export function dpopWithoutSigningCode(): OAuthError {
+  return new OAuthError('CONFIG_INVALID', `${VARIABLES.dpop} is true, but this copy of the script was built without the signing code DPoP needs`,
+    'paste dist/prerequest-jwt.js instead (pm-oauth2 script --jwt prints it; pm-oauth2 build --jwt embeds it; pm-oauth2 run swaps it in by itself)');
 }
 
 function asksForNonce(result: AttemptResult): boolean {

@@ -4,6 +4,7 @@ import type { ProofFactory } from '../oauth/fetch-token.js';
 import { dpopHtu, originOf } from '../oauth/dpop/htu.js';
 import { parseNonces, withNonce, type NonceStore } from '../oauth/dpop/nonce.js';
 import { DPOP_NONCES_VARIABLE } from '../oauth/variables.js';
+import { OAuthError } from '../oauth/errors.js';
 
 /** The nonces live beside the token cache, shared by every profile: a nonce belongs to a server, not a client. */
 export function variableNonceStore(scope: PmVariableScope): NonceStore {
@@ -14,6 +15,11 @@ export function variableNonceStore(scope: PmVariableScope): NonceStore {
       if (nonces[origin] !== nonce) scope.set(DPOP_NONCES_VARIABLE, JSON.stringify(withNonce(nonces, origin, nonce)));
     },
   };
+}
+
+/** signWithDpop could not keep the collection's Bearer from sending the token. */
+export function bearerWouldWin(name: string): OAuthError {
+  return new OAuthError('CONFIG_INVALID', `the request would carry the DPoP token as a Bearer token: ${name} keeps a value in a scope the script cannot override`, `remove ${name} from the iteration data`);
 }
 
 /** The request's URL as it will be sent: variables and path variables resolved. */

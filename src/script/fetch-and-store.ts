@@ -4,19 +4,18 @@ import { breakerError, coolDownMs, tripBreaker, trippedBreaker } from '../oauth/
 import { readTokenConfig } from '../oauth/config.js';
 import { OAuthError } from '../oauth/errors.js';
 import { failureMessage, secretEchoes } from '../oauth/failure.js';
-import { fetchToken, type AssertionFactory, type ProofFactory } from '../oauth/fetch-token.js';
+import { dpopWithoutSigningCode, fetchToken, type AssertionFactory, type ProofFactory } from '../oauth/fetch-token.js';
 import type { TokenConfig } from '../oauth/config.js';
 import { describeNewToken } from '../oauth/describe-token.js';
 import { cacheVariables, profileNameOf, profileReader, profileVariable, useVariableNames } from '../oauth/profiles.js';
 import { NAMES_VARIABLE, parseVariableNames } from '../oauth/variable-names.js';
 import { clearCache, publishToken, readCache, readFailure, writeCache, writeFailure } from './cache.js';
 import { failClosed } from './fail-closed.js';
-import { signWithDpop, variableNonceStore } from './dpop.js';
+import { bearerWouldWin, signWithDpop, variableNonceStore } from './dpop.js';
 import { sandboxRuntime } from './send-token-request.js';
 import { cacheScope, readVariable } from './variables.js';
 import type { NonceStore } from '../oauth/dpop/nonce.js';
 import { dpopRequested } from '../oauth/dpop/setting.js';
-import { VARIABLES } from '../oauth/variables.js';
 
 /** The signing code of the variant built with it (slow-path-jwt.ts); absent in the small one. */
 export interface Signing {
@@ -63,10 +62,8 @@ export function fetchAndStore(fingerprint: string, profile: string, reusable: bo
 function sendToken(token: string, config: TokenConfig, profile: string, secrets: readonly string[], signing: Signing, nonces: NonceStore): void {
   if (!config.dpop) return publishOrFail(token, profile, secrets);
   const name = cacheVariables(profile).accessToken;
-  if (!signing.proofs) throw new OAuthError('CONFIG_INVALID', `${VARIABLES.dpop} is true, but this copy of the script was built without the signing code DPoP needs`, 'paste dist/prerequest-jwt.js instead (pm-oauth2 script --jwt prints it)');
-  if (signWithDpop(name, token, config.dpop.privateKey, signing.proofs, nonces)) return;
-  failClosed(failureMessage(new OAuthError('CONFIG_INVALID', `the request would carry the DPoP token as a Bearer token: ${name} keeps a value in a scope the script cannot override`,
-    `remove ${name} from the iteration data`), secrets));
+  if (!signing.proofs) throw dpopWithoutSigningCode();
+  if (!signWithDpop(name, token, config.dpop.privateKey, signing.proofs, nonces)) failClosed(failureMessage(bearerWouldWin(name), secrets));
 }
 
 function publishOrFail(token: string, profile: string, secrets: readonly string[]): void {

@@ -3,12 +3,11 @@
 import { failureMessage } from '../oauth/failure-message.js';
 import { proofFactory, pureDpopSigner } from '../oauth/dpop/proof.js';
 import { newJti } from '../oauth/jose/jti.js';
-import { OAuthError } from '../oauth/errors.js';
 import { cacheVariables, profileReader, useVariableNames } from '../oauth/profiles.js';
 import { NAMES_VARIABLE, parseVariableNames } from '../oauth/variable-names.js';
 import { VARIABLES } from '../oauth/variables.js';
 import { cryptoJsHashes } from './crypto-js-hashes.js';
-import { signWithDpop, variableNonceStore } from './dpop.js';
+import { bearerWouldWin, signWithDpop, variableNonceStore } from './dpop.js';
 import { failClosed } from './fail-closed.js';
 import { cacheScope, readVariable } from './variables.js';
 
@@ -21,9 +20,7 @@ try {
   const proofs = proofFactory((key) => pureDpopSigner(key, hashes), hashes.sha256, () => Date.now(), () => newJti());
   const key = (profileReader(readVariable, profile)(VARIABLES.dpopKey) ?? '').trim();
   const name = cacheVariables(profile).accessToken;
-  if (!signWithDpop(name, token, key, proofs, variableNonceStore(cacheScope()))) {
-    failClosed(failureMessage(new OAuthError('CONFIG_INVALID', `the request would carry the DPoP token as a Bearer token: ${name} keeps a value in a scope the script cannot override`, `remove ${name} from the iteration data`), []));
-  }
+  if (!signWithDpop(name, token, key, proofs, variableNonceStore(cacheScope()))) failClosed(failureMessage(bearerWouldWin(name), []));
 } catch (error) {
   failClosed(failureMessage(error, []));
 }
