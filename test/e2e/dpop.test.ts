@@ -18,6 +18,8 @@ import { credentialLeaks } from '../helpers/leaks.js';
 import { startFaultTokenServer, type FaultTokenServer } from '../helpers/fault-token-server.js';
 
 const FAILURE_TEST = 'pm-oauth2: access token';
+/** A whole JWT: an access token, or a DPoP proof (which the JSON report would hold as a request header). */
+const WHOLE_JWT = /eyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]{5,}/;
 const KEY = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const OTHER_KEY = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const RSA_KEY = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -103,6 +105,7 @@ function dpopSuite(engineName: string, run: Engine, options: { canRetry: boolean
         assert.ok(calls.filter((c) => c.status === 200).every((c) => c.dpopJkt === jkt), 'every accepted request was proved with the key');
         assert.ok(calls.every((c) => /^DPoP /.test(c.authorization ?? '')), 'never sent as a Bearer token');
         assert.deepEqual(credentialLeaks(result.output, KEY.privateKey.export({ format: 'jwk' }).d ?? ''), [], 'the DPoP key leaked');
+        assert.ok(!WHOLE_JWT.test(result.output), 'a whole token or proof is in the output');
         if (DPOP_CLIENTS.basic.clientId === clientId) assert.deepEqual(credentialLeaks(result.output, DPOP_CLIENTS.basic.clientSecret, clientId), []);
       });
     }
@@ -179,6 +182,14 @@ function dpopSuite(engineName: string, run: Engine, options: { canRetry: boolean
       assert.equal(apiCalls(base).length, 0);
     });
 
+    it('the reverse: without oauth2_dpop, a DPoP token is never sent as a Bearer token, and the message says to turn DPoP on', async () => {
+      const base = apiBase();
+      const result = await run(built(scripts, base, 1), { environment: variables(DPOP_CLIENTS.basic, { oauth2_token_url: `${servers.faults.url}/dpop-type/no-proof`, oauth2_dpop: '' }) });
+      assert.equal(result.failures[0]?.test, FAILURE_TEST);
+      assert.match(result.failures[0]?.message ?? '', /type "DPoP", not Bearer.*set oauth2_dpop=true/);
+      assert.equal(apiCalls(base).length, 0);
+    });
+
     it('the small variant says to use the signing one, and sends nothing', async () => {
       const base = apiBase();
       const asked = servers.auth.tokenRequests();
@@ -251,6 +262,7 @@ describe('DPoP (RFC 9449) through pm-oauth2 run', function () {
       assert.ok(accepted.every((c) => c.dpopJkt === jkt), 'every accepted request was proved with the run\'s key');
       assert.deepEqual(calls.map((c) => c.status), [401, 200, 200, 200, 200], 'the refused request went again, once, with the nonce');
       if (inSandbox) assert.ok(run.lines.some((l) => /is run with the signing variant of the script and its after-response script/.test(l)), 'says what it swapped in');
+      assert.ok(!WHOLE_JWT.test(run.output), 'a whole token or proof is in a report or the terminal');
       assert.ok(!/"d"\s*:\s*"[\w-]{40,}"/.test(run.output) && !/\\"d\\":\\"[\w-]{40,}/.test(run.output), 'the made key leaked');
     });
 
@@ -263,6 +275,7 @@ describe('DPoP (RFC 9449) through pm-oauth2 run', function () {
       assert.ok(apiCalls(base).some((c) => c.status === 200));
       assert.ok(!run.lines.some((l) => /made for it/.test(l)));
       assert.deepEqual(credentialLeaks(run.output, KEY.privateKey.export({ format: 'jwk' }).d ?? ''), [], 'the DPoP key leaked');
+      assert.ok(!WHOLE_JWT.test(run.output), 'a whole token or proof is in a report or the terminal');
     });
   }
 });

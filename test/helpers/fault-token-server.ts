@@ -33,6 +33,8 @@ const SCENARIOS: Record<string, Scenario> = {
   'no-expires': ({ token }) => json(200, { access_token: token(), token_type: 'Bearer' }),
   'lowercase-type': ({ token }) => ok(token(), { token_type: 'bearer' }),
   'mac-type': ({ token }) => ok(token(), { token_type: 'mac' }),
+  // A server that binds every token to a key (RFC 9449), asked by a client that sent no proof.
+  'dpop-type': ({ token }) => ok(token(), { token_type: 'DPoP' }),
   'invalid-client': () => json(401, { error: 'invalid_client', error_description: 'client authentication failed' }, { 'www-authenticate': 'Basic realm="fault"' }),
   // Echoes the form as a server decodes it: the secret comes back raw.
   'echo-secret': ({ body }) => json(400, { error: 'invalid_request', error_description: `bad request: ${[...new URLSearchParams(body)].map(([k, v]) => `${k}=${v}`).join('&')}` }),
