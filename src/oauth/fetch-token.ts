@@ -6,8 +6,7 @@ import { JWT_CLIENT_AUTH, MTLS_CLIENT_AUTH, type TokenConfig } from './config.js
 import { OAuthError } from './errors.js';
 import { transportFailure } from './failure.js';
 import { retryDelayMs, type AttemptOutcome } from './retry.js';
-import { dpopHtu, originOf } from './dpop/htu.js';
-import { acceptableNonce, DPOP_NONCE_HEADER, memoryNonceStore, tokenEndpointWantsNonce, type NonceStore } from './dpop/nonce.js';
+import type { DpopFetch } from './dpop/token-fetch.js';
 import { buildTokenRequest, type TokenRequest } from './token-request.js';
 import { parseTokenResponse, type IssuedToken, type TokenHttpResponse } from './token-response.js';
 import { VARIABLES } from './variables.js';
@@ -40,29 +39,24 @@ export interface FetchRuntime {
   now(): number;
   /** Signs client assertions; absent where the JWT code is not bundled. */
   readonly assertions?: AssertionFactory | undefined;
-  /** Signs DPoP proofs; absent where the signing code is not bundled. */
-  readonly proofs?: ProofFactory | undefined;
-  /** Keeps the servers' DPoP nonces beyond one fetch (the API requests use them too). */
-  readonly nonces?: NonceStore | undefined;
+  /** Signs the DPoP proofs and keeps the servers' nonces (dpop/token-fetch.ts); absent where the signing code is not bundled. */
+  readonly dpop?: DpopFetch | undefined;
 }
 
 /** Fetches a token, retrying what may pass (transient transport errors, 5xx, 429) a bounded number of times. */
 export function fetchToken(config: TokenConfig, runtime: FetchRuntime, done: (result: FetchResult) => void): void {
-  const nonces = runtime.nonces ?? memoryNonceStore();
-  const server = originOf(config.tokenUrl);
   // A nonce the server asks for costs one more request, not an attempt: at most once per fetch.
   const attempt = (n: number, nonceAsked: boolean): void => {
     let request: TokenRequest;
     try {
-      request = buildTokenRequest(config, clientAssertion(config, runtime.assertions), dpopProof(config, runtime.proofs, nonces.get(server)));
+      request = buildTokenRequest(config, clientAssertion(config, runtime.assertions), dpopProof(config, runtime.dpop));
     } catch (error) {
       done({ error });
       return;
     }
     runtime.send(request, config.tokenTimeoutMs, (result) => {
-      const nonce = config.dpop && result.response ? acceptableNonce(result.response.header(DPOP_NONCE_HEADER)) : undefined;
-      if (nonce) nonces.set(server, nonce);
-      if (nonce && !nonceAsked && asksForNonce(result)) return attempt(n, true);
+      const wantsNonce = !!(config.dpop && result.response && runtime.dpop?.heard(config.tokenUrl, result.response));
+      if (wantsNonce && !nonceAsked) return attempt(n, true);
       const delay = isToken(result) ? undefined : retryDelayMs(outcomeOf(result), n, runtime.now());
       if (delay !== undefined) return runtime.wait(delay, () => attempt(n + 1, nonceAsked));
       done(conclude(result, config, n, runtime.now()));
@@ -86,28 +80,17 @@ function clientAssertion(config: TokenConfig, assertions: AssertionFactory | und
   return assertions(config);
 }
 
-/** The token request's own proof (RFC 9449 §5): no `ath`, since there is no token yet. */
-function dpopProof(config: TokenConfig, proofs: ProofFactory | undefined, nonce: string | undefined): string {
+/** The token request's own proof (RFC 9449 §5). */
+function dpopProof(config: TokenConfig, dpop: DpopFetch | undefined): string {
   if (!config.dpop) return '';
-  if (!proofs) throw dpopWithoutSigningCode();
-  return proofs(config.dpop.privateKey, { htm: 'POST', htu: dpopHtu(config.tokenUrl), nonce });
+  if (!dpop) throw dpopWithoutSigningCode();
+  return dpop.proof(config.dpop.privateKey, config.tokenUrl);
 }
 
 /** DPoP asked of the copy of the script without the signing code. */
 export function dpopWithoutSigningCode(): OAuthError {
   return new OAuthError('CONFIG_INVALID', `${VARIABLES.dpop} is true, but this copy of the script was built without the signing code DPoP needs`,
     'paste dist/prerequest-jwt.js instead (pm-oauth2 script --jwt prints it; pm-oauth2 build --jwt embeds it; pm-oauth2 run swaps it in by itself)');
-}
-
-function asksForNonce(result: AttemptResult): boolean {
-  if (!result.response) return false;
-  let error: unknown;
-  try {
-    error = (JSON.parse(result.response.body) as { error?: unknown } | null)?.error;
-  } catch {
-    return false;
-  }
-  return tokenEndpointWantsNonce(result.response.status, typeof error === 'string' ? error : undefined);
 }
 
 /** A rejected client under mutual TLS: the certificate, not a secret, is what to check. */

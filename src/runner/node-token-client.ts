@@ -10,6 +10,7 @@ import { settleOnce } from '../oauth/settle-once.js';
 import type { TokenRequest } from '../oauth/token-request.js';
 import { nodeHashes } from './node-hashes.js';
 import { memoryNonceStore, type NonceStore } from '../oauth/dpop/nonce.js';
+import { dpopFetch } from '../oauth/dpop/token-fetch.js';
 import type { ProofFactory } from '../oauth/fetch-token.js';
 import type { TlsOptions } from './token-endpoint-tls.js';
 import type { ProxyAgentFor } from './token-endpoint-proxy.js';
@@ -27,8 +28,7 @@ export function nodeRuntimeWith(tlsFor: (url: string) => TlsOptions | undefined,
     wait: (ms, then) => void setTimeout(then, ms),
     now: () => Date.now(),
     assertions: (config) => createClientAssertion(config, nodeHashes, Date.now(), newJti()),
-    proofs: dpop.proofs,
-    nonces: dpop.nonces ?? memoryNonceStore(),
+    dpop: dpop.proofs ? dpopFetch(dpop.proofs, dpop.nonces ?? memoryNonceStore()) : undefined,
   };
 }
 

@@ -7,21 +7,21 @@ import { clearCache, readCache } from './cache.js';
 import { cacheScope, readVariable } from './variables.js';
 import { profileReader, useVariableNames } from '../oauth/profiles.js';
 import { NAMES_VARIABLE, parseVariableNames } from '../oauth/variable-names.js';
-import { acceptableNonce, DPOP_NONCE_HEADER, resourceWantsNonce } from '../oauth/dpop/nonce.js';
-import { originOf } from '../oauth/dpop/htu.js';
 import { dpopRequested } from '../oauth/dpop/setting.js';
-import { requestUrl, variableNonceStore } from './dpop.js';
+import type { SandboxDpop } from './dpop.js';
 
-export function handleResponse(profile: string): void {
+/** @param dpop the signing variant's DPoP half; without it, no request of ours carried a DPoP token */
+export function handleResponse(profile: string, dpop?: SandboxDpop): void {
   useVariableNames(parseVariableNames(readVariable(NAMES_VARIABLE)));
   const read = profileReader(readVariable, profile);
   const scope = cacheScope();
   const token = readCache(scope, profile).accessToken;
-  const dpop = dpopRequested(read);
-  if (dpop ? pm.request.headers.get('Authorization') !== `DPoP ${token}` : !usesOurToken(pm.request.auth?.toJSON(), token)) return;
+  const withDpop = dpopRequested(read);
+  if (withDpop && !dpop) return;
+  if (withDpop ? pm.request.headers.get('Authorization') !== `DPoP ${token}` : !usesOurToken(pm.request.auth?.toJSON(), token)) return;
   const key = `${pm.info.requestId}:${pm.info.iteration}`;
   const marker = scope.get(RETRY_MARKER);
-  if (dpop && nonceRetry(scope, key, marker)) return;
+  if (withDpop && dpop?.afterResponse(scope, key, marker)) return;
   const decision = afterResponse({
     setting: read(VARIABLES.retryOn401),
     status: pm.response.code,
@@ -42,18 +42,3 @@ export function handleResponse(profile: string): void {
   console.log(`pm-oauth2: the API rejected the token (401); dropped it — "${pm.info.requestName}" goes again with a fresh one (in a single send: send it again)`);
 }
 
-/**
- * Keeps the API's newest DPoP nonce (RFC 9449 §9), and sends the request once more when the API
- * asked for one: the token stays good, only the proof lacked the nonce.
- * @returns whether the request goes again
- */
-function nonceRetry(scope: PmVariableScope, key: string, marker: unknown): boolean {
-  const nonce = acceptableNonce(pm.response.headers.get(DPOP_NONCE_HEADER));
-  if (!nonce) return false;
-  variableNonceStore(scope).set(originOf(requestUrl()), nonce);
-  if (!resourceWantsNonce(pm.response.code, String(pm.response.headers.get('WWW-Authenticate') ?? '')) || marker === key) return false;
-  scope.set(RETRY_MARKER, key);
-  pm.execution?.setNextRequest?.(pm.info.requestId);
-  console.log(`pm-oauth2: the API asked for a DPoP nonce; "${pm.info.requestName}" goes again with it (in a single send: send it again)`);
-  return true;
-}

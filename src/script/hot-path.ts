@@ -34,9 +34,9 @@ export function ensureAccessToken(slowPathSource: string, proofPathSource = ''):
     // Before the request, one with its own auth needs nothing: return before reading any variable.
     if (!testPhase && !requestNeedsToken(pm.request.auth?.toJSON())) return;
     // After a response, only a 401 or a pending retry calls for anything: the usual answer returns
-    // before reading any variable.
-    // (A DPoP server's new nonce, RFC 9449 §8.2, may come with any answer.)
-    if (testPhase && pm.response.code !== 401 && cacheScope().get(RETRY_MARKER) === undefined && !pm.response.headers.get(DPOP_NONCE_HEADER)) return;
+    // before reading any variable. (With the signing variant, so does a DPoP server's new nonce,
+    // RFC 9449 §8.2, which may come with any answer.)
+    if (testPhase && pm.response.code !== 401 && cacheScope().get(RETRY_MARKER) === undefined && !(proofPathSource && pm.response.headers.get(DPOP_NONCE_HEADER))) return;
     const all = snapshotReader();
     useVariableNames(parseVariableNames(all(NAMES_VARIABLE)));
     const profiles = parseProfiles(all(PROFILES_VARIABLE));

@@ -7,7 +7,7 @@ import { cacheVariables, profileReader, useVariableNames } from '../oauth/profil
 import { NAMES_VARIABLE, parseVariableNames } from '../oauth/variable-names.js';
 import { VARIABLES } from '../oauth/variables.js';
 import { cryptoJsHashes } from './crypto-js-hashes.js';
-import { bearerWouldWin, signWithDpop, variableNonceStore } from './dpop.js';
+import { signWithDpop } from './dpop.js';
 import { failClosed } from './fail-closed.js';
 import { cacheScope, readVariable } from './variables.js';
 
@@ -19,8 +19,8 @@ try {
   const hashes = cryptoJsHashes(sandboxRequire('crypto-js'));
   const proofs = proofFactory((key) => pureDpopSigner(key, hashes), hashes.sha256, () => Date.now(), () => newJti());
   const key = (profileReader(readVariable, profile)(VARIABLES.dpopKey) ?? '').trim();
-  const name = cacheVariables(profile).accessToken;
-  if (!signWithDpop(name, token, key, proofs, variableNonceStore(cacheScope()))) failClosed(failureMessage(bearerWouldWin(name), []));
+  const refused = signWithDpop(cacheVariables(profile).accessToken, token, key, proofs, cacheScope());
+  if (refused) failClosed(failureMessage(refused, []));
 } catch (error) {
   failClosed(failureMessage(error, []));
 }

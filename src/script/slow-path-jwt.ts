@@ -4,6 +4,7 @@ import { newJti } from '../oauth/jose/jti.js';
 import { proofFactory, pureDpopSigner } from '../oauth/dpop/proof.js';
 import { cryptoJsHashes } from './crypto-js-hashes.js';
 import { handleResponse } from './after-response.js';
+import { sandboxDpop } from './dpop.js';
 import { fetchAndStore } from './fetch-and-store.js';
 
 declare const fingerprint: string;
@@ -11,8 +12,6 @@ declare const profile: string;
 declare const reusable: boolean;
 
 const hashes = cryptoJsHashes(sandboxRequire('crypto-js'));
-if (pm.info.eventName === 'test') handleResponse(profile);
-else fetchAndStore(fingerprint, profile, reusable, {
-  assertions: (config) => createClientAssertion(config, hashes, Date.now(), newJti()),
-  proofs: proofFactory((key) => pureDpopSigner(key, hashes), hashes.sha256, () => Date.now(), () => newJti()),
-});
+const dpop = sandboxDpop(proofFactory((key) => pureDpopSigner(key, hashes), hashes.sha256, () => Date.now(), () => newJti()));
+if (pm.info.eventName === 'test') handleResponse(profile, dpop);
+else fetchAndStore(fingerprint, profile, reusable, { assertions: (config) => createClientAssertion(config, hashes, Date.now(), newJti()), dpop });

@@ -5,6 +5,7 @@ import { readTokenConfig } from '../../src/oauth/config.js';
 import { dpopHtu, originOf } from '../../src/oauth/dpop/htu.js';
 import { acceptableNonce, resourceWantsNonce, tokenEndpointWantsNonce, withNonce } from '../../src/oauth/dpop/nonce.js';
 import { createDpopProof, jwkThumbprint, proofFactory, pureDpopSigner } from '../../src/oauth/dpop/proof.js';
+import { dpopFetch } from '../../src/oauth/dpop/token-fetch.js';
 import { fetchTokenAsync, type AttemptResult, type FetchRuntime } from '../../src/oauth/fetch-token.js';
 import { newJti } from '../../src/oauth/jose/jti.js';
 import { decodeJwt } from '../../src/oauth/jwt.js';
@@ -124,6 +125,7 @@ describe('the token fetch with DPoP', () => {
   const answer = (status: number, body: object, headers: Record<string, string> = {}): AttemptResult => ({ response: { status, header: (name) => headers[name.toLowerCase()] ?? '', body: JSON.stringify(body) } });
   function scripted(answers: AttemptResult[], withProofs = true) {
     const sent: TokenRequest[] = [];
+    const nonces = new Map<string, string>();
     const runtime: FetchRuntime = {
       send: (request, _timeout, done) => {
         sent.push(request);
@@ -131,16 +133,15 @@ describe('the token fetch with DPoP', () => {
       },
       wait: (_ms, then) => then(),
       now: () => NOW,
-      proofs: withProofs ? proofs : undefined,
+      dpop: withProofs ? dpopFetch(proofs, { get: (o) => nonces.get(o), set: (o, n) => void nonces.set(o, n) }) : undefined,
     };
-    return { runtime, sent };
+    return { runtime, sent, nonces };
   }
   const proofOf = (request: TokenRequest | undefined) => decodeJwt(request?.headers.find((h) => h.key === 'DPoP')?.value ?? '')?.claims ?? {};
 
   it('sends a proof of POST to the token URL, and answers the server\'s use_dpop_nonce once, with its nonce', async () => {
-    const { runtime, sent } = scripted([answer(400, { error: 'use_dpop_nonce' }, { 'dpop-nonce': 'nonce-1' }), answer(200, { access_token: 't', token_type: 'DPoP', expires_in: 60 }, { 'dpop-nonce': 'nonce-2' })]);
-    const nonces = new Map<string, string>();
-    const token = await fetchTokenAsync(config, { ...runtime, nonces: { get: (o) => nonces.get(o), set: (o, n) => void nonces.set(o, n) } });
+    const { runtime, sent, nonces } = scripted([answer(400, { error: 'use_dpop_nonce' }, { 'dpop-nonce': 'nonce-1' }), answer(200, { access_token: 't', token_type: 'DPoP', expires_in: 60 }, { 'dpop-nonce': 'nonce-2' })]);
+    const token = await fetchTokenAsync(config, runtime);
     assert.equal(token.tokenType, 'DPoP');
     assert.equal(sent.length, 2);
     assert.deepEqual([proofOf(sent[0])['htm'], proofOf(sent[0])['htu'], proofOf(sent[0])['nonce']], ['POST', 'https://idp.example/token', undefined]);

@@ -36,6 +36,17 @@ describe('the pasteable script (dist/prerequest.js and dist/prerequest-jwt.js)',
     }
   });
 
+  it('leaves the DPoP code out of the small variant, which runs before every request (its size is its cost), and keeps it in the signing one', () => {
+    // Text that only the DPoP half contains: the API's nonce retry and the Bearer check (src/script/dpop.ts),
+    // and the resource server's nonce request (src/oauth/dpop/nonce.ts).
+    const dpopOnly = ['goes again with it', 'keeps a value in a scope the script cannot override', 'use_dpop_nonce/i'];
+    const [[, small = ''] = [], [, jwt = ''] = []] = variants;
+    for (const text of dpopOnly) {
+      assert.ok(jwt.includes(text), `prerequest-jwt.js has ${text}`);
+      assert.ok(!small.includes(text), `prerequest.js has no ${text}`);
+    }
+  });
+
   it('keeps the marker first when embedded in a collection, in both events', () => {
     const collection: Collection = { info: { name: 'c', schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json' }, item: [] } as unknown as Collection;
     const [secret, jwt] = variants.map(([, text]) => text.trimEnd());
