@@ -69,23 +69,36 @@ const COMMON = {
  * what the small variant cannot use (the DPoP half) is left out of it.
  */
 async function buildVariant(variant: (typeof VARIANTS)[number], version: string): Promise<string> {
-  const slow = await build({ ...COMMON, entryPoints: [join(root, variant.slowPath)] });
-  // The DPoP proof of a request whose token is cached: the signing code alone, a third of the slow path.
-  const proof = variant.proofPath ? await build({ ...COMMON, entryPoints: [join(root, variant.proofPath)] }) : undefined;
-  const hot = await build({
-    ...COMMON,
-    entryPoints: [join(root, variant.entry)],
-    define: { SLOW_PATH_SOURCE: JSON.stringify(slow.outputFiles[0]?.text ?? ''), ...(proof ? { PROOF_PATH_SOURCE: JSON.stringify(proof.outputFiles[0]?.text ?? '') } : {}) },
-    // The sandbox's require reaches the bundle as a parameter (see sandboxRequire in pm.d.ts).
-    banner: { js: '(function (sandboxRequire) {' },
-    footer: { js: '})(require);' },
-  });
-  const code = `${banner(version, variant.methods)}\n${hot.outputFiles[0]?.text ?? ''}`;
+  const code = await bundleVariant(variant, version, true);
   for (const [pattern, what] of FORBIDDEN) {
     if (pattern.test(code)) throw new Error(`${variant.path} would contain ${what} (${pattern}); fix src/script`);
   }
   await writeFileAtomic(variant.path, code);
   return code;
+}
+
+/**
+ * The small variant without its slow path's text, not written anywhere: for the bench, which measures
+ * what carrying that text costs a request whose token is cached (such a request never runs it).
+ */
+export async function buildWithoutSlowPathText(): Promise<string> {
+  const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { version: string };
+  return bundleVariant(VARIANTS[0], pkg.version, false);
+}
+
+async function bundleVariant(variant: (typeof VARIANTS)[number], version: string, withSlowPath: boolean): Promise<string> {
+  const slow = withSlowPath ? await build({ ...COMMON, entryPoints: [join(root, variant.slowPath)] }) : undefined;
+  // The DPoP proof of a request whose token is cached: the signing code alone, a third of the slow path.
+  const proof = variant.proofPath ? await build({ ...COMMON, entryPoints: [join(root, variant.proofPath)] }) : undefined;
+  const hot = await build({
+    ...COMMON,
+    entryPoints: [join(root, variant.entry)],
+    define: { SLOW_PATH_SOURCE: JSON.stringify(slow?.outputFiles[0]?.text ?? ''), ...(proof ? { PROOF_PATH_SOURCE: JSON.stringify(proof.outputFiles[0]?.text ?? '') } : {}) },
+    // The sandbox's require reaches the bundle as a parameter (see sandboxRequire in pm.d.ts).
+    banner: { js: '(function (sandboxRequire) {' },
+    footer: { js: '})(require);' },
+  });
+  return `${banner(version, variant.methods)}\n${hot.outputFiles[0]?.text ?? ''}`;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -91,6 +91,8 @@ export function markdown(r: BenchResults): string {
     `| pm-oauth2, cached token | ${show(r.sandboxCost.ours, 'ms', 3)} |`,
     `| added by pm-oauth2 (ours − empty, per round) | ${show(r.sandboxCost.added, 'ms', 3)} |`,
     `| added, as a share of (b) per request (goal ≤ 2%) | ${(r.addedShare * 100).toFixed(1)}% |`,
+    `| pm-oauth2 without the slow path's text (${r.sandboxCost.slowTextKb.toFixed(1)} KB, which this request never runs) | ${show(r.sandboxCost.oursWithoutSlowText, 'ms', 3)} |`,
+    `| what carrying that text costs (ours − that, per round) | ${show(r.sandboxCost.slowText, 'ms', 3)} |`,
     '',
     '## Token requests per job',
     '',

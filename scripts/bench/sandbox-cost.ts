@@ -15,6 +15,11 @@ export interface SandboxCostResult {
   readonly ours: Figure;
   /** ours − empty, per round. */
   readonly added: Figure;
+  /** Ours without the slow path's text (which a request with a cached token never runs). */
+  readonly oursWithoutSlowText: Figure;
+  /** ours − oursWithoutSlowText, per round: what carrying that text costs every request. */
+  readonly slowText: Figure;
+  readonly slowTextKb: number;
 }
 
 interface SandboxContext {
@@ -26,7 +31,8 @@ interface SandboxContext {
 const fromNewman = createRequire(createRequire(import.meta.url).resolve('newman'));
 const requireFromNewman = createRequire(fromNewman.resolve('postman-runtime'));
 
-export async function benchSandboxCost(script: string, executions: number, rounds: number): Promise<SandboxCostResult> {
+/** @param withoutSlowText the same script without its slow path's text (build-script.ts, buildWithoutSlowPathText) */
+export async function benchSandboxCost(script: string, withoutSlowText: string, executions: number, rounds: number): Promise<SandboxCostResult> {
   const Sandbox = requireFromNewman('postman-sandbox') as { createContext(options: object, callback: (error: unknown, context: SandboxContext) => void): void };
   const sdk = requireFromNewman('postman-collection') as { Request: new (json: object) => object };
   const variables: Record<string, string> = { oauth2_token_url: 'http://127.0.0.1:9/token', oauth2_client_id: 'bench', oauth2_client_secret: 'bench-secret' };
@@ -46,9 +52,11 @@ export async function benchSandboxCost(script: string, executions: number, round
   });
   try {
     // The cached token must be used: a script that went to fetch one would measure something else.
-    if ((await execute(script)).return?.async) throw new Error('the script did not take the cached token: the bench fixture is out of date with src/oauth');
-    const variants = { empty: '// empty', emptyNonLegacy: `${NON_LEGACY_MARKER}\n// empty`, ours: script };
-    const samples = { empty: [] as number[], emptyNonLegacy: [] as number[], ours: [] as number[], added: [] as number[] };
+    for (const code of [script, withoutSlowText]) {
+      if ((await execute(code)).return?.async) throw new Error('the script did not take the cached token: the bench fixture is out of date with src/oauth');
+    }
+    const variants = { empty: '// empty', emptyNonLegacy: `${NON_LEGACY_MARKER}\n// empty`, ours: script, oursWithoutSlowText: withoutSlowText };
+    const samples = { empty: [] as number[], emptyNonLegacy: [] as number[], ours: [] as number[], added: [] as number[], oursWithoutSlowText: [] as number[], slowText: [] as number[] };
     for (let round = 0; round < rounds; round++) {
       const perExecution: Record<string, number> = {};
       for (const [name, code] of Object.entries(variants)) {
@@ -60,8 +68,13 @@ export async function benchSandboxCost(script: string, executions: number, round
       samples.emptyNonLegacy.push(perExecution['emptyNonLegacy'] ?? 0);
       samples.ours.push(perExecution['ours'] ?? 0);
       samples.added.push((perExecution['ours'] ?? 0) - (perExecution['empty'] ?? 0));
+      samples.oursWithoutSlowText.push(perExecution['oursWithoutSlowText'] ?? 0);
+      samples.slowText.push((perExecution['ours'] ?? 0) - (perExecution['oursWithoutSlowText'] ?? 0));
     }
-    return { empty: figure(samples.empty), emptyNonLegacy: figure(samples.emptyNonLegacy), ours: figure(samples.ours), added: figure(samples.added) };
+    return {
+      empty: figure(samples.empty), emptyNonLegacy: figure(samples.emptyNonLegacy), ours: figure(samples.ours), added: figure(samples.added),
+      oursWithoutSlowText: figure(samples.oursWithoutSlowText), slowText: figure(samples.slowText), slowTextKb: (script.length - withoutSlowText.length) / 1024,
+    };
   } finally {
     context.dispose();
   }
