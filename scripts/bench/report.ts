@@ -76,7 +76,7 @@ export function markdown(r: BenchResults): string {
     `| (b) empty root pre-request script, Bearer \`{{oauth2_access_token}}\` as (c) | ${show(r.hotPath.perRequestMs.empty, 'ms', 3)} |`,
     `| (b') empty script starting with \`"use sandbox2";\`, as ours does | ${show(r.hotPath.perRequestMs.emptyNonLegacy, 'ms', 3)} |`,
     `| (c) pm-oauth2, cached token | ${show(r.hotPath.perRequestMs.ours, 'ms', 3)} |`,
-    `| ratio c/b (goal ≤ 1.02) | ${show(r.hotPath.oursOverEmpty, '', 3)} |`,
+    `| ratio c/b (goal ≤ 1.03) | ${show(r.hotPath.oursOverEmpty, '', 3)} |`,
     `| ratio c/b' (what our own code costs) | ${show(r.hotPath.oursOverEmptyNonLegacy, '', 3)} |`,
     `| ratio c/a | ${show(r.hotPath.oursOverStatic, '', 3)} |`,
     '',

@@ -47,6 +47,10 @@ describe('the pasteable script (dist/prerequest.js and dist/prerequest-jwt.js)',
     }
   });
 
+  it('is pure ASCII, so that the engines hold it as a one-byte string (every request carries it into the sandbox)', () => {
+    for (const [name, text] of variants) assert.doesNotMatch(text, /[^\x00-\x7f]/, name);
+  });
+
   it('keeps the marker first when embedded in a collection, in both events', () => {
     const collection: Collection = { info: { name: 'c', schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json' }, item: [] } as unknown as Collection;
     const [secret, jwt] = variants.map(([, text]) => text.trimEnd());
