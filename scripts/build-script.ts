@@ -68,7 +68,7 @@ const COMMON = {
 /**
  * The slow path is bundled on its own and inlined as a string literal, compiled only when needed; the
  * hot path around it is minified too, since the sandbox compiles it per request. The literal is not
- * free: every request carries the whole script into the sandbox (about 3 µs per KB, measured), so
+ * free: every request carries the whole script into the sandbox (a few µs per KB, measured by the bench), so
  * what the small variant cannot use (the DPoP half) is left out of it.
  */
 async function buildVariant(variant: (typeof VARIANTS)[number], version: string): Promise<string> {

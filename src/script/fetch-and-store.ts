@@ -1,6 +1,6 @@
 // The slow path: runs only when no cached token can be used as it is. It is compiled from a string
 // by the hot path (hot-path.ts), so the requests that do not need it do not run it; they still carry
-// its text (about 3 µs per KB per request, measured in the sandbox), which is why it stays lean.
+// its text (a few µs per KB per request, measured by the bench), which is why it stays lean.
 import { breakerError, coolDownMs, tripBreaker, trippedBreaker } from '../oauth/breaker.js';
 import { readTokenConfig } from '../oauth/config.js';
 import { OAuthError } from '../oauth/errors.js';
