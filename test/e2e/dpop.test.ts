@@ -199,6 +199,20 @@ function dpopSuite(engineName: string, run: Engine, options: { canRetry: boolean
       assert.equal(servers.auth.tokenRequests(), asked);
       assert.equal(apiCalls(base).length, 0);
     });
+
+    it('the small variant never sends a DPoP token the signing variant cached (not as Bearer either), and says to use the signing one', async () => {
+      const base = apiBase();
+      const first = await run(built(scripts, base, 1), { environment: variables(DPOP_CLIENTS.basic) });
+      assert.deepEqual(first.failures, []);
+      const carried = Object.fromEntries(Object.entries(first.environment).map(([k, v]) => [k, String(v)]));
+      assert.ok(carried['oauth2_access_token'], 'the first run cached its token');
+      const [asked, called] = [servers.auth.tokenRequests(), apiCalls(base).length];
+      const result = await run(built(scripts, base, 2, { jwt: false }), { environment: carried });
+      assert.equal(result.failures.filter((f) => f.test === FAILURE_TEST).length, 2);
+      assert.match(result.failures[0]?.message ?? '', /built without the signing code DPoP needs.*prerequest-jwt\.js/);
+      assert.equal(servers.auth.tokenRequests(), asked);
+      assert.equal(apiCalls(base).length, called, 'the API saw nothing');
+    });
   });
 }
 
