@@ -34,6 +34,7 @@ export function adviseOnErrorResponse(status: number, error: string): string {
 }
 
 export const ADVICE_HTML = `the server answered a web page, not JSON: ${ENDPOINT} (a login page or a proxy's page means the URL is wrong)`;
+export const ADVICE_REDIRECT = `if the server has moved and the new address is right, set ${VARIABLES.tokenUrl} to it (the token_endpoint of the server's /.well-known/openid-configuration); in plain Newman run with --ignore-redirects, or the engine follows it before the script can refuse it`;
 export const ADVICE_NOT_JSON = `the token endpoint must answer JSON: ${ENDPOINT}`;
 export const ADVICE_NOT_BEARER = `a token of type "DPoP" is bound to a key: set ${VARIABLES.dpop}=true (pm-oauth2 run makes the key; elsewhere set ${VARIABLES.dpopKey}); for any other type, ask the server for Bearer tokens (token_type "Bearer")`;
 export const ADVICE_DPOP_NOT_BOUND = `the server ignored the DPoP proof: turn on DPoP-bound tokens for this client at the provider (Okta: "Require DPoP header in token requests"; Keycloak: "OAuth 2.0 DPoP bound access tokens"; oidc-provider: dpop_bound_access_tokens), or set ${VARIABLES.dpop}=false for Bearer tokens`;

@@ -14,6 +14,8 @@ export interface OAuthErrorDetails {
   readonly status?: number;
   readonly error?: string;
   readonly wwwAuthenticate?: string;
+  /** TOKEN_ERROR_RESPONSE to a redirect (3xx): where it pointed, without userinfo or query. */
+  readonly location?: string;
   /** TOKEN_REQUEST_FAILED: the transport's code (ECONNREFUSED, ETIMEDOUT, …). */
   readonly transportCode?: string;
 }

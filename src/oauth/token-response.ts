@@ -1,4 +1,4 @@
-import { ADVICE_DPOP_NOT_BOUND, ADVICE_HTML, ADVICE_NOT_BEARER, ADVICE_NOT_JSON, adviseOnErrorResponse } from './advice.js';
+import { ADVICE_DPOP_NOT_BOUND, ADVICE_HTML, ADVICE_REDIRECT, ADVICE_NOT_BEARER, ADVICE_NOT_JSON, adviseOnErrorResponse } from './advice.js';
 import { OAuthError } from './errors.js';
 import { decodeJwt } from './jwt.js';
 
@@ -32,6 +32,7 @@ export const DEFAULT_LIFETIME_SECONDS = 300;
  * @throws OAuthError TOKEN_ERROR_RESPONSE for an HTTP error, TOKEN_RESPONSE_INVALID for a 2xx that is no token
  */
 export function parseTokenResponse(response: TokenHttpResponse, now: number, dpop = false): IssuedToken {
+  if (response.status >= 300 && response.status < 400) throw redirectResponse(response);
   const body = parseJsonBody(response);
   if (response.status < 200 || response.status > 299) throw errorResponse(response, body);
   if (!body) {
@@ -84,6 +85,25 @@ function lifetimeOf(expiresIn: unknown, accessToken: string, now: number): { lif
   }
   if (fromExp !== undefined) return { lifetimeSeconds: fromExp, source: 'jwt_exp' };
   return { lifetimeSeconds: DEFAULT_LIFETIME_SECONDS, source: 'default' };
+}
+
+/**
+ * A token endpoint's redirect is never followed (RFC 9700 §4.11.2, as oauth4webapi does): a 307/308
+ * would send the credentials again to wherever it points. Where it points is shown without userinfo
+ * or query, which may carry what is not ours to print.
+ */
+function redirectResponse(response: TokenHttpResponse): OAuthError {
+  const location = describeLocation(response.header('location'));
+  const message = `the token endpoint answered ${response.status} and redirects ${location ? `to ${location}` : 'elsewhere (no Location header)'}; a token endpoint's redirect is never followed, since it would send the credentials again to where it points`;
+  return new OAuthError('TOKEN_ERROR_RESPONSE', message, ADVICE_REDIRECT, { status: response.status, error: '', wwwAuthenticate: '', location });
+}
+
+/** Scheme, host and path of a Location, for a message: no userinfo, query or fragment. */
+export function describeLocation(location: string): string {
+  const match = /^\s*(?:([a-z][a-z0-9+.-]*:)?\/\/(?:[^@/?#]*@)?([^/?#]*))?([^?#]*)/i.exec(location);
+  if (!match) return '';
+  const [, scheme = '', host, path = ''] = match;
+  return clip(`${host !== undefined ? `${scheme}//${host}` : ''}${path}`);
 }
 
 function errorResponse(response: TokenHttpResponse, body: Record<string, unknown> | undefined): OAuthError {

@@ -94,7 +94,9 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
   const renamed = loaded.filter((c) => Object.keys(variableNamesOf(c.collection)).length);
   if (renamed.length && !options.inSandbox) options.terminal.err(`note: tokens are fetched by the collections' script (as with --in-sandbox): ${renamed.map((c) => c.name).join(', ')} use${renamed.length === 1 ? 's' : ''} your own variable names (pm-oauth2.config.json "variables")`);
   const inProcess = !options.inSandbox && !renamed.length;
-  const collections = inProcess ? loaded.map((c) => ({ ...c, collection: toFastPath(c.collection) })) : jwt ? await withSigningScript(loaded, dpop, options.terminal) : loaded;
+  const scripted = inProcess ? undefined : jwt ? await withSigningScript(loaded, dpop, options.terminal) : loaded;
+  const collections = scripted ? scripted.map((c) => ({ ...c, collection: withTokenRedirectsRefused(c.collection, options.newmanOptions) })) : loaded.map((c) => ({ ...c, collection: toFastPath(c.collection) }));
+  if (scripted) options = { ...options, newmanOptions: { ...options.newmanOptions, ignoreRedirects: true } };
   const fast = inProcess ? fastPath(redactor, tokenStats, options, referencedVariables(collections.map((c) => c.collection)), await proxyAgents(options.env ?? process.env), proofs) : undefined;
   let environment = environmentJson(options.environment?.name ?? 'pm-oauth2', options.variables);
   let globalsJson: EnvironmentJson = { name: 'globals', values: [...globals].map(([key, g]) => ({ key, value: g.value, type: g.secret ? 'secret' : 'default', enabled: true })) };
@@ -279,6 +281,20 @@ async function withSigningScript(collections: readonly LoadedCollection[], dpop:
     terminal.err(`note: ${loaded.name} is run with ${what} (pm-oauth2 build --jwt${afterResponse ? '' : ' --retry-on-401'} makes it permanent)`);
     return { ...loaded, collection: embedScript(loaded.collection, scripts, { jwt: true, retryOn401: afterResponse || dpop }).collection };
   });
+}
+
+/**
+ * The script's token call must not follow a redirect (it would re-send the credentials where it
+ * points), and pm.sendRequest takes no per-request setting: the engine's default is turned off
+ * (newman's ignoreRedirects), and the collection's own requests keep following redirects through
+ * its root protocolProfileBehavior — unless the user asked for --ignore-redirects or the collection
+ * already says.
+ */
+function withTokenRedirectsRefused(collection: Collection, newmanOptions: Readonly<Record<string, unknown>> | undefined): Collection {
+  const own = collection['protocolProfileBehavior'];
+  const behavior = own && typeof own === 'object' ? (own as Record<string, unknown>) : {};
+  if (newmanOptions?.['ignoreRedirects'] === true || 'followRedirects' in behavior) return collection;
+  return { ...collection, protocolProfileBehavior: { ...behavior, followRedirects: true } };
 }
 
 function environmentJson(name: string, variables: Variables): EnvironmentJson {

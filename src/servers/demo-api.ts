@@ -82,6 +82,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, verify: (token:
     calls.push({ path, status, clientId: typeof body === 'object' && 'client_id' in body ? String(body.client_id) : undefined, authorization, dpopJkt });
     res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
   };
+  // A moved resource, for tests that the collection's own requests still follow redirects: to a path of this API only.
+  if (path.startsWith('/public/redirect/')) return reply(302, { moved: true }, { location: path.slice('/public/redirect'.length) });
   if (path === '/health' || path.startsWith('/public/')) return reply(200, { status: 'ok' });
   const [, scheme, token] = /^(Bearer|DPoP) (\S+)$/i.exec(authorization ?? '') ?? [];
   if (!token || !scheme) return reply(401, { error: 'invalid_request', error_description: 'no Bearer or DPoP token' }, { 'www-authenticate': 'Bearer, DPoP algs="ES256 RS256 PS256"' });

@@ -37,6 +37,8 @@ export interface RunOptions {
   readonly iterationData?: ReadonlyArray<Record<string, string>>;
   readonly delayMs?: number;
   readonly timeoutRequestMs?: number;
+  /** The engine's own redirect setting: newman's --ignore-redirects, the app's "Automatically follow redirects". @default true */
+  readonly followRedirects?: boolean;
 }
 
 export type Engine = (collection: object, options?: RunOptions) => Promise<EngineRun>;
@@ -80,6 +82,7 @@ async function runNewmanWith(newmanModule: NewmanModule, collection: object, opt
         reporter: { junit: { export: junit } },
         delayRequest: options.delayMs ?? 0,
         timeoutRequest: options.timeoutRequestMs ?? 20_000,
+        ...(options.followRedirects === false ? { ignoreRedirects: true } : {}),
       } as newman.NewmanRunOptions, (error, result) => {
         emitter.removeAllListeners().on('error', () => undefined);
         if (error) reject(error);
@@ -117,6 +120,7 @@ export const runAppEngine: Engine = async (collection, options = {}) => {
       timeout: { request: options.timeoutRequestMs ?? 20_000 },
       ...(options.iterationData ? { data: options.iterationData, iterationCount: options.iterationData.length } : {}),
       delay: { item: options.delayMs ?? 0 },
+      ...(options.followRedirects === false ? { requester: { followRedirects: false } } : {}),
     }, (error: Error | null, run: { start(callbacks: object): void }) => {
       if (error) return reject(error);
       run.start({

@@ -11,10 +11,16 @@ export interface FaultTokenServer {
   requests(path: string): number;
   /** The decoded client credentials of the last Basic header at a path. */
   lastBasic(path: string): { id: string; secret: string } | undefined;
+  /**
+   * What reached the other origin the redirect scenarios point at (same host, another port), per
+   * path: each request with the credentials it carried. It hands out tokens the demo API accepts, so
+   * a client that follows the redirect gets as far as the API.
+   */
+  elsewhere(path: string): ReadonlyArray<{ method: string; basic: { id: string; secret: string } | undefined; body: string }>;
   close(): Promise<void>;
 }
 
-type Scenario = (ctx: { count: number; req: IncomingMessage; body: string; token: () => string }) => Answer | undefined;
+type Scenario = (ctx: { count: number; req: IncomingMessage; body: string; token: () => string; elsewhere: string; rest: string }) => Answer | undefined;
 type Answer = { status: number; body: string; headers?: Record<string, string> };
 
 const json = (status: number, body: object, headers: Record<string, string> = {}): Answer => ({ status, body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
@@ -44,7 +50,14 @@ const SCENARIOS: Record<string, Scenario> = {
   // Decodes Basic credentials as RFC 6749 §2.3.1 says (form-decoding, then UTF-8), like Keycloak:
   // unlike oidc-provider, it accepts a non-ASCII secret.
   'strict-basic': ({ token }) => ok(token()),
+  // Redirects to another origin (another port of the same host): 307 and 308 keep the method and body
+  // (client_secret_post's secret), and a Basic header survives a redirect to the same host.
+  'redirect-307': ({ elsewhere, rest }) => redirect(307, `${elsewhere}/token${rest}`),
+  'redirect-308': ({ elsewhere, rest }) => redirect(308, `${elsewhere}/token${rest}`),
+  'redirect-302': ({ elsewhere, rest }) => redirect(302, `${elsewhere}/token${rest}?code=not-for-print`),
 };
+
+const redirect = (status: number, location: string): Answer => ({ status, body: '', headers: { location } });
 
 export async function startFaultTokenServer(): Promise<FaultTokenServer> {
   const counts = new Map<string, number>();
@@ -52,6 +65,22 @@ export async function startFaultTokenServer(): Promise<FaultTokenServer> {
   const issued = new Set<string>();
   const hanging = new Set<ServerResponse>();
   let serial = 0;
+  const token = () => {
+    const value = `opaque-${++serial}-${Math.random().toString(36).slice(2)}`;
+    issued.add(value);
+    return value;
+  };
+  const arrivedElsewhere = new Map<string, Array<{ method: string; basic: { id: string; secret: string } | undefined; body: string }>>();
+  const other: Listening = await listenLocal((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+    req.on('end', () => {
+      const path = (req.url ?? '/').split('?')[0] ?? '/';
+      arrivedElsewhere.set(path, [...(arrivedElsewhere.get(path) ?? []), { method: req.method ?? '', basic: decodeBasic(req.headers.authorization), body }]);
+      const answer = ok(token());
+      res.writeHead(answer.status, answer.headers).end(answer.body);
+    });
+  });
   const listening: Listening = await listenLocal((req, res) => {
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
@@ -61,13 +90,9 @@ export async function startFaultTokenServer(): Promise<FaultTokenServer> {
       counts.set(path, count);
       const basic = decodeBasic(req.headers.authorization);
       if (basic) basics.set(path, basic);
-      const scenario = SCENARIOS[path.split('/')[1] ?? ''];
-      const token = () => {
-        const value = `opaque-${++serial}-${Math.random().toString(36).slice(2)}`;
-        issued.add(value);
-        return value;
-      };
-      const answer = scenario ? scenario({ count, req, body, token }) : json(404, { error: 'no such scenario' });
+      const [, name = '', ...rest] = path.split('/');
+      const scenario = SCENARIOS[name];
+      const answer = scenario ? scenario({ count, req, body, token, elsewhere: other.url, rest: rest.map((r) => `/${r}`).join('') }) : json(404, { error: 'no such scenario' });
       if (!answer) return void hanging.add(res);
       res.writeHead(answer.status, answer.headers).end(answer.body);
     });
@@ -77,9 +102,10 @@ export async function startFaultTokenServer(): Promise<FaultTokenServer> {
     issued,
     requests: (path) => counts.get(path) ?? 0,
     lastBasic: (path) => basics.get(path),
-    close: () => {
+    elsewhere: (path) => arrivedElsewhere.get(path) ?? [],
+    close: async () => {
       for (const res of hanging) res.destroy();
-      return listening.close();
+      await Promise.all([listening.close(), other.close()]);
     },
   };
 }

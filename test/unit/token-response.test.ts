@@ -24,6 +24,26 @@ describe('parseTokenResponse', () => {
     assert.equal(parseTokenResponse(response(200, { access_token: 'a' }), NOW).accessToken, 'a');
   });
 
+  it('refuses a redirect, naming where it points without userinfo, query or fragment (RFC 9700 §4.11.2)', () => {
+    const cases: Array<[location: string, shown: RegExp]> = [
+      ['https://user:pw@other.example:8443/oauth/token?code=x#f', /redirects to https:\/\/other\.example:8443\/oauth\/token;/],
+      ['/v2/token?x=1', /redirects to \/v2\/token;/],
+      ['', /redirects elsewhere \(no Location header\);/],
+    ];
+    for (const [location, shown] of cases) {
+      for (const status of [301, 302, 303, 307, 308]) {
+        assert.throws(() => parseTokenResponse(response(status, { access_token: 'from-the-redirect' }, location ? { location } : {}), NOW), (error: { code: string; message: string; advice: string; details: { status: number } }) => {
+          assert.equal(error.code, 'TOKEN_ERROR_RESPONSE');
+          assert.match(error.message, shown);
+          assert.doesNotMatch(error.message, /pw|code=x|#f/);
+          assert.match(error.advice, /set oauth2_token_url to it .*--ignore-redirects/);
+          assert.equal(error.details.status, status);
+          return true;
+        });
+      }
+    }
+  });
+
   it('rejects another token type, saying which', () => {
     assert.throws(() => parseTokenResponse(response(200, { access_token: 'a', token_type: 'DPoP' }), NOW), { code: 'TOKEN_RESPONSE_INVALID', message: /type "DPoP", not Bearer/ });
   });

@@ -15,6 +15,12 @@ export interface BuildArgs {
   readonly replaceTokenScripts: boolean;
 }
 
+/**
+ * pm.sendRequest takes no redirect setting of its own: only the engine's can stop it re-sending the
+ * credentials to where a token endpoint's redirect points (README, "When it fails").
+ */
+export const PLAIN_NEWMAN_REDIRECTS_NOTE = 'note: in plain newman, add --ignore-redirects (and in the Postman app turn off Settings → "Automatically follow redirects"): otherwise the engine follows a token endpoint\'s redirect, credentials included, before the script can refuse it; give the collection protocolProfileBehavior.followRedirects true if its own requests need redirects. pm-oauth2 run does both by itself';
+
 export const DEFAULT_INPUTS = ['collections'];
 export const DEFAULT_OUT = 'build/collections';
 
@@ -48,6 +54,7 @@ export async function buildCommand(args: BuildArgs, terminal: Terminal, cwd = pr
     return EXIT.usage;
   }
   terminal.out(`pm-oauth2 build: ${outcome.built.length} built, ${outcome.failed.length} failed`);
+  if (outcome.built.length) terminal.err(PLAIN_NEWMAN_REDIRECTS_NOTE);
   return outcome.failed.length ? EXIT.failures : EXIT.ok;
 }
 
