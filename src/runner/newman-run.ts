@@ -29,6 +29,11 @@ export interface NewmanRunOptions {
    * it is masked before any script can print it, under whatever name the script stores it.
    */
   readonly onTokenResponse?: (body: string) => void;
+  /**
+   * Receives each report a reporter is about to export (its path and content) and says whether it
+   * took it; a report taken is never written by Newman (reports.ts keeps it in memory).
+   */
+  readonly takeExport?: (path: unknown, content: unknown) => boolean;
   /** The in-process auth's reason for each request it kept from the API, in order (fast path only). */
   readonly takeBlockedReason?: () => string | undefined;
 }
@@ -75,6 +80,10 @@ export function runCollection(options: NewmanRunOptions): Promise<CollectionOutc
         collectionVariables: variablesOf(summary?.collection),
         error: error ?? undefined,
       });
+    }).once('start', () => {
+      // Reporters are attached before the run starts: a listener added now runs after theirs,
+      // when their reports are made and not yet written.
+      emitter.on('beforeDone', () => takeExports(emitter as EventEmitter & { exports?: unknown[] }, options.takeExport));
     }).on('console', (_error: unknown, args: { level: string; messages: unknown[] }) => {
       options.onConsole?.(args.level, args.messages);
     }).on('request', (error: Error | null, args: Parameters<typeof recordTokenRequest>[1] & { item?: unknown }) => {
@@ -84,6 +93,16 @@ export function runCollection(options: NewmanRunOptions): Promise<CollectionOutc
       if (error && options.takeBlockedReason && BLOCKED_REQUEST.test(error.message)) failBlocked(emitter, args, options.takeBlockedReason() ?? 'no access token, so the request was not sent');
     });
   });
+}
+
+/** Takes the reports out of Newman's export queue, so that they are never written unredacted. */
+function takeExports(emitter: { exports?: unknown[] }, take: NewmanRunOptions['takeExport']): void {
+  const queue = emitter.exports;
+  if (!take || !Array.isArray(queue)) return;
+  for (let i = queue.length - 1; i >= 0; i--) {
+    const entry = queue[i] as { path?: unknown; content?: unknown } | undefined;
+    if (entry && take(entry.path, entry.content)) queue.splice(i, 1);
+  }
 }
 
 /**

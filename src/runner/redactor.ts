@@ -4,7 +4,8 @@
 // report can hold it in, and the base64 of each id:secret pair), then by shape (JWTs, Basic
 // credentials and credential form fields in any text).
 import { maskToken } from '../oauth/mask.js';
-import { basicCredentialForms, secretForms } from './redaction/encodings.js';
+import { isSerialisedBuffer, redactBytes } from './redaction/byte-arrays.js';
+import { basicCredentialForms, secretForms, splitFragments, verifierForms } from './redaction/encodings.js';
 import { maskHeaderValue, MASK, redactCredentialPatterns, SENSITIVE_FIELD, SENSITIVE_HEADER, SENSITIVE_VARIABLE } from './redaction/sensitive.js';
 
 /** JWTs we were not told about (a token of another script, a signed assertion) are masked too. */
@@ -15,22 +16,49 @@ const MIN_LENGTH = 4;
 export class Redactor {
   private readonly replacements = new Map<string, string>();
   private ordered: Array<[string, string]> | undefined;
+  /** What the second net looks for in a text already redacted: each form, with what it is (never the value). */
+  private readonly checks = new Map<string, string>();
 
   addSecret(value: string): void {
     if (value.length < MIN_LENGTH) return;
     for (const form of secretForms(value)) this.put(form, MASK);
+    // A query string or a form splits a secret with & or = into fields of their own.
+    for (const fragment of splitFragments(value)) for (const form of secretForms(fragment)) this.put(form, MASK);
+    this.check(value, 'a secret');
   }
 
   addToken(value: string): void {
     if (value.length < MIN_LENGTH) return;
     for (const form of secretForms(value)) this.put(form, maskToken(value));
+    this.check(value, 'an access token');
   }
 
   /** A client's id and secret: also masks the base64 of the pair, as a Basic header carries it. */
   addCredentials(clientId: string, secret: string): void {
     this.addSecret(secret);
     if (!secret) return;
-    for (const form of basicCredentialForms(clientId, secret)) this.put(form, MASK);
+    for (const form of basicCredentialForms(clientId, secret)) {
+      this.put(form, MASK);
+      this.checks.set(form, 'a secret (base64 of a Basic header)');
+    }
+  }
+
+  /**
+   * The second net, on the final text of a file or a line: every form of a known secret or token it
+   * still holds (escaped, as bytes, read as Latin-1, split at & or =), each named by what it is and
+   * the line it stands on — never the value. Empty when the text is clean.
+   */
+  leaks(text: string): string[] {
+    // A byte array is written one number a line in an indented JSON report: searched again compacted.
+    const compact = text.includes('[') ? text.replace(/(\d)\s*,\s*(?=\d)/g, '$1,') : text;
+    const found = new Map<string, string>();
+    for (const [form, what] of this.checks) {
+      if (found.has(what)) continue;
+      const at = text.indexOf(form);
+      if (at >= 0) found.set(what, `on line ${lineOf(text, at)}`);
+      else if (compact !== text && compact.includes(form)) found.set(what, 'in a byte array');
+    }
+    return [...found].map(([what, where]) => `${what} ${where}`);
   }
 
   redact(text: string): string {
@@ -60,6 +88,10 @@ export class Redactor {
     return JSON.stringify(this.redactJson(json), null, 2);
   }
 
+  private check(value: string, what: string): void {
+    for (const [form, how] of verifierForms(value)) if (form.length >= MIN_LENGTH) this.checks.set(form, `${what} (${how})`);
+  }
+
   private put(form: string, mask: string): void {
     this.replacements.set(form, mask);
     this.ordered = undefined;
@@ -72,6 +104,7 @@ export class Redactor {
  */
 export function maskByStructure<T>(value: T, redactText: (text: string) => string = (text) => text): T {
   if (typeof value === 'string') return redactText(value) as T;
+  if (isSerialisedBuffer(value)) return redactBytes(value, redactText) as T;
   if (Array.isArray(value)) return value.map((v: unknown) => maskByStructure(v, redactText)) as T;
   if (!value || typeof value !== 'object') return value;
   const record = value as Record<string, unknown>;
@@ -83,6 +116,12 @@ export function maskByStructure<T>(value: T, redactText: (text: string) => strin
     else out[redactText(name)] = maskByStructure(field, redactText);
   }
   return out as T;
+}
+
+function lineOf(text: string, index: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < index; i = text.indexOf('\n', i + 1)) line++;
+  return line;
 }
 
 function maskPairValue(key: string, value: string): string {

@@ -1,14 +1,16 @@
-// Newman's file reporters write secrets and tokens in clear. Here they write into a private
-// temporary folder; each report is redacted before it reaches reports/. JUnit files of all
-// collections are merged into one, which is what CI systems publish.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+// Newman's file reporters write secrets and tokens in clear. Here nothing they make touches a disk
+// unredacted: each report is taken from Newman in memory before it would be written (newman-run.ts),
+// redacted, checked, and only then written into reports/ — so a cancelled or crashed run leaves no
+// raw report behind. JUnit files of all collections are merged into one, which is what CI systems
+// publish.
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PmOAuth2Error } from '../errors.js';
 import { writeFileAtomic } from '../generator/write-atomic.js';
 import type { Redactor } from './redactor.js';
 import type { ReporterOptions } from './reporter-options.js';
+import { checkOutputFile, checkOutputFolder } from './output-locations.js';
 
 export const FILE_REPORTERS = ['junit', 'json', 'htmlextra'] as const;
 export type FileReporter = (typeof FILE_REPORTERS)[number];
@@ -31,12 +33,33 @@ export interface ReportOptions {
   readonly reporterOptions?: ReporterOptions;
 }
 
+/**
+ * Where a reporter is told to write: a path beneath this module's own file, so no folder can ever be
+ * made there. Newman's export of a report that was not taken in memory fails (the run with it)
+ * instead of writing it anywhere.
+ */
+const NOWHERE = join(fileURLToPath(import.meta.url), 'pm-oauth2-in-memory');
+
+/** What the run ends with: the reports written, and those withheld with the reason. */
+export interface ReportsOutcome {
+  readonly files: string[];
+  readonly withheld: string[];
+}
+
+interface HeldReport {
+  readonly reporter: FileReporter;
+  readonly stem: string;
+  readonly path: string;
+  content?: string;
+}
+
 export class Reports {
-  private readonly pending: Array<{ reporter: FileReporter; stem: string; file: string }> = [];
+  private readonly held: HeldReport[] = [];
   private collections = 0;
 
-  private constructor(private readonly options: ReportOptions, private readonly scratch: string) {}
+  private constructor(private readonly options: ReportOptions) {}
 
+  /** Checks the reporters and every place a report will go, before anything runs. */
   static async create(options: ReportOptions): Promise<Reports> {
     for (const reporter of options.reporters) {
       if (!(REPORTERS as readonly string[]).includes(reporter)) {
@@ -44,11 +67,13 @@ export class Reports {
       }
     }
     if (options.reporters.includes('htmlextra')) assertHtmlextraInstalled();
-    return new Reports(options, await mkdtemp(join(tmpdir(), 'pm-oauth2-reports-')));
+    const reports = new Reports(options);
+    await reports.checkLocations();
+    return reports;
   }
 
-  /** Newman's reporter options for one collection, writing into the scratch folder. */
-  forCollection(stem: string): { reporters: string[]; reporterOptions: Record<string, object> } {
+  /** Newman's reporter options for one collection: file reporters hand their report to `takeExport`, in memory. */
+  forCollection(stem: string): { reporters: string[]; reporterOptions: Record<string, object>; takeExport: (path: unknown, content: unknown) => boolean } {
     this.collections++;
     const user = this.options.reporterOptions ?? { generic: {}, byReporter: {} };
     // As newman does: each reporter gets its own options, then every generic one.
@@ -56,29 +81,61 @@ export class Reports {
     for (const reporter of this.options.reporters) reporterOptions[reporter] = { ...user.byReporter[reporter], ...user.generic };
     for (const reporter of FILE_REPORTERS) {
       if (!this.options.reporters.includes(reporter)) continue;
-      const file = join(this.scratch, `${this.pending.length}-${reporter}`);
-      this.pending.push({ reporter, stem, file });
-      reporterOptions[reporter] = { ...reporterOptions[reporter], export: file };
+      const path = join(NOWHERE, `${this.held.length}-${reporter}`);
+      this.held.push({ reporter, stem, path });
+      reporterOptions[reporter] = { ...reporterOptions[reporter], export: path };
     }
-    return { reporters: [...this.options.reporters], reporterOptions };
+    return { reporters: [...this.options.reporters], reporterOptions, takeExport: (path, content) => this.take(path, content) };
   }
 
-  /** Redacts and moves every report into place; returns the files written. */
-  async finish(redactor: Redactor): Promise<string[]> {
-    try {
-      const written: string[] = [];
-      const junit: string[] = [];
-      for (const report of this.pending) {
-        const text = redactor.redactReport(await readFile(report.file, 'utf8').catch(() => ''));
-        if (!text) continue;
-        if (report.reporter === 'junit') junit.push(text);
-        else written.push(await this.write(this.reportFile(report.reporter, report.stem), text));
+  /**
+   * Redacts every report, checks what is left (Redactor.leaks) and writes it into place. A report
+   * that still holds a credential, or that cannot be written whole, is withheld with the reason;
+   * the others are delivered.
+   */
+  async finish(redactor: Redactor): Promise<ReportsOutcome> {
+    const files: string[] = [];
+    const withheld: string[] = [];
+    const deliver = async (file: string, what: string, text: string): Promise<void> => {
+      const leaks = redactor.leaks(text);
+      if (leaks.length) return void withheld.push(`${what} was withheld (${file} not written): after redaction it still held ${leaks.join('; ')} — this is a bug in pm-oauth2's redaction, please report it`);
+      try {
+        files.push(await this.write(file, text));
+      } catch (error) {
+        withheld.push(`${what} was not delivered: ${(error as Error).message}`);
       }
-      if (junit.length) written.unshift(await this.write(this.options.junitFile ?? join(this.options.reportDir, 'junit.xml'), mergeJunit(junit)));
-      return written;
-    } finally {
-      await rm(this.scratch, { recursive: true, force: true });
+    };
+    const taken = this.held.flatMap((report) => (report.content === undefined ? [] : [{ ...report, text: redactor.redactReport(report.content) }]));
+    const junit = taken.filter((r) => r.reporter === 'junit').map((r) => r.text);
+    if (junit.length) await deliver(this.junitFile(), 'the junit report', mergeJunit(junit));
+    for (const report of taken) {
+      if (report.reporter !== 'junit') await deliver(this.reportFile(report.reporter, report.stem), `the ${report.reporter} report of ${report.stem}`, report.text);
     }
+    return { files, withheld };
+  }
+
+  /** A report Newman was about to write: kept here instead, if it is one of ours. */
+  private take(path: unknown, content: unknown): boolean {
+    const report = this.held.find((h) => h.path === path);
+    if (!report) return false;
+    report.content = typeof content === 'string' ? content : JSON.stringify(content, null, 2);
+    return true;
+  }
+
+  private junitFile(): string {
+    return this.options.junitFile ?? join(this.options.reportDir, 'junit.xml');
+  }
+
+  /** Every folder and file a report may go to, so a bad --report-dir fails before the first request, not after the run. */
+  private async checkLocations(): Promise<void> {
+    const files = this.options.reporters.includes('junit') ? [this.junitFile()] : [];
+    for (const reporter of ['json', 'htmlextra'] as const) {
+      if (!this.options.reporters.includes(reporter)) continue;
+      const chosen = this.options.exportFiles?.[reporter];
+      if (chosen) files.push(resolve(this.options.cwd ?? '.', chosen));
+      else await checkOutputFolder(this.options.reportDir, '--report-dir');
+    }
+    for (const file of files) await checkOutputFile(file);
   }
 
   private reportFile(reporter: 'json' | 'htmlextra', stem: string): string {

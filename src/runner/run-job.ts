@@ -72,6 +72,8 @@ export interface JobResult {
   /** When each profile's token expires ('' is the default profile). */
   readonly expiries: ReadonlyArray<{ readonly profile: string; readonly at: number }>;
   readonly files: string[];
+  /** Reports not delivered, each with the reason: the run fails for each. */
+  readonly withheld: string[];
   readonly unhandled: string[];
   /** Masks the job's secrets and tokens in a text, for anything printed after the run. */
   readonly redact: (text: string) => string;
@@ -127,13 +129,13 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
     output.release();
     trap.release();
   }
-  const files = await options.reports.finish(redactor);
+  const { files, withheld } = await options.reports.finish(redactor);
   if (options.exportEnvironmentFile) files.push(await exportEnvironment(options.exportEnvironmentFile, environment, redactor));
   if (options.exportGlobalsFile) files.push(await exportEnvironment(options.exportGlobalsFile, globalsJson, redactor, 'globals'));
   const [only] = loaded;
   if (options.exportCollectionFile && only) files.push(await exportCollection(options.exportCollectionFile, only.collection, collectionVariables, redactor));
   const expiries = fast ? fast.broker.expiries() : expiriesIn(environment);
-  return { collections: results, tokenStats, expiries, files, unhandled: trap.messages, redact: (text) => redactor.redact(text) };
+  return { collections: results, tokenStats, expiries, files, withheld, unhandled: trap.messages, redact: (text) => redactor.redact(text) };
 }
 
 /** newman's bare --bail stops at any error or failure, as does its failure modifier; folder alone only skips the folder. */

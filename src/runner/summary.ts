@@ -8,7 +8,7 @@ import type { JobResult } from './run-job.js';
 const moment = createRequire(import.meta.url)('moment') as typeof Moment;
 
 export function failureCount(result: JobResult): number {
-  return result.collections.reduce((n, c) => n + c.outcome.failures.length + (c.outcome.error ? 1 : 0), 0) + result.unhandled.length;
+  return result.collections.reduce((n, c) => n + c.outcome.failures.length + (c.outcome.error ? 1 : 0), 0) + result.unhandled.length + result.withheld.length;
 }
 
 export function formatSummary(result: JobResult, environmentLabel: string, now = Date.now()): string[] {
@@ -32,5 +32,6 @@ export function formatSummary(result: JobResult, environmentLabel: string, now =
     for (const f of c.outcome.failures) lines.push(`  ✗ ${c.name} › ${f.source}: ${f.message}`);
   }
   for (const message of result.unhandled) lines.push(`  ✗ a script left a promise rejection unhandled: ${message}`);
+  for (const message of result.withheld) lines.push(`  ✗ ${message}`);
   return lines;
 }

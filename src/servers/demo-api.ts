@@ -76,6 +76,8 @@ export async function startDemoApi(options: DemoApiOptions): Promise<DemoApi> {
 
 async function handle(req: IncomingMessage, res: ServerResponse, verify: (token: string) => Promise<JWTPayload | undefined>, calls: ApiCall[], api: DemoApi): Promise<void> {
   const path = (req.url ?? '/').split('?')[0] ?? '/';
+  // What many debugging endpoints and error pages do: send the request back, credentials and all.
+  if (path.startsWith('/public/echo/')) return echo(req, res, path, calls);
   const authorization = req.headers.authorization;
   let dpopJkt: string | undefined;
   const reply = (status: number, body: object, headers: Record<string, string> = {}): void => {
@@ -104,4 +106,13 @@ async function handle(req: IncomingMessage, res: ServerResponse, verify: (token:
     dpopJkt = check.jkt;
   }
   return reply(200, { path, method: req.method, client_id: claims['client_id'], scope: claims['scope'] ?? '' });
+}
+
+function echo(req: IncomingMessage, res: ServerResponse, path: string, calls: ApiCall[]): void {
+  let body = '';
+  req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+  req.on('end', () => {
+    calls.push({ path, status: 200, clientId: undefined, authorization: req.headers.authorization });
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify({ method: req.method, url: req.url, headers: req.headers, body }));
+  });
 }

@@ -52,6 +52,25 @@ describe('pm-oauth2 run (the built binary)', function () {
     assert.ok(!(result.stdout + result.stderr).includes(secret));
   });
 
+  it('checks every place a report goes before the first request: a --report-dir that is a file, or a report file that is a folder, exits 2 and nothing runs', async () => {
+    await writeFile(join(project, 'a-file'), 'not a folder');
+    await mkdir(join(project, 'a-folder'), { recursive: true });
+    const cases: Array<[string[], RegExp]> = [
+      [['-r', 'cli,json', '--report-dir', 'a-file'], /--report-dir .*a-file is a file, not a folder — name a folder/],
+      [['-r', 'cli,json', '--report-dir', 'a-file/sub'], /--report-dir .*a-file\/sub cannot be made: .*a-file is a file/],
+      [['--junit', 'a-folder'], /a-folder is a folder — name the report file/],
+    ];
+    for (const [args, message] of cases) {
+      const tokens = servers.auth.tokenRequests();
+      const calls = servers.api.calls.length;
+      const result = await run([both()[0] ?? '', '--env', 'test', ...args], { OAUTH2_CLIENT_SECRET: secret });
+      assert.equal(result.code, 2, result.stdout + result.stderr);
+      assert.match(result.stderr, message);
+      assert.equal(servers.auth.tokenRequests(), tokens, 'no token request');
+      assert.equal(servers.api.calls.length, calls, 'no API request');
+    }
+  });
+
   it('honours enabled: false in the environment file (Newman does not)', async () => {
     const result = await run([both()[0] ?? '', '--env', 'test'], { OAUTH2_CLIENT_SECRET: secret });
     assert.equal(result.code, 0);

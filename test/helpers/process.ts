@@ -19,6 +19,8 @@ export interface ProcessOptions {
   /** Written to standard input, which is then closed. */
   readonly input?: string;
   readonly limitMs?: number;
+  /** Sends a signal to the command's process group once its output matches, as a cancelled CI job or Ctrl-C does. */
+  readonly signalWhen?: { readonly output: RegExp; readonly signal: NodeJS.Signals };
 }
 
 const DEFAULT_LIMIT_MS = 25_000;
@@ -38,8 +40,20 @@ export function runProcess(command: string, args: readonly string[], options: Pr
     });
     let stdout = '';
     let stderr = '';
-    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    let signalled = false;
+    const signalIfDue = () => {
+      if (!options.signalWhen || signalled || !options.signalWhen.output.test(stdout + stderr) || !child.pid) return;
+      signalled = true;
+      process.kill(-child.pid, options.signalWhen.signal);
+    };
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      signalIfDue();
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      signalIfDue();
+    });
     if (options.input !== undefined) child.stdin?.end(options.input);
     const timer = setTimeout(() => {
       void stopHungGroup(child.pid, reportDir).then((diagnosis) =>

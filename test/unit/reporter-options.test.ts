@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { stat } from 'node:fs/promises';
 import { parseReporterOptions, splitReporterOptions } from '../../src/runner/reporter-options.js';
 import { Reports } from '../../src/runner/reports.js';
 
@@ -15,14 +16,17 @@ describe('reporter options, as newman run parses them', () => {
     assert.deepEqual(parsed.generic, { noAssertions: true });
   });
 
-  it('never lets a reporter option write a report around the redactor: file reporters write into the scratch folder', async () => {
+  it('never lets a reporter option write a report around the redactor: file reporters export to where no folder can be made, and the report is taken in memory', async () => {
     const reporterOptions = parseReporterOptions(['--reporter-export', '/tmp/elsewhere', '--reporter-junit-export', '/tmp/junit-elsewhere.xml'], ['cli', 'junit', 'json']);
     const reports = await Reports.create({ reporters: ['cli', 'junit', 'json'], reportDir: '/tmp/unused', junitFile: undefined, reporterOptions });
-    const { reporterOptions: forNewman } = reports.forCollection('c');
+    const { reporterOptions: forNewman, takeExport } = reports.forCollection('c');
     for (const reporter of ['junit', 'json']) {
       const { export: file } = forNewman[reporter] as { export: string };
-      assert.match(file, /pm-oauth2-reports-/, `${reporter} writes to ${file}`);
+      assert.match(file, /pm-oauth2-in-memory/, `${reporter} writes to ${file}`);
+      const parent = file.slice(0, file.indexOf('/pm-oauth2-in-memory'));
+      assert.ok((await stat(parent)).isFile(), 'the path is beneath a file: no folder can be made there');
+      assert.equal(takeExport(file, '<testsuites/>'), true);
     }
-    await reports.finish({ redactReport: (text: string) => text } as never);
+    assert.equal(takeExport('/tmp/someone-elses.xml', 'x'), false, 'a report that is not ours is left to Newman');
   });
 });
