@@ -41,7 +41,8 @@ export const ADVICE_DPOP_NOT_BOUND = `the server ignored the DPoP proof: turn on
 
 export function adviseOnTransportError(code: string): string {
   if (code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT') {
-    return `the token endpoint did not answer in time: check ${VARIABLES.tokenUrl}, or raise ${VARIABLES.tokenTimeout} (seconds)`;
+    // The script cannot close the engine's connection: plain newman waits for it before it exits.
+    return `the token endpoint did not answer in time: check ${VARIABLES.tokenUrl}, or raise ${VARIABLES.tokenTimeout} (seconds); in plain newman also pass --timeout-request, or the process waits for the unanswered connection after the run`;
   }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `the host of ${VARIABLES.tokenUrl} is unknown: check its spelling and the machine's DNS`;
   // The server's alerts about the client's side of mutual TLS (RFC 8446 §6.2), before our own trust errors.

@@ -19,7 +19,7 @@ describe('pm-oauth2 build (the built binary)', () => {
       args: () => ['build', 'collections', '--out', join(dir, 'ok')],
       code: 0,
       stdout: /built collections\/demo-api\.postman_collection\.json → .*\n(.*\n){2}pm-oauth2 build: 3 built, 0 failed/,
-      stderr: /warning: Demo API: 1 folder\(s\) or request\(s\) keep their own auth and will not get the token: Health \(public\) \(noauth\)[\s\S]*note: in plain newman, add --ignore-redirects/,
+      stderr: /warning: Demo API: 1 folder\(s\) or request\(s\) keep their own auth and will not get the token: Health \(public\) \(noauth\)[\s\S]*note: in plain newman, add --ignore-redirects and --timeout-request/,
       outputs: ['demo-api.postman_collection.json', 'postman-oauth2-export.postman_collection.json', 'two-profiles.postman_collection.json'],
     },
     {

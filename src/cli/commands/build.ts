@@ -16,10 +16,11 @@ export interface BuildArgs {
 }
 
 /**
- * pm.sendRequest takes no redirect setting of its own: only the engine's can stop it re-sending the
- * credentials to where a token endpoint's redirect points (README, "When it fails").
+ * pm.sendRequest takes no redirect or time-out setting of its own: only the engine's can stop it
+ * re-sending the credentials to where a token endpoint's redirect points, or waiting for an endpoint
+ * that never answers (README, "When it fails").
  */
-export const PLAIN_NEWMAN_REDIRECTS_NOTE = 'note: in plain newman, add --ignore-redirects (and in the Postman app turn off Settings → "Automatically follow redirects"): otherwise the engine follows a token endpoint\'s redirect, credentials included, before the script can refuse it; give the collection protocolProfileBehavior.followRedirects true if its own requests need redirects. pm-oauth2 run does both by itself';
+export const PLAIN_NEWMAN_NOTE = 'note: in plain newman, add --ignore-redirects and --timeout-request 60000 (in the Postman app turn off Settings → "Automatically follow redirects"): otherwise the engine follows a token endpoint\'s redirect, credentials included, before the script can refuse it, and waits without end for a token endpoint that never answers; give the collection protocolProfileBehavior.followRedirects true if its own requests need redirects. pm-oauth2 run does all of this by itself';
 
 export const DEFAULT_INPUTS = ['collections'];
 export const DEFAULT_OUT = 'build/collections';
@@ -54,7 +55,7 @@ export async function buildCommand(args: BuildArgs, terminal: Terminal, cwd = pr
     return EXIT.usage;
   }
   terminal.out(`pm-oauth2 build: ${outcome.built.length} built, ${outcome.failed.length} failed`);
-  if (outcome.built.length) terminal.err(PLAIN_NEWMAN_REDIRECTS_NOTE);
+  if (outcome.built.length) terminal.err(PLAIN_NEWMAN_NOTE);
   return outcome.failed.length ? EXIT.failures : EXIT.ok;
 }
 
