@@ -5,6 +5,7 @@ import { PmOAuth2Error } from '../errors.js';
 import { profileNameProblem } from '../oauth/profiles.js';
 import { variableNamesProblems } from '../oauth/variable-names.js';
 import { withoutBom } from '../text.js';
+import { parseJsonText } from '../json-text.js';
 
 export interface BuildConfig {
   /** Folder path (names joined by "/") → credential profile. */
@@ -27,13 +28,9 @@ export async function readBuildConfig(file: string, required: boolean): Promise<
     if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !required) return { folderProfiles: {} };
     throw new PmOAuth2Error('CONFIG_INVALID', `${file}: cannot be read (${(error as NodeJS.ErrnoException).code}) — check the path given to --config`, { cause: error });
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new PmOAuth2Error('CONFIG_INVALID', `${file}: not JSON (${(error as Error).message})`);
-  }
-  return checkBuildConfig(json, file);
+  const parsed = parseJsonText(text);
+  if (!parsed.ok) throw new PmOAuth2Error('CONFIG_INVALID', `${file}: not JSON (${parsed.where}) — fix the file`);
+  return checkBuildConfig(parsed.value, file);
 }
 
 export function checkBuildConfig(json: unknown, file: string): BuildConfig {

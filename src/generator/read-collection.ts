@@ -6,6 +6,7 @@ import { PmOAuth2Error } from '../errors.js';
 import type { Collection } from './collection-types.js';
 import { isV20Collection, upgradeToV21, V21_SCHEMA } from './upgrade.js';
 import { withoutBom } from '../text.js';
+import { parseJsonText } from '../json-text.js';
 
 const require = createRequire(import.meta.url);
 
@@ -27,12 +28,9 @@ export async function readCollectionFile(file: string, options: ReadOptions = {}
 export async function readCollection(file: string, options: ReadOptions = {}): Promise<{ collection: Collection; warnings: string[] }> {
   const text = await readText(file);
   if (/^\.ya?ml$/i.test(extname(file))) return convertOpenApi(text, file);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new PmOAuth2Error('INPUT_NOT_JSON', `${file}: not JSON (${(error as Error).message}) — export the collection again from Postman (Collection v2.1), or fix the file`);
-  }
+  const parsed = parseJsonText(text);
+  if (!parsed.ok) throw new PmOAuth2Error('INPUT_NOT_JSON', `${file}: not JSON (${parsed.where}) — export the collection again from Postman (Collection v2.1), or fix the file`);
+  const json = parsed.value;
   if (isOpenApiDocument(json)) return convertOpenApi(text, file);
   return { collection: toV21(json, file, options.sdk), warnings: [] };
 }

@@ -7,6 +7,7 @@ import { CONFIG_FILE, readBuildConfig } from '../generator/build-config.js';
 import { writeFileAtomic } from '../generator/write-atomic.js';
 import { withoutBom } from '../text.js';
 import { buildConfigJson, ENVIRONMENT_NAMES, environmentJson, GITIGNORE_LINES, githubWorkflow, gitlabJob, packageScripts } from './templates.js';
+import { parseJsonText } from '../json-text.js';
 
 export interface InitStep {
   /** Relative to the project root. */
@@ -98,12 +99,9 @@ async function packageJsonStep(root: string, collectionsDir: string, version: st
     const json = { name, private: true, scripts, devDependencies: { 'pm-oauth2': `^${version}` } };
     return { path, action: 'create', why: 'scripts collection:build and test:api, pm-oauth2 as a dev dependency', content: `${JSON.stringify(json, null, 2)}\n`, addsDependency: true };
   }
-  let json: Record<string, unknown>;
-  try {
-    json = JSON.parse(withoutBom(text)) as Record<string, unknown>;
-  } catch (error) {
-    throw new PmOAuth2Error('INPUT_NOT_JSON', `${join(root, path)}: not JSON (${(error as Error).message}) — fix it, then run pm-oauth2 init again; nothing was written`);
-  }
+  const parsed = parseJsonText(withoutBom(text));
+  if (!parsed.ok) throw new PmOAuth2Error('INPUT_NOT_JSON', `${join(root, path)}: not JSON (${parsed.where}) — fix it, then run pm-oauth2 init again; nothing was written`);
+  const json = parsed.value as Record<string, unknown>;
   const existing = (json['scripts'] ?? {}) as Record<string, string>;
   const added = Object.entries(scripts).filter(([name]) => existing[name] === undefined);
   const dependencies = { ...(json['dependencies'] as object), ...(json['devDependencies'] as object) } as Record<string, string>;

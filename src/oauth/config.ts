@@ -132,6 +132,10 @@ export function readTokenConfig(read: VariableReader, whereToSet: (variable: str
   } catch (error) {
     note(invalid, (error as OAuthError).message, (error as OAuthError).advice);
   }
+  const overriding = reservedExtraParams(extraParams, { scope: value('scope'), audience: value('audience'), resource: value('resource') });
+  if (overriding.length) {
+    note(invalid, `${VARIABLES.extraParams} sets ${overriding.map(([name]) => name).join(', ')}, which pm-oauth2 sets itself`, overriding.map(([, fix]) => fix).join('; '));
+  }
 
   if (missing.length || invalid.length) {
     const code = missing.length ? 'CONFIG_MISSING' : 'CONFIG_INVALID';
@@ -172,3 +176,20 @@ function readSeconds(text: string, variable: string, min: number, invalid: strin
   return undefined;
 }
 
+
+/** What identifies the client and the grant: never from oauth2_extra_params, which would send a second one. */
+const CLIENT_PARAMS = ['grant_type', 'client_id', 'client_secret', 'client_assertion', 'client_assertion_type'];
+
+/**
+ * Extra parameters that would override or duplicate what the request already says: the client's
+ * identity and grant always; scope, audience and resource when their own variable is set too.
+ */
+function reservedExtraParams(params: readonly FormPair[], own: Readonly<Record<'scope' | 'audience' | 'resource', string>>): Array<[name: string, fix: string]> {
+  const found = new Map<string, string>();
+  for (const [name] of params) {
+    if (CLIENT_PARAMS.includes(name)) found.set(name, `${name} comes from ${VARIABLES.clientId}, ${VARIABLES.clientSecret} and ${VARIABLES.clientAuth}: take it out of ${VARIABLES.extraParams}`);
+    const variable = (VARIABLES as Record<string, string>)[name];
+    if ((name === 'scope' || name === 'audience' || name === 'resource') && own[name] && variable) found.set(name, `${name} is set by ${variable} already: keep one of the two`);
+  }
+  return [...found];
+}

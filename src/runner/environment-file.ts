@@ -3,6 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PmOAuth2Error } from '../errors.js';
 import { withoutBom } from '../text.js';
+import { parseJsonText } from '../json-text.js';
 
 export interface EnvironmentValue {
   readonly key: string;
@@ -60,12 +61,9 @@ export async function loadVariableFile(file: string, kind: 'environment' | 'glob
     const hint = error.code === 'ENOENT' ? `does not exist — ${create}` : `cannot be read (${error.code})`;
     throw new PmOAuth2Error('ENVIRONMENT_INVALID', `${file}: ${hint}`, { cause: error });
   });
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new PmOAuth2Error('ENVIRONMENT_INVALID', `${file}: not JSON (${(error as Error).message}) — export the ${kind} from Postman again, or fix the file`);
-  }
+  const parsed = parseJsonText(text);
+  if (!parsed.ok) throw new PmOAuth2Error('ENVIRONMENT_INVALID', `${file}: not JSON (${parsed.where}) — export the ${kind} from Postman again, or fix the file`);
+  const json = parsed.value;
   const record = json as { name?: unknown; values?: unknown };
   if (!record || typeof record !== 'object' || !Array.isArray(record.values)) {
     const where = kind === 'environment' ? 'Environments → ⋯ → Export' : 'Environments → Globals → Export';

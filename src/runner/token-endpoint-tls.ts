@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { rootCertificates } from 'node:tls';
 import { PmOAuth2Error } from '../errors.js';
+import { parseJsonText } from '../json-text.js';
 
 export interface TlsOptions {
   readonly ca?: string[];
@@ -62,11 +63,11 @@ function certificateList(options: NewmanTlsOptions): CertificateList | undefined
   const entries: object[] = [];
   if (options.sslClientCertList) {
     const text = readText(options.sslClientCertList, '--ssl-client-cert-list');
-    try {
-      entries.push(...(JSON.parse(text) as object[]));
-    } catch (error) {
-      throw new PmOAuth2Error('USAGE', `${options.sslClientCertList}: not JSON (${(error as Error).message}) — --ssl-client-cert-list takes a JSON list, as newman does`);
+    const parsed = parseJsonText(text);
+    if (!parsed.ok || !Array.isArray(parsed.value)) {
+      throw new PmOAuth2Error('USAGE', `${options.sslClientCertList}: ${parsed.ok ? 'not a JSON list' : `not JSON (${parsed.where})`} — --ssl-client-cert-list takes a JSON list, as newman does`);
     }
+    entries.push(...(parsed.value as object[]));
   }
   if (options.sslClientCert) {
     entries.push({ name: 'client-cert', matches: ['<all_urls>'], key: { src: options.sslClientKey }, cert: { src: options.sslClientCert }, passphrase: options.sslClientPassphrase });

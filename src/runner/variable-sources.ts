@@ -62,7 +62,8 @@ export function mergeVariables(inputs: SourceInputs): Variables {
 /** `key=value` of --env-var and --global-var. */
 function assignment(flag: string, option: string): [string, string] {
   const eq = flag.indexOf('=');
-  if (eq <= 0) throw new PmOAuth2Error('USAGE', `${option} "${flag.split('=')[0]}" needs the form key=value`);
+  // Not echoed: a value pasted without its key may be a secret.
+  if (eq <= 0) throw new PmOAuth2Error('USAGE', `${option} needs the form key=value, and one of them ${eq === 0 ? 'has no key before "="' : 'has no "="'} (not shown: it may be a secret)`);
   return [flag.slice(0, eq), flag.slice(eq + 1)];
 }
 

@@ -249,6 +249,22 @@ describe('pm-oauth2 run (the built binary)', function () {
     await rm(fresh, { recursive: true, force: true });
   });
 
+  it('names a broken environment, collection or configuration file with the line and column of the mistake, never its text', async () => {
+    const inFile = 'a55w0rd-written-in-the-file';
+    await writeFile(join(project, 'environments', 'broken.postman_environment.json'), `{"name": "b", "values": [\n  {"key": "oauth2_client_secret", "value": "${inFile}"},\n]}`);
+    const environment = await run([both()[0] ?? '', '--env', 'broken']);
+    assert.equal(environment.code, 2, environment.stdout + environment.stderr);
+    assert.match(environment.stderr, /broken\.postman_environment\.json: not JSON \(line 3, column 1: value expected\) — export the environment from Postman again, or fix the file/);
+    await writeFile(join(project, 'broken.postman_collection.json'), `{"info": {"name": "x"}, "item": [], "variable": [{"key": "oauth2_client_secret", "value": "${inFile}"} "x"]}`);
+    const collection = await run(['broken.postman_collection.json', '--env', 'test']);
+    assert.equal(collection.code, 2, collection.stdout + collection.stderr);
+    assert.match(collection.stderr, /broken\.postman_collection\.json: not JSON \(line 1, column 122: comma expected\)/);
+    const config = await runCli(['build', 'broken.postman_collection.json', '--config', 'environments/broken.postman_environment.json'], { cwd: project });
+    assert.equal(config.code, 2, config.stdout + config.stderr);
+    assert.match(config.stderr, /not JSON \(line 3, column 1: value expected\) — fix the file/);
+    for (const result of [environment, collection, config]) assert.ok(!(result.stdout + result.stderr).includes(inFile), 'the file\'s text is quoted');
+  });
+
   it('rejects a bad reporter and a bad --env-var before running', async () => {
     const reporter = await run([...both(), '-r', 'cli,xml']);
     assert.equal(reporter.code, 2);
@@ -258,6 +274,7 @@ describe('pm-oauth2 run (the built binary)', function () {
     assert.match(html.stderr, /the htmlextra reporter is not installed — npm install --save-dev newman-reporter-htmlextra/);
     const flag = await run([...both(), '--env-var', 'novalue']);
     assert.equal(flag.code, 2);
-    assert.match(flag.stderr, /--env-var "novalue" needs the form key=value/);
+    assert.match(flag.stderr, /--env-var needs the form key=value, and one of them has no "=" \(not shown: it may be a secret\)/);
+    assert.doesNotMatch(flag.stderr, /novalue/);
   });
 });

@@ -35,6 +35,20 @@ describe('readTokenConfig', () => {
     });
   });
 
+  it('refuses oauth2_extra_params that would override the client or the grant, or repeat a variable that is set', () => {
+    for (const name of ['grant_type', 'client_id', 'client_secret', 'client_assertion', 'client_assertion_type']) {
+      assert.throws(() => read({ ...base, oauth2_extra_params: `tenant=a&${name}=x` }), (error: Error & { code: string }) => {
+        assert.equal(error.code, 'CONFIG_INVALID');
+        assert.match(error.message, new RegExp(`oauth2_extra_params sets ${name}, which pm-oauth2 sets itself`));
+        assert.match(error.message, /take it out of oauth2_extra_params/);
+        assert.doesNotMatch(error.message, /=x/, 'the value is not shown');
+        return true;
+      });
+    }
+    assert.throws(() => read({ ...base, oauth2_scope: 'a', oauth2_extra_params: 'scope=b&audience=c' }), { code: 'CONFIG_INVALID', message: /sets scope, which .*scope is set by oauth2_scope already/ });
+    assert.deepEqual(read({ ...base, oauth2_extra_params: 'audience=c&tenant=t' }).extraParams, [['audience', 'c'], ['tenant', 't']], 'audience alone, as some exports carry it, still works');
+  });
+
   it('needs no secret for a public client', () => {
     assert.equal(read({ ...base, oauth2_client_secret: '', oauth2_client_auth: 'none' }).clientAuth, 'none');
   });
