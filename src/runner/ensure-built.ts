@@ -2,6 +2,7 @@
 // missing or older than its sources, the script or pm-oauth2.config.json.
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PmOAuth2Error } from '../errors.js';
 import { buildCollections, DEFAULT_SCRIPT_PATHS, expandInputs, outputName } from '../generator/build.js';
 import type { Terminal } from '../cli/terminal.js';
 import { CONFIG_FILE, readBuildConfig } from '../generator/build-config.js';
@@ -27,5 +28,10 @@ export async function ensureBuilt(cwd: string, terminal: Terminal): Promise<stri
   const outcome = await buildCollections({ inputs: [join(cwd, SOURCE_DIR)], outDir: out, config });
   for (const built of outcome.built) for (const warning of built.warnings) terminal.err(`warning: ${warning}`);
   for (const { error } of outcome.failed) terminal.err(`error [${error.code}]: ${error.message}`);
+  // Running the rest, or an older build of the broken one, would report a pass for tests that never ran.
+  const [first] = outcome.failed;
+  if (first) {
+    throw new PmOAuth2Error(first.error.code.startsWith('INPUT_') ? first.error.code : 'USAGE', `${outcome.failed.length} of the collections in ${SOURCE_DIR}/ could not be built (above); nothing was run — fix ${outcome.failed.length === 1 ? 'it' : 'them'}, or name the collections to run`);
+  }
   return out;
 }

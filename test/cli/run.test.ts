@@ -228,6 +228,13 @@ describe('pm-oauth2 run (the built binary)', function () {
     assert.equal(result.code, 0, result.stdout + result.stderr);
     assert.match(result.stdout, /building collections\/ into build\/collections\/ \(missing or out of date\)/);
     assert.deepEqual((await readdir(join(fresh, 'build/collections'))).sort(), ['demo-api.postman_collection.json', 'postman-oauth2-export.postman_collection.json']);
+    // A source broken after a good build: its old build must not run as if nothing happened.
+    await writeFile(join(fresh, 'collections/demo-api.postman_collection.json'), '{ "info": { "name": "broken" }, ');
+    const calls = servers.api.calls.length;
+    const broken = await runCli(['run', '--env', 'test'], { cwd: fresh, env: { OAUTH2_CLIENT_SECRET: secret } });
+    assert.equal(broken.code, 2, broken.stdout + broken.stderr);
+    assert.match(broken.stderr, /error \[INPUT_NOT_JSON\]: .*demo-api\.postman_collection\.json: not JSON[\s\S]*1 of the collections in collections\/ could not be built \(above\); nothing was run/);
+    assert.equal(servers.api.calls.length, calls, 'nothing ran, not even the collections that built');
     await rm(fresh, { recursive: true, force: true });
   });
 
