@@ -23,7 +23,17 @@ describe('a consumer project: the packed package installed into an empty reposit
   before(async () => {
     servers = await startTestServers();
     work = await mkdtemp(join(tmpdir(), 'pm-oauth2-consumer-'));
-    const packed = await runProcess('npm', ['pack', '--silent', '--pack-destination', work], { cwd: REPOSITORY, limitMs: 60_000 });
+    // Packed from what a clean clone has (no dist/: it is built by prepack), not from this checkout.
+    const clean = join(work, 'clean-clone');
+    const listed = await runProcess('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: REPOSITORY });
+    assert.equal(listed.code, 0, listed.stderr);
+    for (const file of listed.stdout.split('\0').filter(Boolean)) {
+      await cp(join(REPOSITORY, file), join(clean, file), { recursive: true }).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error; // listed, but deleted in the working tree
+      });
+    }
+    await symlink(join(REPOSITORY, 'node_modules'), join(clean, 'node_modules'), 'dir');
+    const packed = await runProcess('npm', ['pack', '--silent', '--pack-destination', work], { cwd: clean, limitMs: 120_000 });
     assert.equal(packed.code, 0, packed.stderr);
     const tarball = join(work, packed.stdout.trim().split('\n').at(-1) ?? '');
     project = join(work, 'orders-api');
