@@ -3,6 +3,7 @@ import type { EventEmitter } from 'node:events';
 import newman from 'newman';
 import { FAILURE_TEST_NAME } from '../oauth/variables.js';
 import { recordTokenRequest, type TokenStats } from './token-stats.js';
+import { BLOCKED_REQUEST, trackBlockedRequests } from './blocked-requests.js';
 
 export interface EnvironmentJson {
   name: string;
@@ -38,8 +39,6 @@ export interface NewmanRunOptions {
   readonly takeBlockedReason?: () => string | undefined;
 }
 
-/** How the runtime reports a request pointed at the blocked URL (src/script/blocked-url.ts). */
-const BLOCKED_REQUEST = /Invalid protocol: pm-oauth2-no-token/;
 
 export interface CollectionOutcome {
   /** Requests of the collection's items (not the scripts' token calls). */
@@ -73,16 +72,19 @@ export function runCollection(options: NewmanRunOptions): Promise<CollectionOutc
       resolve({
         requests: (run?.stats.requests.total ?? 0) - scriptRequests,
         // A blocked request's own error says only "Invalid protocol": its failing test carries the cause.
-        failures: (run?.failures ?? []).filter((f) => !(options.takeBlockedReason && BLOCKED_REQUEST.test(f.error.message)))
+        failures: (run?.failures ?? []).filter((f) => !BLOCKED_REQUEST.test(f.error.message))
           .map((f) => ({ source: sourceName(f), message: f.error.message })),
         environment: summary?.environment ? (summary.environment.toObject(false, false) as Record<string, unknown>) : {},
         globals: summary?.globals ? (summary.globals.toObject(false, false) as Record<string, unknown>) : {},
         collectionVariables: variablesOf(summary?.collection),
         error: error ?? undefined,
       });
-    }).once('start', () => {
-      // Reporters are attached before the run starts: a listener added now runs after theirs,
-      // when their reports are made and not yet written.
+    });
+    const putRight = trackBlockedRequests(emitter);
+    emitter.once('start', () => {
+      // Reporters are attached before the run starts: a listener prepended now runs before theirs,
+      // one added after them, when their reports are made and not yet written.
+      emitter.prependListener('beforeDone', (_error: unknown, o: { summary?: Parameters<typeof putRight>[0] }) => putRight(o?.summary));
       emitter.on('beforeDone', () => takeExports(emitter as EventEmitter & { exports?: unknown[] }, options.takeExport));
     }).on('console', (_error: unknown, args: { level: string; messages: unknown[] }) => {
       options.onConsole?.(args.level, args.messages);
