@@ -96,6 +96,9 @@ export function readTokenConfig(read: VariableReader, whereToSet: (variable: str
   required(VARIABLES.tokenUrl, tokenUrl, 'the token endpoint, e.g. https://idp.example.com/oauth2/token');
   if (tokenUrl && !/^https?:\/\/[^\s/?#]+/i.test(tokenUrl)) {
     note(invalid, `${VARIABLES.tokenUrl} is not an http(s) URL`, 'write the full token endpoint URL, starting with https://');
+  } else if (hasUserinfo(tokenUrl)) {
+    note(invalid, `${VARIABLES.tokenUrl} carries a user name or password before its host (${withoutUserinfo(tokenUrl)})`,
+      `take it out: the client's credentials go in ${VARIABLES.clientId} and ${VARIABLES.clientSecret}, and a URL is printed in logs and reports`);
   } else if (isPlainHttpToAnotherHost(tokenUrl) && value('allowInsecureHttp').toLowerCase() !== 'true') {
     note(invalid, `${VARIABLES.tokenUrl} is plain http to another machine (${tokenUrl}), so the client credentials would cross the network in clear`,
       `use https; only on a network you trust, set ${VARIABLES.allowInsecureHttp}=true`);
@@ -162,6 +165,18 @@ export function readTokenConfig(read: VariableReader, whereToSet: (variable: str
 }
 
 const LOOPBACK_URL = /^http:\/\/(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?([/?#]|$)/i;
+
+/** `https://user:password@host/…`: credentials in a URL's userinfo (RFC 3986 §3.2.1). */
+const USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)[^@/?#]*@/i;
+
+export function hasUserinfo(url: string): boolean {
+  return USERINFO.test(url);
+}
+
+/** The URL with its userinfo masked, for a message: `https://***@host/token`. */
+export function withoutUserinfo(url: string): string {
+  return url.replace(USERINFO, '$1***@');
+}
 
 /** Plain http leaves the machine unless the host is a loopback name or address. */
 export function isPlainHttpToAnotherHost(tokenUrl: string): boolean {

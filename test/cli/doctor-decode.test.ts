@@ -25,6 +25,21 @@ describe('pm-oauth2 doctor and decode (the built binary)', function () {
     assert.ok(!/eyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]{5,}/.test(result.stdout), 'a whole token was printed');
   });
 
+  it('refuses a token URL with a password before its host, and prints it masked (doctor and run exit 2)', async () => {
+    const url = servers.auth.tokenUrl.replace('http://', 'http://admin:pw-in-url-1234@');
+    const vars = { ...servers.variablesFor(CLIENTS.basic), oauth2_token_url: url };
+    const checked = await doctor(vars);
+    assert.equal(checked.code, 2, checked.stdout + checked.stderr);
+    assert.match(checked.stdout, /oauth2_token_url\s+http:\/\/\*\*\*@127\.0\.0\.1/);
+    assert.match(checked.stdout, /✗ oauth2_token_url carries a user name or password before its host \(http:\/\/\*\*\*@127\.0\.0\.1:\d+\/.*\)/);
+    assert.doesNotMatch(checked.stdout, /plain http to another machine/, 'a loopback URL is not misreported');
+    const before = servers.auth.tokenRequests();
+    const run = await runCli(['run', 'collections/demo-api.postman_collection.json', ...Object.entries(vars).flatMap(([k, v]) => ['--env-var', `${k}=${v}`])], { env: { OAUTH2_CLIENT_SECRET: undefined } });
+    assert.equal(run.code, 2, run.stdout + run.stderr);
+    assert.equal(servers.auth.tokenRequests(), before);
+    for (const result of [checked, run]) assert.ok(!(result.stdout + result.stderr).includes('pw-in-url-1234'), 'the password was printed');
+  });
+
   describe('DPoP (RFC 9449)', () => {
     it('without a key, makes one, and says the token is bound to it (cnf.jkt), naming no secret', async () => {
       const result = await doctor({ ...servers.variablesFor(CLIENTS.basic), oauth2_dpop: 'true' });

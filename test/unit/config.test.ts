@@ -49,6 +49,17 @@ describe('readTokenConfig', () => {
     assert.deepEqual(read({ ...base, oauth2_extra_params: 'audience=c&tenant=t' }).extraParams, [['audience', 'c'], ['tenant', 't']], 'audience alone, as some exports carry it, still works');
   });
 
+  it('refuses a token URL with userinfo, showing it masked, and does not call a loopback one remote', () => {
+    for (const url of ['https://admin:s3cr3t-pw@idp.example.com/token', 'http://client:s3cr3t-pw@127.0.0.1:8080/token', 'https://only-user@idp.example.com/token']) {
+      assert.throws(() => read({ ...base, oauth2_token_url: url }), (error: Error & { code: string }) => {
+        assert.equal(error.code, 'CONFIG_INVALID');
+        assert.match(error.message, /oauth2_token_url carries a user name or password before its host \(https?:\/\/\*\*\*@/);
+        assert.doesNotMatch(error.message, /s3cr3t-pw|only-user|plain http/);
+        return true;
+      });
+    }
+  });
+
   it('needs no secret for a public client', () => {
     assert.equal(read({ ...base, oauth2_client_secret: '', oauth2_client_auth: 'none' }).clientAuth, 'none');
   });

@@ -8,6 +8,7 @@ import { EXIT } from '../exit-codes.js';
 import { findProjectRoot } from '../project-root.js';
 import { newmanRunOptions, passThroughYargs } from '../../runner/newman-options.js';
 import type { Terminal } from '../terminal.js';
+import { withoutUserinfo } from '../../oauth/config.js';
 
 export interface DoctorArgs {
   readonly [tlsOption: string]: unknown;
@@ -59,5 +60,5 @@ export async function doctorCommand(args: DoctorArgs, terminal: Terminal, cwd = 
 function describeVariables(variables: Variables): string[] {
   return [...variables]
     .filter(([key]) => key.startsWith('oauth2_') && !/access_token|expires_at|issued_at|fingerprint/.test(key))
-    .map(([key, v]) => `  ${key.padEnd(22)} ${v.secret ? (v.value ? `(set, ${v.value.length} characters)` : '(empty)') : v.value || '(empty)'}  [${v.source}]`);
+    .map(([key, v]) => `  ${key.padEnd(22)} ${v.secret ? (v.value ? `(set, ${v.value.length} characters)` : '(empty)') : withoutUserinfo(v.value) || '(empty)'}  [${v.source}]`);
 }
