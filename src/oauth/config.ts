@@ -127,7 +127,8 @@ export function readTokenConfig(read: VariableReader, whereToSet: (variable: str
   if (dpop === 'true') required(VARIABLES.dpopKey, dpopKey, 'the PEM or private JWK that signs the DPoP proofs: `pm-oauth2 dpop-key` prints a fresh one, and pm-oauth2 run makes one per run when none is set');
 
   const refreshMarginSeconds = readSeconds(value('refreshMargin'), VARIABLES.refreshMargin, 0, invalid);
-  const timeoutSeconds = readSeconds(value('tokenTimeout'), VARIABLES.tokenTimeout, 0.001, invalid);
+  // A timer of 2^31 ms or more fires at once (it overflows): an hour is more than any token endpoint needs.
+  const timeoutSeconds = readSeconds(value('tokenTimeout'), VARIABLES.tokenTimeout, 0.001, invalid, MAX_TOKEN_TIMEOUT_SECONDS);
 
   let extraParams: readonly FormPair[] = [];
   try {
@@ -183,11 +184,16 @@ export function isPlainHttpToAnotherHost(tokenUrl: string): boolean {
   return /^http:/i.test(tokenUrl) && !LOOPBACK_URL.test(tokenUrl);
 }
 
-function readSeconds(text: string, variable: string, min: number, invalid: string[]): number | undefined {
+/** The longest oauth2_token_timeout taken, in seconds. */
+export const MAX_TOKEN_TIMEOUT_SECONDS = 3600;
+
+function readSeconds(text: string, variable: string, min: number, invalid: string[], max = Infinity): number | undefined {
   if (text === '') return undefined;
   const seconds = Number(text);
-  if (Number.isFinite(seconds) && seconds >= min) return seconds;
-  invalid.push(`${variable} is "${text}", not a number of seconds — write a number such as 30`);
+  if (Number.isFinite(seconds) && seconds >= min && seconds <= max) return seconds;
+  invalid.push(Number.isFinite(seconds) && seconds > max
+    ? `${variable} is ${text} seconds, more than the ${max} it takes — write a number such as 30`
+    : `${variable} is "${text}", not a number of seconds — write a number such as 30`);
   return undefined;
 }
 

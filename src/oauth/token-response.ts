@@ -8,9 +8,11 @@ export interface TokenHttpResponse {
   /** A header's value, '' when absent; names compare case-insensitively. */
   readonly header: (name: string) => string;
   readonly body: string;
+  /** The runtime stopped reading a body larger than MAX_TOKEN_RESPONSE_BYTES (Node); the sandbox reads it whole. */
+  readonly bodyTooLarge?: boolean;
 }
 
-export type LifetimeSource = 'expires_in' | 'jwt_exp' | 'default';
+export type LifetimeSource = 'expires_in' | 'expires_in, capped at 24 h' | 'jwt_exp' | 'default';
 
 export interface IssuedToken {
   readonly accessToken: string;
@@ -25,6 +27,10 @@ export interface IssuedToken {
 
 /** Used when neither expires_in nor a JWT exp says: short, so a wrong guess costs a renewal, not a failure. */
 export const DEFAULT_LIFETIME_SECONDS = 300;
+/** A longer expires_in is kept this long: a token cached for years outlives every rotation (1e12 s was seen). */
+export const MAX_LIFETIME_SECONDS = 24 * 3600;
+/** A token response larger than this is no token response; both runtimes refuse it, Node before reading it whole. */
+export const MAX_TOKEN_RESPONSE_BYTES = 1024 * 1024;
 
 /**
  * Checks a token endpoint's answer field by field (RFC 6749 §5.1, §5.2).
@@ -33,6 +39,9 @@ export const DEFAULT_LIFETIME_SECONDS = 300;
  */
 export function parseTokenResponse(response: TokenHttpResponse, now: number, dpop = false): IssuedToken {
   if (response.status >= 300 && response.status < 400) throw redirectResponse(response);
+  if (response.bodyTooLarge || response.body.length > MAX_TOKEN_RESPONSE_BYTES) {
+    throw new OAuthError('TOKEN_RESPONSE_INVALID', `the token endpoint answered ${response.status} with more than ${MAX_TOKEN_RESPONSE_BYTES / 1024 / 1024} MiB, which is no token response`, ADVICE_NOT_JSON);
+  }
   const body = parseJsonBody(response);
   if (response.status < 200 || response.status > 299) throw errorResponse(response, body);
   if (!body) {
@@ -43,6 +52,7 @@ export function parseTokenResponse(response: TokenHttpResponse, now: number, dpo
   if (typeof accessToken !== 'string' || accessToken === '') {
     throw new OAuthError('TOKEN_RESPONSE_INVALID', `the token endpoint answered ${response.status} without an access_token (fields: ${Object.keys(body).join(', ') || 'none'})`, ADVICE_NOT_JSON);
   }
+  checkTokenCharacters(accessToken, response.status);
   const tokenType = checkTokenType(body['token_type'], dpop, response.status);
   const { lifetimeSeconds, source } = lifetimeOf(body['expires_in'], accessToken, now);
   const scope = body['scope'];
@@ -72,19 +82,38 @@ function checkTokenType(tokenType: unknown, dpop: boolean, status: number): 'Bea
 }
 
 /**
+ * A token goes into an Authorization header: a control character or a space there would break the
+ * request (or split it), so the token is refused here, in both runtimes, with the reason.
+ */
+function checkTokenCharacters(token: string, status: number): void {
+  const bad = /[^\u0021-\u007e]/.exec(token);
+  if (!bad) return;
+  const what = bad[0] === ' ' ? 'a space' : bad[0] < ' ' || bad[0] === '\u007f' ? 'a control character (CR, LF, …)' : 'a non-ASCII character';
+  throw new OAuthError('TOKEN_RESPONSE_INVALID', `the token endpoint answered ${status} with an access_token holding ${what} at position ${bad.index + 1}, which no Authorization header can carry`,
+    'the server is issuing malformed tokens: ask its operators (RFC 6750 §2.1 allows letters, digits and -._~+/ only)');
+}
+
+/**
  * expires_in is RECOMMENDED only, and some servers send it as a string; then the JWT's exp, then a
  * default. When both are there the earlier wins: exp is in whole seconds, so a token can expire up
- * to a second before `now + expires_in`, and the API goes by exp.
+ * to a second before `now + expires_in`, and the API goes by exp. A value that is no lifetime (0, a
+ * negative, not a number) is refused, as is a token whose exp has passed; a very long one is capped.
  */
 function lifetimeOf(expiresIn: unknown, accessToken: string, now: number): { lifetimeSeconds: number; source: LifetimeSource } {
-  const seconds = typeof expiresIn === 'string' && expiresIn.trim() !== '' ? Number(expiresIn) : expiresIn;
   const exp = decodeJwt(accessToken)?.claims['exp'];
-  const fromExp = typeof exp === 'number' && exp * 1000 > now ? (exp * 1000 - now) / 1000 : undefined;
-  if (typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0) {
-    return fromExp !== undefined && fromExp < seconds ? { lifetimeSeconds: fromExp, source: 'jwt_exp' } : { lifetimeSeconds: seconds, source: 'expires_in' };
+  if (typeof exp === 'number' && exp * 1000 <= now) {
+    throw new OAuthError('TOKEN_RESPONSE_INVALID', `the token endpoint issued a token that had already expired (its exp was ${Math.round(now / 1000 - exp)} s ago)`,
+      'check the clocks of the authorization server and of this machine (NTP), and the token lifetime configured for this client');
   }
-  if (fromExp !== undefined) return { lifetimeSeconds: fromExp, source: 'jwt_exp' };
-  return { lifetimeSeconds: DEFAULT_LIFETIME_SECONDS, source: 'default' };
+  const fromExp = typeof exp === 'number' ? (exp * 1000 - now) / 1000 : undefined;
+  if (expiresIn === undefined || expiresIn === null) return fromExp !== undefined ? { lifetimeSeconds: fromExp, source: 'jwt_exp' } : { lifetimeSeconds: DEFAULT_LIFETIME_SECONDS, source: 'default' };
+  const seconds = typeof expiresIn === 'string' && expiresIn.trim() !== '' ? Number(expiresIn) : expiresIn;
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0) {
+    throw new OAuthError('TOKEN_RESPONSE_INVALID', `the token endpoint answered expires_in ${clip(JSON.stringify(expiresIn) ?? String(expiresIn))}, which is no lifetime in seconds (RFC 6749 §5.1)`,
+      'the server is misconfigured: ask its operators for a positive expires_in (or none)');
+  }
+  if (fromExp !== undefined && fromExp < seconds) return { lifetimeSeconds: fromExp, source: 'jwt_exp' };
+  return seconds > MAX_LIFETIME_SECONDS ? { lifetimeSeconds: MAX_LIFETIME_SECONDS, source: 'expires_in, capped at 24 h' } : { lifetimeSeconds: seconds, source: 'expires_in' };
 }
 
 /**

@@ -3,6 +3,10 @@
 // says is what the script will meet, attempts and signed assertions included.
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { MAX_TOKEN_RESPONSE_BYTES } from '../oauth/token-response.js';
 import type { AttemptResult, FetchRuntime } from '../oauth/fetch-token.js';
 import { createClientAssertion } from '../oauth/jose/client-assertion.js';
 import { newJti } from '../oauth/jose/jti.js';
@@ -43,14 +47,49 @@ function sendWithNodeHttp(request: TokenRequest, timeoutMs: number, tls: TlsOpti
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   const headers = Object.fromEntries(request.headers.map((h) => [h.key, h.value]));
   const agent = agentFor(url);
-  const outgoing = send(url, { ...(url.protocol === 'https:' ? tls : {}), ...(agent ? { agent } : {}), method: request.method, headers: { ...headers, 'Content-Length': Buffer.byteLength(request.body) } }, (incoming) => {
-    const chunks: Buffer[] = [];
-    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+  // The same Accept-Encoding as the engines' requester, so a server answers both paths alike.
+  const outgoing = send(url, { ...(url.protocol === 'https:' ? tls : {}), ...(agent ? { agent } : {}), method: request.method, headers: { 'Accept-Encoding': 'gzip, deflate, br', ...headers, 'Content-Length': Buffer.byteLength(request.body) } }, (incoming) => {
+    const header = (name: string) => headerText(incoming.headers[name.toLowerCase()]);
+    const answer = (body: string, bodyTooLarge = false) => settle({ response: { status: incoming.statusCode ?? 0, header, body, ...(bodyTooLarge ? { bodyTooLarge } : {}) } });
     incoming.on('error', (error: NodeJS.ErrnoException) => settle({ transportCode: error.code ?? 'ECONNRESET' }));
-    incoming.on('end', () => settle({ response: { status: incoming.statusCode ?? 0, header: (name) => headerText(incoming.headers[name.toLowerCase()]), body: Buffer.concat(chunks).toString('utf8') } }));
+    readBounded(decoded(incoming, header('content-encoding')), MAX_TOKEN_RESPONSE_BYTES, {
+      done: (body) => answer(body),
+      // parseTokenResponse refuses it, as it refuses an oversized body the sandbox read whole.
+      tooLarge: () => {
+        outgoing.destroy();
+        answer('', true);
+      },
+      failed: (code) => settle({ transportCode: code }),
+    });
   });
   outgoing.on('error', (error: NodeJS.ErrnoException) => settle({ transportCode: error.code ?? error.message ?? 'ERROR' }));
   outgoing.end(request.body);
+}
+
+/** The body as the server encoded it (RFC 9110 §8.4): gzip, deflate or br, as the engines' requester decodes them. */
+function decoded(incoming: IncomingMessage, encoding: string): Readable {
+  const coding = encoding.trim().toLowerCase();
+  if (coding === 'gzip' || coding === 'x-gzip') return incoming.pipe(createGunzip());
+  if (coding === 'deflate') return incoming.pipe(createInflate());
+  if (coding === 'br') return incoming.pipe(createBrotliDecompress());
+  return incoming;
+}
+
+/** Reads a body up to `limit` bytes, as UTF-8; past it, stops reading (a 300 MB answer is never held whole). */
+function readBounded(stream: Readable, limit: number, on: { done(body: string): void; tooLarge(): void; failed(code: string): void }): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  stream.on('data', (chunk: Buffer) => {
+    chunks.push(chunk);
+    size += chunk.length;
+    if (size > limit) {
+      stream.destroy();
+      chunks.length = 0;
+      on.tooLarge();
+    }
+  });
+  stream.on('error', (error: NodeJS.ErrnoException) => on.failed(error.code ?? 'ECONNRESET'));
+  stream.on('end', () => on.done(Buffer.concat(chunks).toString('utf8')));
 }
 
 function headerText(value: string | string[] | undefined): string {

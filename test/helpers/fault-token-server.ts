@@ -1,6 +1,7 @@
 // A token endpoint of our own, for the faults a real authorization server will not produce. Each
 // scenario is a path; a path with a suffix (`/503-once/abc`) keeps its own state, so tests stay apart.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { listenLocal, type Listening } from '../../src/servers/listen.js';
 
 export interface FaultTokenServer {
@@ -21,7 +22,10 @@ export interface FaultTokenServer {
 }
 
 type Scenario = (ctx: { count: number; req: IncomingMessage; body: string; token: () => string; elsewhere: string; rest: string }) => Answer | undefined;
-type Answer = { status: number; body: string; headers?: Record<string, string> };
+type Answer = { status: number; body: string; headers?: Record<string, string>; gzip?: boolean };
+
+/** A JWT-shaped token (not signed: the tests never get as far as an API with it). */
+const unsignedJwt = (claims: object): string => ['{"alg":"none","typ":"at+jwt"}', JSON.stringify(claims)].map((part) => Buffer.from(part).toString('base64url')).join('.') + '.c2ln';
 
 const json = (status: number, body: object, headers: Record<string, string> = {}): Answer => ({ status, body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
 const ok = (token: string, extra: object = {}) => json(200, { access_token: token, token_type: 'Bearer', expires_in: 300, ...extra });
@@ -50,6 +54,13 @@ const SCENARIOS: Record<string, Scenario> = {
   // Decodes Basic credentials as RFC 6749 §2.3.1 says (form-decoding, then UTF-8), like Keycloak:
   // unlike oidc-provider, it accepts a non-ASCII secret.
   'strict-basic': ({ token }) => ok(token()),
+  // Answers a token endpoint should not give, each decided the same way in the sandbox and in Node.
+  'gzip': ({ token }) => ({ ...ok(token()), gzip: true }),
+  'expired-jwt': () => ok(unsignedJwt({ exp: Math.floor(Date.now() / 1000) - 60 })),
+  'expires-negative': ({ token }) => ok(token(), { expires_in: -5 }),
+  'expires-huge': ({ token }) => ok(token(), { expires_in: 1e12 }),
+  'crlf-token': ({ token }) => ok(`${token()}\r\nX-Injected: yes`),
+  'huge': ({ token }) => ok(token(), { padding: 'x'.repeat(1024 * 1024 + 1000) }),
   // Redirects to another origin (another port of the same host): 307 and 308 keep the method and body
   // (client_secret_post's secret), and a Basic header survives a redirect to the same host.
   'redirect-307': ({ elsewhere, rest }) => redirect(307, `${elsewhere}/token${rest}`),
@@ -94,6 +105,7 @@ export async function startFaultTokenServer(): Promise<FaultTokenServer> {
       const scenario = SCENARIOS[name];
       const answer = scenario ? scenario({ count, req, body, token, elsewhere: other.url, rest: rest.map((r) => `/${r}`).join('') }) : json(404, { error: 'no such scenario' });
       if (!answer) return void hanging.add(res);
+      if (answer.gzip) return void res.writeHead(answer.status, { ...answer.headers, 'content-encoding': 'gzip' }).end(gzipSync(answer.body));
       res.writeHead(answer.status, answer.headers).end(answer.body);
     });
   });

@@ -60,6 +60,13 @@ describe('readTokenConfig', () => {
     }
   });
 
+  it('refuses an oauth2_token_timeout a timer cannot hold (an hour at most), saying the limit', () => {
+    assert.equal(read({ ...base, oauth2_token_timeout: '3600' }).tokenTimeoutMs, 3_600_000);
+    for (const seconds of ['3601', '2147484']) {
+      assert.throws(() => read({ ...base, oauth2_token_timeout: seconds }), { code: 'CONFIG_INVALID', message: new RegExp(`oauth2_token_timeout is ${seconds} seconds, more than the 3600 it takes`) });
+    }
+  });
+
   it('needs no secret for a public client', () => {
     assert.equal(read({ ...base, oauth2_client_secret: '', oauth2_client_auth: 'none' }).clientAuth, 'none');
   });

@@ -53,9 +53,28 @@ describe('parseTokenResponse', () => {
     const fromJwt = parseTokenResponse(response(200, { access_token: jwt({ exp: NOW / 1000 + 42 }) }), NOW);
     assert.equal(fromJwt.lifetimeSource, 'jwt_exp');
     assert.equal(fromJwt.expiresAt, NOW + 42_000);
-    const fallback = parseTokenResponse(response(200, { access_token: 'opaque', expires_in: 'soon' }), NOW);
+    const fallback = parseTokenResponse(response(200, { access_token: 'opaque' }), NOW);
     assert.equal(fallback.lifetimeSource, 'default');
     assert.equal(fallback.expiresAt, NOW + 300_000);
+  });
+
+  it('refuses what is no lifetime, a token already expired, a token no header can carry and an oversized answer; caps a very long lifetime', () => {
+    for (const expiresIn of [-5, 0, 'abc', '', true, { s: 1 }]) {
+      assert.throws(() => parseTokenResponse(response(200, { access_token: 'opaque', expires_in: expiresIn }), NOW), { code: 'TOKEN_RESPONSE_INVALID', message: /expires_in .*, which is no lifetime in seconds/ }, JSON.stringify(expiresIn));
+    }
+    assert.throws(() => parseTokenResponse(response(200, { access_token: jwt({ exp: NOW / 1000 - 30 }), expires_in: 300 }), NOW), { code: 'TOKEN_RESPONSE_INVALID', message: /already expired \(its exp was 30 s ago\)/ });
+    for (const token of ['abc\r\nX-Injected: 1', 'two words', 'tab\there', 'caf\u00e9']) {
+      assert.throws(() => parseTokenResponse(response(200, { access_token: token }), NOW), (error: { code: string; message: string }) => {
+        assert.equal(error.code, 'TOKEN_RESPONSE_INVALID');
+        assert.match(error.message, /an access_token holding (a control character \(CR, LF, …\)|a space|a non-ASCII character) at position \d+, which no Authorization header can carry/);
+        assert.ok(!error.message.includes(token), 'the token is not shown');
+        return true;
+      });
+    }
+    const huge = parseTokenResponse(response(200, { access_token: 'opaque', expires_in: 1e12 }), NOW);
+    assert.equal(huge.expiresAt, NOW + 24 * 3600 * 1000);
+    assert.equal(huge.lifetimeSource, 'expires_in, capped at 24 h');
+    assert.throws(() => parseTokenResponse(response(200, `{"access_token": "a", "padding": "${'x'.repeat(1024 * 1024)}"}`), NOW), { code: 'TOKEN_RESPONSE_INVALID', message: /more than 1 MiB/ });
   });
 
   it('takes the JWT exp when it comes before now + expires_in (exp is in whole seconds)', () => {
