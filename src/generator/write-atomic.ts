@@ -1,4 +1,4 @@
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { PmOAuth2Error } from '../errors.js';
 
@@ -8,6 +8,8 @@ export async function writeFileAtomic(file: string, content: string, mode?: numb
   try {
     await mkdir(dirname(file), { recursive: true });
     await writeFile(temporary, content, mode === undefined ? {} : { mode });
+    // The umask narrows a new file's mode: the one asked for is set as it is.
+    if (mode !== undefined) await chmod(temporary, mode);
     await rename(temporary, file);
   } catch (error) {
     // Nothing may hide the write's own error: a missing folder makes rm fail too (ENOTDIR).

@@ -1,6 +1,6 @@
 // `pm-oauth2 init`: what a project lacks, as a list of steps that each write one file and never
 // overwrite one — shown as is by --dry-run, carried out otherwise.
-import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import { PmOAuth2Error } from '../errors.js';
 import { CONFIG_FILE, readBuildConfig } from '../generator/build-config.js';
@@ -55,14 +55,33 @@ export async function planInit(root: string, options: InitOptions): Promise<Init
   return { root, collectionsDir, profiles, steps };
 }
 
-/** Carries out the steps: folders and files that are missing, never one that exists. */
+/**
+ * Carries out the steps: folders and files that are missing, and the lines added to .gitignore and
+ * package.json. A file it updates is written where it really is (through a symbolic link, which
+ * stays a link) and keeps its mode; a read-only one stops init before anything is written.
+ */
 export async function applyInit(plan: InitPlan): Promise<void> {
+  const updates = new Map<InitStep, { file: string; mode: number }>();
+  for (const step of plan.steps) if (step.action === 'update') updates.set(step, await updatable(plan.root, step.path));
   for (const step of plan.steps) {
     const target = join(plan.root, step.path);
     if (step.action === 'keep') continue;
     if (step.path.endsWith('/')) await mkdir(target, { recursive: true });
-    else if (step.content !== undefined) await writeFileAtomic(target, step.content);
+    else if (step.content !== undefined) {
+      const existing = updates.get(step);
+      await writeFileAtomic(existing?.file ?? target, step.content, existing?.mode);
+    }
   }
+}
+
+/** Where an existing file really is, and its mode; refused when it is read-only (someone meant it). */
+async function updatable(root: string, path: string): Promise<{ file: string; mode: number }> {
+  const file = await realpath(join(root, path));
+  const { mode } = await stat(file);
+  if (!(mode & 0o200)) {
+    throw new PmOAuth2Error('USAGE', `${path} is read-only (mode ${(mode & 0o777).toString(8)}), so init changes nothing — make it writable and run init again, or make the change by hand (pm-oauth2 init --dry-run shows it)`);
+  }
+  return { file, mode: mode & 0o7777 };
 }
 
 /** The one folder of the project that holds Postman collection exports, if there is exactly one. */

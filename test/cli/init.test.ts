@@ -1,7 +1,7 @@
 // `pm-oauth2 init` in a repository that already holds Postman exports and its own files: writes what
 // is missing, never overwrites, shows the plan with --dry-run, and writes nothing when it cannot.
 import assert from 'node:assert/strict';
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, cp, lstat, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -104,5 +104,30 @@ describe('pm-oauth2 init', function () {
     assert.equal(result.code, 2);
     assert.match(result.stderr, /package\.json: not JSON .* — fix it, then run pm-oauth2 init again; nothing was written/);
     assert.deepEqual(await snapshot(project), before);
+  });
+
+  it('edits a linked package.json through its link and keeps each file\'s mode; a read-only one stops init before anything is written', async () => {
+    await mkdir(join(project, 'shared'));
+    await writeFile(join(project, 'shared/package.json'), PACKAGE_JSON);
+    await rm(join(project, 'package.json'));
+    await symlink('shared/package.json', join(project, 'package.json'));
+    await chmod(join(project, '.gitignore'), 0o664);
+    const result = await runCli(['init'], { cwd: project });
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.ok((await lstat(join(project, 'package.json'))).isSymbolicLink(), 'package.json is still a link');
+    assert.match(await readFile(join(project, 'shared/package.json'), 'utf8'), /"collection:build"/, 'the linked file was edited');
+    assert.equal((await stat(join(project, '.gitignore'))).mode & 0o777, 0o664, '.gitignore keeps its mode');
+    assert.match(await readFile(join(project, '.gitignore'), 'utf8'), /# pm-oauth2/);
+
+    const locked = await mkdtemp(join(tmpdir(), 'pm-oauth2-init-ro-'));
+    await writeFile(join(locked, 'package.json'), PACKAGE_JSON);
+    await chmod(join(locked, 'package.json'), 0o444);
+    const before = await snapshot(locked);
+    const refused = await runCli(['init'], { cwd: locked });
+    assert.equal(refused.code, 2, refused.stdout + refused.stderr);
+    assert.match(refused.stderr, /package\.json is read-only \(mode 444\), so init changes nothing — make it writable and run init again/);
+    assert.deepEqual(await snapshot(locked), before, 'nothing was written');
+    assert.equal((await stat(join(locked, 'package.json'))).mode & 0o777, 0o444);
+    await rm(locked, { recursive: true, force: true });
   });
 });
