@@ -58,6 +58,19 @@ export function adviseOnTransportError(code: string): string {
   return `nothing answered at ${VARIABLES.tokenUrl}: check its host and port, and any proxy between`;
 }
 
+/** A 401 or 403 with no error code: the server gave no reason, so the advice follows from what was sent. */
+export function adviseOnUnexplainedRefusal(status: number, config: { clientAuth: string; audience: string }): string {
+  const credentials = config.clientAuth === 'private_key_jwt'
+    ? `check that ${VARIABLES.privateKey} (and ${VARIABLES.keyId}) is the key registered for ${VARIABLES.clientId}`
+    : config.clientAuth === 'client_secret_jwt'
+      ? `check ${VARIABLES.clientId} and ${VARIABLES.clientSecret} (the secret signs the assertion)`
+      : config.clientAuth === 'none'
+        ? `check that ${VARIABLES.clientId} is a public client the server knows`
+        : `check ${VARIABLES.clientId} and ${VARIABLES.clientSecret}; a secret with reserved characters over Basic fails at servers that do not decode it (glewlwyd, Authlib): try ${VARIABLES.clientAuth}=${config.clientAuth === 'client_secret_basic' ? 'client_secret_post' : 'client_secret_basic'}`;
+  const audience = config.audience ? `, and ${VARIABLES.audience} (the API must be enabled for the client)` : '';
+  return `the server gave no reason (${status} without an error code), as some servers answer every refusal: ${credentials}; then that the client may use the client credentials grant${audience}`;
+}
+
 /** RFC 8705 §2.1-2.2: the server matched no registered certificate (or subject) to this client. */
 export function adviseOnMtlsRejection(method: string): string {
   const registered = method === 'self_signed_tls_client_auth'

@@ -1,7 +1,7 @@
 // The whole token fetch — attempts, back-off, a fresh assertion per attempt, the verdict — once, for
 // both runtimes: the sandbox passes pm.sendRequest, its setTimeout and crypto-js; Node passes fetch,
 // its timers and node:crypto. A behaviour that exists on one side only is a bug waiting.
-import { adviseOnMtlsRejection } from './advice.js';
+import { adviseOnMtlsRejection, adviseOnUnexplainedRefusal } from './advice.js';
 import { JWT_CLIENT_AUTH, MTLS_CLIENT_AUTH, type TokenConfig } from './config.js';
 import { OAuthError } from './errors.js';
 import { transportFailure } from './failure.js';
@@ -93,10 +93,17 @@ export function dpopWithoutSigningCode(): OAuthError {
     'paste dist/prerequest-jwt.js instead (pm-oauth2 script --jwt prints it; pm-oauth2 build --jwt embeds it; pm-oauth2 run swaps it in by itself)');
 }
 
-/** A rejected client under mutual TLS: the certificate, not a secret, is what to check. */
+/**
+ * Advice from what is known: the method, what was sent, the status and whether the server said why.
+ * A rejected client under mutual TLS: the certificate, not a secret, is what to check. A 401 or 403
+ * without an error code (glewlwyd answers every refusal so) names no audience nobody set.
+ */
 function adviceFor(error: OAuthError, config: TokenConfig): string {
-  const rejected = error.details.error === 'invalid_client' || error.details.status === 401;
-  return rejected && MTLS_CLIENT_AUTH.includes(config.clientAuth) ? adviseOnMtlsRejection(config.clientAuth) : error.advice;
+  const { status = 0, error: code } = error.details;
+  const refused = status === 401 || status === 403;
+  if (MTLS_CLIENT_AUTH.includes(config.clientAuth) && (code === 'invalid_client' || refused)) return adviseOnMtlsRejection(config.clientAuth);
+  if (refused && !code && error.code === 'TOKEN_ERROR_RESPONSE') return adviseOnUnexplainedRefusal(status, config);
+  return error.advice;
 }
 
 function outcomeOf(result: AttemptResult): AttemptOutcome {

@@ -82,12 +82,14 @@ type Works = (config: TokenConfig) => Promise<boolean>;
 
 async function probes(config: TokenConfig, error: OAuthError, works: Works, transport: DoctorTransport): Promise<string[]> {
   const { status, error: code } = error.details;
-  if (MTLS_CLIENT_AUTH.includes(config.clientAuth) && (code === 'invalid_client' || status === 401)) {
+  // A 401 or 403 without an error code is a refusal the server did not explain (glewlwyd answers every one so).
+  const unexplained = (status === 401 || status === 403) && !code;
+  if (MTLS_CLIENT_AUTH.includes(config.clientAuth) && (code === 'invalid_client' || unexplained || status === 401)) {
     return [transport.clientCertificate
       ? '→ a client certificate was presented, and the server does not take it for this client: it is not the one (or its subject is not the one) registered for oauth2_client_id, or its CA is not trusted there'
       : '→ no client certificate was given: pass --ssl-client-cert and --ssl-client-key (the same as for newman run)'];
   }
-  if ((code === 'invalid_client' || code === 'unauthorized_client') && config.clientAuth !== 'none') return credentialProbes(config, works);
+  if ((code === 'invalid_client' || code === 'unauthorized_client' || unexplained) && config.clientAuth !== 'none') return credentialProbes(config, works);
   if (code === 'invalid_scope' && config.scope) {
     if (await works({ ...config, scope: '' })) return [`→ a token without a scope is issued: the client may not ask for "${config.scope}"`];
   }

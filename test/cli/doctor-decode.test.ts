@@ -95,6 +95,15 @@ describe('pm-oauth2 doctor and decode (the built binary)', function () {
     assert.match(result.stdout, /→ the server accepts the same credentials with client_secret_post: set oauth2_client_auth=client_secret_post/);
   });
 
+  it('a 403 with an empty body (glewlwyd\'s every refusal): advice from what was sent, no audience nobody set, and the placement that works', async () => {
+    const result = await doctor({ oauth2_token_url: `${servers.faults.url}/403-empty-post-only/doctor`, oauth2_client_id: 'c', oauth2_client_secret: 'fault+secret=' });
+    assert.equal(result.code, 1, result.stdout + result.stderr);
+    assert.match(result.stdout, /✗ \[TOKEN_ERROR_RESPONSE\] the token endpoint answered 403 \(an empty body\)/);
+    assert.match(result.stdout, /the server gave no reason \(403 without an error code\), as some servers answer every refusal: check oauth2_client_id and oauth2_client_secret; a secret with reserved characters over Basic fails at servers that do not decode it/);
+    assert.doesNotMatch(result.stdout, /oauth2_audience/, 'no audience was set');
+    assert.match(result.stdout, /→ the server accepts the same credentials with client_secret_post: set oauth2_client_auth=client_secret_post/);
+  });
+
   it('finds a scope the client may not ask for', async () => {
     const result = await doctor({ ...servers.variablesFor(CLIENTS.readOnly), oauth2_scope: 'api:admin' });
     assert.equal(result.code, 1);

@@ -27,6 +27,7 @@ const SCENARIOS: ReadonlyArray<[scenario: string, apiCalls: number, says: RegExp
   ['expires-negative', 0, /TOKEN_RESPONSE_INVALID.*expires_in -5, which is no lifetime in seconds/],
   ['crlf-token', 0, /TOKEN_RESPONSE_INVALID.*a control character \(CR, LF, …\) at position \d+, which no Authorization header can carry/],
   ['huge', 0, /TOKEN_RESPONSE_INVALID.*more than 1 MiB, which is no token response/],
+  ['403-empty-post-only', 0, /TOKEN_ERROR_RESPONSE.*answered 403 \(an empty body\)\. Fix: the server gave no reason \(403 without an error code\).*try oauth2_client_auth=client_secret_post; then that the client may use the client credentials grant$/],
 ];
 
 describe('token responses taken at their word no more: the same decision in every path', function () {

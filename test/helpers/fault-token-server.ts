@@ -54,6 +54,8 @@ const SCENARIOS: Record<string, Scenario> = {
   // Decodes Basic credentials as RFC 6749 §2.3.1 says (form-decoding, then UTF-8), like Keycloak:
   // unlike oidc-provider, it accepts a non-ASCII secret.
   'strict-basic': ({ token }) => ok(token()),
+  // glewlwyd's way: every refusal a 403 with an empty body. This one takes client_secret_post only.
+  '403-empty-post-only': ({ body, token }) => (/(^|&)client_secret=/.test(body) ? ok(token()) : { status: 403, body: '' }),
   // Answers a token endpoint should not give, each decided the same way in the sandbox and in Node.
   'gzip': ({ token }) => ({ ...ok(token()), gzip: true }),
   'expired-jwt': () => ok(unsignedJwt({ exp: Math.floor(Date.now() / 1000) - 60 })),
