@@ -31,6 +31,8 @@ export interface ReportOptions {
   readonly cwd?: string;
   /** The user's other reporter options, handed to Newman as given. */
   readonly reporterOptions?: ReporterOptions;
+  /** Finds an optional reporter package, as Newman will (from beside it). @default require.resolve */
+  readonly resolvePackage?: (id: string) => string;
 }
 
 /**
@@ -66,7 +68,7 @@ export class Reports {
         throw new PmOAuth2Error('USAGE', `unknown reporter "${reporter}" — use ${REPORTERS.join(', ')}`);
       }
     }
-    if (options.reporters.includes('htmlextra')) assertHtmlextraInstalled();
+    if (options.reporters.includes('htmlextra')) assertHtmlextraInstalled(options.resolvePackage ?? require.resolve);
     const reports = new Reports(options);
     await reports.checkLocations();
     return reports;
@@ -159,9 +161,9 @@ export function mergeJunit(reports: readonly string[]): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="pm-oauth2">\n${suites.join('\n')}\n</testsuites>\n`;
 }
 
-function assertHtmlextraInstalled(): void {
+function assertHtmlextraInstalled(resolvePackage: (id: string) => string): void {
   try {
-    require.resolve('newman-reporter-htmlextra');
+    resolvePackage('newman-reporter-htmlextra');
   } catch {
     throw new PmOAuth2Error('USAGE', 'the htmlextra reporter is not installed — npm install --save-dev newman-reporter-htmlextra, or leave it out of --reporters');
   }

@@ -81,13 +81,13 @@ describe('reports of an API that echoes the secret and the token', function () {
         const result = await runJob({
           collections: [file], environment: undefined, terminal, inSandbox,
           variables: mergeVariables({ environment: undefined, dotenvText: undefined, processEnv: {}, flags: Object.entries(variables).map(([k, v]) => `${k}=${v}`) }),
-          reports: await Reports.create({ reporters: ['cli', 'junit', 'json'], reportDir: join(dir, `reports${serial}`), junitFile: undefined }),
+          reports: await Reports.create({ reporters: ['cli', 'junit', 'json', 'htmlextra'], reportDir: join(dir, `reports${serial}`), junitFile: undefined }),
           exportEnvironmentFile: exported, timeoutRequestMs: 20_000, bail: false, iterationCount: undefined, env: {},
         }).finally(() => {
           process.stdout.write = write;
         });
         assert.deepEqual(result.withheld, [], 'every report was cleaned by the structural pass');
-        assert.equal(result.files.length, 3, 'junit, json and the exported environment');
+        assert.equal(result.files.length, 4, 'junit, json, htmlextra and the exported environment');
         const echoes = servers.api.calls.filter((c) => c.path.startsWith(new URL(base).pathname));
         assert.equal(echoes.length, 2);
         const token = /^Bearer (.+)$/.exec(echoes[0]?.authorization ?? '')?.[1] ?? '';

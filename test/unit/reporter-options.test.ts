@@ -29,4 +29,13 @@ describe('reporter options, as newman run parses them', () => {
     }
     assert.equal(takeExport('/tmp/someone-elses.xml', 'x'), false, 'a report that is not ours is left to Newman');
   });
+
+  it('says how to install htmlextra when it is missing, before anything runs', async () => {
+    const missing = (id: string): string => {
+      throw Object.assign(new Error(`Cannot find module '${id}'`), { code: 'MODULE_NOT_FOUND' });
+    };
+    await assert.rejects(Reports.create({ reporters: ['cli', 'htmlextra'], reportDir: '/tmp/unused', junitFile: undefined, resolvePackage: missing }),
+      { code: 'USAGE', message: /the htmlextra reporter is not installed — npm install --save-dev newman-reporter-htmlextra/ });
+    await Reports.create({ reporters: ['cli', 'htmlextra'], reportDir: '/tmp/unused', junitFile: undefined });
+  });
 });
