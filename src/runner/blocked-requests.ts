@@ -12,9 +12,9 @@ export const BLOCKED_REQUEST = /Invalid protocol: pm-oauth2-no-token/;
 
 interface Cursor { ref?: string; iteration?: number; position?: number; scriptId?: string }
 interface Seen { cursor: Cursor; item: unknown; requested: boolean; assertions: Array<{ assertion: string; skipped: boolean; error: unknown }> }
-interface Execution { cursor?: Cursor; requestError?: Error; assertions?: unknown[]; [field: string]: unknown }
+export interface Execution { cursor?: Cursor; requestError?: Error; assertions?: unknown[]; [field: string]: unknown }
 interface Failure { error: { message?: string }; at?: string; cursor?: Cursor }
-interface Summary { run: { executions: Execution[]; failures: Failure[]; stats: { requests: { failed: number } } } }
+export interface Summary { run: { executions: Execution[]; failures: Failure[]; stats: { requests: { failed: number } } } }
 
 /** Watches the run's items; call the result when the run is done, before any reporter reads the summary. */
 export function trackBlockedRequests(emitter: EventEmitter): (summary: Summary | undefined) => void {

@@ -35,6 +35,11 @@ export interface NewmanRunOptions {
    * took it; a report taken is never written by Newman (reports.ts keeps it in memory).
    */
   readonly takeExport?: (path: unknown, content: unknown) => boolean;
+  /**
+   * Redacts live objects in place (Redactor.redactInPlace): what scripts log, before any reporter
+   * records it, and the run's executions and failures, before any reporter makes its report.
+   */
+  readonly redactInPlace?: (root: unknown) => void;
   /** The in-process auth's reason for each request it kept from the API, in order (fast path only). */
   readonly takeBlockedReason?: () => string | undefined;
 }
@@ -84,9 +89,14 @@ export function runCollection(options: NewmanRunOptions): Promise<CollectionOutc
     emitter.once('start', () => {
       // Reporters are attached before the run starts: a listener prepended now runs before theirs,
       // one added after them, when their reports are made and not yet written.
-      emitter.prependListener('beforeDone', (_error: unknown, o: { summary?: Parameters<typeof putRight>[0] }) => putRight(o?.summary));
+      emitter.prependListener('beforeDone', (_error: unknown, o: { summary?: Parameters<typeof putRight>[0] }) => {
+        putRight(o?.summary);
+        if (o?.summary?.run && options.redactInPlace) redactRun(o.summary.run, options.redactInPlace);
+      });
       emitter.on('beforeDone', () => takeExports(emitter as EventEmitter & { exports?: unknown[] }, options.takeExport));
     }).on('console', (_error: unknown, args: { level: string; messages: unknown[] }) => {
+      // Added before the reporters attach theirs (they are attached once the run's files are read), so it runs first.
+      options.redactInPlace?.(args?.messages);
       options.onConsole?.(args.level, args.messages);
     }).on('request', (error: Error | null, args: Parameters<typeof recordTokenRequest>[1] & { item?: unknown }) => {
       if (args?.cursor?.scriptId) scriptRequests++;
@@ -95,6 +105,14 @@ export function runCollection(options: NewmanRunOptions): Promise<CollectionOutc
       if (error && options.takeBlockedReason && BLOCKED_REQUEST.test(error.message)) failBlocked(emitter, args, options.takeBlockedReason() ?? 'no access token, so the request was not sent');
     });
   });
+}
+
+/** What reporters read of a run: each execution's request, response, tests and errors, and each failure's error. */
+function redactRun(run: { executions: Array<Record<string, unknown>>; failures: Array<{ error: unknown }> }, redactInPlace: (root: unknown) => void): void {
+  for (const execution of run.executions) {
+    redactInPlace([execution['request'], execution['response'], execution['assertions'], execution['requestError'], execution['testScript'], execution['prerequestScript']]);
+  }
+  redactInPlace(run.failures.map((f) => f.error));
 }
 
 /** Takes the reports out of Newman's export queue, so that they are never written unredacted. */

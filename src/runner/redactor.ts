@@ -4,7 +4,7 @@
 // report can hold it in, and the base64 of each id:secret pair), then by shape (JWTs, Basic
 // credentials and credential form fields in any text).
 import { maskToken } from '../oauth/mask.js';
-import { isSerialisedBuffer, redactBytes } from './redaction/byte-arrays.js';
+import { isSerialisedBuffer, redactBuffer, redactBytes } from './redaction/byte-arrays.js';
 import { basicCredentialForms, secretForms, splitFragments, verifierForms } from './redaction/encodings.js';
 import { maskHeaderValue, MASK, redactCredentialPatterns, SENSITIVE_FIELD, SENSITIVE_HEADER, SENSITIVE_VARIABLE } from './redaction/sensitive.js';
 
@@ -77,6 +77,16 @@ export class Redactor {
     return maskByStructure(value, (text) => this.redact(text));
   }
 
+  /**
+   * Redacts objects where they live, before any reporter reads them: the run's executions (requests
+   * with their URL parts, headers and bodies field by field, responses decoded from their bytes) and
+   * failures, and what scripts log. Strings and Buffers are replaced in place; whatever escaping a
+   * reporter then applies, there is no secret left to escape.
+   */
+  redactInPlace(root: unknown): void {
+    redactObjectsInPlace(root, (text) => this.redact(text));
+  }
+
   /** A report file: JSON is redacted by structure and value, anything else (XML, HTML) by value. */
   redactReport(text: string): string {
     let json: unknown;
@@ -116,6 +126,42 @@ export function maskByStructure<T>(value: T, redactText: (text: string) => strin
     else out[redactText(name)] = maskByStructure(field, redactText);
   }
   return out as T;
+}
+
+/**
+ * maskByStructure's rules applied in place, to live objects (the SDK's Request and Response, whose
+ * parents are not enumerable, so the walk stays inside what it is given). Cycles are visited once.
+ */
+export function redactObjectsInPlace(root: unknown, redactText: (text: string) => string): void {
+  const seen = new WeakSet<object>();
+  const stack: unknown[] = [root];
+  while (stack.length) {
+    const value = stack.pop();
+    if (!value || typeof value !== 'object' || seen.has(value) || Buffer.isBuffer(value)) continue;
+    seen.add(value);
+    const record = value as Record<string, unknown>;
+    const pairKey = typeof record['key'] === 'string' ? record['key'] : undefined;
+    for (const name of Object.keys(record)) {
+      const field = record[name];
+      let next: unknown = field;
+      if (typeof field === 'string' && field !== '') {
+        // Live objects keep headers and form fields as {key, value} pairs; a property's own name says
+        // nothing here (newman's {assertion: <test name>} is no client assertion).
+        next = name === 'value' && pairKey !== undefined ? redactText(maskPairValue(pairKey, field)) : redactText(field);
+      } else if (Buffer.isBuffer(field)) {
+        next = redactBuffer(field, redactText) ?? field;
+      } else if (field && typeof field === 'object') {
+        stack.push(field);
+      }
+      if (next !== field) {
+        try {
+          record[name] = next;
+        } catch {
+          // A frozen object or a getter: the verifier still checks the report written from it.
+        }
+      }
+    }
+  }
 }
 
 function lineOf(text: string, index: number): number {

@@ -114,6 +114,7 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
         timeoutRequestMs: options.timeoutRequestMs, bail: options.bail, iterationCount: options.iterationCount, tokenUrls, tokenStats,
         onConsole: (level, messages) => options.terminal.out(redactor.redact(`  ${level === 'log' ? '│' : level + ':'} ${formatWithOptions({ colors: false, breakLength: Infinity }, ...messages)}`)),
         onTokenResponse: (body) => rememberIssuedToken(body, redactor),
+        redactInPlace: (root) => redactor.redactInPlace(root),
         ...(fast ? { takeBlockedReason: fast.takeBlockedReason } : {}),
       });
       rememberTokens(outcome.environment, redactor);

@@ -17,11 +17,16 @@ export function isSerialisedBuffer(value: unknown): value is SerialisedBuffer {
  * Latin-1, which reads any byte), redacted, and back to bytes; the same object when nothing changed.
  */
 export function redactBytes(buffer: SerialisedBuffer, redactText: (text: string) => string): SerialisedBuffer {
-  const bytes = Buffer.from(buffer.data);
+  const redacted = redactBuffer(Buffer.from(buffer.data), redactText);
+  return redacted ? { type: 'Buffer', data: [...redacted] } : buffer;
+}
+
+/** The same for a live Buffer: the redacted bytes, or undefined when nothing changed. */
+export function redactBuffer(bytes: Buffer, redactText: (text: string) => string): Buffer | undefined {
   const charset: BufferEncoding = isUtf8(bytes) ? 'utf8' : 'latin1';
   const text = bytes.toString(charset);
   const redacted = redactText(text);
-  return redacted === text ? buffer : { type: 'Buffer', data: [...Buffer.from(redacted, charset)] };
+  return redacted === text ? undefined : Buffer.from(redacted, charset);
 }
 
 function isUtf8(bytes: Buffer): boolean {
