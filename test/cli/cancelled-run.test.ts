@@ -2,15 +2,13 @@
 // may be left where it outlives the process — no raw report in $TMPDIR, nothing in the report folder
 // that holds the secret or the token.
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { buildScript } from '../../scripts/build-script.js';
 import { DEFAULT_SCRIPT_PATHS, readScripts } from '../../src/generator/build.js';
 import { embedScript } from '../../src/generator/embed.js';
 import { runCli, WITHOUT_PROXY } from '../helpers/cli.js';
 import { valueLeaks } from '../helpers/leaks.js';
-import { startTestServers, type TestServers } from '../helpers/servers.js';
+import { useSuite } from '../helpers/job.js';
 
 const SECRET = 'cancel "secret" +/=:&% \\ é';
 
@@ -21,23 +19,13 @@ async function filesUnder(dir: string): Promise<string[]> {
 
 describe('a pm-oauth2 run cancelled mid-run', function () {
   this.timeout(60_000);
-  let servers: TestServers;
-  let dir: string;
-  let serial = 0;
-
-  before(async () => {
-    [servers] = await Promise.all([startTestServers(), buildScript()]);
-    dir = await mkdtemp(join(tmpdir(), 'pm-oauth2-cancel-'));
-  });
-  after(async () => {
-    await servers.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  const suite = useSuite('cancel');
 
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     for (const inSandbox of [false, true]) {
       it(`${signal}${inSandbox ? ', --in-sandbox' : ''}: no raw report in $TMPDIR, nothing with the secret or the token in any file`, async () => {
-        const id = `cancel${++serial}`;
+        const { servers, dir } = suite;
+        const id = `cancel${suite.next()}`;
         const project = join(dir, id);
         const temporary = join(project, 'tmp');
         await mkdir(temporary, { recursive: true });

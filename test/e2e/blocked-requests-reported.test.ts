@@ -2,35 +2,17 @@
 // its reason, in JUnit, JSON and the run's failures — whether the in-process auth kept it (a request
 // error beside the test, before) or the script skipped it (no JUnit testcase at all, before).
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { buildScript } from '../../scripts/build-script.js';
-import { DEFAULT_SCRIPT_PATHS, readScripts } from '../../src/generator/build.js';
-import { embedScript } from '../../src/generator/embed.js';
-import { Reports } from '../../src/runner/reports.js';
-import { runJob } from '../../src/runner/run-job.js';
-import { mergeVariables } from '../../src/runner/variable-sources.js';
+import { readFile } from 'node:fs/promises';
 import { requests } from '../helpers/collection.js';
-import { startTestServers, type TestServers } from '../helpers/servers.js';
+import { runBuiltJob, useSuite } from '../helpers/job.js';
+import type { TestServers } from '../helpers/servers.js';
 
 const FAILURE_TEST = 'pm-oauth2: access token';
 const COUNT = 5;
 
 describe('blocked requests, as the reports count them', function () {
   this.timeout(60_000);
-  let servers: TestServers;
-  let dir: string;
-  let serial = 0;
-
-  before(async () => {
-    [servers] = await Promise.all([startTestServers(), buildScript()]);
-    dir = await mkdtemp(join(tmpdir(), 'pm-oauth2-blocked-'));
-  });
-  after(async () => {
-    await servers.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  const suite = useSuite('blocked');
 
   const causes = [
     ['a refusing token endpoint (then the breaker)', 'invalid-client', /401 invalid_client/],
@@ -42,33 +24,26 @@ describe('blocked requests, as the reports count them', function () {
   for (const inSandbox of [false, true]) {
     for (const [name, scenario, reason] of [...causes, ['a refused connection (then the breaker)', 'refused', /ECONNREFUSED/] as const]) {
       it(`${inSandbox ? '--in-sandbox' : 'in process'}, ${name}: ${COUNT} requests, ${COUNT} failing testcases, nothing else`, async () => {
+        const { servers, dir } = suite;
         const base = servers.apiBase('blocked');
-        const id = `b${++serial}`;
+        const id = `b${suite.next()}`;
         const test = ["pm.test('200 OK', () => pm.response.to.have.status(200));"];
         const item = requests(COUNT, base).map((r) => ({ name: r.name, request: { method: 'GET', url: r.url }, event: [{ listen: 'test', script: { exec: test } }] }));
-        const file = join(dir, `${id}.postman_collection.json`);
-        await writeFile(file, JSON.stringify(embedScript({ info: { name: id }, item }, await readScripts(DEFAULT_SCRIPT_PATHS)).collection));
-        const terminal = { out: () => undefined, err: () => undefined };
         const variables = { oauth2_token_url: scenario === 'refused' ? refused(servers, id) : `${servers.faults.url}/${scenario}/${id}`, oauth2_client_id: 'c', oauth2_client_secret: 'blocked-secret', oauth2_token_timeout: '1' };
-        const result = await runJob({
-          collections: [file], environment: undefined, terminal, inSandbox,
-          variables: mergeVariables({ environment: undefined, dotenvText: undefined, processEnv: {}, flags: Object.entries(variables).map(([k, v]) => `${k}=${v}`) }),
-          reports: await Reports.create({ reporters: ['junit', 'json'], reportDir: join(dir, `reports-${id}`), junitFile: undefined }),
-          exportEnvironmentFile: undefined, timeoutRequestMs: 20_000, bail: false, iterationCount: undefined, env: {},
-        });
+        const { result } = await runBuiltJob(dir, { info: { name: id }, item }, variables, { inSandbox, reporters: ['junit', 'json'] });
         assert.equal(servers.apiCalls(base).length, 0);
         const failures = result.collections.flatMap((c) => c.outcome.failures);
         assert.deepEqual(failures.map((f) => f.source), requests(COUNT, base).map((r) => `${r.name} › ${FAILURE_TEST}`));
         for (const f of failures) assert.match(f.message, reason);
 
-        const junit = await readFile(join(dir, `reports-${id}`, 'junit.xml'), 'utf8');
+        const junit = await readFile(result.files.find((f) => f.endsWith('junit.xml')) ?? '', 'utf8');
         const testcases = [...junit.matchAll(/<testcase name="([^"]*)"[^>]*>\s*<failure[^>]*message="([^"]*)"/g)];
         assert.deepEqual(testcases.map((t) => t[1]), Array(COUNT).fill(FAILURE_TEST), junit);
         for (const t of testcases) assert.match(t[2] ?? '', reason);
         assert.equal([...junit.matchAll(/<testcase /g)].length, COUNT, 'no other testcase (the user\'s tests are skipped for a blocked request)');
         assert.doesNotMatch(junit, /errors="[1-9]|Invalid protocol/, 'no request error beside the failing test');
 
-        const json = JSON.parse(await readFile(join(dir, `reports-${id}`, `${id}.json`), 'utf8')) as { run: { failures: Array<{ error: { test?: string } }>; executions: unknown[] } };
+        const json = JSON.parse(await readFile(result.files.find((f) => f.endsWith('.json')) ?? '', 'utf8')) as { run: { failures: Array<{ error: { test?: string } }>; executions: unknown[] } };
         assert.deepEqual(json.run.failures.map((f) => f.error.test), Array(COUNT).fill(FAILURE_TEST));
         assert.equal(json.run.executions.length, COUNT);
       });

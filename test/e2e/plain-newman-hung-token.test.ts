@@ -2,37 +2,26 @@
 // and fails the requests, but it cannot close the engine's connection, and newman waits for it before
 // exiting. With --timeout-request (which the failure advises and build notes) the CI job ends.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { buildScript } from '../../scripts/build-script.js';
 import { DEFAULT_SCRIPT_PATHS, readScripts } from '../../src/generator/build.js';
 import { embedScript } from '../../src/generator/embed.js';
 import { WITHOUT_PROXY } from '../helpers/cli.js';
 import { requests } from '../helpers/collection.js';
 import { PLAIN_NEWMAN_CLI } from '../helpers/engines.js';
 import { runProcess } from '../helpers/process.js';
-import { startTestServers, type TestServers } from '../helpers/servers.js';
+import { useSuite } from '../helpers/job.js';
 
 describe('plain newman and a token endpoint that never answers', function () {
   this.timeout(60_000);
-  let servers: TestServers;
-  let dir: string;
-  let serial = 0;
-
-  before(async () => {
-    [servers] = await Promise.all([startTestServers(), buildScript()]);
-    dir = await mkdtemp(join(tmpdir(), 'pm-oauth2-hung-'));
-  });
-  after(async () => {
-    await servers.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  const suite = useSuite('hung');
 
   for (const [version, bin] of Object.entries(PLAIN_NEWMAN_CLI)) {
     it(`newman ${version} with --timeout-request: the run fails with the advice and the process ends`, async () => {
+      const { servers, dir } = suite;
+      const serial = suite.next();
       const base = servers.apiBase('hung');
-      const file = join(dir, `hung${++serial}.postman_collection.json`);
+      const file = join(dir, `hung${serial}.postman_collection.json`);
       const item = requests(2, base).map((r) => ({ name: r.name, request: { method: 'GET', url: r.url } }));
       await writeFile(file, JSON.stringify(embedScript({ info: { name: 'hung' }, item }, await readScripts(DEFAULT_SCRIPT_PATHS)).collection));
       const started = Date.now();

@@ -4,17 +4,11 @@
 // they live (bytes decoded, field by field) and then checks what it wrote: nothing of a secret or a
 // token may be left in any form, and a report that cannot be cleaned is withheld, never delivered.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { buildScript } from '../../scripts/build-script.js';
-import { DEFAULT_SCRIPT_PATHS, readScripts } from '../../src/generator/build.js';
-import { embedScript } from '../../src/generator/embed.js';
 import { Reports } from '../../src/runner/reports.js';
-import { runJob } from '../../src/runner/run-job.js';
-import { mergeVariables } from '../../src/runner/variable-sources.js';
 import { decodedByteArrays, valueLeaks } from '../helpers/leaks.js';
-import { startTestServers, type TestServers } from '../helpers/servers.js';
+import { runBuiltJob, useSuite } from '../helpers/job.js';
 
 /** Awkward secrets: every character that needs escaping somewhere, spaces at the ends, and one that is a prefix of another value. */
 const SECRETS = [
@@ -25,18 +19,7 @@ const SECRETS = [
 
 describe('reports of an API that echoes the secret and the token', function () {
   this.timeout(60_000);
-  let servers: TestServers;
-  let dir: string;
-  let serial = 0;
-
-  before(async () => {
-    [servers] = await Promise.all([startTestServers(), buildScript()]);
-    dir = await mkdtemp(join(tmpdir(), 'pm-oauth2-echo-'));
-  });
-  after(async () => {
-    await servers.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  const suite = useSuite('echo');
 
   /** The secret in a query, a header, a raw JSON body and a form body; each echo logged and put in a test's name. */
   function echoCollection(base: string, secret: string): object {
@@ -67,25 +50,17 @@ describe('reports of an API that echoes the secret and the token', function () {
   for (const inSandbox of [false, true]) {
     for (const secret of SECRETS) {
       it(`${inSandbox ? '--in-sandbox' : 'in process'}: no report, export or line holds ${JSON.stringify(secret)} or the token in any form`, async () => {
-        const base = `${servers.api.url}/public/echo/e${++serial}`;
-        const scripts = await readScripts(DEFAULT_SCRIPT_PATHS);
-        const file = join(dir, `echo${serial}.postman_collection.json`);
-        await writeFile(file, JSON.stringify(embedScript(echoCollection(base, secret) as never, scripts).collection));
-        const lines: string[] = [];
-        const terminal = { out: (line: string) => void lines.push(line), err: (line: string) => void lines.push(line) };
+        const { servers, dir } = suite;
+        const serial = suite.next();
+        const base = `${servers.api.url}/public/echo/e${serial}`;
         const variables = { oauth2_token_url: `${servers.faults.url}/ok/echo${serial}`, oauth2_client_id: 'echo-client', oauth2_client_secret: secret, oauth2_client_auth: 'client_secret_post', other_value: `${secret}-and-more` };
-        const exported = join(dir, `env${serial}.json`);
         const stdout: string[] = [];
         const write = process.stdout.write.bind(process.stdout);
         process.stdout.write = ((chunk: string | Uint8Array) => stdout.push(String(chunk)) > 0) as typeof process.stdout.write;
-        const result = await runJob({
-          collections: [file], environment: undefined, terminal, inSandbox,
-          variables: mergeVariables({ environment: undefined, dotenvText: undefined, processEnv: {}, flags: Object.entries(variables).map(([k, v]) => `${k}=${v}`) }),
-          reports: await Reports.create({ reporters: ['cli', 'junit', 'json', 'htmlextra'], reportDir: join(dir, `reports${serial}`), junitFile: undefined }),
-          exportEnvironmentFile: exported, timeoutRequestMs: 20_000, bail: false, iterationCount: undefined, env: {},
-        }).finally(() => {
-          process.stdout.write = write;
-        });
+        const { result, lines } = await runBuiltJob(dir, echoCollection(base, secret), variables, { inSandbox, reporters: ['cli', 'junit', 'json', 'htmlextra'], exportEnvironment: join(dir, `env${serial}.json`) })
+          .finally(() => {
+            process.stdout.write = write;
+          });
         assert.deepEqual(result.withheld, [], 'every report was cleaned by the structural pass');
         assert.equal(result.files.length, 4, 'junit, json, htmlextra and the exported environment');
         const echoes = servers.api.calls.filter((c) => c.path.startsWith(new URL(base).pathname));
@@ -105,7 +80,7 @@ describe('reports of an API that echoes the secret and the token', function () {
   }
 
   it('a report that still holds a secret after redaction is withheld with the reason, and the others are delivered', async () => {
-    const reports = await Reports.create({ reporters: ['junit', 'json'], reportDir: join(dir, 'withheld'), junitFile: undefined });
+    const reports = await Reports.create({ reporters: ['junit', 'json'], reportDir: join(suite.dir, 'withheld'), junitFile: undefined });
     const { reporterOptions, takeExport } = reports.forCollection('leaky');
     takeExport((reporterOptions['junit'] as { export: string }).export, '<testsuites><testcase name="clean"/></testsuites>');
     takeExport((reporterOptions['json'] as { export: string }).export, JSON.stringify({ body: { type: 'Buffer', data: [...Buffer.from('the s3cret-value')] } }));
@@ -115,15 +90,15 @@ describe('reports of an API that echoes the secret and the token', function () {
     redactor.addSecret('s3cret-value');
     const broken = Object.assign(Object.create(redactor) as typeof redactor, { redactReport: (text: string) => text });
     const outcome = await reports.finish(broken);
-    assert.deepEqual(outcome.files, [join(dir, 'withheld', 'junit.xml')]);
+    assert.deepEqual(outcome.files, [join(suite.dir, 'withheld', 'junit.xml')]);
     assert.equal(outcome.withheld.length, 1);
     assert.match(outcome.withheld[0] ?? '', /^the json report of leaky was withheld \(.*leaky\.json not written\): after redaction it still held a secret \(as a byte array\) on line 1/);
     assert.doesNotMatch(outcome.withheld[0] ?? '', /s3cret/);
-    await assert.rejects(readFile(join(dir, 'withheld', 'leaky.json')), { code: 'ENOENT' });
+    await assert.rejects(readFile(join(suite.dir, 'withheld', 'leaky.json')), { code: 'ENOENT' });
   });
 
   it('a report that cannot be written whole is not delivered: the reason is given, no partial file is left, the others are delivered', async () => {
-    const place = join(dir, 'unwritable');
+    const place = join(suite.dir, 'unwritable');
     const reports = await Reports.create({ reporters: ['junit', 'json'], reportDir: place, junitFile: join(place, 'sub', 'junit.xml') });
     const { reporterOptions, takeExport } = reports.forCollection('ok');
     takeExport((reporterOptions['junit'] as { export: string }).export, '<testsuites><testcase name="a"/></testsuites>');

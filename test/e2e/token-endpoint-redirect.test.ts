@@ -4,15 +4,11 @@
 // redirect setting is off (newman --ignore-redirects, the app's "Automatically follow redirects");
 // pm-oauth2 run turns it off itself and keeps the collection's own requests following redirects.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildScript } from '../../scripts/build-script.js';
-import { DEFAULT_SCRIPT_PATHS, readScripts } from '../../src/generator/build.js';
-import { embedScript } from '../../src/generator/embed.js';
-import { Reports } from '../../src/runner/reports.js';
-import { runJob } from '../../src/runner/run-job.js';
-import { mergeVariables } from '../../src/runner/variable-sources.js';
+import { runBuiltJob } from '../helpers/job.js';
 import { collectionWithScript, requests } from '../helpers/collection.js';
 import { ALL_ENGINES, runNewman } from '../helpers/engines.js';
 import { credentialLeaks } from '../helpers/leaks.js';
@@ -92,17 +88,8 @@ describe('a token endpoint that redirects', function () {
         it(`${status} (${clientAuth}): refused, nothing re-sent, the request not sent`, async () => {
           const base = servers.apiBase('redirect-run');
           const id = `r${++serial}`;
-          const file = join(dir, `c${serial}.postman_collection.json`);
-          const scripts = await readScripts(DEFAULT_SCRIPT_PATHS);
-          await writeFile(file, JSON.stringify(embedScript({ info: { name: 'redirect' }, item: requests(2, base).map((r) => ({ name: r.name, request: { method: 'GET', url: r.url } })) }, scripts).collection));
-          const lines: string[] = [];
-          const terminal = { out: (line: string) => void lines.push(line), err: (line: string) => void lines.push(line) };
-          const result = await runJob({
-            collections: [file], environment: undefined, terminal, inSandbox,
-            variables: mergeVariables({ environment: undefined, dotenvText: undefined, processEnv: {}, flags: Object.entries(variables(status, clientAuth, id)).map(([k, v]) => `${k}=${v}`) }),
-            reports: await Reports.create({ reporters: ['junit', 'json'], reportDir: join(dir, `reports-${serial}`), junitFile: undefined }),
-            exportEnvironmentFile: undefined, timeoutRequestMs: 20_000, bail: false, iterationCount: undefined, env: {},
-          });
+          const collection = { info: { name: 'redirect' }, item: requests(2, base).map((r) => ({ name: r.name, request: { method: 'GET', url: r.url } })) };
+          const { result, lines } = await runBuiltJob(dir, collection, variables(status, clientAuth, id), { inSandbox, reporters: ['junit', 'json'] });
           const failures = result.collections.flatMap((c) => c.outcome.failures).filter((f) => f.source.endsWith(FAILURE_TEST));
           assertRefused(failures, status, id, base);
           const reports = await Promise.all(result.files.map((f) => readFile(f, 'utf8')));
@@ -112,18 +99,9 @@ describe('a token endpoint that redirects', function () {
 
       it('the collection\'s own requests still follow redirects', async () => {
         const base = servers.apiBase('redirect-api');
-        const file = join(dir, `api${++serial}.postman_collection.json`);
-        const scripts = await readScripts(DEFAULT_SCRIPT_PATHS);
         const test = ["pm.test('followed to the API', () => pm.response.to.have.status(200));"];
         const item = [{ name: 'moved', request: { method: 'GET', url: `${servers.api.url}/public/redirect${new URL(`${base}/1`).pathname}` }, event: [{ listen: 'test', script: { exec: test } }] }];
-        await writeFile(file, JSON.stringify(embedScript({ info: { name: 'api redirect' }, item }, scripts).collection));
-        const terminal = { out: () => undefined, err: () => undefined };
-        const result = await runJob({
-          collections: [file], environment: undefined, terminal, inSandbox,
-          variables: mergeVariables({ environment: undefined, dotenvText: undefined, processEnv: {}, flags: Object.entries(servers.variablesFor(CLIENTS.demo)).map(([k, v]) => `${k}=${v}`) }),
-          reports: await Reports.create({ reporters: [], reportDir: join(dir, `reports-${serial}`), junitFile: undefined }),
-          exportEnvironmentFile: undefined, timeoutRequestMs: 20_000, bail: false, iterationCount: undefined, env: {},
-        });
+        const { result } = await runBuiltJob(dir, { info: { name: 'api redirect' }, item }, servers.variablesFor(CLIENTS.demo), { inSandbox });
         assert.deepEqual(result.collections.flatMap((c) => c.outcome.failures), []);
         assert.equal(servers.apiCalls(base).length, 1);
       });

@@ -4,18 +4,9 @@
 // that is no lifetime, a token no header can carry and an oversized answer are refused, a lifetime
 // of years is capped.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { buildScript } from '../../scripts/build-script.js';
-import { DEFAULT_SCRIPT_PATHS, readScripts } from '../../src/generator/build.js';
-import { embedScript } from '../../src/generator/embed.js';
-import { Reports } from '../../src/runner/reports.js';
-import { runJob } from '../../src/runner/run-job.js';
-import { mergeVariables } from '../../src/runner/variable-sources.js';
 import { collectionWithScript, requests } from '../helpers/collection.js';
 import { ALL_ENGINES, type Engine } from '../helpers/engines.js';
-import { startTestServers, type TestServers } from '../helpers/servers.js';
+import { runBuiltJob, useSuite } from '../helpers/job.js';
 
 const FAILURE_TEST = 'pm-oauth2: access token';
 
@@ -32,33 +23,13 @@ const SCENARIOS: ReadonlyArray<[scenario: string, apiCalls: number, says: RegExp
 
 describe('token responses taken at their word no more: the same decision in every path', function () {
   this.timeout(60_000);
-  let servers: TestServers;
-  let script: string;
-  let dir: string;
-  let serial = 0;
+  const suite = useSuite('decisions');
 
-  before(async () => {
-    [script, servers] = await Promise.all([buildScript(), startTestServers()]);
-    dir = await mkdtemp(join(tmpdir(), 'pm-oauth2-decisions-'));
-  });
-  after(async () => {
-    await servers.close();
-    await rm(dir, { recursive: true, force: true });
-  });
-
-  const variables = (scenario: string, id: string) => ({ oauth2_token_url: `${servers.faults.url}/${scenario}/${id}`, oauth2_client_id: 'c', oauth2_client_secret: 'decision-secret' });
+  const variables = (scenario: string, id: string) => ({ oauth2_token_url: `${suite.servers.faults.url}/${scenario}/${id}`, oauth2_client_id: 'c', oauth2_client_secret: 'decision-secret' });
 
   /** pm-oauth2 run in process, as an Engine: what the terminal showed and the run's failures. */
   const inProcess: Engine = async (collection, options = {}) => {
-    const file = join(dir, `c${++serial}.postman_collection.json`);
-    await writeFile(file, JSON.stringify(embedScript({ ...(collection as object), event: [] } as never, await readScripts(DEFAULT_SCRIPT_PATHS)).collection));
-    const lines: string[] = [];
-    const terminal = { out: (line: string) => void lines.push(line), err: (line: string) => void lines.push(line) };
-    const result = await runJob({
-      collections: [file], environment: undefined, terminal,
-      variables: mergeVariables({ environment: undefined, dotenvText: undefined, processEnv: {}, flags: Object.entries(options.environment ?? {}).map(([k, v]) => `${k}=${v}`) }),
-      reports: await Reports.create({ reporters: [], reportDir: dir, junitFile: undefined }), exportEnvironmentFile: undefined, timeoutRequestMs: 20_000, bail: false, iterationCount: undefined, env: {},
-    });
+    const { result, lines } = await runBuiltJob(suite.dir, { ...(collection as object), event: [] }, { ...options.environment });
     const failures = result.collections.flatMap((c) => c.outcome.failures).map((f) => ({ test: f.source.split(' › ').at(-1) ?? '', message: f.message }));
     return { failures, blocked: 0, consoleLines: lines, output: lines.join('\n'), environment: {} };
   };
@@ -67,10 +38,10 @@ describe('token responses taken at their word no more: the same decision in ever
     describe(engineName, () => {
       for (const [scenario, apiCalls, says] of SCENARIOS) {
         it(`${scenario}: ${apiCalls ? 'used' : 'refused, the API asked nothing'}`, async () => {
-          const base = servers.apiBase('decision');
-          const id = `d${++serial}`;
-          const result = await run(collectionWithScript(script, requests(1, base)), { environment: variables(scenario, id) });
-          assert.equal(servers.apiCalls(base).length, apiCalls, result.output.slice(0, 2000));
+          const base = suite.servers.apiBase('decision');
+          const id = `d${suite.next()}`;
+          const result = await run(collectionWithScript(suite.script, requests(1, base)), { environment: variables(scenario, id) });
+          assert.equal(suite.servers.apiCalls(base).length, apiCalls, result.output.slice(0, 2000));
           if (apiCalls) {
             assert.deepEqual(result.failures, []);
             assert.ok(result.consoleLines.some((l) => says.test(l)), result.consoleLines.join('\n'));
