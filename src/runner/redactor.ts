@@ -122,7 +122,7 @@ export function maskByStructure<T>(value: T, redactText: (text: string) => strin
   const pairKey = typeof record['key'] === 'string' ? record['key'] : undefined;
   for (const [name, field] of Object.entries(record)) {
     if (name === 'value' && pairKey !== undefined && typeof field === 'string' && field !== '') out[name] = redactText(maskPairValue(pairKey, field));
-    else if (typeof field === 'string' && field !== '' && isSensitiveName(name)) out[name] = SENSITIVE_HEADER.test(name) ? maskHeaderValue(field) : MASK;
+    else if (typeof field === 'string' && field !== '' && isSensitiveProperty(name)) out[name] = SENSITIVE_HEADER.test(name) ? maskHeaderValue(field) : MASK;
     else out[redactText(name)] = maskByStructure(field, redactText);
   }
   return out as T;
@@ -174,6 +174,15 @@ function maskPairValue(key: string, value: string): string {
   if (SENSITIVE_HEADER.test(key)) return maskHeaderValue(value);
   if (/access_token$/i.test(key)) return maskToken(value);
   return isSensitiveName(key) ? MASK : value;
+}
+
+/**
+ * A property named like a credential. Not `assertion`: a report's {assertion: <test name>} is
+ * Newman's, and masking it would leave JSON reports (and merge-reports' JUnit) without test names;
+ * a form's assertion field is a {key, value} pair, masked by its key.
+ */
+function isSensitiveProperty(name: string): boolean {
+  return name !== 'assertion' && isSensitiveName(name);
 }
 
 function isSensitiveName(name: string): boolean {

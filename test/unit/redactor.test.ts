@@ -113,4 +113,12 @@ describe('Redactor', () => {
     assert.deepEqual(JSON.parse(json), { header: [{ key: 'Authorization', value: 'Bearer ***' }], note: '***' });
     assert.equal(redactor.redactReport('<testcase name="s3cr3t-value"/>'), '<testcase name="***"/>');
   });
+
+  it('keeps the test names of a JSON report ({assertion: <name>}), and masks an assertion form field by its key', () => {
+    const redactor = new Redactor();
+    const report = { assertions: [{ assertion: 'status is 200', skipped: false }], body: { mode: 'urlencoded', urlencoded: [{ key: 'assertion', value: 'eyJhbGciOiJSUzI1NiJ9.e30.c2ln' }] } };
+    const out = JSON.parse(redactor.redactReport(JSON.stringify(report))) as typeof report;
+    assert.equal(out.assertions[0]?.assertion, 'status is 200');
+    assert.equal(out.body.urlencoded[0]?.value, '***');
+  });
 });
