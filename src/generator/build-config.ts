@@ -14,10 +14,12 @@ export interface BuildConfig {
   readonly retryOn401?: boolean;
   /** The team's own names for the default client's variables: oauth2_* name → theirs (variable-names.ts). */
   readonly variables?: Readonly<Record<string, string>>;
+  /** How `run --shard` and `--parallel` split the suite: collections (by name or file stem) never split into folders. */
+  readonly shard?: { readonly keepWhole: readonly string[] };
 }
 
 export const CONFIG_FILE = 'pm-oauth2.config.json';
-const KNOWN_KEYS = new Set(['$schema', 'folderProfiles', 'retryOn401', 'variables']);
+const KNOWN_KEYS = new Set(['$schema', 'folderProfiles', 'retryOn401', 'variables', 'shard']);
 
 /** @returns the empty configuration when the file is absent and was not asked for by name */
 export async function readBuildConfig(file: string, required: boolean): Promise<BuildConfig> {
@@ -36,7 +38,7 @@ export async function readBuildConfig(file: string, required: boolean): Promise<
 export function checkBuildConfig(json: unknown, file: string): BuildConfig {
   if (!json || typeof json !== 'object' || Array.isArray(json)) throw new PmOAuth2Error('CONFIG_INVALID', `${file}: must be a JSON object like {"folderProfiles": {"Admin": "admin"}}`);
   const problems: string[] = [];
-  for (const key of Object.keys(json)) if (!KNOWN_KEYS.has(key)) problems.push(`unknown key "${key}" (known: folderProfiles, retryOn401, variables)`);
+  for (const key of Object.keys(json)) if (!KNOWN_KEYS.has(key)) problems.push(`unknown key "${key}" (known: folderProfiles, retryOn401, variables, shard)`);
   const map = (json as { folderProfiles?: unknown }).folderProfiles ?? {};
   const folderProfiles: Record<string, string> = {};
   if (!map || typeof map !== 'object' || Array.isArray(map)) problems.push('folderProfiles must be an object of "folder path": "profile"');
@@ -52,10 +54,23 @@ export function checkBuildConfig(json: unknown, file: string): BuildConfig {
   const names = (json as { variables?: unknown }).variables;
   if (names !== undefined && (!names || typeof names !== 'object' || Array.isArray(names))) problems.push('variables must be an object of "oauth2_… name": "your name", e.g. {"oauth2_access_token": "jwt"}');
   else if (names) problems.push(...variableNamesProblems(names as Record<string, unknown>));
+  const shard = shardSettings((json as { shard?: unknown }).shard, problems);
   if (problems.length) throw new PmOAuth2Error('CONFIG_INVALID', `${file}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   return {
     folderProfiles,
     ...(typeof retryOn401 === 'boolean' ? { retryOn401 } : {}),
     ...(names && Object.keys(names).length ? { variables: names as Record<string, string> } : {}),
+    ...(shard ? { shard } : {}),
   };
+}
+
+function shardSettings(value: unknown, problems: string[]): BuildConfig['shard'] {
+  if (value === undefined) return undefined;
+  const keepWhole = (value as { keepWhole?: unknown } | null)?.keepWhole;
+  const extra = value && typeof value === 'object' ? Object.keys(value).filter((k) => k !== 'keepWhole') : [];
+  if (!value || typeof value !== 'object' || Array.isArray(value) || extra.length || !Array.isArray(keepWhole) || !keepWhole.every((k) => typeof k === 'string' && k)) {
+    problems.push('shard must be {"keepWhole": ["collection name or file stem", …]}: the collections whose folders depend on each other');
+    return undefined;
+  }
+  return { keepWhole: keepWhole as string[] };
 }

@@ -153,7 +153,8 @@ function scriptEvent(listen: string, id: string, script: string): CollectionEven
   return { listen, script: { id, type: 'text/javascript', exec: script.split('\n') } };
 }
 
-function isOurs(event: CollectionEvent): boolean {
+/** One of the scripts pm-oauth2 embeds (the pre-request script, the after-response one). */
+export function isOurs(event: CollectionEvent): boolean {
   return event.script?.id === SCRIPT_ID || event.script?.id === TEST_SCRIPT_ID;
 }
 

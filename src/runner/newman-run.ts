@@ -42,6 +42,8 @@ export interface NewmanRunOptions {
   readonly redactInPlace?: (root: unknown) => void;
   /** The in-process auth's reason for each request it kept from the API, in order (fast path only). */
   readonly takeBlockedReason?: () => string | undefined;
+  /** Each item's time, with its top-level folder and iteration: a shard's unit timings. */
+  readonly onItemTimed?: (topFolder: string | undefined, iteration: number, ms: number) => void;
 }
 
 
@@ -86,6 +88,7 @@ export function runCollection(options: NewmanRunOptions): Promise<CollectionOutc
       });
     });
     const putRight = trackBlockedRequests(emitter);
+    if (options.onItemTimed) timeItems(emitter, options.onItemTimed);
     emitter.once('start', () => {
       // Reporters are attached before the run starts: a listener prepended now runs before theirs,
       // one added after them, when their reports are made and not yet written.
@@ -105,6 +108,31 @@ export function runCollection(options: NewmanRunOptions): Promise<CollectionOutc
       if (error && options.takeBlockedReason && BLOCKED_REQUEST.test(error.message)) failBlocked(emitter, args, options.takeBlockedReason() ?? 'no access token, so the request was not sent');
     });
   });
+}
+
+interface SdkItem {
+  name?: string;
+  parent?: () => SdkItem | undefined;
+}
+
+function timeItems(emitter: EventEmitter, onItemTimed: NonNullable<NewmanRunOptions['onItemTimed']>): void {
+  let started = 0;
+  emitter.on('beforeItem', () => {
+    started = performance.now();
+  }).on('item', (_error: unknown, args: { cursor?: { iteration?: number }; item?: SdkItem }) => {
+    onItemTimed(args?.item ? topFolderOf(args.item) : undefined, args?.cursor?.iteration ?? 0, performance.now() - started);
+  });
+}
+
+/** The name of the top-level folder an item is in (undefined for a request at the top). */
+function topFolderOf(item: SdkItem): string | undefined {
+  let node = item;
+  let parent = node.parent?.();
+  while (parent?.parent?.()) {
+    node = parent;
+    parent = node.parent?.();
+  }
+  return node === item ? undefined : node.name;
 }
 
 /** What reporters read of a run: each execution's request, response, tests and errors, and each failure's error. */

@@ -90,6 +90,13 @@ export class Reports {
     return { reporters: [...this.options.reporters], reporterOptions, takeExport: (path, content) => this.take(path, content) };
   }
 
+  /** A report made outside Newman (a --parallel job's merged reports), delivered by finish like the others; ignored when its reporter was not asked for. */
+  hold(reporter: FileReporter, stem: string, content: string): void {
+    if (!this.options.reporters.includes(reporter)) return;
+    if (!this.held.some((h) => h.stem === stem)) this.collections++;
+    this.held.push({ reporter, stem, path: '', content });
+  }
+
   /**
    * Redacts every report, checks what is left (Redactor.leaks) and writes it into place. A report
    * that still holds a credential, or that cannot be written whole, is withheld with the reason;

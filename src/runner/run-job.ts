@@ -25,16 +25,19 @@ import { environmentNameFor, type Globals, type Variables } from './variable-sou
 import { createAuthHandler } from './fast-path/auth-handler.js';
 import { referencedVariables, toFastPath } from './fast-path/fast-collection.js';
 import { useAuthHandler } from './fast-path/install.js';
-import { TokenBroker } from './fast-path/token-broker.js';
-import { nodeRuntimeWith } from './node-token-client.js';
+import type { TokenSource } from './fast-path/token-broker.js';
+import { jobTokenBroker } from './fast-path/job-broker.js';
 import { VARIABLES } from '../oauth/variables.js';
 import { dpopKeyMissing } from '../oauth/dpop/setting.js';
 import { memoryNonceStore } from '../oauth/dpop/nonce.js';
 import { proxyAgents, type ProxyAgentFor } from './token-endpoint-proxy.js';
-import { tokenEndpointTls } from './token-endpoint-tls.js';
 import { exportCollection } from './export-collection.js';
-import type { FetchRuntime, ProofFactory } from '../oauth/fetch-token.js';
+import type { ProofFactory } from '../oauth/fetch-token.js';
 import { describeNewToken } from '../oauth/describe-token.js';
+import { planShard, type ShardPlan, type ShardSettings } from './shard/plan.js';
+import { UnitClock, type CollectionRun } from './shard/job-runs.js';
+import { withStableItemIds } from './shard/stable-ids.js';
+import type { ManifestCollection, UnitTime } from './shard/manifest.js';
 
 export interface JobOptions {
   readonly collections: readonly string[];
@@ -64,6 +67,20 @@ export interface JobOptions {
   readonly inSandbox?: boolean;
   /** Where the in-process token request reads its proxy settings (HTTP(S)_PROXY, NO_PROXY), as Newman does. @default process.env */
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * Where tokens come from instead of this job's own broker: a --parallel worker's stand-in for its
+   * parent's broker. It is told each token it hands out, to mask it. @default the job's own broker
+   */
+  readonly tokenSource?: ((addToken: (accessToken: string) => void) => TokenSource) | undefined;
+  /** Run one shard's part of the suite (--shard i/n). */
+  readonly shard?: ShardSettings | undefined;
+}
+
+/** What a shard ran: its manifest's content (shard/manifest.ts). */
+export interface ShardOutcome {
+  readonly plan: ShardPlan;
+  readonly ran: UnitTime[];
+  readonly collections: ManifestCollection[];
 }
 
 export interface JobResult {
@@ -77,6 +94,7 @@ export interface JobResult {
   readonly unhandled: string[];
   /** Masks the job's secrets and tokens in a text, for anything printed after the run. */
   readonly redact: (text: string) => string;
+  readonly shard?: ShardOutcome;
 }
 
 export async function runJob(options: JobOptions): Promise<JobResult> {
@@ -104,19 +122,30 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
   let globalsJson: EnvironmentJson = { name: 'globals', values: [...globals].map(([key, g]) => ({ key, value: g.value, type: g.secret ? 'secret' : 'default', enabled: true })) };
   let collectionVariables: Record<string, unknown> = {};
   const results: JobResult['collections'] = [];
+  const plan = options.shard ? await planShard(loaded, options.shard, options.newmanOptions ?? {}, options.iterationCount) : undefined;
+  if (plan) describePlan(plan, options.terminal);
+  const runs = plan?.runs ?? collections.map((_, collection): CollectionRun => ({ collection, units: [], newmanOptions: {}, rows: undefined }));
+  const ran: UnitTime[] = [];
+  const shardCollections: ManifestCollection[] = [];
   const trap = trapUnhandledRejections((message) => redactor.redact(message));
   const output = redactProcessOutput(redactor);
   try {
-    for (const { name, stem, collection } of collections) {
-      options.terminal.out(`\n▶ ${name}`);
+    for (const run of runs) {
+      const { name, stem, collection: asLoaded } = collections[run.collection] ?? unreachable(run.collection);
+      const collection = plan ? withStableItemIds(asLoaded, stem) : asLoaded;
+      const clock = plan ? new UnitClock(run) : undefined;
+      options.terminal.out(`\n▶ ${name}${plan ? ` (${run.units.length === 1 ? run.units[0]?.id : `${run.units.length} units`})` : ''}`);
       const outcome = await runCollection({
-        collection, environment, globals: globalsJson, newmanOptions: options.newmanOptions ?? {}, ...options.reports.forCollection(stem),
+        collection, environment, globals: globalsJson, newmanOptions: { ...options.newmanOptions, ...run.newmanOptions }, ...options.reports.forCollection(stem),
         timeoutRequestMs: options.timeoutRequestMs, bail: options.bail, iterationCount: options.iterationCount, tokenUrls, tokenStats,
         onConsole: (level, messages) => options.terminal.out(redactor.redact(`  ${level === 'log' ? '│' : level + ':'} ${formatWithOptions({ colors: false, breakLength: Infinity }, ...messages)}`)),
         onTokenResponse: (body) => rememberIssuedToken(body, redactor),
         redactInPlace: (root) => redactor.redactInPlace(root),
         ...(fast ? { takeBlockedReason: fast.takeBlockedReason } : {}),
+        ...(clock ? { onItemTimed: (folder, iteration, ms) => clock.record(folder, iteration, ms) } : {}),
       });
+      if (clock) ran.push(...clock.times());
+      if (plan) shardCollections.push({ stem, name, report: `${stem}.json`, rows: run.rows ?? null });
       rememberTokens(outcome.environment, redactor);
       rememberTokens(outcome.globals, redactor);
       environment = carryOver(environment, outcome.environment);
@@ -136,7 +165,20 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
   const [only] = loaded;
   if (options.exportCollectionFile && only) files.push(await exportCollection(options.exportCollectionFile, only.collection, collectionVariables, redactor));
   const expiries = fast ? fast.broker.expiries() : expiriesIn(environment);
-  return { collections: results, tokenStats, expiries, files, withheld, unhandled: trap.messages, redact: (text) => redactor.redact(text) };
+  const shard = plan ? { shard: { plan, ran, collections: shardCollections } } : {};
+  return { collections: results, tokenStats, expiries, files, withheld, unhandled: trap.messages, redact: (text) => redactor.redact(text), ...shard };
+}
+
+function unreachable(index: number): never {
+  throw new Error(`a shard's run names collection ${index}, which the job does not have`);
+}
+
+/** What this shard runs, and what it cannot split: a user reads why a job took longer than its share. */
+function describePlan(plan: ShardPlan, terminal: Terminal): void {
+  const { index, total } = plan.shard;
+  terminal.out(`pm-oauth2: shard ${index}/${total}: ${plan.mine.length} of ${plan.units.length} units (${plan.mine.reduce((n, u) => n + u.requests, 0)} of ${plan.units.reduce((n, u) => n + u.requests, 0)} requests)`);
+  for (const { name, why } of plan.keptWhole) terminal.out(`  │ ${name} is one unit: ${why}`);
+  for (const pin of plan.unknownPins) terminal.err(`warning: pm-oauth2.config.json shard.keepWhole names "${pin}", which is none of the collections run — check the name (a collection's name or file stem)`);
 }
 
 /** newman's bare --bail stops at any error or failure, as does its failure modifier; folder alone only skips the folder. */
@@ -151,24 +193,14 @@ const noProofs: ProofFactory = () => {
 
 /** The in-process auth for this job: tokens in Node, each masked from the moment it exists. */
 function fastPath(redactor: Redactor, tokenStats: TokenStats, options: JobOptions, variables: Iterable<string>, agentFor: ProxyAgentFor, proofs: ProofFactory | undefined) {
-  // Every token request is counted, answered or not, as the sandbox path counts them.
   const nonces = memoryNonceStore();
-  const runtime = nodeRuntimeWith(tokenEndpointTls(options.newmanOptions ?? {}), agentFor, { proofs, nonces });
-  const counting: FetchRuntime = {
-    ...runtime,
-    send: (request, timeoutMs, done) => {
-      const started = Date.now();
-      runtime.send(request, timeoutMs, (result) => {
-        tokenStats.count++;
-        tokenStats.totalMs += Date.now() - started;
-        done(result);
-      });
-    },
-  };
-  const broker = new TokenBroker(counting, {
-    onToken: (token, config, profile) => {
-      redactor.addToken(token.accessToken);
-      options.terminal.out(`  │ pm-oauth2: ${describeNewToken(config, token, profile)}`);
+  const broker: TokenSource = options.tokenSource?.((token) => redactor.addToken(token)) ?? jobTokenBroker({
+    newmanOptions: options.newmanOptions ?? {}, agentFor, proofs, nonces, tokenStats,
+    events: {
+      onToken: (token, config, profile) => {
+        redactor.addToken(token.accessToken);
+        options.terminal.out(`  │ pm-oauth2: ${describeNewToken(config, token, profile)}`);
+      },
     },
   });
   const reasons: string[] = [];

@@ -39,7 +39,7 @@ describe('first use of the CLI', function () {
   it('an unknown command is named as one, with the list (exit 2)', async () => {
     const result = await cli(['frob']);
     assert.equal(result.code, 2);
-    assert.match(result.stderr, /unknown command "frob" — the commands are init, build, run, doctor, decode, script, dpop-key, demo, servers/);
+    assert.match(result.stderr, /unknown command "frob" — the commands are init, build, run, merge-reports, doctor, decode, script, dpop-key, demo, servers/);
   });
 
   it('inputs that cannot be used exit 2, nothing ran: a missing collection, an environment passed as a collection', async () => {

@@ -43,7 +43,7 @@ describe('credential profiles', () => {
     assert.deepEqual(checkBuildConfig({ folderProfiles: { Admin: 'admin' } }, 'c.json'), { folderProfiles: { Admin: 'admin' } });
     assert.throws(() => checkBuildConfig({ folderProfile: {}, folderProfiles: { A: 'Admin', B: 3, C: 'client' } }, 'c.json'), {
       code: 'CONFIG_INVALID',
-      message: 'c.json:\n  - unknown key "folderProfile" (known: folderProfiles, retryOn401, variables)\n  - folderProfiles["A"]: "Admin" is not a profile name: use lower-case letters and digits, starting with a letter\n  - folderProfiles["B"] must be a profile name (a string)\n  - folderProfiles["C"]: "client" is reserved (it reads like part of an oauth2_* name): choose another',
+      message: 'c.json:\n  - unknown key "folderProfile" (known: folderProfiles, retryOn401, variables, shard)\n  - folderProfiles["A"]: "Admin" is not a profile name: use lower-case letters and digits, starting with a letter\n  - folderProfiles["B"] must be a profile name (a string)\n  - folderProfiles["C"]: "client" is reserved (it reads like part of an oauth2_* name): choose another',
     });
   });
 

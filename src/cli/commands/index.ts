@@ -34,6 +34,10 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: async () => import('./run.js').then((m) => loaded(m.runOptions, m.runCommand)),
   },
   {
+    name: 'merge-reports', usage: 'merge-reports <dirs..>', describe: 'join the reports of a run split with --shard into one JUnit, JSON reports and timings; fails on a missing shard',
+    load: async () => import('./merge-reports.js').then((m) => loaded(m.mergeReportsOptions, m.mergeReportsCommand)),
+  },
+  {
     name: 'doctor', usage: 'doctor', describe: 'check an environment\'s configuration, fetch one token, and say what to fix',
     load: async () => import('./doctor.js').then((m) => loaded(m.doctorOptions, m.doctorCommand)),
   },

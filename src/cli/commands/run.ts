@@ -11,6 +11,11 @@ import { mergeGlobals, mergeVariables, readDotenv } from '../../runner/variable-
 import { EXIT } from '../exit-codes.js';
 import { findProjectRoot } from '../project-root.js';
 import type { Terminal } from '../terminal.js';
+import { CONFIG_FILE, readBuildConfig } from '../../generator/build-config.js';
+import { shardFolder, writeShardManifest } from '../../runner/shard/write-manifest.js';
+import { shardFrom } from '../../runner/shard/shard-option.js';
+import { readTimings } from '../../runner/shard/timings.js';
+import type { ShardSettings } from '../../runner/shard/plan.js';
 
 export interface RunArgs {
   readonly collections: string[] | undefined;
@@ -32,6 +37,9 @@ export interface RunArgs {
   readonly iterationCount: number | undefined;
   readonly dotenv: string | undefined;
   readonly inSandbox: boolean;
+  /** i/n, or ci (CI_NODE_INDEX/CI_NODE_TOTAL). */
+  readonly shard?: string | undefined;
+  readonly shardTimings?: string | undefined;
   /** `--reporter-…` options, taken apart from the command line (main.ts). */
   readonly reporterArgs?: readonly string[];
   readonly [newmanOption: string]: unknown;
@@ -70,6 +78,8 @@ export function runFlags(yargs: Argv): Argv<RunArgs> {
     .option('bail', { type: 'string', describe: 'stop at the first error or failure, and run no further collection; newman\'s modifiers: folder, failure' })
     .option('suppress-exit-code', { alias: 'x', type: 'boolean', default: false, describe: 'exit 0 even when requests or tests failed' })
     .option('in-sandbox', { type: 'boolean', default: false, describe: 'fetch tokens with the collections\' embedded script, as plain Newman does, instead of in-process (slower)' })
+    .option('shard', { type: 'string', describe: 'run part i of n of the suite (i/n), or ci for GitLab\'s CI_NODE_INDEX/CI_NODE_TOTAL; pm-oauth2 merge-reports joins the parts' })
+    .option('shard-timings', { type: 'string', describe: 'balance the shards by the times of an earlier run: its reports folder or timings file (missing: by request count)' })
     .option('dotenv', { type: 'string', describe: 'a .env file; must exist when named [default: .env, read when present]' })
     .options(passThroughYargs())
     .options(Object.fromEntries(Object.keys(REFUSED).map((flag) => [flag, { type: 'string' as const, hidden: true }]))) as unknown as Argv<RunArgs>;
@@ -102,10 +112,13 @@ export async function runCommand(args: RunArgs, terminal: Terminal, cwd = proces
   const variables = mergeVariables({ environment, dotenvText, processEnv: sources.processEnv, flags: args.envVar });
   const globals = mergeGlobals(args.globals ? await loadVariableFile(resolve(cwd, args.globals), 'globals') : undefined, args.globalVar);
   const reporterOptions = parseReporterOptions(args.reporterArgs ?? [], REPORTERS);
+  const shard = await shardSettings(args, root, cwd, sources.processEnv, terminal);
+  if (shard && exportOption(reporterOptions, 'json')) throw new PmOAuth2Error('USAGE', 'a shard writes its JSON reports beside its manifest in --report-dir, for merge-reports: leave --reporter-json-export out');
   const junit = args.junit ?? exportOption(reporterOptions, 'junit');
-  const reporters = junit && !args.reporters.includes('junit') ? [...args.reporters, 'junit'] : args.reporters;
+  const reporters = withShardReporters(junit && !args.reporters.includes('junit') ? [...args.reporters, 'junit'] : args.reporters, shard);
+  const reportDir = args.reportDir === undefined ? join(root, DEFAULT_REPORT_DIR, ...(shard ? [shardFolder(shard.shard)] : [])) : resolve(cwd, args.reportDir);
   const reports = await Reports.create({
-    reporters, reportDir: args.reportDir === undefined ? join(root, DEFAULT_REPORT_DIR) : resolve(cwd, args.reportDir), junitFile: junit && resolve(cwd, junit),
+    reporters, reportDir, junitFile: junit && resolve(cwd, junit),
     exportFiles: { json: exportOption(reporterOptions, 'json'), htmlextra: exportOption(reporterOptions, 'htmlextra') }, cwd, reporterOptions,
   });
   const collections = args.collections?.length ? args.collections : [await ensureBuilt(root, terminal)];
@@ -114,12 +127,31 @@ export async function runCommand(args: RunArgs, terminal: Terminal, cwd = proces
   const result = await runJob({
     collections, environment, variables, globals, reports, terminal, newmanOptions, secrets: secretOptionValues(args),
     exportEnvironmentFile: args.exportEnvironment, exportGlobalsFile: args.exportGlobals && resolve(cwd, args.exportGlobals), exportCollectionFile: args.exportCollection && resolve(cwd, args.exportCollection),
-    timeoutRequestMs: args.timeoutRequest, bail: bailOption(args.bail), iterationCount: args.iterationCount, inSandbox: args.inSandbox,
+    timeoutRequestMs: args.timeoutRequest, bail: bailOption(args.bail), iterationCount: args.iterationCount, inSandbox: args.inSandbox, shard,
   }).catch(async (error: unknown) => {
     throw args.env === undefined ? await withEnvHint(error, root) : error;
   });
-  for (const line of formatSummary(result, environment ? `${environment.name} (${environment.file})` : '(none)')) terminal.out(result.redact(line));
+  const summary = formatSummary(result, environment ? `${environment.name} (${environment.file})` : '(none)').map((line) => result.redact(line));
+  if (result.shard) await writeShardManifest(reportDir, result, summary, terminal);
+  for (const line of summary) terminal.out(line);
   return failureCount(result) && !args.suppressExitCode ? EXIT.failures : EXIT.ok;
+}
+
+async function shardSettings(args: RunArgs, root: string, cwd: string, env: NodeJS.ProcessEnv, terminal: Terminal): Promise<ShardSettings | undefined> {
+  const shard = shardFrom(args.shard, env);
+  if (!shard) {
+    if (args.shardTimings !== undefined) throw new PmOAuth2Error('USAGE', '--shard-timings balances shards: pass --shard i/n with it');
+    return undefined;
+  }
+  const config = await readBuildConfig(join(root, CONFIG_FILE), false);
+  const timings = args.shardTimings === undefined ? undefined : await readTimings(resolve(cwd, args.shardTimings));
+  if (args.shardTimings !== undefined && !timings) terminal.err(`note: no timings at ${args.shardTimings} (a first run has none): the shards are balanced by request count`);
+  return { shard, timings, keepWhole: config.shard?.keepWhole ?? [] };
+}
+
+/** A shard's JSON reports are what merge-reports joins: the json reporter runs in every shard. */
+function withShardReporters(reporters: readonly string[], shard: ShardSettings | undefined): string[] {
+  return shard && !reporters.includes('json') ? [...reporters, 'json'] : [...reporters];
 }
 
 /** An incomplete configuration and no --env, in a project with environments: say which to pass. */

@@ -17,7 +17,7 @@ import { dpopHtu, originOf } from '../../oauth/dpop/htu.js';
 import { acceptableNonce, DPOP_NONCE_HEADER, resourceWantsNonce, type NonceStore } from '../../oauth/dpop/nonce.js';
 import { dpopRequested } from '../../oauth/dpop/setting.js';
 import type { ProofFactory } from '../../oauth/fetch-token.js';
-import type { BrokeredToken, TokenBroker } from './token-broker.js';
+import type { BrokeredToken, TokenSource } from './token-broker.js';
 import { PROFILE_PARAM, SEPARATOR, VARIABLES_PARAM, variableNames } from './fast-collection.js';
 
 /** What postman-runtime hands a handler (lib/authorizer/auth-interface.js). */
@@ -121,7 +121,7 @@ function configurations(): (auth: AuthInterface) => Configuration {
 
 const MAX_CONFIGURATIONS = 64;
 
-export function createAuthHandler(broker: TokenBroker, hooks: HandlerHooks, dpop: HandlerDpop): AuthHandler {
+export function createAuthHandler(broker: TokenSource, hooks: HandlerHooks, dpop: HandlerDpop): AuthHandler {
   const states = new WeakMap<AuthInterface, RequestState>();
   const configurationOf = configurations();
   /** Requests go one at a time: the server the last request was signed for with a proof, and whether it is a replay for a nonce. */

@@ -30,6 +30,9 @@ export interface BrokerEvents {
   onToken(token: IssuedToken, config: TokenConfig, profile: string, ms: number): void;
 }
 
+/** What the in-process auth asks of a broker: this one, or a --parallel worker's stand-in for its parent's (parallel/remote-broker.ts). */
+export type TokenSource = Pick<TokenBroker, 'ensure' | 'current' | 'drop' | 'expiries'>;
+
 export class TokenBroker {
   private readonly entries = new Map<string, Entry>();
   /** Each profile's newest token's expiry, for the summary. */
@@ -54,6 +57,12 @@ export class TokenBroker {
   current(fingerprint: string): BrokeredToken | undefined {
     const entry = this.entries.get(fingerprint);
     return entry?.token ? { accessToken: entry.token.accessToken, replacement: entry.replacement } : undefined;
+  }
+
+  /** The whole token the configuration's requests are signed with now (for a --parallel worker, which keeps it while fresh). */
+  issued(fingerprint: string): { token: IssuedToken; replacement: boolean } | undefined {
+    const entry = this.entries.get(fingerprint);
+    return entry?.token ? { token: entry.token, replacement: entry.replacement } : undefined;
   }
 
   /** The API rejected this token: forget it; `replace` marks the next one as its replacement. */

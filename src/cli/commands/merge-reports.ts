@@ -1,0 +1,38 @@
+import { join, resolve } from 'node:path';
+import type { Argv } from 'yargs';
+import { EXIT } from '../exit-codes.js';
+import { findProjectRoot } from '../project-root.js';
+import type { Terminal } from '../terminal.js';
+
+export interface MergeReportsArgs {
+  readonly dirs: string[];
+  /** @default reports/ in the project */
+  readonly out: string | undefined;
+}
+
+export function mergeReportsOptions(yargs: Argv): Argv<MergeReportsArgs> {
+  return yargs
+    .positional('dirs', { type: 'string', array: true, demandOption: true, describe: 'the shards\' report folders (or one folder above them all)' })
+    .option('out', { type: 'string', describe: 'folder for the merged junit.xml, JSON reports and timings [default: reports/ in the project]' })
+    .example('$0 merge-reports shards/', 'every shard\'s reports downloaded under shards/: one junit.xml in reports/')
+    .example('$0 merge-reports reports/shard-*-of-4 --out reports/merged', 'shards run on one machine') as unknown as Argv<MergeReportsArgs>;
+}
+
+export async function mergeReportsCommand(args: MergeReportsArgs, terminal: Terminal, cwd = process.cwd()): Promise<number> {
+  const { mergeReports } = await import('../../runner/merge/merge-reports.js');
+  const out = args.out === undefined ? join(await findProjectRoot(cwd), 'reports') : resolve(cwd, args.out);
+  const merged = await mergeReports(args.dirs.map((dir) => resolve(cwd, dir)), out);
+  const rows: Array<[string, string]> = [
+    ['shards', `${merged.shards.length} (${merged.shards.map((s) => s.dir).join(', ')})`],
+    ['collections', String(merged.collections)],
+    ['requests', String(merged.requests)],
+    ['failures', String(merged.failures.length)],
+    ['token requests', `${merged.tokenRequests} (over ${merged.shards.length} jobs)`],
+    ['reports', merged.files.join(', ')],
+  ];
+  const width = Math.max(...rows.map(([label]) => label.length));
+  terminal.out(`pm-oauth2 merge-reports: ${merged.failures.length ? 'FAILED' : 'passed'}`);
+  for (const [label, value] of rows) terminal.out(`  ${label.padEnd(width)}  ${value}`);
+  for (const failure of merged.failures) terminal.out(`  ✗ ${failure}`);
+  return merged.failures.length ? EXIT.failures : EXIT.ok;
+}
