@@ -31,6 +31,8 @@ export interface ReportOptions {
   readonly cwd?: string;
   /** The user's other reporter options, handed to Newman as given. */
   readonly reporterOptions?: ReporterOptions;
+  /** Delivers a finished report instead of writing it (a --parallel worker hands its reports to its parent). @default written to the file */
+  readonly deliver?: (file: string, text: string) => Promise<void>;
   /** Finds an optional reporter package, as Newman will (from beside it). @default require.resolve */
   readonly resolvePackage?: (id: string) => string;
 }
@@ -157,7 +159,7 @@ export class Reports {
   }
 
   private async write(file: string, text: string): Promise<string> {
-    await writeFileAtomic(file, text);
+    await (this.options.deliver ?? writeFileAtomic)(file, text);
     return file;
   }
 }

@@ -114,6 +114,7 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
   const renamed = loaded.filter((c) => Object.keys(variableNamesOf(c.collection)).length);
   if (renamed.length && !options.inSandbox) options.terminal.err(`note: tokens are fetched by the collections' script (as with --in-sandbox): ${renamed.map((c) => c.name).join(', ')} use${renamed.length === 1 ? 's' : ''} your own variable names (pm-oauth2.config.json "variables")`);
   const inProcess = !options.inSandbox && !renamed.length;
+  if (options.tokenSource && !inProcess) throw new PmOAuth2Error('USAGE', `--parallel shares tokens fetched in Node among its workers, and ${options.inSandbox ? '--in-sandbox fetches them in each worker\'s script' : `${renamed.map((c) => c.name).join(', ')} use${renamed.length === 1 ? 's' : ''} your own variable names, which only the script reads`} — run without --parallel (or use --shard over several jobs)`);
   const scripted = inProcess ? undefined : jwt ? await withSigningScript(loaded, dpop, options.terminal) : loaded;
   const collections = scripted ? scripted.map((c) => ({ ...c, collection: withTokenRedirectsRefused(c.collection, options.newmanOptions) })) : loaded.map((c) => ({ ...c, collection: toFastPath(c.collection) }));
   if (scripted) options = { ...options, newmanOptions: { ...options.newmanOptions, ignoreRedirects: true } };

@@ -10,23 +10,9 @@ import { runCli } from '../helpers/cli.js';
 import { useSuite } from '../helpers/job.js';
 import { credentialLeaks } from '../helpers/leaks.js';
 import { CLIENTS } from '../helpers/servers.js';
+import { junitShape, SPLIT_SUITE_REQUESTS, writeSplitSuite } from '../helpers/split-suite.js';
 
-const get = (name: string, url: string, test?: string) => ({ name, request: { method: 'GET', url }, ...(test ? { event: [{ listen: 'test', script: { type: 'text/javascript', exec: [test] } }] } : {}) });
-const folder = (name: string, items: object[]) => ({ name, item: items });
-
-/** Three collections: one of four folders (one chains a variable between its requests), one with loose requests (run whole), one of two folders. */
-function suite(base: string): Record<string, object> {
-  const path = (c: string, f: string, i: number) => `${base}/${c}/${f}/${i}`;
-  const plain = (c: string, f: string, n: number) => Array.from({ length: n }, (_, i) => get(`${f} ${i}`, path(c, f, i), 'pm.test("200", () => pm.response.to.have.status(200));'));
-  return {
-    orders: { info: { name: 'Orders' }, item: [
-      folder('Chain', [get('set', path('orders', 'Chain', 0), 'pm.collectionVariables.set("chained", "yes"); pm.test("200", () => pm.response.to.have.status(200));'), get('read', `${path('orders', 'Chain', 1)}?c={{chained}}`, 'pm.test("the folder\'s variable", () => pm.expect(pm.request.url.query.get("c")).to.equal("yes"));')]),
-      ...['F2', 'F3', 'F4'].map((f, i) => folder(f, plain('orders', f, i + 1))),
-    ] },
-    loose: { info: { name: 'Loose' }, item: [...plain('loose', 'top', 2), folder('Inner', plain('loose', 'Inner', 2))] },
-    admin: { info: { name: 'Admin' }, item: [folder('Users', plain('admin', 'Users', 3)), folder('Roles', plain('admin', 'Roles', 2))] },
-  };
-}
+const get = (name: string, url: string) => ({ name, request: { method: 'GET', url } });
 
 describe('run --shard: n jobs run every request once, and merge-reports makes one run of them', function () {
   this.timeout(120_000);
@@ -37,13 +23,9 @@ describe('run --shard: n jobs run every request once, and merge-reports makes on
 
   before(async () => {
     dir = join(context.dir, 'built');
-    await mkdir(dir);
     base = context.servers.apiBase('shard');
     variables = context.servers.variablesFor(CLIENTS.basic);
-    const scripts = await readScripts(DEFAULT_SCRIPT_PATHS);
-    for (const [stem, collection] of Object.entries(suite(base))) {
-      await writeFile(join(dir, `${stem}.postman_collection.json`), JSON.stringify(embedScript({ ...collection, item: (collection as { item: object[] }).item } as never, scripts).collection));
-    }
+    await writeSplitSuite(dir, base);
   });
 
   const job = async (index: number, total: number, extra: Record<string, unknown> = {}) => runJob({
@@ -65,8 +47,8 @@ describe('run --shard: n jobs run every request once, and merge-reports makes on
         assert.ok(result.tokenStats.count <= 1, `${index}/${total}: ${result.tokenStats.count} token requests`);
       }
       const seen = paths().slice(before).map((p) => p.split('?')[0]).sort();
-      assert.equal(seen.length, 17, `n=${total}: ${seen.join(' ')}`);
-      assert.equal(new Set(seen).size, 17, `n=${total}: a request ran twice`);
+      assert.equal(seen.length, SPLIT_SUITE_REQUESTS, `n=${total}: ${seen.join(' ')}`);
+      assert.equal(new Set(seen).size, SPLIT_SUITE_REQUESTS, `n=${total}: a request ran twice`);
       assert.ok(context.servers.auth.tokenRequests() - tokens <= total);
     }
   });
@@ -94,7 +76,6 @@ describe('run --shard: n jobs run every request once, and merge-reports makes on
   describe('the CLI: shards, then merge-reports', () => {
     const cli = (args: string[]) => runCli(args, { cwd: context.dir, env: { OAUTH2_CLIENT_SECRET: undefined, HTTP_PROXY: undefined, HTTPS_PROXY: undefined } });
     const flags = () => Object.entries(variables).flatMap(([k, v]) => ['--env-var', `${k}=${v}`]);
-    const junitShape = (xml: string) => [...xml.matchAll(/<testsuite name="([^"]*)"[^>]* tests="(\d+)" failures="(\d+)"|<testcase name="([^"]*)"/g)].map((m) => m.slice(1).filter(Boolean).join(' '));
     const output: string[] = [];
 
     before(async () => {

@@ -3,6 +3,7 @@ import type { Argv } from 'yargs';
 import { EXIT } from '../exit-codes.js';
 import { findProjectRoot } from '../project-root.js';
 import type { Terminal } from '../terminal.js';
+import { summaryLines, type SummaryRow } from '../../runner/summary.js';
 
 export interface MergeReportsArgs {
   readonly dirs: string[];
@@ -22,7 +23,7 @@ export async function mergeReportsCommand(args: MergeReportsArgs, terminal: Term
   const { mergeReports } = await import('../../runner/merge/merge-reports.js');
   const out = args.out === undefined ? join(await findProjectRoot(cwd), 'reports') : resolve(cwd, args.out);
   const merged = await mergeReports(args.dirs.map((dir) => resolve(cwd, dir)), out);
-  const rows: Array<[string, string]> = [
+  const rows: SummaryRow[] = [
     ['shards', `${merged.shards.length} (${merged.shards.map((s) => s.dir).join(', ')})`],
     ['collections', String(merged.collections)],
     ['requests', String(merged.requests)],
@@ -30,9 +31,6 @@ export async function mergeReportsCommand(args: MergeReportsArgs, terminal: Term
     ['token requests', `${merged.tokenRequests} (over ${merged.shards.length} jobs)`],
     ['reports', merged.files.join(', ')],
   ];
-  const width = Math.max(...rows.map(([label]) => label.length));
-  terminal.out(`pm-oauth2 merge-reports: ${merged.failures.length ? 'FAILED' : 'passed'}`);
-  for (const [label, value] of rows) terminal.out(`  ${label.padEnd(width)}  ${value}`);
-  for (const failure of merged.failures) terminal.out(`  ✗ ${failure}`);
+  for (const line of summaryLines('pm-oauth2 merge-reports', rows, merged.failures)) terminal.out(line);
   return merged.failures.length ? EXIT.failures : EXIT.ok;
 }

@@ -12,10 +12,15 @@ import { EXIT } from '../exit-codes.js';
 import { findProjectRoot } from '../project-root.js';
 import type { Terminal } from '../terminal.js';
 import { CONFIG_FILE, readBuildConfig } from '../../generator/build-config.js';
-import { shardFolder, writeShardManifest } from '../../runner/shard/write-manifest.js';
+import { shardFolder, shardManifest, writeShardManifest } from '../../runner/shard/write-manifest.js';
 import { shardFrom } from '../../runner/shard/shard-option.js';
 import { readTimings } from '../../runner/shard/timings.js';
 import type { ShardSettings } from '../../runner/shard/plan.js';
+import { WORKER_ENV, type WorkerMessage } from '../../runner/parallel/messages.js';
+import { RemoteBroker, type Channel } from '../../runner/parallel/remote-broker.js';
+import type { ParallelOptions } from '../../runner/parallel/run-parallel.js';
+import type { EnvironmentFile } from '../../runner/environment-file.js';
+import { formatParallelSummary } from '../../runner/summary.js';
 
 export interface RunArgs {
   readonly collections: string[] | undefined;
@@ -40,6 +45,8 @@ export interface RunArgs {
   /** i/n, or ci (CI_NODE_INDEX/CI_NODE_TOTAL). */
   readonly shard?: string | undefined;
   readonly shardTimings?: string | undefined;
+  /** Worker processes that run the suite's units side by side (1: none). */
+  readonly parallel?: number | undefined;
   /** `--reporter-…` options, taken apart from the command line (main.ts). */
   readonly reporterArgs?: readonly string[];
   readonly [newmanOption: string]: unknown;
@@ -47,6 +54,8 @@ export interface RunArgs {
 
 const DEFAULT_DOTENV = '.env';
 const DEFAULT_REPORT_DIR = 'reports';
+/** More workers than this is a typo: each is a Node process with its own Newman. */
+const MAX_WORKERS = 64;
 
 /** Newman's default is no time-out at all: a hung endpoint hangs CI. @default 60 s */
 export const DEFAULT_TIMEOUT_REQUEST_MS = 60_000;
@@ -80,6 +89,7 @@ export function runFlags(yargs: Argv): Argv<RunArgs> {
     .option('in-sandbox', { type: 'boolean', default: false, describe: 'fetch tokens with the collections\' embedded script, as plain Newman does, instead of in-process (slower)' })
     .option('shard', { type: 'string', describe: 'run part i of n of the suite (i/n), or ci for GitLab\'s CI_NODE_INDEX/CI_NODE_TOTAL; pm-oauth2 merge-reports joins the parts' })
     .option('shard-timings', { type: 'string', describe: 'balance the shards by the times of an earlier run: its reports folder or timings file (missing: by request count)' })
+    .option('parallel', { type: 'number', describe: 'run the suite\'s folders (or data rows) in N worker processes side by side, one token per configuration for them all, one set of reports' })
     .option('dotenv', { type: 'string', describe: 'a .env file; must exist when named [default: .env, read when present]' })
     .options(passThroughYargs())
     .options(Object.fromEntries(Object.keys(REFUSED).map((flag) => [flag, { type: 'string' as const, hidden: true }]))) as unknown as Argv<RunArgs>;
@@ -112,29 +122,78 @@ export async function runCommand(args: RunArgs, terminal: Terminal, cwd = proces
   const variables = mergeVariables({ environment, dotenvText, processEnv: sources.processEnv, flags: args.envVar });
   const globals = mergeGlobals(args.globals ? await loadVariableFile(resolve(cwd, args.globals), 'globals') : undefined, args.globalVar);
   const reporterOptions = parseReporterOptions(args.reporterArgs ?? [], REPORTERS);
+  const parallel = parallelWorkers(args, reporterOptions);
+  const worker = process.env[WORKER_ENV] === '1' && typeof process.send === 'function';
   const shard = await shardSettings(args, root, cwd, sources.processEnv, terminal);
   if (shard && exportOption(reporterOptions, 'json')) throw new PmOAuth2Error('USAGE', 'a shard writes its JSON reports beside its manifest in --report-dir, for merge-reports: leave --reporter-json-export out');
   const junit = args.junit ?? exportOption(reporterOptions, 'junit');
-  const reporters = withShardReporters(junit && !args.reporters.includes('junit') ? [...args.reporters, 'junit'] : args.reporters, shard);
-  const reportDir = args.reportDir === undefined ? join(root, DEFAULT_REPORT_DIR, ...(shard ? [shardFolder(shard.shard)] : [])) : resolve(cwd, args.reportDir);
+  const chosen = junit && !args.reporters.includes('junit') ? [...args.reporters, 'junit'] : args.reporters;
+  // A worker's reports go to its parent, which joins them and makes the files: it makes no others.
+  const reporters = withShardReporters(worker ? chosen.filter((r) => r === 'cli') : chosen, shard);
+  const reportDir = args.reportDir === undefined ? join(root, DEFAULT_REPORT_DIR, ...(shard && !worker ? [shardFolder(shard.shard)] : [])) : resolve(cwd, args.reportDir);
   const reports = await Reports.create({
     reporters, reportDir, junitFile: junit && resolve(cwd, junit),
     exportFiles: { json: exportOption(reporterOptions, 'json'), htmlextra: exportOption(reporterOptions, 'htmlextra') }, cwd, reporterOptions,
+    ...(worker ? { deliver: deliverToParent } : {}),
   });
   const collections = args.collections?.length ? args.collections : [await ensureBuilt(root, terminal)];
+  if (parallel > 1) return runInParallel(parallel, { reports, newmanOptions, terminal, env: sources.processEnv }, environment, args.suppressExitCode);
   // Loaded when a run starts: Newman is most of the CLI's start-up, and --help needs none of it.
   const { runJob } = await import('../../runner/run-job.js');
   const result = await runJob({
     collections, environment, variables, globals, reports, terminal, newmanOptions, secrets: secretOptionValues(args),
     exportEnvironmentFile: args.exportEnvironment, exportGlobalsFile: args.exportGlobals && resolve(cwd, args.exportGlobals), exportCollectionFile: args.exportCollection && resolve(cwd, args.exportCollection),
     timeoutRequestMs: args.timeoutRequest, bail: bailOption(args.bail), iterationCount: args.iterationCount, inSandbox: args.inSandbox, shard,
+    ...(worker ? { tokenSource: (addToken: (token: string) => void) => new RemoteBroker(process as unknown as Channel, addToken) } : {}),
   }).catch(async (error: unknown) => {
     throw args.env === undefined ? await withEnvHint(error, root) : error;
   });
-  const summary = formatSummary(result, environment ? `${environment.name} (${environment.file})` : '(none)').map((line) => result.redact(line));
+  const summary = formatSummary(result, environmentLabel(environment)).map((line) => result.redact(line));
+  const manifest = worker ? shardManifest(result, summary) : undefined;
+  if (manifest) {
+    await sendToParent({ type: 'done', manifest, failures: manifest.failures });
+    return failureCount(result) && !args.suppressExitCode ? EXIT.failures : EXIT.ok;
+  }
   if (result.shard) await writeShardManifest(reportDir, result, summary, terminal);
   for (const line of summary) terminal.out(line);
   return failureCount(result) && !args.suppressExitCode ? EXIT.failures : EXIT.ok;
+}
+
+function environmentLabel(environment: EnvironmentFile | undefined): string {
+  return environment ? `${environment.name} (${environment.file})` : '(none)';
+}
+
+/** --parallel N, checked against what cannot be joined from several processes. */
+function parallelWorkers(args: RunArgs, reporterOptions: ReporterOptions): number {
+  if (args.parallel === undefined) return 1;
+  const n = args.parallel;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_WORKERS) throw new PmOAuth2Error('USAGE', `--parallel takes a number of workers from 1 to ${MAX_WORKERS}, not ${n} — about one per CPU core`);
+  const refused: Array<[boolean, string]> = [
+    [args.inSandbox, '--in-sandbox fetches a token in each worker\'s script; --parallel shares one fetched in Node'],
+    [args.shard !== undefined, '--shard splits the suite over CI jobs, --parallel within one job: use one of them'],
+    [args.reporters.includes('htmlextra'), 'an htmlextra report cannot be joined from several workers: use junit or json, or run without --parallel'],
+    [!!(args.exportEnvironment || args.exportGlobals || args.exportCollection), 'each worker ends with its own environment: --export-environment, --export-globals and --export-collection need a run without --parallel'],
+    [!!exportOption(reporterOptions, 'json'), 'the joined JSON reports go to --report-dir: leave --reporter-json-export out'],
+  ];
+  const why = refused.find(([applies]) => applies && n > 1)?.[1];
+  if (why) throw new PmOAuth2Error('USAGE', `--parallel: ${why}`);
+  return n;
+}
+
+async function runInParallel(workers: number, options: Pick<ParallelOptions, 'reports' | 'newmanOptions' | 'terminal' | 'env'>, environment: EnvironmentFile | undefined, suppressExitCode: boolean): Promise<number> {
+  const { runParallel } = await import('../../runner/parallel/run-parallel.js');
+  const result = await runParallel({ ...options, workers, argv: process.argv.slice(2) });
+  if (result.usageError) return EXIT.usage;
+  for (const line of formatParallelSummary(result, workers, environmentLabel(environment))) options.terminal.out(line);
+  return result.failures.length && !suppressExitCode ? EXIT.failures : EXIT.ok;
+}
+
+function sendToParent(message: WorkerMessage): Promise<void> {
+  return new Promise((resolve, reject) => process.send?.(message, undefined, {}, (error) => (error ? reject(error) : resolve())));
+}
+
+async function deliverToParent(file: string, text: string): Promise<void> {
+  await sendToParent({ type: 'report', file, text });
 }
 
 async function shardSettings(args: RunArgs, root: string, cwd: string, env: NodeJS.ProcessEnv, terminal: Terminal): Promise<ShardSettings | undefined> {

@@ -13,9 +13,19 @@ export function shardFolder(shard: Shard): string {
 }
 
 export async function writeShardManifest(reportDir: string, result: JobResult, summary: readonly string[], terminal: Terminal): Promise<void> {
+  const manifest = shardManifest(result, summary);
+  if (!manifest) return;
+  const file = join(reportDir, MANIFEST_FILE);
+  await writeFileAtomic(file, `${JSON.stringify(manifest, null, 2)}\n`);
+  result.files.push(file);
+  terminal.out(`  │ pm-oauth2: shard manifest ${file}`);
+}
+
+/** The manifest of a shard's run; its failures are the summary's failure lines (redacted). */
+export function shardManifest(result: JobResult, summary: readonly string[]): ShardManifest | undefined {
   const outcome = result.shard;
-  if (!outcome) return;
-  const manifest: ShardManifest = {
+  if (!outcome) return undefined;
+  return {
     format: MANIFEST_FORMAT,
     shard: outcome.plan.shard,
     plan: outcome.plan.plan,
@@ -27,8 +37,4 @@ export async function writeShardManifest(reportDir: string, result: JobResult, s
     tokenRequests: result.tokenStats.count,
     failures: summary.filter((line) => line.startsWith('  ✗ ')).map((line) => line.slice(4)),
   };
-  const file = join(reportDir, MANIFEST_FILE);
-  await writeFileAtomic(file, `${JSON.stringify(manifest, null, 2)}\n`);
-  result.files.push(file);
-  terminal.out(`  │ pm-oauth2: shard manifest ${file}`);
 }

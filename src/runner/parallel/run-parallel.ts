@@ -1,0 +1,148 @@
+// `pm-oauth2 run --parallel N`: N worker processes, each running one shard of the suite (shard/),
+// with the tokens of the whole job fetched here, once per configuration (broker-service.ts), their
+// output printed a collection at a time, and their reports joined into one run's (merge/).
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { memoryNonceStore } from '../../oauth/dpop/nonce.js';
+import { describeNewToken } from '../../oauth/describe-token.js';
+import type { Terminal } from '../../cli/terminal.js';
+import { jobTokenBroker } from '../fast-path/job-broker.js';
+import { junitFromJson } from '../merge/junit-from-json.js';
+import { mergeJsonReports, type NewmanJsonReport } from '../merge/merge-json.js';
+import { completenessProblems, unitsNotRun, type ShardReports } from '../merge/shard-set.js';
+import { Redactor } from '../redactor.js';
+import type { Reports } from '../reports.js';
+import { proxyAgents } from '../token-endpoint-proxy.js';
+import { createTokenStats, type TokenStats } from '../token-stats.js';
+import { serveTokens, type WorkerChannel } from './broker-service.js';
+import { GroupedOutput } from './grouped-output.js';
+import { WORKER_ENV, type WorkerMessage } from './messages.js';
+import { workerArgs } from './worker-args.js';
+
+const BIN = fileURLToPath(new URL('../../../bin/pm-oauth2.js', import.meta.url));
+
+export interface ParallelOptions {
+  readonly workers: number;
+  /** The command line as the user typed it (process.argv.slice(2)). */
+  readonly argv: readonly string[];
+  readonly reports: Reports;
+  readonly newmanOptions: Readonly<Record<string, unknown>>;
+  readonly terminal: Terminal;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+export interface ParallelResult {
+  readonly collections: number;
+  readonly requests: number;
+  readonly failures: string[];
+  readonly tokenStats: TokenStats;
+  readonly expiries: ReadonlyArray<{ profile: string; at: number }>;
+  readonly files: string[];
+  /** A worker stopped on a usage or configuration error (it printed why): nothing else matters. */
+  readonly usageError: boolean;
+}
+
+interface WorkerOutcome {
+  readonly index: number;
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly shard: ShardReports | undefined;
+  readonly reports: Map<string, string>;
+}
+
+export async function runParallel(options: ParallelOptions): Promise<ParallelResult> {
+  const redactor = new Redactor();
+  const tokenStats = createTokenStats();
+  const broker = jobTokenBroker({
+    newmanOptions: options.newmanOptions, agentFor: await proxyAgents(options.env), proofs: (await import('../node-dpop.js')).nodeProofs, nonces: memoryNonceStore(), tokenStats,
+    events: {
+      onToken: (token, config, profile) => {
+        redactor.addToken(token.accessToken);
+        options.terminal.out(`  │ pm-oauth2: ${describeNewToken(config, token, profile)} (for all ${options.workers} workers)`);
+      },
+    },
+  });
+  const stderrSeen = new Set<string>();
+  const children: ChildProcess[] = [];
+  const stop = () => children.forEach((child) => child.kill('SIGTERM'));
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const signal of signals) process.once(signal, stop);
+  try {
+    const outcomes = await Promise.all(Array.from({ length: options.workers }, (_, i) => runWorker(i + 1, options, (child) => children.push(child), (message, child) => {
+      if (message.type === 'ensure') redactor.addCredentials(message.config.clientId, message.config.clientSecret);
+      return serveTokens(broker, child, message);
+    }, (line) => {
+      // A note or warning every worker gives is printed once.
+      if (!stderrSeen.has(line)) options.terminal.err(line);
+      stderrSeen.add(line);
+    })));
+    return joinOutcomes(outcomes, options, redactor, tokenStats, broker.expiries());
+  } finally {
+    for (const signal of signals) process.removeListener(signal, stop);
+  }
+}
+
+function runWorker(index: number, options: ParallelOptions, started: (child: ChildProcess) => void, onMessage: (message: WorkerMessage, child: WorkerChannel) => boolean, onStderrLine: (line: string) => void): Promise<WorkerOutcome> {
+  return new Promise((resolve) => {
+    const child = fork(BIN, workerArgs(options.argv, index, options.workers), { env: { ...process.env, [WORKER_ENV]: '1' }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    started(child);
+    const out = new GroupedOutput((text) => options.terminal.out(text));
+    let err = '';
+    const reports = new Map<string, string>();
+    let shard: ShardReports | undefined;
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => out.write(chunk));
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      const lines = (err + chunk).split('\n');
+      err = lines.pop() ?? '';
+      lines.filter(Boolean).forEach(onStderrLine);
+    });
+    child.on('message', (raw) => {
+      const message = raw as WorkerMessage;
+      // A worker that is gone gets no answer.
+      if (onMessage(message, { send: (m) => child.connected && child.send(m) })) return;
+      if (message.type === 'report') reports.set(message.file, message.text);
+      if (message.type === 'done') shard = { manifest: message.manifest, dir: `worker ${index}` };
+    });
+    child.on('close', (code, signal) => {
+      out.end();
+      if (err) onStderrLine(err);
+      resolve({ index, code, signal, shard, reports });
+    });
+  });
+}
+
+function joinOutcomes(outcomes: readonly WorkerOutcome[], options: ParallelOptions, redactor: Redactor, tokenStats: TokenStats, expiries: ParallelResult['expiries']): Promise<ParallelResult> | ParallelResult {
+  const base = { collections: 0, requests: 0, tokenStats, expiries, files: [] as string[] };
+  if (outcomes.some((o) => o.code === 2)) return { ...base, failures: [], usageError: true };
+  const failures = outcomes.filter((o) => !o.shard).map((o) => `worker ${o.index} ended without finishing (${o.signal ? `signal ${o.signal}` : `exit ${o.code}`}): its part of the suite has no result`);
+  const shards = outcomes.flatMap((o) => (o.shard ? [o.shard] : []));
+  if (failures.length || !shards.length) return { ...base, failures: failures.length ? failures : ['no worker finished'], usageError: false };
+  const problems = completenessProblems(shards);
+  if (problems.length) return { ...base, failures: problems, usageError: false };
+  return deliver(outcomes, shards, options, redactor, base);
+}
+
+async function deliver(outcomes: readonly WorkerOutcome[], shards: readonly ShardReports[], options: ParallelOptions, redactor: Redactor, base: Omit<ParallelResult, 'failures' | 'usageError'>): Promise<ParallelResult> {
+  const stems = [...new Set(shards.flatMap((s) => s.manifest.collections.map((c) => c.stem)))];
+  const order = shards[0]?.manifest.units ?? [];
+  stems.sort((a, b) => order.findIndex((id) => id === a || id.startsWith(`${a}/`) || id.startsWith(`${a}#`)) - order.findIndex((id) => id === b || id.startsWith(`${b}/`) || id.startsWith(`${b}#`)));
+  for (const stem of stems) {
+    const parts = outcomes.flatMap((o) => o.shard?.manifest.collections.filter((c) => c.stem === stem).flatMap((c) => {
+      const text = [...o.reports].find(([file]) => file.endsWith(`/${c.report}`) || file === c.report)?.[1];
+      return text ? [{ report: JSON.parse(text) as NewmanJsonReport, rows: c.rows }] : [];
+    }) ?? []);
+    if (!parts.length) continue;
+    const merged = mergeJsonReports(parts);
+    options.reports.hold('json', stem, JSON.stringify(merged, null, 2));
+    options.reports.hold('junit', stem, junitFromJson(merged));
+  }
+  const { files, withheld } = await options.reports.finish(redactor);
+  return {
+    ...base,
+    collections: stems.length,
+    requests: shards.reduce((n, s) => n + s.manifest.requests, 0),
+    files,
+    failures: [...shards.flatMap((s) => s.manifest.failures.map((f) => `worker ${s.manifest.shard.index}: ${f}`)), ...unitsNotRun(shards), ...withheld],
+    usageError: false,
+  };
+}

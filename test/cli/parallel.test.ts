@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { runCli, WITHOUT_PROXY, type CliResult } from '../helpers/cli.js';
+import { useSuite } from '../helpers/job.js';
+import { credentialLeaks } from '../helpers/leaks.js';
+import { CLIENTS } from '../helpers/servers.js';
+import { junitShape, SPLIT_SUITE_REQUESTS, writeSplitSuite } from '../helpers/split-suite.js';
+
+describe('run --parallel N: workers side by side, one token for them all, one set of reports', function () {
+  this.timeout(120_000);
+  const context = useSuite('parallel');
+  let dir: string;
+  let base: string;
+
+  before(async () => {
+    dir = join(context.dir, 'built');
+    base = context.servers.apiBase('par');
+    await writeSplitSuite(dir, base);
+  });
+
+  const run = (args: string[], client: { clientId: string; clientSecret: string } = CLIENTS.basic): Promise<CliResult> => {
+    const variables = context.servers.variablesFor({ ...CLIENTS.basic, ...client });
+    return runCli(['run', dir, ...Object.entries(variables).flatMap(([k, v]) => ['--env-var', `${k}=${v}`]), ...args], { cwd: context.dir, env: { ...WITHOUT_PROXY, OAUTH2_CLIENT_SECRET: undefined } });
+  };
+
+  it('runs every request once with one token request for the job, prints each collection as one block, and writes the serial run\'s JUnit', async () => {
+    const [calls, tokens] = [context.servers.apiCalls(base).length, context.servers.auth.tokenRequests()];
+    const result = await run(['--parallel', '3', '-r', 'cli,junit,json', '--report-dir', join(context.dir, 'par')]);
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.equal(context.servers.auth.tokenRequests() - tokens, 1, 'one token request for three workers');
+    const paths = context.servers.apiCalls(base).slice(calls).map((c) => c.path.split('?')[0]);
+    assert.equal(paths.length, SPLIT_SUITE_REQUESTS);
+    assert.equal(new Set(paths).size, SPLIT_SUITE_REQUESTS);
+    assert.match(result.stdout, /pm-oauth2 run: passed\n\s+environment\s+\(none\)\n\s+workers\s+3\n\s+collections\s+3\n\s+requests\s+17\n\s+failures\s+0\n\s+token requests\s+1 /);
+    // Each block holds its own collection's requests only: no worker's lines inside another's.
+    for (const block of result.stdout.split(/\n(?=▶ )/).filter((b) => b.startsWith('▶ '))) {
+      const stem = /^▶ (\w+)/.exec(block)?.[1]?.toLowerCase();
+      const urls = [...block.matchAll(/GET \S+\/api\/par\d+\/([a-z]+)\//g)].map((m) => m[1]);
+      assert.ok(stem && urls.length, block);
+      assert.deepEqual(new Set(urls), new Set([stem]), block);
+    }
+    const serial = await run(['-r', 'junit', '--report-dir', join(context.dir, 'serial')]);
+    assert.equal(serial.code, 0, serial.stderr);
+    const [want, got] = await Promise.all(['serial', 'par'].map((d) => readFile(join(context.dir, d, 'junit.xml'), 'utf8')));
+    assert.deepEqual(junitShape(got ?? ''), junitShape(want ?? ''));
+    assert.deepEqual((await readdir(join(context.dir, 'par'))).sort(), ['admin.json', 'junit.xml', 'loose.json', 'orders.json']);
+  });
+
+  it('fails closed in every worker on a wrong secret, asks the token endpoint as often as one serial job does, and prints no secret', async () => {
+    const wrong = { clientId: CLIENTS.basic.clientId, clientSecret: 'wrong "secret" +/=:&% é' };
+    const tokens = context.servers.auth.tokenRequests();
+    const serial = await run(['-r', 'cli', '--report-dir', join(context.dir, 'wrong-serial')], wrong);
+    const serialAsks = context.servers.auth.tokenRequests() - tokens;
+    const calls = context.servers.apiCalls(base).length;
+    const result = await run(['--parallel', '3', '-r', 'cli,junit', '--report-dir', join(context.dir, 'wrong')], wrong);
+    assert.equal(result.code, 1, result.stdout + result.stderr);
+    assert.equal(context.servers.auth.tokenRequests() - tokens - serialAsks, serialAsks, 'the breaker holds for all workers');
+    assert.equal(context.servers.apiCalls(base).length, calls, 'the API got nothing');
+    const junit = await readFile(join(context.dir, 'wrong', 'junit.xml'), 'utf8');
+    assert.equal([...junit.matchAll(/<testcase name="pm-oauth2: access token"/g)].length, SPLIT_SUITE_REQUESTS, junit.slice(0, 2000));
+    assert.match(result.stdout, /failures\s+17/);
+    const texts = [result.stdout, result.stderr, serial.stdout, junit];
+    assert.deepEqual(texts.flatMap((t) => credentialLeaks(t, wrong.clientSecret, wrong.clientId)), []);
+  });
+
+  it('refuses what cannot be joined from several workers, before anything runs', async () => {
+    for (const [args, why] of [[['--in-sandbox'], /--in-sandbox fetches a token in each worker/], [['--shard', '1/2'], /use one of them/], [['--export-environment', 'e.json'], /each worker ends with its own environment/], [['-r', 'htmlextra'], /htmlextra report cannot be joined/]] as const) {
+      const calls = context.servers.apiCalls(base).length;
+      const result = await run(['--parallel', '2', ...args]);
+      assert.equal(result.code, 2, result.stdout + result.stderr);
+      assert.match(result.stderr, why);
+      assert.equal(context.servers.apiCalls(base).length, calls);
+    }
+    assert.match((await run(['--parallel', '0'])).stderr, /--parallel takes a number of workers from 1 to 64, not 0/);
+  });
+});
