@@ -32,6 +32,8 @@ export interface InitOptions {
   readonly collections?: string;
   /** The version of pm-oauth2 to add as a dev dependency. */
   readonly version: string;
+  /** CI jobs each environment's suite is split over (run --shard), plus a merge job; 1: one job. @default 1 */
+  readonly shards?: number;
 }
 
 const exists = async (path: string) => !!(await stat(path).catch(() => undefined));
@@ -47,8 +49,8 @@ export async function planInit(root: string, options: InitOptions): Promise<Init
     (await exists(join(root, collectionsDir))) ? { path: `${collectionsDir}/`, action: 'keep', why: 'the collections to build' } : { path: `${collectionsDir}/`, action: 'create', why: 'put your Postman collection exports here' },
     ...(await Promise.all(ENVIRONMENT_NAMES.map((name) => created(`environments/${name}.postman_environment.json`, environmentJson(name, profiles), `the ${name} environment: token URL and client id to fill in, the secret empty (typed secret)`)))),
     await created(CONFIG_FILE, buildConfigJson(), 'the build configuration: map folders to credential profiles here'),
-    await created('.github/workflows/api-tests.yml', githubWorkflow(collectionsDir, profiles), 'GitHub Actions: every environment, secrets from the store, JUnit published'),
-    await created('.gitlab-ci.yml', gitlabJob(collectionsDir, profiles), 'GitLab CI: the same job'),
+    await created('.github/workflows/api-tests.yml', githubWorkflow(collectionsDir, profiles, options.shards ?? 1), `GitHub Actions: every environment${(options.shards ?? 1) > 1 ? ` in ${options.shards} shards and a merge job` : ''}, secrets from the store, JUnit published`),
+    await created('.gitlab-ci.yml', gitlabJob(collectionsDir, profiles, options.shards ?? 1), 'GitLab CI: the same jobs'),
     await gitignoreStep(root),
     await packageJsonStep(root, collectionsDir, options.version),
   ];

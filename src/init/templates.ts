@@ -30,7 +30,13 @@ export function buildConfigJson(): string {
   return `${JSON.stringify({ folderProfiles: {} }, null, 2)}\n`;
 }
 
-export function githubWorkflow(collectionsDir: string, profiles: readonly string[]): string {
+/** ["1/4", "2/4", "3/4", "4/4"] */
+function shardList(shards: number): string[] {
+  return Array.from({ length: shards }, (_, i) => `${i + 1}/${shards}`);
+}
+
+export function githubWorkflow(collectionsDir: string, profiles: readonly string[], shards = 1): string {
+  if (shards > 1) return githubShardedWorkflow(collectionsDir, profiles, shards);
   const secrets = secretVariables(profiles).map((name) => `          ${name}: \${{ secrets.${name} }}`).join('\n');
   return `# API tests with pm-oauth2: every environment in parallel, the client secrets from GitHub's secret
 # store, the JUnit report published. Add ${secretVariables(profiles).join(', ')} to each GitHub
@@ -88,7 +94,97 @@ ${secrets}
 `;
 }
 
-export function gitlabJob(collectionsDir: string, profiles: readonly string[]): string {
+function githubShardedWorkflow(collectionsDir: string, profiles: readonly string[], shards: number): string {
+  const secrets = secretVariables(profiles).map((name) => `          ${name}: \${{ secrets.${name} }}`).join('\n');
+  return `# API tests with pm-oauth2: each environment's suite split over ${shards} jobs (run --shard), whose
+# reports one more job per environment merges (merge-reports: it fails when a shard is missing).
+# Add ${secretVariables(profiles).join(', ')} to each GitHub environment (Settings → Environments →
+# <env> → Secrets), and fill in environments/<env>.postman_environment.json.
+name: API tests
+
+on:
+  workflow_dispatch:
+  schedule:
+    - cron: '0 6 * * 1-5'
+
+jobs:
+  api-tests:
+    name: API tests (\${{ matrix.environment }}, shard \${{ matrix.shard }})
+    runs-on: ubuntu-latest
+    timeout-minutes: 20
+    strategy:
+      fail-fast: false
+      matrix:
+        environment: [${CI_ENVIRONMENTS.join(', ')}]
+        shard: [${shardList(shards).join(', ')}]
+    environment: \${{ matrix.environment }}
+    permissions:
+      contents: read
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-node@v4
+        with:
+          node-version: 22
+          cache: npm
+      - run: npm ci
+      - run: npx pm-oauth2 build ${collectionsDir} --out build/collections
+      - name: Run this shard
+        env:
+${secrets}
+        run: >-
+          npx pm-oauth2 run build/collections
+          --env \${{ matrix.environment }}
+          --shard \${{ matrix.shard }}
+          --reporters cli
+          --report-dir reports/shard
+      - name: Keep the shard's (redacted) reports for the merge
+        if: always()
+        uses: actions/upload-artifact@v4
+        with:
+          name: shard-\${{ matrix.environment }}-\${{ strategy.job-index }}
+          path: reports/shard/
+
+  merge-reports:
+    name: API tests (\${{ matrix.environment }})
+    needs: api-tests
+    if: always()
+    runs-on: ubuntu-latest
+    strategy:
+      fail-fast: false
+      matrix:
+        environment: [${CI_ENVIRONMENTS.join(', ')}]
+    permissions:
+      contents: read
+      checks: write
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-node@v4
+        with:
+          node-version: 22
+          cache: npm
+      - run: npm ci
+      - uses: actions/download-artifact@v4
+        with:
+          pattern: shard-\${{ matrix.environment }}-*
+          path: shards/
+      - run: npx pm-oauth2 merge-reports shards/ --out reports/
+      - name: Keep the merged reports
+        if: always()
+        uses: actions/upload-artifact@v4
+        with:
+          name: reports-\${{ matrix.environment }}
+          path: reports/
+      - name: Publish the JUnit report
+        if: always()
+        uses: mikepenz/action-junit-report@v5
+        with:
+          report_paths: reports/junit.xml
+          check_name: API tests (\${{ matrix.environment }})
+`;
+}
+
+export function gitlabJob(collectionsDir: string, profiles: readonly string[], shards = 1): string {
+  if (shards > 1) return gitlabShardedJobs(collectionsDir, profiles, shards);
   return `# API tests with pm-oauth2: every environment in parallel, the JUnit report published. Set
 # ${secretVariables(profiles).join(', ')} as masked, protected CI/CD variables scoped to each
 # environment (Settings → CI/CD → Variables): GitLab passes them to the job, where pm-oauth2 run reads them.
@@ -113,6 +209,53 @@ api-tests:
     paths: [reports/]
     reports:
       junit: reports/junit-$TARGET_ENV.xml
+`;
+}
+
+function gitlabShardedJobs(collectionsDir: string, profiles: readonly string[], shards: number): string {
+  return `# API tests with pm-oauth2: each environment's suite split over ${shards} jobs (run --shard), whose
+# reports one more job merges (merge-reports: it fails when a shard is missing). Set
+# ${secretVariables(profiles).join(', ')} as masked, protected CI/CD variables scoped to each
+# environment (Settings → CI/CD → Variables). SHARD is set by the matrix (not --shard ci: GitLab
+# numbers a matrix's jobs across all its environments).
+stages: [test, report]
+
+api-tests:
+  image: node:22
+  stage: test
+  parallel:
+    matrix:
+      - TARGET_ENV: [${CI_ENVIRONMENTS.join(', ')}]
+        SHARD: [${shardList(shards).map((s) => `"${s}"`).join(', ')}]
+  environment:
+    name: $TARGET_ENV
+  cache:
+    key:
+      files: [package-lock.json]
+    paths: [.npm/]
+  script:
+    - npm ci --cache .npm --prefer-offline
+    - npx pm-oauth2 build ${collectionsDir} --out build/collections
+    - npx pm-oauth2 run build/collections --env "$TARGET_ENV" --shard "$SHARD" --reporters cli --report-dir "reports/$TARGET_ENV/shard-\${SHARD%%/*}"
+  artifacts:
+    when: always
+    paths: [reports/]
+
+api-tests-report:
+  image: node:22
+  stage: report
+  when: always
+  parallel:
+    matrix:
+      - TARGET_ENV: [${CI_ENVIRONMENTS.join(', ')}]
+  script:
+    - npm ci --cache .npm --prefer-offline
+    - npx pm-oauth2 merge-reports "reports/$TARGET_ENV" --out "merged/$TARGET_ENV"
+  artifacts:
+    when: always
+    paths: [merged/]
+    reports:
+      junit: merged/$TARGET_ENV/junit.xml
 `;
 }
 

@@ -88,6 +88,29 @@ describe('pm-oauth2 init', function () {
     assert.equal(gitlab['api-tests'].artifacts.reports.junit, 'reports/junit-$TARGET_ENV.xml');
   });
 
+  it('--shards 4: every environment in four shard jobs and a merge job, in GitHub Actions and GitLab', async () => {
+    const result = await runCli(['init', '--shards', '4'], { cwd: project });
+    assert.equal(result.code, 0, result.stderr);
+    type Step = { run?: string; uses?: string; with?: Record<string, string> };
+    type Job = { needs?: string; if?: string; strategy: { matrix: Record<string, string[]> }; steps: Step[] };
+    const github = parse(await readFile(join(project, '.github/workflows/api-tests.yml'), 'utf8')) as { jobs: Record<string, Job> };
+    const shards = github.jobs['api-tests'];
+    const merge = github.jobs['merge-reports'];
+    assert.deepEqual(shards?.strategy.matrix['shard'], ['1/4', '2/4', '3/4', '4/4']);
+    assert.deepEqual(shards?.strategy.matrix['environment'], ['dev', 'qa', 'uat', 'prod']);
+    assert.match(shards?.steps.map((s) => s.run ?? '').join('\n') ?? '', /npx pm-oauth2 run build\/collections --env \$\{\{ matrix\.environment \}\} --shard \$\{\{ matrix\.shard \}\} --reporters cli --report-dir reports\/shard/);
+    assert.equal(merge?.needs, 'api-tests');
+    assert.equal(merge?.if, 'always()');
+    assert.ok(merge?.steps.some((s) => s.run === 'npx pm-oauth2 merge-reports shards/ --out reports/'));
+    assert.equal(merge?.steps.find((s) => s.uses?.startsWith('actions/download-artifact'))?.with?.['pattern'], 'shard-${{ matrix.environment }}-*');
+    const gitlab = parse(await readFile(join(project, '.gitlab-ci.yml'), 'utf8')) as Record<string, { parallel?: { matrix: Array<Record<string, string[]>> }; script?: string[]; when?: string }>;
+    assert.deepEqual(gitlab['api-tests']?.parallel?.matrix[0]?.['SHARD'], ['1/4', '2/4', '3/4', '4/4']);
+    assert.match(gitlab['api-tests']?.script?.join('\n') ?? '', /--shard "\$SHARD" --reporters cli --report-dir "reports\/\$TARGET_ENV\/shard-\$\{SHARD%%\/\*\}"/);
+    assert.equal(gitlab['api-tests-report']?.when, 'always');
+    assert.match(gitlab['api-tests-report']?.script?.join('\n') ?? '', /merge-reports "reports\/\$TARGET_ENV" --out "merged\/\$TARGET_ENV"/);
+    assert.equal((await runCli(['init', '--shards', '0', '--dry-run'], { cwd: project })).code, 2);
+  });
+
   it('a second init writes nothing', async () => {
     assert.equal((await runCli(['init'], { cwd: project })).code, 0);
     const before = await snapshot(project);

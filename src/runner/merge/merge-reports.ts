@@ -44,7 +44,7 @@ export async function mergeReports(paths: readonly string[], outDir: string): Pr
 }
 
 /** The collections in the order of the plan (a serial run's order). */
-function collectionStems(shards: readonly ShardReports[]): string[] {
+export function collectionStems(shards: readonly ShardReports[]): string[] {
   const units = shards[0]?.manifest.units ?? [];
   const stems = [...new Set(shards.flatMap((s) => s.manifest.collections.map((c) => c.stem)))];
   const first = (stem: string) => units.findIndex((id) => id === stem || id.startsWith(`${stem}/`) || id.startsWith(`${stem}#`));

@@ -8,6 +8,7 @@ import { describeNewToken } from '../../oauth/describe-token.js';
 import type { Terminal } from '../../cli/terminal.js';
 import { jobTokenBroker } from '../fast-path/job-broker.js';
 import { junitFromJson } from '../merge/junit-from-json.js';
+import { collectionStems } from '../merge/merge-reports.js';
 import { mergeJsonReports, type NewmanJsonReport } from '../merge/merge-json.js';
 import { completenessProblems, unitsNotRun, type ShardReports } from '../merge/shard-set.js';
 import { Redactor } from '../redactor.js';
@@ -123,9 +124,7 @@ function joinOutcomes(outcomes: readonly WorkerOutcome[], options: ParallelOptio
 }
 
 async function deliver(outcomes: readonly WorkerOutcome[], shards: readonly ShardReports[], options: ParallelOptions, redactor: Redactor, base: Omit<ParallelResult, 'failures' | 'usageError'>): Promise<ParallelResult> {
-  const stems = [...new Set(shards.flatMap((s) => s.manifest.collections.map((c) => c.stem)))];
-  const order = shards[0]?.manifest.units ?? [];
-  stems.sort((a, b) => order.findIndex((id) => id === a || id.startsWith(`${a}/`) || id.startsWith(`${a}#`)) - order.findIndex((id) => id === b || id.startsWith(`${b}/`) || id.startsWith(`${b}#`)));
+  const stems = collectionStems(shards);
   for (const stem of stems) {
     const parts = outcomes.flatMap((o) => o.shard?.manifest.collections.filter((c) => c.stem === stem).flatMap((c) => {
       const text = [...o.reports].find(([file]) => file.endsWith(`/${c.report}`) || file === c.report)?.[1];
