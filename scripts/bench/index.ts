@@ -13,11 +13,14 @@ import { benchDpop } from './dpop.js';
 import { benchTokenRequests } from './token-requests.js';
 import { benchPostResponse } from './post-response.js';
 import { benchWholeProcess } from './whole-process.js';
+import { benchScaleOut } from './scale-out.js';
+import { scaleOutChecks, scaleOutMarkdown, withScaleOutSection } from './scale-out-report.js';
 
 const { values } = parseArgs({ options: {
   check: { type: 'boolean', default: false },
   requests: { type: 'string', default: '1000' },
   rounds: { type: 'string', default: '7' },
+  only: { type: 'string' },
 } });
 const requests = Number(values.requests);
 const rounds = Number(values.rounds);
@@ -25,6 +28,21 @@ const rounds = Number(values.rounds);
 const log = (line: string) => process.stderr.write(line + '\n');
 await buildScript();
 const scripts = { secret: await readFile(SCRIPT_PATH, 'utf8'), jwt: await readFile(JWT_SCRIPT_PATH, 'utf8') };
+const scaleOutRounds = Math.min(rounds, 3);
+
+if (values.only !== undefined) {
+  if (values.only !== 'scale-out') throw new Error(`--only takes scale-out, not ${values.only}`);
+  log(`scale-out: serial, 4 shards × 2 balancings, --parallel 2, merge × ${scaleOutRounds} rounds…`);
+  const scaleOut = await benchScaleOut(scripts, scaleOutRounds);
+  const section = scaleOutMarkdown(scaleOut, scaleOutRounds);
+  const current = await readFile('docs/benchmarks.md', 'utf8').catch(() => '# Benchmarks\n');
+  await writeFile('docs/benchmarks.md', withScaleOutSection(current, section));
+  process.stdout.write(`${section}\n`);
+  const missed = scaleOutChecks(scaleOut).filter((c) => !c.ok);
+  for (const check of scaleOutChecks(scaleOut)) log(`${check.ok ? 'ok  ' : 'MISS'} ${check.name}: ${check.detail}`);
+  if (values.check && missed.length) process.exitCode = 1;
+  process.exit();
+}
 
 const processRounds = Math.min(rounds, 3);
 log(`whole process: ${requests} requests × 2 variants × ${processRounds} rounds, and start-up…`);
@@ -47,6 +65,8 @@ const signing = await benchSigning(15);
 const dpopRequests = Math.min(requests, 300);
 log(`DPoP proofs: ${dpopRequests} requests × 3 variants × ${processRounds} rounds…`);
 const dpop = await benchDpop(scripts.jwt, dpopRequests, processRounds);
+log(`scale-out: serial, 4 shards × 2 balancings, --parallel 2, merge × ${scaleOutRounds} rounds…`);
+const scaleOut = await benchScaleOut(scripts, scaleOutRounds);
 const sizes = [SCRIPT_PATH, JWT_SCRIPT_PATH].map((file) => file).map(async (file) => {
   const bytes = await readFile(file);
   return { file: file.slice(file.indexOf('dist/')), bytes: bytes.length, gzip: gzipSync(bytes).length };
@@ -71,11 +91,12 @@ const results: BenchResults = {
     { name: 'RS256 signing < 50 ms', ok: signing.rs256.median < 50, detail: `${signing.rs256.median} ms` },
     { name: 'PS256 signing < 50 ms', ok: signing.ps256.median < 50, detail: `${signing.ps256.median} ms` },
     { name: 'ES256 signing < 50 ms', ok: signing.es256.median < 50, detail: `${signing.es256.median} ms` },
+    ...scaleOutChecks(scaleOut),
     { name: 'a DPoP proof (ES256) in the sandbox adds under 5 ms per request', ok: dpop.addedMs.es256.median < 5, detail: `${dpop.addedMs.es256.median.toFixed(2)} ms (in Node: ${dpop.nodeProofMs.median.toFixed(3)} ms)` },
   ],
 };
 
-const text = markdown(results);
+const text = withScaleOutSection(markdown(results), scaleOutMarkdown(scaleOut, scaleOutRounds));
 await mkdir('docs', { recursive: true });
 await writeFile('docs/benchmarks.md', text);
 await writeFile('docs/benchmarks.svg', chart(scaling));

@@ -30,6 +30,16 @@ export function buildConfigJson(): string {
   return `${JSON.stringify({ folderProfiles: {} }, null, 2)}\n`;
 }
 
+/** The first steps of every GitHub job: the repository, Node with npm's cache, the locked install. */
+const GITHUB_SETUP = `    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-node@v4
+        with:
+          node-version: 22
+          cache: npm
+      - run: npm ci
+`;
+
 /** ["1/4", "2/4", "3/4", "4/4"] */
 function shardList(shards: number): string[] {
   return Array.from({ length: shards }, (_, i) => `${i + 1}/${shards}`);
@@ -63,14 +73,7 @@ jobs:
     permissions:
       contents: read
       checks: write
-    steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-node@v4
-        with:
-          node-version: 22
-          cache: npm
-      - run: npm ci
-      - run: npx pm-oauth2 build ${collectionsDir} --out build/collections
+${GITHUB_SETUP}      - run: npx pm-oauth2 build ${collectionsDir} --out build/collections
       - name: Run the collections
         env:
 ${secrets}
@@ -120,14 +123,7 @@ jobs:
     environment: \${{ matrix.environment }}
     permissions:
       contents: read
-    steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-node@v4
-        with:
-          node-version: 22
-          cache: npm
-      - run: npm ci
-      - run: npx pm-oauth2 build ${collectionsDir} --out build/collections
+${GITHUB_SETUP}      - run: npx pm-oauth2 build ${collectionsDir} --out build/collections
       - name: Run this shard
         env:
 ${secrets}
@@ -156,14 +152,7 @@ ${secrets}
     permissions:
       contents: read
       checks: write
-    steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-node@v4
-        with:
-          node-version: 22
-          cache: npm
-      - run: npm ci
-      - uses: actions/download-artifact@v4
+${GITHUB_SETUP}      - uses: actions/download-artifact@v4
         with:
           pattern: shard-\${{ matrix.environment }}-*
           path: shards/

@@ -72,13 +72,21 @@ describe('shards: the units and who runs them', () => {
   });
 
   it('balances by measured time when it has timings (longest first), by request count without', () => {
-    const units: ShardUnit[] = ['a', 'b', 'c', 'd'].map((id, collection) => ({ id, collection, requests: 10 }));
+    const units: ShardUnit[] = ['a', 'b', 'c', 'd'].map((id) => ({ id, collection: 0, folder: id, requests: 10 }));
     // Equal counts, but a takes as long as the other three together: it gets a job to itself.
     const timings = new Map([['a', 900], ['b', 300], ['c', 300], ['d', 300]]);
     const jobs = assignUnits(units, 2, timings);
     assert.deepEqual(jobs.map((j) => j.map((u) => u.id)), [['a'], ['b', 'c', 'd']]);
     assert.equal(balance(jobs, (u) => timings.get(u.id) ?? 0), 1);
     assert.deepEqual(assignUnits(units, 2).map((j) => j.map((u) => u.id)), [['a', 'c'], ['b', 'd']]);
+  });
+
+  it('keeps a collection in one job where the balance allows: each collection a job touches is a Newman run it pays for', () => {
+    // Eight equal collections of five folders over four jobs: two whole collections each, not a folder of every one.
+    const units = unitsOf(Array.from({ length: 8 }, (_, c) => ({ stem: `c${c}`, collection: collection([1, 2, 3, 4, 5].map((f) => folder(`F${f}`, 10))), pinned: false })), split);
+    const jobs = assignUnits(units, 4);
+    assert.deepEqual(jobs.map((job) => new Set(job.map((u) => u.collection)).size), [2, 2, 2, 2]);
+    assert.deepEqual(jobs.map((job) => job.length), [10, 10, 10, 10]);
   });
 });
 
