@@ -42,6 +42,18 @@ describe('first use of the CLI', function () {
     assert.match(result.stderr, /unknown command "frob" — the commands are init, build, run, merge-reports, doctor, decode, script, dpop-key, demo, servers/);
   });
 
+  it('a port that is not one, and demo --env of another environment, are usage errors (exit 2), not crashes', async () => {
+    for (const port of ['99999', 'abc', '-1']) {
+      const result = await cli(['servers', '--auth-port', port]);
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, /USAGE.*--auth-port takes a port from 1 to 65535 \(0: any free one\), not (99999|a word|-1) — leave it out for 4010/);
+      assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
+    }
+    const demo = await cli(['demo', '--env', 'dev']);
+    assert.equal(demo.code, 2, demo.stderr);
+    assert.match(demo.stderr, /demo runs its samples against its own local servers.*pm-oauth2 run --env dev/);
+  });
+
   it('inputs that cannot be used exit 2, nothing ran: a missing collection, an environment passed as a collection', async () => {
     const missing = await cli(['run', 'nope.postman_collection.json']);
     assert.equal(missing.code, 2, missing.stderr);

@@ -30,6 +30,8 @@ export function demoOptions(yargs: Argv): Argv<RunArgs> {
  * --export-environment, …) is written outside the temporary folder.
  */
 export async function demoCommand(args: RunArgs, terminal: Terminal, cwd = process.cwd()): Promise<number> {
+  // The demo's servers and clients exist only with its packaged local environment.
+  if (args.env !== undefined && args.env !== 'local') throw new PmOAuth2Error('USAGE', `demo runs its samples against its own local servers, with the packaged local environment — --env ${args.env} is for your collections: pm-oauth2 run --env ${args.env}`);
   const work = await mkdtemp(join(tmpdir(), 'pm-oauth2-demo-'));
   const restoreNoProxy = bypassProxyForLoopback();
   let stack: LocalStack | undefined;

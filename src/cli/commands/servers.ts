@@ -2,6 +2,7 @@ import type { Argv } from 'yargs';
 import { DEMO_ADMIN_CLIENT, DEMO_CLIENT, LOCAL_API_PORT, LOCAL_AUTH_PORT } from '../../servers/demo-clients.js';
 import type { LocalStack } from '../../servers/local-stack.js';
 import { EXIT } from '../exit-codes.js';
+import { PmOAuth2Error } from '../../errors.js';
 import type { Terminal } from '../terminal.js';
 
 export interface ServersArgs {
@@ -27,6 +28,9 @@ export function describeStack(stack: LocalStack): string[] {
 
 /** Runs until interrupted, so a user can point Postman at the servers. */
 export async function serversCommand(args: ServersArgs, terminal: Terminal): Promise<number> {
+  for (const [flag, port] of [['--auth-port', args.authPort], ['--api-port', args.apiPort]] as const) {
+    if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new PmOAuth2Error('USAGE', `${flag} takes a port from 1 to 65535 (0: any free one), not ${Number.isNaN(port) ? 'a word' : port} — leave it out for ${flag === '--auth-port' ? LOCAL_AUTH_PORT : LOCAL_API_PORT}, the port Postman is pointed at`);
+  }
   const { startLocalStack } = await import('../../servers/local-stack.js');
   const stack = await startLocalStack({ auth: args.authPort, api: args.apiPort, exact: true });
   describeStack(stack).forEach((line) => terminal.out(line));
