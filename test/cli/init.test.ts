@@ -103,12 +103,24 @@ describe('pm-oauth2 init', function () {
     assert.equal(merge?.if, 'always()');
     assert.ok(merge?.steps.some((s) => s.run === 'npx pm-oauth2 merge-reports shards/ --out reports/'));
     assert.equal(merge?.steps.find((s) => s.uses?.startsWith('actions/download-artifact'))?.with?.['pattern'], 'shard-${{ matrix.environment }}-*');
-    const gitlab = parse(await readFile(join(project, '.gitlab-ci.yml'), 'utf8')) as Record<string, { parallel?: { matrix: Array<Record<string, string[]>> }; script?: string[]; when?: string }>;
+    const gitlab = parse(await readFile(join(project, '.gitlab-ci.yml'), 'utf8')) as Record<string, { parallel?: { matrix: Array<Record<string, string[]>> }; script?: string[]; rules?: object[] }>;
     assert.deepEqual(gitlab['api-tests']?.parallel?.matrix[0]?.['SHARD'], ['1/4', '2/4', '3/4', '4/4']);
     assert.match(gitlab['api-tests']?.script?.join('\n') ?? '', /--shard "\$SHARD" --reporters cli --report-dir "reports\/\$TARGET_ENV\/shard-\$\{SHARD%%\/\*\}"/);
-    assert.equal(gitlab['api-tests-report']?.when, 'always');
+    assert.deepEqual(gitlab['api-tests-report']?.rules, [{ if: '$CI_PIPELINE_SOURCE == "schedule" || $CI_PIPELINE_SOURCE == "web"', when: 'always' }]);
     assert.match(gitlab['api-tests-report']?.script?.join('\n') ?? '', /merge-reports "reports\/\$TARGET_ENV" --out "merged\/\$TARGET_ENV"/);
     assert.equal((await runCli(['init', '--shards', '0', '--dry-run'], { cwd: project })).code, 2);
+  });
+
+  it('the CI jobs start on demand or on a schedule, not on every push while the environment files are empty', async () => {
+    for (const shards of ['1', '3']) {
+      await rm(join(project, '.github'), { recursive: true, force: true });
+      await rm(join(project, '.gitlab-ci.yml'), { force: true });
+      assert.equal((await runCli(['init', '--shards', shards], { cwd: project })).code, 0);
+      const github = parse(await readFile(join(project, '.github/workflows/api-tests.yml'), 'utf8')) as { on: Record<string, unknown> };
+      assert.deepEqual(Object.keys(github.on), ['workflow_dispatch', 'schedule'], `--shards ${shards}`);
+      const gitlab = parse(await readFile(join(project, '.gitlab-ci.yml'), 'utf8')) as Record<string, { rules?: Array<{ if?: string }> }>;
+      assert.equal(gitlab['api-tests']?.rules?.[0]?.if, '$CI_PIPELINE_SOURCE == "schedule" || $CI_PIPELINE_SOURCE == "web"', `--shards ${shards}`);
+    }
   });
 
   it('a second init writes nothing', async () => {
