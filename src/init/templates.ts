@@ -257,7 +257,8 @@ api-tests-report:
 `;
 }
 
-export const GITIGNORE_LINES = ['build/', 'reports/', '.env'];
+/** node_modules/ too: in a fresh repository, npm install is the next step. */
+export const GITIGNORE_LINES = ['node_modules/', 'build/', 'reports/', '.env'];
 
 export function packageScripts(collectionsDir: string): Record<string, string> {
   return {

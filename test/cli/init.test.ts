@@ -57,6 +57,8 @@ describe('pm-oauth2 init', function () {
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /= postman\/\s+the collections to build/);
     assert.match(result.stdout, /= pm-oauth2\.config\.json\s+exists, kept as it is/);
+    assert.match(result.stdout, /your exports in postman\/ are built as they are; put the token URL/);
+    assert.doesNotMatch(result.stdout, /put your Postman exports in/);
     assert.match(result.stdout, /Next:[\s\S]*npm install[\s\S]*OAUTH2_CLIENT_SECRET=… OAUTH2_ADMIN_CLIENT_SECRET=… npx pm-oauth2 run --env dev/);
 
     const pkg = await readFile(join(project, 'package.json'), 'utf8');
@@ -121,6 +123,15 @@ describe('pm-oauth2 init', function () {
       const gitlab = parse(await readFile(join(project, '.gitlab-ci.yml'), 'utf8')) as Record<string, { rules?: Array<{ if?: string }> }>;
       assert.equal(gitlab['api-tests']?.rules?.[0]?.if, '$CI_PIPELINE_SOURCE == "schedule" || $CI_PIPELINE_SOURCE == "web"', `--shards ${shards}`);
     }
+  });
+
+  it('in a fresh repository: a .gitignore with node_modules/, and where to put the exports', async () => {
+    await rm(join(project, '.gitignore'));
+    await rm(join(project, 'postman'), { recursive: true });
+    const result = await runCli(['init'], { cwd: project });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(await readFile(join(project, '.gitignore'), 'utf8'), /^node_modules\/$/m);
+    assert.match(result.stdout, /put your Postman exports in collections\/, and the token URL/);
   });
 
   it('a second init writes nothing', async () => {

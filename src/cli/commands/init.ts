@@ -40,6 +40,11 @@ export async function initCommand(args: InitArgs, terminal: Terminal, cwd = proc
   return EXIT.ok;
 }
 
+/** The collections folder was there already (init keeps it), so the exports need no moving. */
+function collectionsFound(plan: InitPlan): boolean {
+  return plan.steps.some((step) => step.path === `${plan.collectionsDir}/` && step.action === 'keep');
+}
+
 function nextSteps(plan: InitPlan): string[] {
   const wrote = plan.steps.filter((s) => s.action !== 'keep').length;
   const dependency = plan.steps.some((s) => s.addsDependency);
@@ -47,7 +52,7 @@ function nextSteps(plan: InitPlan): string[] {
     `${wrote} written, ${plan.steps.length - wrote} kept (+ created, ~ updated, = kept).`,
     'Next:',
     ...(dependency ? ['  npm install                      # installs pm-oauth2 as the dev dependency just added'] : []),
-    `  put your Postman exports in ${plan.collectionsDir}/, and the token URL and client id in environments/dev.postman_environment.json`,
+    `  ${collectionsFound(plan) ? `your exports in ${plan.collectionsDir}/ are built as they are; put` : `put your Postman exports in ${plan.collectionsDir}/, and`} the token URL and client id in environments/dev.postman_environment.json`,
     `  ${secretVariables(plan.profiles).map((name) => `${name}=…`).join(' ')} npx pm-oauth2 run --env dev`,
     `  in CI: add ${secretVariables(plan.profiles).join(', ')} to the secret store (see the comments in the workflow).`,
   ];
