@@ -47,6 +47,23 @@ describe('run --parallel N: workers side by side, one token for them all, one se
     assert.deepEqual((await readdir(join(context.dir, 'par'))).sort(), ['admin.json', 'junit.xml', 'loose.json', 'orders.json']);
   });
 
+  it('keeps the 401 replay: a token revoked mid-run is replaced once for all workers, the request goes again, the run passes', async () => {
+    const path = `${new URL(base).pathname}/orders/F3/0`;
+    const calls = context.servers.apiCalls(base).length;
+    context.servers.api.revokeWhen = (p) => p === path && !context.servers.api.calls.slice(calls).some((c) => c.path === p);
+    const tokens = context.servers.auth.tokenRequests();
+    try {
+      const result = await run(['--parallel', '2', '-r', 'cli', '--report-dir', join(context.dir, 'revoked')]);
+      assert.equal(result.code, 0, result.stdout + result.stderr);
+      assert.equal(context.servers.auth.tokenRequests() - tokens, 2, 'the first token and its one replacement');
+      const seen = context.servers.apiCalls(base).slice(calls);
+      assert.deepEqual(seen.filter((c) => c.path === path).map((c) => c.status), [401, 200]);
+      assert.equal(new Set(seen.filter((c) => c.status === 200).map((c) => c.path.split('?')[0])).size, SPLIT_SUITE_REQUESTS);
+    } finally {
+      context.servers.api.revokeWhen = undefined;
+    }
+  });
+
   it('fails closed in every worker on a wrong secret, asks the token endpoint as often as one serial job does, and prints no secret', async () => {
     const wrong = { clientId: CLIENTS.basic.clientId, clientSecret: 'wrong "secret" +/=:&% é' };
     const tokens = context.servers.auth.tokenRequests();

@@ -23,19 +23,15 @@ export interface MergeOutcome {
 
 export async function mergeReports(paths: readonly string[], outDir: string): Promise<MergeOutcome> {
   const shards = await readShardSet(paths);
-  const junit: string[] = [];
   const files: string[] = [];
-  for (const stem of collectionStems(shards)) {
-    const merged = mergeJsonReports(await reportsOf(stem, shards));
-    files.push(await write(join(outDir, `${stem}.json`), JSON.stringify(merged, null, 2)));
-    junit.push(junitFromJson(merged));
-  }
-  if (junit.length) files.push(await write(join(outDir, 'junit.xml'), mergeJunit(junit)));
+  const collections = await mergeCollections(shards, (stem) => reportsOf(stem, shards));
+  for (const { stem, json } of collections) files.push(await write(join(outDir, `${stem}.json`), json));
+  if (collections.length) files.push(await write(join(outDir, 'junit.xml'), mergeJunit(collections.map((c) => c.junit))));
   const timings: TimingsFile = { format: TIMINGS_FORMAT, units: shards.flatMap((s) => s.manifest.ran) };
   files.push(await write(join(outDir, TIMINGS_FILE), `${JSON.stringify(timings, null, 2)}\n`));
   return {
     shards,
-    collections: junit.length,
+    collections: collections.length,
     requests: shards.reduce((n, s) => n + s.manifest.requests, 0),
     tokenRequests: shards.reduce((n, s) => n + s.manifest.tokenRequests, 0),
     failures: [...shards.flatMap((s) => s.manifest.failures.map((f) => `shard ${s.manifest.shard.index}: ${f}`)), ...unitsNotRun(shards)],
@@ -43,8 +39,20 @@ export async function mergeReports(paths: readonly string[], outDir: string): Pr
   };
 }
 
+/** Each collection's merged JSON report (as text) and JUnit, in the plan's order; a collection no shard reported is left out. */
+export async function mergeCollections(shards: readonly ShardReports[], partsOf: (stem: string) => Promise<ShardReport[]>): Promise<Array<{ stem: string; json: string; junit: string }>> {
+  const out = [];
+  for (const stem of collectionStems(shards)) {
+    const parts = await partsOf(stem);
+    if (!parts.length) continue;
+    const merged = mergeJsonReports(parts);
+    out.push({ stem, json: JSON.stringify(merged, null, 2), junit: junitFromJson(merged) });
+  }
+  return out;
+}
+
 /** The collections in the order of the plan (a serial run's order). */
-export function collectionStems(shards: readonly ShardReports[]): string[] {
+function collectionStems(shards: readonly ShardReports[]): string[] {
   const units = shards[0]?.manifest.units ?? [];
   const stems = [...new Set(shards.flatMap((s) => s.manifest.collections.map((c) => c.stem)))];
   const first = (stem: string) => units.findIndex((id) => id === stem || id.startsWith(`${stem}/`) || id.startsWith(`${stem}#`));

@@ -7,9 +7,8 @@ import { memoryNonceStore } from '../../oauth/dpop/nonce.js';
 import { describeNewToken } from '../../oauth/describe-token.js';
 import type { Terminal } from '../../cli/terminal.js';
 import { jobTokenBroker } from '../fast-path/job-broker.js';
-import { junitFromJson } from '../merge/junit-from-json.js';
-import { collectionStems } from '../merge/merge-reports.js';
-import { mergeJsonReports, type NewmanJsonReport } from '../merge/merge-json.js';
+import { mergeCollections } from '../merge/merge-reports.js';
+import type { NewmanJsonReport } from '../merge/merge-json.js';
 import { completenessProblems, unitsNotRun, type ShardReports } from '../merge/shard-set.js';
 import { Redactor } from '../redactor.js';
 import type { Reports } from '../reports.js';
@@ -124,21 +123,18 @@ function joinOutcomes(outcomes: readonly WorkerOutcome[], options: ParallelOptio
 }
 
 async function deliver(outcomes: readonly WorkerOutcome[], shards: readonly ShardReports[], options: ParallelOptions, redactor: Redactor, base: Omit<ParallelResult, 'failures' | 'usageError'>): Promise<ParallelResult> {
-  const stems = collectionStems(shards);
-  for (const stem of stems) {
-    const parts = outcomes.flatMap((o) => o.shard?.manifest.collections.filter((c) => c.stem === stem).flatMap((c) => {
-      const text = [...o.reports].find(([file]) => file.endsWith(`/${c.report}`) || file === c.report)?.[1];
-      return text ? [{ report: JSON.parse(text) as NewmanJsonReport, rows: c.rows }] : [];
-    }) ?? []);
-    if (!parts.length) continue;
-    const merged = mergeJsonReports(parts);
-    options.reports.hold('json', stem, JSON.stringify(merged, null, 2));
-    options.reports.hold('junit', stem, junitFromJson(merged));
+  const collections = await mergeCollections(shards, async (stem) => outcomes.flatMap((o) => o.shard?.manifest.collections.filter((c) => c.stem === stem).flatMap((c) => {
+    const text = [...o.reports].find(([file]) => file.endsWith(`/${c.report}`) || file === c.report)?.[1];
+    return text ? [{ report: JSON.parse(text) as NewmanJsonReport, rows: c.rows }] : [];
+  }) ?? []));
+  for (const { stem, json, junit } of collections) {
+    options.reports.hold('json', stem, json);
+    options.reports.hold('junit', stem, junit);
   }
   const { files, withheld } = await options.reports.finish(redactor);
   return {
     ...base,
-    collections: stems.length,
+    collections: collections.length,
     requests: shards.reduce((n, s) => n + s.manifest.requests, 0),
     files,
     failures: [...shards.flatMap((s) => s.manifest.failures.map((f) => `worker ${s.manifest.shard.index}: ${f}`)), ...unitsNotRun(shards), ...withheld],
