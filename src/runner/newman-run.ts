@@ -4,6 +4,7 @@ import newman from 'newman';
 import { FAILURE_TEST_NAME } from '../oauth/variables.js';
 import { recordTokenRequest, type TokenStats } from './token-stats.js';
 import { BLOCKED_REQUEST, trackBlockedRequests } from './blocked-requests.js';
+import { withImmediateTimers } from './immediate-timers.js';
 
 export interface EnvironmentJson {
   name: string;
@@ -62,6 +63,10 @@ export interface CollectionOutcome {
 }
 
 export function runCollection(options: NewmanRunOptions): Promise<CollectionOutcome> {
+  return withImmediateTimers(() => runWithNewman(options));
+}
+
+function runWithNewman(options: NewmanRunOptions): Promise<CollectionOutcome> {
   let scriptRequests = 0;
   return new Promise((resolve) => {
     const emitter = newman.run({
