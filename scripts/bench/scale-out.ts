@@ -1,8 +1,10 @@
-// Scale-out: a 2,000-request suite (8 collections × 5 folders) against a local API, run serially,
-// as a simulated CI matrix (each of 4 shards a process of its own, one after another, its wall time
-// measured), with --parallel 2, and the merge of the 4 shards' reports.
+// Scale-out: a 2,000-request suite (8 collections × 5 folders) run serially (also with Newman's own
+// timers), as a simulated CI matrix (each of 4 shards a process of its own, one after another, its
+// wall time measured) and with --parallel 2, against a local API as fast as it can answer and
+// against one that answers after a network's round trip; and the merge of the 4 shards' reports.
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,45 +12,76 @@ import type { Collection } from '../../src/generator/collection-types.js';
 import { embedScript, type ScriptVariants } from '../../src/generator/embed.js';
 import { mergeReports } from '../../src/runner/merge/merge-reports.js';
 import { figure, type Figure } from './stats.js';
-import { listen } from './whole-process.js';
 
 const PM_OAUTH2_BIN = new URL('../../bin/pm-oauth2.js', import.meta.url).pathname;
 const COLLECTIONS = 8;
 const FOLDERS = 5;
 const SHARDS = 4;
 
-export interface ScaleOutResult {
-  readonly requests: number;
+/** The figures for one API: serial, the simulated matrix by count and by timings, --parallel 2. */
+export interface ScaleOutProfile {
+  /** How long the API takes to answer (0: as fast as a local process can). */
+  readonly latencyMs: number;
   readonly serialMs: Figure;
+  /** The serial run with PM_OAUTH2_EXACT_TIMERS=1: Newman's own 1 ms per step of a request. */
+  readonly serialExactTimersMs: Figure;
   /** The longest of the 4 shards, each run alone; and the longest over the mean (balance). */
   readonly shardsMs: { readonly byCount: Figure; readonly byTimings: Figure };
   readonly balance: { readonly byCount: number; readonly byTimings: number };
   readonly ratio: { readonly byCount: number; readonly byTimings: number; readonly parallel2: number };
   readonly parallel2Ms: Figure;
   readonly parallelTokenRequests: number;
+}
+
+export interface ScaleOutResult {
+  readonly requests: number;
+  /** Against the local API as it is, then against one that answers after LATENCY_MS (a remote API's round trip). */
+  readonly local: ScaleOutProfile;
+  readonly remote: ScaleOutProfile;
   readonly mergeMs: Figure;
 }
 
+/** A round trip to an API elsewhere on the network, as a CI job usually has it. */
+export const LATENCY_MS = 10;
+
 export async function benchScaleOut(scripts: ScriptVariants, rounds: number): Promise<ScaleOutResult> {
-  let tokenRequests = 0;
-  const server = await listen((url) => (url === '/token' ? (tokenRequests++, JSON.stringify({ access_token: 'bench-token', token_type: 'Bearer', expires_in: 3600 })) : 'ok'));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const dir = await mkdtemp(join(tmpdir(), 'pm-oauth2-bench-scale-'));
   try {
+    const merge: number[] = [];
+    const local = await profile(scripts, rounds, 0, join(dir, 'local'), merge);
+    const remote = await profile(scripts, rounds, LATENCY_MS, join(dir, 'remote'), []);
+    return { requests: SUITE_REQUESTS, local, remote, mergeMs: figure(merge) };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const SUITE_REQUESTS = 2000;
+
+async function profile(scripts: ScriptVariants, rounds: number, latencyMs: number, dir: string, mergeSamples: number[]): Promise<ScaleOutProfile> {
+  let tokenRequests = 0;
+  const server = await listenAfter(latencyMs, (url) => {
+    if (url !== '/token') return 'ok';
+    tokenRequests++;
+    return JSON.stringify({ access_token: 'bench-token', token_type: 'Bearer', expires_in: 3600 });
+  });
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
     const suite = join(dir, 'suite');
-    await mkdir(suite);
+    await mkdir(suite, { recursive: true });
     // Uneven folders (10…90 requests), so a split by count and one by time can differ.
     const sizes = Array.from({ length: COLLECTIONS * FOLDERS }, (_, i) => 10 + ((i * 37) % 81));
-    const scale = 2000 / sizes.reduce((a, b) => a + b, 0);
+    const scale = SUITE_REQUESTS / sizes.reduce((a, b) => a + b, 0);
     const counts = sizes.map((s) => Math.max(1, Math.round(s * scale)));
-    counts[0] = (counts[0] ?? 0) + 2000 - counts.reduce((a, b) => a + b, 0);
+    counts[0] = (counts[0] ?? 0) + SUITE_REQUESTS - counts.reduce((a, b) => a + b, 0);
     for (let c = 0; c < COLLECTIONS; c++) await writeFile(join(suite, `c${c}.postman_collection.json`), JSON.stringify(embedScript(collection(base, c, counts.slice(c * FOLDERS, (c + 1) * FOLDERS)), scripts).collection));
     const env = ['--env-var', `oauth2_token_url=${base}/token`, '--env-var', 'oauth2_client_id=bench', '--env-var', 'oauth2_client_secret=bench-secret', '-r', 'json'];
-    const run = (args: string[]) => time(['run', suite, ...env, ...args]);
-    const samples = { serial: [] as number[], byCount: [] as number[], byTimings: [] as number[], parallel: [] as number[], merge: [] as number[], balanceCount: [] as number[], balanceTimings: [] as number[] };
+    const run = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => time(['run', suite, ...env, ...args], extraEnv);
+    const samples = { serial: [] as number[], exact: [] as number[], byCount: [] as number[], byTimings: [] as number[], parallel: [] as number[], balanceCount: [] as number[], balanceTimings: [] as number[] };
     await run(['--report-dir', join(dir, 'warm')]);
     for (let round = 0; round < rounds; round++) {
       samples.serial.push(await run(['--report-dir', join(dir, 'serial')]));
+      samples.exact.push(await run(['--report-dir', join(dir, 'serial')], { PM_OAUTH2_EXACT_TIMERS: '1' }));
       const byCount = await shards(run, join(dir, `count-${round}`), []);
       const byTimings = await shards(run, join(dir, `time-${round}`), ['--shard-timings', join(dir, `count-${round}`)]);
       samples.byCount.push(Math.max(...byCount));
@@ -60,23 +93,33 @@ export async function benchScaleOut(scripts: ScriptVariants, rounds: number): Pr
       if (tokenRequests - before !== 1) throw new Error(`--parallel 2 made ${tokenRequests - before} token requests, not 1`);
       const started = performance.now();
       await mergeReports([join(dir, `time-${round}`)], join(dir, `merged-${round}`));
-      samples.merge.push(performance.now() - started);
+      mergeSamples.push(performance.now() - started);
     }
     const serial = figure(samples.serial);
     return {
-      requests: counts.reduce((a, b) => a + b, 0),
+      latencyMs,
       serialMs: serial,
+      serialExactTimersMs: figure(samples.exact),
       shardsMs: { byCount: figure(samples.byCount), byTimings: figure(samples.byTimings) },
       balance: { byCount: figure(samples.balanceCount).median, byTimings: figure(samples.balanceTimings).median },
       ratio: { byCount: figure(samples.byCount).median / serial.median, byTimings: figure(samples.byTimings).median / serial.median, parallel2: figure(samples.parallel).median / serial.median },
       parallel2Ms: figure(samples.parallel),
       parallelTokenRequests: 1,
-      mergeMs: figure(samples.merge),
     };
   } finally {
     server.close();
-    await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** An API that answers each request after `latencyMs` (at once for 0). */
+function listenAfter(latencyMs: number, answer: (url: string) => string): Promise<Server> {
+  const server = createServer((req, res) => {
+    const body = answer(req.url ?? '/');
+    const send = () => res.writeHead(200, { 'content-type': body.startsWith('{') ? 'application/json' : 'text/plain' }).end(body);
+    if (latencyMs > 0 && req.url !== '/token') setTimeout(send, latencyMs);
+    else send();
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
 /** Each shard a process of its own, one after another: a CI matrix on one machine. */
@@ -97,10 +140,10 @@ function collection(base: string, c: number, folderSizes: readonly number[]): Co
   };
 }
 
-function time(args: string[]): Promise<number> {
+function time(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<number> {
   const started = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [PM_OAUTH2_BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, [PM_OAUTH2_BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1', ...extraEnv } });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
