@@ -25,7 +25,7 @@ const { values } = parseArgs({ options: {
 const requests = Number(values.requests);
 const rounds = Number(values.rounds);
 
-const log = (line: string) => process.stderr.write(line + '\n');
+const log = (line: string) => process.stderr.write(`${line}\n`);
 await buildScript();
 const scripts = { secret: await readFile(SCRIPT_PATH, 'utf8'), jwt: await readFile(JWT_SCRIPT_PATH, 'utf8') };
 const scaleOutRounds = Math.min(rounds, 3);

@@ -40,7 +40,7 @@ export function markdown(r: BenchResults): string {
     '',
     '## `pm-oauth2 run`, whole process, against `newman run` with a static token',
     '',
-    `${r.wholeProcess.requests} requests to a local API, each variant a process of its own (\`node …/newman.js run\` and \`node bin/pm-oauth2.js run\`, cli reporter), alternating, ${r.rounds > 3 ? 3 : r.rounds} rounds. pm-oauth2 runs the built collection (its token fetched once, in process); newman the same requests with the token written in.`,
+    `${r.wholeProcess.requests} requests to a local API, each variant a process of its own (\`node …/newman.js run\` and \`node bin/pm-oauth2.js run\`, cli reporter), alternating, ${Math.min(r.rounds, 3)} rounds. pm-oauth2 runs the built collection (its token fetched once, in process); newman the same requests with the token written in.`,
     '',
     '| | whole process |',
     '|---|---|',

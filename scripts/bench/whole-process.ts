@@ -27,7 +27,11 @@ export interface WholeProcessResult {
 
 export async function benchWholeProcess(scripts: ScriptVariants, requests: number, rounds: number): Promise<WholeProcessResult> {
   let tokenRequests = 0;
-  const server = await listen((url) => (url === '/token' ? (tokenRequests++, JSON.stringify({ access_token: 'bench-token', token_type: 'Bearer', expires_in: 3600 })) : 'ok'));
+  const server = await listen((url) => {
+    if (url !== '/token') return 'ok';
+    tokenRequests++;
+    return JSON.stringify({ access_token: 'bench-token', token_type: 'Bearer', expires_in: 3600 });
+  });
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const dir = await mkdtemp(join(tmpdir(), 'pm-oauth2-bench-'));
   try {

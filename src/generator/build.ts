@@ -69,7 +69,7 @@ export async function buildCollections(options: BuildOptions): Promise<BuildOutc
         variableNames: { ...handWritten.names, ...options.config?.variables },
       });
       Object.keys(profiles).forEach((folder) => matched.add(folder));
-      await writeFileAtomic(output, JSON.stringify(collection, null, '\t') + '\n');
+      await writeFileAtomic(output, `${JSON.stringify(collection, null, '\t')}\n`);
       outcome.built.push({ input, output, warnings: [...read.warnings, ...handWritten.warnings, ...warnings] });
     } catch (error) {
       if (!(error instanceof PmOAuth2Error)) throw error;

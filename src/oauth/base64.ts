@@ -48,5 +48,5 @@ export function base64Decode(text: string): number[] | undefined {
 
 /** Decodes UTF-8; invalid sequences throw (decodeURIComponent's URIError). */
 export function utf8Decode(bytes: readonly number[]): string {
-  return decodeURIComponent(bytes.map((b) => '%' + (b < 16 ? '0' : '') + b.toString(16)).join(''));
+  return decodeURIComponent(bytes.map((b) => `%${b < 16 ? '0' : ''}${b.toString(16)}`).join(''));
 }

@@ -32,5 +32,5 @@ export function fingerprintValues(read: (name: string) => string | undefined): s
  * never mistaken for this one.
  */
 export function fingerprintOf(values: readonly string[], sha256: Sha256Hex): string {
-  return 'v3:' + sha256(JSON.stringify(values));
+  return `v3:${sha256(JSON.stringify(values))}`;
 }

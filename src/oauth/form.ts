@@ -7,7 +7,7 @@ import { OAuthError } from './errors.js';
  */
 export function formEncode(text: string): string {
   return encodeURIComponent(text)
-    .replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase())
+    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
     .replace(/%20/g, '+');
 }
 
@@ -18,7 +18,7 @@ export function formDecode(text: string): string {
 export type FormPair = readonly [name: string, value: string];
 
 export function encodeForm(pairs: readonly FormPair[]): string {
-  return pairs.map(([name, value]) => formEncode(name) + '=' + formEncode(value)).join('&');
+  return pairs.map(([name, value]) => `${formEncode(name)}=${formEncode(value)}`).join('&');
 }
 
 /**

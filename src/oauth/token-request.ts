@@ -50,5 +50,5 @@ export function tokenRequestParams(config: TokenConfig, clientAssertion = ''): F
  * which strict servers punish for secrets with `+ / = : & %` or spaces.
  */
 export function basicAuthorization(clientId: string, clientSecret: string): string {
-  return 'Basic ' + base64Encode(utf8Bytes(formEncode(clientId) + ':' + formEncode(clientSecret)));
+  return `Basic ${base64Encode(utf8Bytes(`${formEncode(clientId)}:${formEncode(clientSecret)}`))}`;
 }

@@ -171,5 +171,5 @@ function describeNonJson(response: TokenHttpResponse): string {
 /** Server text goes into CI logs: one line, bounded. */
 function clip(text: string): string {
   const line = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
-  return line.length > 200 ? line.slice(0, 200) + '…' : line;
+  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
 }

@@ -10,7 +10,7 @@ export async function exportCollection(file: string, collection: Collection, var
     ...(collection.variable ?? []).map((v) => (v.key in variablesAfter ? { ...v, value: stringOf(variablesAfter[v.key]) } : v)),
     ...Object.entries(variablesAfter).filter(([key]) => !known.has(key)).map(([key, value]) => ({ key, value: stringOf(value), type: 'string' })),
   ];
-  await writeFileAtomic(file, JSON.stringify(redactor.redactJson({ ...collection, variable }), null, '\t') + '\n');
+  await writeFileAtomic(file, `${JSON.stringify(redactor.redactJson({ ...collection, variable }), null, '\t')}\n`);
   return file;
 }
 

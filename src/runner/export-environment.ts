@@ -11,6 +11,6 @@ export async function exportEnvironment(file: string, environment: EnvironmentJs
     values: environment.values.map((v) => ({ ...v, value: v.type === 'secret' && v.value ? '***' : v.value })),
     _postman_variable_scope: scope,
   };
-  await writeFileAtomic(file, JSON.stringify(redactor.redactJson(json), null, '\t') + '\n');
+  await writeFileAtomic(file, `${JSON.stringify(redactor.redactJson(json), null, '\t')}\n`);
   return file;
 }

@@ -37,10 +37,14 @@ export function parseReporterOptions(reporterArgs: readonly string[], reporters:
     const eq = arg.indexOf('=');
     const name = (eq === -1 ? arg : arg.slice(0, eq)).slice(PREFIX.length);
     const next = reporterArgs[i + 1];
-    const value: string | true = eq !== -1 ? arg.slice(eq + 1) : next !== undefined && !next.startsWith('-') ? (i++, next) : true;
+    const takesNext = eq === -1 && next !== undefined && !next.startsWith('-');
+    const value: string | true = eq !== -1 ? arg.slice(eq + 1) : takesNext ? next : true;
+    if (takesNext) i++;
     const reporter = name.split('-', 1)[0] ?? '';
-    if (reporters.includes(reporter) && name.length > reporter.length) (byReporter[reporter] ??= {})[camel(name.slice(reporter.length + 1))] = value;
-    else generic[camel(name)] = value;
+    if (reporters.includes(reporter) && name.length > reporter.length) {
+      byReporter[reporter] ??= {};
+      byReporter[reporter][camel(name.slice(reporter.length + 1))] = value;
+    } else generic[camel(name)] = value;
   }
   return { generic, byReporter };
 }

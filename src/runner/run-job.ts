@@ -139,7 +139,7 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
       const outcome = await runCollection({
         collection, environment, globals: globalsJson, newmanOptions: { ...options.newmanOptions, ...run.newmanOptions }, ...options.reports.forCollection(stem),
         timeoutRequestMs: options.timeoutRequestMs, bail: options.bail, iterationCount: options.iterationCount, tokenUrls, tokenStats,
-        onConsole: (level, messages) => options.terminal.out(redactor.redact(`  ${level === 'log' ? '│' : level + ':'} ${formatWithOptions({ colors: false, breakLength: Infinity }, ...messages)}`)),
+        onConsole: (level, messages) => options.terminal.out(redactor.redact(`  ${level === 'log' ? '│' : `${level}:`} ${formatWithOptions({ colors: false, breakLength: Infinity }, ...messages)}`)),
         onTokenResponse: (body) => rememberIssuedToken(body, redactor),
         redactInPlace: (root) => redactor.redactInPlace(root),
         ...(fast ? { takeBlockedReason: fast.takeBlockedReason } : {}),

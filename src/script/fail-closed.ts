@@ -8,7 +8,7 @@ import { BLOCKED_URL } from './blocked-url.js';
  * both are done, and either alone keeps the request from the API.
  */
 export function failClosed(message: string): void {
-  console.warn('pm-oauth2: ' + message);
+  console.warn(`pm-oauth2: ${message}`);
   pm.test(FAILURE_TEST_NAME, () => {
     throw new Error(message);
   });

@@ -130,13 +130,13 @@ describe('pm-oauth2 doctor and decode (the built binary)', function () {
     assert.match(result.stdout, /✗ oauth2_client_secret is not set/);
   });
 
-  const jwt = (claims: object) => ['{"alg":"RS256","typ":"at+jwt"}', JSON.stringify(claims)].map((p) => Buffer.from(p).toString('base64url')).join('.') + '.c2ln';
+  const jwt = (claims: object) => `${['{"alg":"RS256","typ":"at+jwt"}', JSON.stringify(claims)].map((p) => Buffer.from(p).toString('base64url')).join('.')}.c2ln`;
 
   it('decodes a JWT, warning that it did not verify it', async () => {
     const result = await runCli(['decode', jwt({ iss: 'https://idp', exp: 2_000_000_000, scope: 'a b' })]);
     assert.equal(result.code, 0);
     assert.match(result.stderr, /the signature was NOT verified/);
-    assert.match(result.stdout, /header:\n\{\n  "alg": "RS256",\n  "typ": "at\+jwt"\n\}\nclaims:\n\{\n  "iss": "https:\/\/idp",/);
+    assert.match(result.stdout, /header:\n\{\n {2}"alg": "RS256",\n {2}"typ": "at\+jwt"\n\}\nclaims:\n\{\n {2}"iss": "https:\/\/idp",/);
     assert.match(result.stdout, /exp: 2033-05-18T03:33:20\.000Z \(in \d+ years\)/);
   });
 

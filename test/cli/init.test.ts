@@ -104,6 +104,7 @@ describe('pm-oauth2 init', function () {
     assert.equal(merge?.needs, 'api-tests');
     assert.equal(merge?.if, 'always()');
     assert.ok(merge?.steps.some((s) => s.run === 'npx pm-oauth2 merge-reports shards/ --out reports/'));
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a template
     assert.equal(merge?.steps.find((s) => s.uses?.startsWith('actions/download-artifact'))?.with?.['pattern'], 'shard-${{ matrix.environment }}-*');
     const gitlab = parse(await readFile(join(project, '.gitlab-ci.yml'), 'utf8')) as Record<string, { parallel?: { matrix: Array<Record<string, string[]>> }; script?: string[]; rules?: object[] }>;
     assert.deepEqual(gitlab['api-tests']?.parallel?.matrix[0]?.['SHARD'], ['1/4', '2/4', '3/4', '4/4']);

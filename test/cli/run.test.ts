@@ -82,7 +82,7 @@ describe('pm-oauth2 run (the built binary)', function () {
     const before = servers.auth.tokenRequests();
     const result = await run([...both(), '--env-var', 'api_base_url=http://127.0.0.1:1']);
     assert.equal(result.code, 2);
-    assert.match(result.stderr, /error \[CONFIG_INVALID\]: the configuration is incomplete; nothing was run:\n  - oauth2_token_url refers to \{\{auth_base_url\}\}, which is not set — export AUTH_BASE_URL|oauth2_client_secret is not set — export OAUTH2_CLIENT_SECRET, add it to \.env, or pass --env-var oauth2_client_secret=…/);
+    assert.match(result.stderr, /error \[CONFIG_INVALID\]: the configuration is incomplete; nothing was run:\n {2}- oauth2_token_url refers to \{\{auth_base_url\}\}, which is not set — export AUTH_BASE_URL|oauth2_client_secret is not set — export OAUTH2_CLIENT_SECRET, add it to \.env, or pass --env-var oauth2_client_secret=…/);
     assert.match(result.stderr, /oauth2_client_secret is not set — export OAUTH2_CLIENT_SECRET, add it to \.env, or pass --env-var oauth2_client_secret=… \(in CI, from the secret store/);
     assert.equal(servers.auth.tokenRequests(), before);
   });

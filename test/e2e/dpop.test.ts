@@ -70,7 +70,7 @@ function dpopSuite(engineName: string, run: Engine, options: { canRetry: boolean
     let scripts: { secret: string; jwt: string };
     let serial = 0;
     const apiBase = () => `${servers.api.url}/api/dpop${++serial}`;
-    const apiCalls = (base: string) => servers.api.calls.filter((c) => c.path.startsWith(new URL(base).pathname + '/'));
+    const apiCalls = (base: string) => servers.api.calls.filter((c) => c.path.startsWith(`${new URL(base).pathname}/`));
     const variables = (client: ClientRegistration, extra: Record<string, string> = {}) => ({
       oauth2_token_url: servers.auth.tokenUrl, oauth2_client_id: client.clientId, oauth2_client_auth: client.authentication,
       ...(client.clientSecret ? { oauth2_client_secret: client.clientSecret } : {}),
@@ -226,7 +226,7 @@ describe('DPoP (RFC 9449) through pm-oauth2 run', function () {
   let dir: string;
   let serial = 0;
   const apiBase = () => `${servers.api.url}/api/run-dpop${++serial}`;
-  const apiCalls = (base: string) => servers.api.calls.filter((c) => c.path.startsWith(new URL(base).pathname + '/'));
+  const apiCalls = (base: string) => servers.api.calls.filter((c) => c.path.startsWith(`${new URL(base).pathname}/`));
 
   before(async () => {
     [servers] = await Promise.all([startDpopServers(), buildScript()]);

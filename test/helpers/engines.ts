@@ -108,7 +108,7 @@ async function runNewmanWith(newmanModule: NewmanModule, collection: object, opt
 interface SdkScope { toObject(): Record<string, unknown> }
 
 export const runAppEngine: Engine = async (collection, options = {}) => {
-  const runtime = require('postman-runtime-app') as { Runner: new () => { run: Function } };
+  const runtime = require('postman-runtime-app') as { Runner: new () => { run: (...args: unknown[]) => unknown } };
   const sdk = require('postman-collection') as { Collection: new (json: object) => object; VariableScope: new (json: object) => SdkScope };
   const sdkCollection = new sdk.Collection(collection);
   const environment = new sdk.VariableScope(options.environment ? environmentJson(options.environment, options.environmentName) : {});

@@ -54,7 +54,7 @@ export async function startTestServers(): Promise<TestServers> {
   return {
     auth, api, faults, closedPort,
     apiBase: (label) => `${api.url}/api/${label}${++serial}`,
-    apiCalls: (base) => api.calls.filter((c) => c.path.startsWith(new URL(base).pathname + '/')),
+    apiCalls: (base) => api.calls.filter((c) => c.path.startsWith(`${new URL(base).pathname}/`)),
     variablesFor: (client, extra = {}) => ({
       oauth2_token_url: auth.tokenUrl,
       oauth2_client_id: client.clientId,

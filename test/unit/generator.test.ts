@@ -85,7 +85,7 @@ describe('the generator', () => {
     assert.equal(inherit.request.auth, undefined);
     assert.equal(inherit['x-custom'], true);
     assert.equal(collection.info['x-team'], 'payments');
-    assert.equal((admin?.item?.[0]?.request as { auth: { type: string } }).auth.type, 'basic');
+    assert.equal((admin?.item?.[0]?.request as { auth: { type: string } } | undefined)?.auth.type, 'basic');
     assert.deepEqual(built?.warnings, [
       'Mixed auth: the collection\'s apikey auth was replaced by Bearer {{oauth2_access_token}}',
       'Mixed auth: folder "Partner": the token request parameter "x-header" is sent as request_header, which pm-oauth2 cannot do; it was left out — send it in the body (oauth2_extra_params) if the server accepts that',
@@ -149,11 +149,11 @@ describe('the generator', () => {
     const names = (items: Collection['item']): unknown[] => items.map((i) => (i.item ? [i.name, names(i.item)] : i.name));
     assert.deepEqual(names(collection.item), names(source.item));
     const first = collection.item[0];
-    assert.equal((first?.request as { url: { raw: string } }).url.raw, '{{api_base_url}}/users?username={{user_email}}&active');
+    assert.equal((first?.request as { url: { raw: string } } | undefined)?.url.raw, '{{api_base_url}}/users?username={{user_email}}&active');
     assert.equal(first?.['x-team-note'], 'custom fields survive');
     assert.equal(collection.info['_postman_id'], '5f0c2a52-0000-4000-8000-000000000020');
     assert.equal(collection.info.schema, 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json');
-    assert.deepEqual((collection.item[2]?.request as { auth: object }).auth, { type: 'basic', basic: [
+    assert.deepEqual((collection.item[2]?.request as { auth: object } | undefined)?.auth, { type: 'basic', basic: [
       { key: 'username', value: '{{basic_user}}', type: 'string' }, { key: 'password', value: '{{basic_password}}', type: 'string' }, { key: 'showPassword', value: false, type: 'any' },
     ] });
   });

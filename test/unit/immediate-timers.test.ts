@@ -13,7 +13,12 @@ function countZeroDelayTimers(): { count: () => number; restore: () => void } {
     if (!(Number(delay) >= 1)) zero++;
     return (real as (...all: unknown[]) => NodeJS.Timeout)(callback, delay, ...args);
   }, { __promisify__: real.__promisify__ }) as unknown as typeof setTimeout;
-  return { count: () => zero, restore: () => void (globalThis.setTimeout = real) };
+  return {
+    count: () => zero,
+    restore: () => {
+      globalThis.setTimeout = real;
+    },
+  };
 }
 
 describe('zero-delay timers as immediates while Newman runs', () => {
@@ -37,7 +42,7 @@ describe('zero-delay timers as immediates while Newman runs', () => {
 
   it('shares one install between overlapping runs, restores it after a failure, and stays off with PM_OAUTH2_EXACT_TIMERS=1', async () => {
     const node = globalThis.setTimeout;
-    let release = () => undefined as void;
+    let release: () => void = () => undefined;
     const first = withImmediateTimers(() => new Promise<void>((resolve) => (release = resolve)));
     await assert.rejects(withImmediateTimers(async () => {
       assert.notEqual(globalThis.setTimeout, node);

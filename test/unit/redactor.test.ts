@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Redactor } from '../../src/runner/redactor.js';
 
 /** Secrets whose encodings differ from each other: each form must be found on its own. */
-export const HOSTILE_SECRETS = [
+const HOSTILE_SECRETS = [
   'two words here',
   'say "hi" now',
   'back\\slash\\x',
@@ -59,7 +59,7 @@ describe('Redactor', () => {
     const redactor = new Redactor();
     const token = 'opaque-token-"quoted"-value-1234567890';
     redactor.addToken(token);
-    const out = redactor.redact(JSON.stringify({ t: token }) + ` ${token}`);
+    const out = redactor.redact(`${JSON.stringify({ t: token })} ${token}`);
     assert.ok(!out.includes('quoted'), out);
     assert.match(out, /opaque…\(38 chars\)/);
   });

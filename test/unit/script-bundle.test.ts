@@ -57,6 +57,6 @@ describe('the pasteable script (dist/prerequest.js and dist/prerequest-jwt.js)',
     const { collection: built } = embedScript(collection, { secret: secret ?? '', jwt: jwt ?? '' }, { retryOn401: true });
     const events = built.event ?? [];
     assert.deepEqual(events.map((e) => e.listen), ['prerequest', 'test']);
-    for (const event of events) assert.equal((event.script?.exec as string[])[0], NON_LEGACY_MARKER);
+    for (const event of events) assert.equal((event.script?.exec as string[] | undefined)?.[0], NON_LEGACY_MARKER);
   });
 });

@@ -48,7 +48,7 @@ describe('shards: the units and who runs them', () => {
   it('reads shard.keepWhole from pm-oauth2.config.json, and refuses any other shape', () => {
     assert.deepEqual(checkBuildConfig({ shard: { keepWhole: ['Orders API'] } }, 'c.json').shard, { keepWhole: ['Orders API'] });
     for (const bad of [{ keepWhole: 'Orders' }, { keepWhole: [''] }, { whole: [] }, []]) {
-      assert.throws(() => checkBuildConfig({ shard: bad }, 'c.json'), /c\.json:\n  - shard must be \{"keepWhole"/);
+      assert.throws(() => checkBuildConfig({ shard: bad }, 'c.json'), /c\.json:\n {2}- shard must be \{"keepWhole"/);
     }
   });
 

@@ -33,7 +33,7 @@ export const PASTE_INSTRUCTIONS = [
 
 export async function scriptCommand(args: ScriptArgs, terminal: Terminal, cwd = process.cwd()): Promise<number> {
   const scripts = await readScripts(DEFAULT_SCRIPT_PATHS);
-  const script = (args.jwt ? scripts.jwt : scripts.secret) + '\n';
+  const script = `${args.jwt ? scripts.jwt : scripts.secret}\n`;
   if (args.out) {
     const file = resolve(cwd, args.out);
     await writeFileAtomic(file, script);

@@ -28,7 +28,7 @@ export function tokenEndpointWantsNonce(status: number, error: string | undefine
 
 /** A resource server asks with HTTP 401 and `WWW-Authenticate: DPoP error="use_dpop_nonce"` (§9). */
 export function resourceWantsNonce(status: number, wwwAuthenticate: string): boolean {
-  return status === 401 && /\bDPoP\b[^]*\berror\s*=\s*"?use_dpop_nonce/i.test(wwwAuthenticate);
+  return status === 401 && /\bDPoP\b[\s\S]*\berror\s*=\s*"?use_dpop_nonce/i.test(wwwAuthenticate);
 }
 
 /** The nonces as the sandbox keeps them in a variable: JSON, `{"<origin>": "<nonce>"}`. */

@@ -30,7 +30,7 @@ export function base64UrlEncode(bytes: readonly number[]): string {
 }
 
 export function hexToBytes(hex: string): Bytes {
-  const clean = hex.length % 2 ? '0' + hex : hex;
+  const clean = hex.length % 2 ? `0${hex}` : hex;
   const bytes: Bytes = [];
   for (let i = 0; i < clean.length; i += 2) bytes.push(parseInt(clean.slice(i, i + 2), 16));
   return bytes;

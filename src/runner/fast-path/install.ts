@@ -19,7 +19,11 @@ let current: AuthHandler | undefined;
 const delegate: AuthHandler = {
   init: (auth, response, done) => (current ? current.init(auth, response, done) : done(null)),
   pre: (auth, done) => (current ? current.pre(auth, done) : done(null, true)),
-  sign: (auth, request, done) => (current ? current.sign(auth, request, done) : (request.url.update(BLOCKED_URL), done(null))),
+  sign: (auth, request, done) => {
+    if (current) return current.sign(auth, request, done);
+    request.url.update(BLOCKED_URL);
+    return done(null);
+  },
   post: (auth, response, done) => (current ? current.post(auth, response, done) : done(null, true)),
 };
 

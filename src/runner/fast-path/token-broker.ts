@@ -95,8 +95,10 @@ export class TokenBroker {
   }
 
   private entry(fingerprint: string): Entry {
-    let entry = this.entries.get(fingerprint);
-    if (!entry) this.entries.set(fingerprint, (entry = { token: undefined, replacement: false, pending: undefined, replacing: false, failure: undefined }));
+    const known = this.entries.get(fingerprint);
+    if (known) return known;
+    const entry: Entry = { token: undefined, replacement: false, pending: undefined, replacing: false, failure: undefined };
+    this.entries.set(fingerprint, entry);
     return entry;
   }
 }

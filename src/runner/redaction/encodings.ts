@@ -6,7 +6,7 @@ import { formEncode } from '../../oauth/form.js';
 
 const jsonEscape = (text: string): string => JSON.stringify(text).slice(1, -1);
 const asciiJsonEscape = (text: string): string =>
-  jsonEscape(text).replace(/[\u007f-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+  jsonEscape(text).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 /** The escapes of the HTML templating engines reporters use (handlebars, lodash, he). */
 const HTML_ESCAPES: ReadonlyArray<Readonly<Record<string, string>>> = [
@@ -62,7 +62,7 @@ export function secretForms(secret: string): Set<string> {
  * as most other clients do (raw): a Basic header is the secret in a form no text search finds.
  */
 export function basicCredentialForms(clientId: string, secret: string): Set<string> {
-  const forms = [formEncode(clientId) + ':' + formEncode(secret), clientId + ':' + secret]
+  const forms = [`${formEncode(clientId)}:${formEncode(secret)}`, `${clientId}:${secret}`]
     .map((pair) => base64Encode(utf8Bytes(pair)));
   return withJsonForms(forms.flatMap((b64) => [b64, b64.replace(/=+$/, ''), b64.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')]));
 }
