@@ -5,6 +5,8 @@ import { runCli, WITHOUT_PROXY, type CliResult } from '../helpers/cli.js';
 import { useSuite } from '../helpers/job.js';
 import { credentialLeaks } from '../helpers/leaks.js';
 import { CLIENTS } from '../helpers/servers.js';
+import { MARK_VARIABLE, markedProcesses } from '../helpers/marked-processes.js';
+import { WORKER_ENV } from '../../src/runner/parallel/messages.js';
 import { junitShape, SPLIT_SUITE_REQUESTS, writeSplitSuite } from '../helpers/split-suite.js';
 
 describe('run --parallel N: workers side by side, one token for them all, one set of reports', function () {
@@ -19,9 +21,9 @@ describe('run --parallel N: workers side by side, one token for them all, one se
     await writeSplitSuite(dir, base);
   });
 
-  const run = (args: string[], client: { clientId: string; clientSecret: string } = CLIENTS.basic): Promise<CliResult> => {
+  const run = (args: string[], client: { clientId: string; clientSecret: string } = CLIENTS.basic, env: NodeJS.ProcessEnv = {}): Promise<CliResult> => {
     const variables = context.servers.variablesFor({ ...CLIENTS.basic, ...client });
-    return runCli(['run', dir, ...Object.entries(variables).flatMap(([k, v]) => ['--env-var', `${k}=${v}`]), ...args], { cwd: context.dir, env: { ...WITHOUT_PROXY, OAUTH2_CLIENT_SECRET: undefined } });
+    return runCli(['run', dir, ...Object.entries(variables).flatMap(([k, v]) => ['--env-var', `${k}=${v}`]), ...args], { cwd: context.dir, env: { ...WITHOUT_PROXY, OAUTH2_CLIENT_SECRET: undefined, ...env } });
   };
 
   it('runs every request once with one token request for the job, prints each collection as one block, and writes the serial run\'s JUnit', async () => {
@@ -79,6 +81,32 @@ describe('run --parallel N: workers side by side, one token for them all, one se
     assert.match(result.stdout, /failures\s+17/);
     const texts = [result.stdout, result.stderr, serial.stdout, junit];
     assert.deepEqual(texts.flatMap((t) => credentialLeaks(t, wrong.clientSecret, wrong.clientId)), []);
+  });
+
+  it('fails the run when a worker dies mid-run: says which, exits 1, writes no report that looks complete, leaves no worker running', async () => {
+    const mark = `crash-${process.pid}-${Date.now()}`;
+    const killed: number[] = [];
+    let killing: Promise<void> | undefined;
+    // At the job's first API request every worker is still busy: kill one of them, as an OOM kill would.
+    context.servers.api.revokeWhen = () => {
+      killing ??= markedProcesses(mark, { [WORKER_ENV]: '1' }).then(([pid]) => {
+        if (pid) killed.push(pid);
+        if (pid) process.kill(pid, 'SIGKILL');
+      });
+      return false;
+    };
+    try {
+      const result = await run(['--parallel', '2', '-r', 'cli,junit,json', '--report-dir', join(context.dir, 'crashed')], CLIENTS.basic, { [MARK_VARIABLE]: mark });
+      await killing;
+      assert.equal(killed.length, 1, 'a worker was found and killed');
+      assert.equal(result.code, 1, result.stdout + result.stderr);
+      assert.match(result.stdout + result.stderr, /worker [12] ended without finishing \(signal SIGKILL\): its part of the suite has no result/);
+      assert.match(result.stdout, /pm-oauth2 run: FAILED\n[^]*failures\s+1\n/);
+      assert.deepEqual(await readdir(join(context.dir, 'crashed')).catch(() => []), [], 'no merged report from part of the suite');
+      assert.deepEqual(await markedProcesses(mark), []);
+    } finally {
+      context.servers.api.revokeWhen = undefined;
+    }
   });
 
   it('refuses what cannot be joined from several workers, before anything runs', async () => {

@@ -10,6 +10,8 @@ export interface FaultTokenServer {
   readonly issued: Set<string>;
   /** Requests received, per scenario path. */
   requests(path: string): number;
+  /** Requests held open by the hang scenario now. */
+  hanging(): number;
   /** The decoded client credentials of the last Basic header at a path. */
   lastBasic(path: string): { id: string; secret: string } | undefined;
   /**
@@ -25,7 +27,7 @@ type Scenario = (ctx: { count: number; req: IncomingMessage; body: string; token
 type Answer = { status: number; body: string; headers?: Record<string, string>; gzip?: boolean };
 
 /** A JWT-shaped token (not signed: the tests never get as far as an API with it). */
-const unsignedJwt = (claims: object): string => ['{"alg":"none","typ":"at+jwt"}', JSON.stringify(claims)].map((part) => Buffer.from(part).toString('base64url')).join('.') + '.c2ln';
+const unsignedJwt = (claims: object): string => `${['{"alg":"none","typ":"at+jwt"}', JSON.stringify(claims)].map((part) => Buffer.from(part).toString('base64url')).join('.')}.c2ln`;
 
 const json = (status: number, body: object, headers: Record<string, string> = {}): Answer => ({ status, body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
 const ok = (token: string, extra: object = {}) => json(200, { access_token: token, token_type: 'Bearer', expires_in: 300, ...extra });
@@ -106,7 +108,11 @@ export async function startFaultTokenServer(): Promise<FaultTokenServer> {
       const [, name = '', ...rest] = path.split('/');
       const scenario = SCENARIOS[name];
       const answer = scenario ? scenario({ count, req, body, token, elsewhere: other.url, rest: rest.map((r) => `/${r}`).join('') }) : json(404, { error: 'no such scenario' });
-      if (!answer) return void hanging.add(res);
+      if (!answer) {
+        hanging.add(res);
+        res.once('close', () => hanging.delete(res));
+        return;
+      }
       if (answer.gzip) return void res.writeHead(answer.status, { ...answer.headers, 'content-encoding': 'gzip' }).end(gzipSync(answer.body));
       res.writeHead(answer.status, answer.headers).end(answer.body);
     });
@@ -115,6 +121,7 @@ export async function startFaultTokenServer(): Promise<FaultTokenServer> {
     url: listening.url,
     issued,
     requests: (path) => counts.get(path) ?? 0,
+    hanging: () => hanging.size,
     lastBasic: (path) => basics.get(path),
     elsewhere: (path) => arrivedElsewhere.get(path) ?? [],
     close: async () => {

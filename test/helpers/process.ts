@@ -19,8 +19,11 @@ export interface ProcessOptions {
   /** Written to standard input, which is then closed. */
   readonly input?: string;
   readonly limitMs?: number;
-  /** Sends a signal to the command's process group once its output matches, as a cancelled CI job or Ctrl-C does. */
-  readonly signalWhen?: { readonly output: RegExp; readonly signal: NodeJS.Signals };
+  /**
+   * Sends a signal to the command's process group (as a cancelled CI job or Ctrl-C does), or with
+   * `only: 'command'` to the command's own process, once its output matches or `when` says so.
+   */
+  readonly signalWhen?: { readonly output?: RegExp; readonly when?: () => boolean; readonly signal: NodeJS.Signals; readonly only?: 'command' };
 }
 
 const DEFAULT_LIMIT_MS = 25_000;
@@ -42,10 +45,12 @@ export function runProcess(command: string, args: readonly string[], options: Pr
     let stderr = '';
     let signalled = false;
     const signalIfDue = () => {
-      if (!options.signalWhen || signalled || !options.signalWhen.output.test(stdout + stderr) || !child.pid) return;
+      const due = options.signalWhen && (options.signalWhen.output?.test(stdout + stderr) || options.signalWhen.when?.());
+      if (!options.signalWhen || signalled || !due || !child.pid) return;
       signalled = true;
-      process.kill(-child.pid, options.signalWhen.signal);
+      process.kill(options.signalWhen.only === 'command' ? child.pid : -child.pid, options.signalWhen.signal);
     };
+    const poll = options.signalWhen?.when ? setInterval(signalIfDue, 20) : undefined;
     child.stdout?.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
       signalIfDue();
@@ -62,10 +67,12 @@ export function runProcess(command: string, args: readonly string[], options: Pr
     }, limitMs);
     child.on('error', (error) => {
       clearTimeout(timer);
+      clearInterval(poll);
       reject(error);
     });
     child.on('close', (code) => {
       clearTimeout(timer);
+      clearInterval(poll);
       resolve({ code, stdout, stderr });
     });
   });
