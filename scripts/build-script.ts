@@ -13,8 +13,20 @@ export const JWT_SCRIPT_PATH = join(root, 'dist', 'prerequest-jwt.js');
 
 /** The two variants: the JWT signing code would double the script for users who need only a secret. */
 const VARIANTS = [
-  { entry: 'src/script/main.ts', slowPath: 'src/script/slow-path.ts', proofPath: undefined, path: SCRIPT_PATH, methods: 'client_secret_basic, client_secret_post, none' },
-  { entry: 'src/script/main-jwt.ts', slowPath: 'src/script/slow-path-jwt.ts', proofPath: 'src/script/proof-path.ts', path: JWT_SCRIPT_PATH, methods: 'client_secret_basic, client_secret_post, client_secret_jwt, private_key_jwt, none; DPoP' },
+  {
+    entry: 'src/script/main.ts',
+    slowPath: 'src/script/slow-path.ts',
+    proofPath: undefined,
+    path: SCRIPT_PATH,
+    methods: 'client_secret_basic, client_secret_post, none',
+  },
+  {
+    entry: 'src/script/main-jwt.ts',
+    slowPath: 'src/script/slow-path-jwt.ts',
+    proofPath: 'src/script/proof-path.ts',
+    path: JWT_SCRIPT_PATH,
+    methods: 'client_secret_basic, client_secret_post, client_secret_jwt, private_key_jwt, none; DPoP',
+  },
 ] as const;
 
 /**
@@ -89,14 +101,23 @@ export async function buildWithoutSlowPathText(): Promise<string> {
   return bundleVariant(VARIANTS[0], pkg.version, false);
 }
 
-async function bundleVariant(variant: (typeof VARIANTS)[number], version: string, withSlowPath: boolean): Promise<string> {
+async function bundleVariant(
+  variant: (typeof VARIANTS)[number],
+  version: string,
+  withSlowPath: boolean,
+): Promise<string> {
   const slow = withSlowPath ? await build({ ...COMMON, entryPoints: [join(root, variant.slowPath)] }) : undefined;
   // The DPoP proof of a request whose token is cached: the signing code alone, a third of the slow path.
-  const proof = variant.proofPath ? await build({ ...COMMON, entryPoints: [join(root, variant.proofPath)] }) : undefined;
+  const proof = variant.proofPath
+    ? await build({ ...COMMON, entryPoints: [join(root, variant.proofPath)] })
+    : undefined;
   const hot = await build({
     ...COMMON,
     entryPoints: [join(root, variant.entry)],
-    define: { SLOW_PATH_SOURCE: JSON.stringify(slow?.outputFiles[0]?.text ?? ''), ...(proof ? { PROOF_PATH_SOURCE: JSON.stringify(proof.outputFiles[0]?.text ?? '') } : {}) },
+    define: {
+      SLOW_PATH_SOURCE: JSON.stringify(slow?.outputFiles[0]?.text ?? ''),
+      ...(proof ? { PROOF_PATH_SOURCE: JSON.stringify(proof.outputFiles[0]?.text ?? '') } : {}),
+    },
     // The sandbox's require reaches the bundle as a parameter (see sandboxRequire in pm.d.ts).
     banner: { js: '(function (sandboxRequire) {' },
     footer: { js: '})(require);' },
@@ -106,5 +127,6 @@ async function bundleVariant(variant: (typeof VARIANTS)[number], version: string
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   await buildScript();
-  for (const variant of VARIANTS) console.log(`${variant.path.slice(root.length + 1)}: ${(await readFile(variant.path)).length} bytes`);
+  for (const variant of VARIANTS)
+    console.log(`${variant.path.slice(root.length + 1)}: ${(await readFile(variant.path)).length} bytes`);
 }

@@ -28,5 +28,7 @@ function locateMistake(text: string): string {
 /** `CommaExpected` → `a comma expected`: the parser's codes, in words. */
 function describe(code: string): string {
   const words = code.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
-  return words === 'invalid symbol' ? 'an unexpected character (a trailing comma, a comment, or a missing quote?)' : words;
+  return words === 'invalid symbol'
+    ? 'an unexpected character (a trailing comma, a comment, or a missing quote?)'
+    : words;
 }

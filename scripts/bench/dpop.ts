@@ -21,7 +21,9 @@ export async function benchDpop(script: string, requests: number, rounds: number
   const server = createServer((req, res) => {
     if (req.url === '/token') {
       const dpop = !!req.headers['dpop'];
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: 'bench-token', token_type: dpop ? 'DPoP' : 'Bearer', expires_in: 3600 }));
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ access_token: 'bench-token', token_type: dpop ? 'DPoP' : 'Bearer', expires_in: 3600 }));
     } else res.writeHead(200).end('ok');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -30,17 +32,48 @@ export async function benchDpop(script: string, requests: number, rounds: number
     info: { name: 'dpop bench', schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json' },
     auth: { type: 'bearer', bearer: [{ key: 'token', value: '{{oauth2_access_token}}', type: 'string' }] },
     event: [{ listen: 'prerequest', script: { exec: script.split('\n') } }],
-    item: Array.from({ length: requests }, (_, i) => ({ name: `r${i}`, request: { method: 'GET', url: `${base}/api/${i}?q=1` } })),
+    item: Array.from({ length: requests }, (_, i) => ({
+      name: `r${i}`,
+      request: { method: 'GET', url: `${base}/api/${i}?q=1` },
+    })),
   };
-  const key = (type: 'ec' | 'rsa') => (type === 'ec' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('rsa', { modulusLength: 2048 })).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  const environment = (extra: Array<[string, string]>) => ({ name: 'bench', values: [['oauth2_token_url', `${base}/token`], ['oauth2_client_id', 'bench'], ['oauth2_client_secret', 'bench-secret'], ...extra].map(([k, value]) => ({ key: k, value, enabled: true })) });
-  const variants = { bearer: environment([]), es256: environment([['oauth2_dpop', 'true'], ['oauth2_dpop_key', key('ec')]]), rs256: environment([['oauth2_dpop', 'true'], ['oauth2_dpop_key', key('rsa')]]) };
+  const key = (type: 'ec' | 'rsa') =>
+    (type === 'ec'
+      ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      : generateKeyPairSync('rsa', { modulusLength: 2048 })
+    ).privateKey
+      .export({ type: 'pkcs8', format: 'pem' })
+      .toString();
+  const environment = (extra: Array<[string, string]>) => ({
+    name: 'bench',
+    values: [
+      ['oauth2_token_url', `${base}/token`],
+      ['oauth2_client_id', 'bench'],
+      ['oauth2_client_secret', 'bench-secret'],
+      ...extra,
+    ].map(([k, value]) => ({ key: k, value, enabled: true })),
+  });
+  const variants = {
+    bearer: environment([]),
+    es256: environment([
+      ['oauth2_dpop', 'true'],
+      ['oauth2_dpop_key', key('ec')],
+    ]),
+    rs256: environment([
+      ['oauth2_dpop', 'true'],
+      ['oauth2_dpop_key', key('rsa')],
+    ]),
+  };
   const samples = { bearer: [] as number[], es256: [] as number[], rs256: [] as number[] };
   const added = { es256: [] as number[], rs256: [] as number[] };
   try {
     await run(collection, variants.es256);
     for (let round = 0; round < rounds; round++) {
-      const times = { bearer: await run(collection, variants.bearer), es256: await run(collection, variants.es256), rs256: await run(collection, variants.rs256) };
+      const times = {
+        bearer: await run(collection, variants.bearer),
+        es256: await run(collection, variants.es256),
+        rs256: await run(collection, variants.rs256),
+      };
       for (const name of ['bearer', 'es256', 'rs256'] as const) samples[name].push(times[name] / requests);
       added.es256.push((times.es256 - times.bearer) / requests);
       added.rs256.push((times.rs256 - times.bearer) / requests);
@@ -59,7 +92,8 @@ function nodeProofTime(privateKey: string): Figure {
   const times: number[] = [];
   for (let round = 0; round < 7; round++) {
     const started = performance.now();
-    for (let i = 0; i < 1000; i++) nodeProofs(privateKey, { htm: 'GET', htu: 'https://api.example/items', accessToken: 'bench-token' });
+    for (let i = 0; i < 1000; i++)
+      nodeProofs(privateKey, { htm: 'GET', htu: 'https://api.example/items', accessToken: 'bench-token' });
     times.push((performance.now() - started) / 1000);
   }
   return figure(times);
@@ -71,7 +105,9 @@ async function run(collection: object, environment: object): Promise<number> {
     newman.run({ collection, environment, reporters: [] } as newman.NewmanRunOptions, (error, summary) => {
       if (error) return reject(error);
       const failures = summary.run.failures.length;
-      return failures ? reject(new Error(`the DPoP bench run failed: ${summary.run.failures[0]?.error.message}`)) : resolve();
+      return failures
+        ? reject(new Error(`the DPoP bench run failed: ${summary.run.failures[0]?.error.message}`))
+        : resolve();
     });
   });
   return performance.now() - started;

@@ -13,7 +13,11 @@ export interface GeneratorPoint {
   readonly heapMb: number;
 }
 
-export async function benchGenerator(sizes: readonly number[], rounds: number, v20Sizes: readonly number[] = []): Promise<GeneratorPoint[]> {
+export async function benchGenerator(
+  sizes: readonly number[],
+  rounds: number,
+  v20Sizes: readonly number[] = [],
+): Promise<GeneratorPoint[]> {
   const dir = await mkdtemp(join(tmpdir(), 'pm-oauth2-bench-gen-'));
   try {
     const points: GeneratorPoint[] = [];
@@ -49,7 +53,19 @@ function asV20(collection: { info: object; item: object[] }): object {
     ...collection,
     info: { ...collection.info, schema: 'https://schema.getpostman.com/json/collection/v2.0.0/collection.json' },
     item: collection.item.flatMap((folder, f) => [
-      { name: `loose ${f}`, request: { method: 'GET', url: { raw: `{{api}}/loose/${f}?user={{user_email}}`, host: ['{{api}}'], path: ['loose', String(f)], query: [{ key: 'user', value: '' }] }, auth: { type: 'basic', basic: { username: '{{u}}', password: '{{p}}' } } } },
+      {
+        name: `loose ${f}`,
+        request: {
+          method: 'GET',
+          url: {
+            raw: `{{api}}/loose/${f}?user={{user_email}}`,
+            host: ['{{api}}'],
+            path: ['loose', String(f)],
+            query: [{ key: 'user', value: '' }],
+          },
+          auth: { type: 'basic', basic: { username: '{{u}}', password: '{{p}}' } },
+        },
+      },
       folder,
     ]),
   };
@@ -64,13 +80,23 @@ function bigCollection(requests: number): { info: object; item: object[] } {
       name: `folder ${f}`,
       item: Array.from({ length: Math.min(100, requests - f * 100) }, (_, i) => ({
         name: `request ${f}-${i}`,
-        event: [{ listen: 'test', script: { type: 'text/javascript', exec: ["pm.test('200', () => pm.response.to.have.status(200));"] } }],
+        event: [
+          {
+            listen: 'test',
+            script: { type: 'text/javascript', exec: ["pm.test('200', () => pm.response.to.have.status(200));"] },
+          },
+        ],
         request: {
           method: i % 2 ? 'POST' : 'GET',
           auth: i % 10 === 0 ? { type: 'inherit' } : undefined,
           header: [{ key: 'Accept', value: 'application/json' }],
           body: i % 2 ? { mode: 'raw', raw: '{"a": 1}' } : undefined,
-          url: { raw: `{{api}}/things/${i}?q=${f}`, host: ['{{api}}'], path: ['things', String(i)], query: [{ key: 'q', value: String(f) }] },
+          url: {
+            raw: `{{api}}/things/${i}?q=${f}`,
+            host: ['{{api}}'],
+            path: ['things', String(i)],
+            query: [{ key: 'q', value: String(f) }],
+          },
         },
       })),
     })),

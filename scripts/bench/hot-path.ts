@@ -9,7 +9,12 @@ import { NON_LEGACY_MARKER } from '../build-script.js';
 import { figure, type Figure } from './stats.js';
 
 export interface HotPathResult {
-  readonly perRequestMs: { readonly static: Figure; readonly empty: Figure; readonly emptyNonLegacy: Figure; readonly ours: Figure };
+  readonly perRequestMs: {
+    readonly static: Figure;
+    readonly empty: Figure;
+    readonly emptyNonLegacy: Figure;
+    readonly ours: Figure;
+  };
   /** Medians of the per-round ratios. */
   readonly oursOverEmpty: Figure;
   readonly oursOverEmptyNonLegacy: Figure;
@@ -22,7 +27,9 @@ export async function benchHotPath(script: string, requests: number, rounds: num
   const server = createServer((req, res) => {
     if (req.url === '/token') {
       tokenRequests++;
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: 'bench-token', token_type: 'Bearer', expires_in: 3600 }));
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ access_token: 'bench-token', token_type: 'Bearer', expires_in: 3600 }));
     } else res.writeHead(200).end('ok');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -36,8 +43,21 @@ export async function benchHotPath(script: string, requests: number, rounds: num
   };
   // The token is preset for the empty scripts; ours, which cannot know it was fetched for these
   // credentials, fetches its own once per run (1 token request per N requests).
-  const environment = { name: 'bench', values: [['oauth2_token_url', `${base}/token`], ['oauth2_client_id', 'bench'], ['oauth2_client_secret', 'bench-secret'], ['oauth2_access_token', 'bench-token']].map(([key, value]) => ({ key, value, enabled: true })) };
-  const samples = { static: [] as number[], empty: [] as number[], emptyNonLegacy: [] as number[], ours: [] as number[] };
+  const environment = {
+    name: 'bench',
+    values: [
+      ['oauth2_token_url', `${base}/token`],
+      ['oauth2_client_id', 'bench'],
+      ['oauth2_client_secret', 'bench-secret'],
+      ['oauth2_access_token', 'bench-token'],
+    ].map(([key, value]) => ({ key, value, enabled: true })),
+  };
+  const samples = {
+    static: [] as number[],
+    empty: [] as number[],
+    emptyNonLegacy: [] as number[],
+    ours: [] as number[],
+  };
   const ratios = { empty: [] as number[], emptyNonLegacy: [] as number[], static: [] as number[] };
   try {
     await run(variants.ours, environment); // warm-up: JIT, sockets, and the one token request
@@ -60,7 +80,12 @@ export async function benchHotPath(script: string, requests: number, rounds: num
     server.close();
   }
   return {
-    perRequestMs: { static: figure(samples.static), empty: figure(samples.empty), emptyNonLegacy: figure(samples.emptyNonLegacy), ours: figure(samples.ours) },
+    perRequestMs: {
+      static: figure(samples.static),
+      empty: figure(samples.empty),
+      emptyNonLegacy: figure(samples.emptyNonLegacy),
+      ours: figure(samples.ours),
+    },
     oursOverEmpty: figure(ratios.empty),
     oursOverEmptyNonLegacy: figure(ratios.emptyNonLegacy),
     oursOverStatic: figure(ratios.static),
@@ -82,8 +107,15 @@ function collection(base: string, requests: number, script: string | undefined, 
 async function run(collection: object, environment: object): Promise<number> {
   const started = process.hrtime.bigint();
   await new Promise<void>((resolve, reject) => {
-    newman.run({ collection, environment, reporters: [], iterationCount: (collection as { _iterations: number })._iterations } as newman.NewmanRunOptions,
-      (error) => (error ? reject(error) : resolve()));
+    newman.run(
+      {
+        collection,
+        environment,
+        reporters: [],
+        iterationCount: (collection as { _iterations: number })._iterations,
+      } as newman.NewmanRunOptions,
+      (error) => (error ? reject(error) : resolve()),
+    );
   });
   return Number(process.hrtime.bigint() - started) / 1e6;
 }

@@ -16,12 +16,14 @@ import { benchWholeProcess } from './whole-process.js';
 import { benchScaleOut } from './scale-out.js';
 import { scaleOutChecks, scaleOutMarkdown, withScaleOutSection } from './scale-out-report.js';
 
-const { values } = parseArgs({ options: {
-  check: { type: 'boolean', default: false },
-  requests: { type: 'string', default: '1000' },
-  rounds: { type: 'string', default: '7' },
-  only: { type: 'string' },
-} });
+const { values } = parseArgs({
+  options: {
+    check: { type: 'boolean', default: false },
+    requests: { type: 'string', default: '1000' },
+    rounds: { type: 'string', default: '7' },
+    only: { type: 'string' },
+  },
+});
 const requests = Number(values.requests);
 const rounds = Number(values.rounds);
 
@@ -67,10 +69,12 @@ log(`DPoP proofs: ${dpopRequests} requests × 3 variants × ${processRounds} rou
 const dpop = await benchDpop(scripts.jwt, dpopRequests, processRounds);
 log(`scale-out: serial, 4 shards × 2 balancings, --parallel 2, merge × ${scaleOutRounds} rounds…`);
 const scaleOut = await benchScaleOut(scripts, scaleOutRounds);
-const sizes = [SCRIPT_PATH, JWT_SCRIPT_PATH].map((file) => file).map(async (file) => {
-  const bytes = await readFile(file);
-  return { file: file.slice(file.indexOf('dist/')), bytes: bytes.length, gzip: gzipSync(bytes).length };
-});
+const sizes = [SCRIPT_PATH, JWT_SCRIPT_PATH]
+  .map((file) => file)
+  .map(async (file) => {
+    const bytes = await readFile(file);
+    return { file: file.slice(file.indexOf('dist/')), bytes: bytes.length, gzip: gzipSync(bytes).length };
+  });
 
 const scaling = generator.filter((p) => !p.format);
 const tenThousand = scaling.find((p) => p.requests === 10_000);
@@ -78,21 +82,69 @@ const perRequest = scaling.map((p) => p.ms.median / p.requests);
 const startupOf = (command: string) => wholeProcess.startup.find((s) => s.command === command)?.ms.median ?? Infinity;
 const startupGap = startupOf('pm-oauth2 run (1 request)') - startupOf('newman run (1 request)');
 const results: BenchResults = {
-  hotPath, hotPathRequests: requests, rounds, sandboxCost, addedShare, tokens, generator, signing, dpop, dpopRequests, sizes: await Promise.all(sizes), wholeProcess, postResponse,
+  hotPath,
+  hotPathRequests: requests,
+  rounds,
+  sandboxCost,
+  addedShare,
+  tokens,
+  generator,
+  signing,
+  dpop,
+  dpopRequests,
+  sizes: await Promise.all(sizes),
+  wholeProcess,
+  postResponse,
   checks: [
-    { name: `pm-oauth2 run, whole process, ${requests} requests: ≤ 1.05 × newman run with a static token`, ok: wholeProcess.ratio.median <= 1.05, detail: `${wholeProcess.ratio.median.toFixed(3)} (${wholeProcess.pmOAuth2RunMs.median.toFixed(0)} ms against ${wholeProcess.newmanStaticMs.median.toFixed(0)} ms)` },
-    { name: 'a built collection in plain Newman: ≤ 1.03 × an empty root pre-request script (one sandbox execution per request)', ok: hotPath.oursOverEmpty.median <= 1.03, detail: `c/b = ${hotPath.oursOverEmpty.median.toFixed(3)}` },
-    { name: 'pm-oauth2 run starts within 0.2 s of newman run', ok: startupGap <= 200, detail: `${startupGap.toFixed(0)} ms` },
-    { name: 'hot path: the script adds ≤ 2% to a request with an empty script (sandbox-measured added time ÷ (b))', ok: addedShare <= 0.02, detail: `${(addedShare * 100).toFixed(1)}% (${sandboxCost.added.median.toFixed(3)} ms of ${hotPath.perRequestMs.empty.median.toFixed(3)} ms); end to end, c/b = ${hotPath.oursOverEmpty.median.toFixed(3)}` },
-    { name: 'one token request per job', ok: tokens.shared === 1, detail: `${tokens.shared} (baseline ${tokens.separate})` },
-    { name: '10,000 requests build in about a second (≤ 1.5 s)', ok: (tenThousand?.ms.median ?? Infinity) <= 1500, detail: `${tenThousand?.ms.median.toFixed(0)} ms` },
-    { name: 'a 2,000-request v2.0 export upgrades and builds well under the 10,000-request goal (≤ 0.5 s)', ok: (v20Upgrade?.ms.median ?? Infinity) <= 500, detail: `${v20Upgrade?.ms.median.toFixed(0)} ms` },
-    { name: 'generator grows linearly (per-request cost at 50,000 ≤ 2 × at 1,000)', ok: (perRequest[3] ?? 0) <= 2 * (perRequest[1] ?? 0), detail: perRequest.map((v) => `${(v * 1000).toFixed(1)} ms/1k`).join(', ') },
+    {
+      name: `pm-oauth2 run, whole process, ${requests} requests: ≤ 1.05 × newman run with a static token`,
+      ok: wholeProcess.ratio.median <= 1.05,
+      detail: `${wholeProcess.ratio.median.toFixed(3)} (${wholeProcess.pmOAuth2RunMs.median.toFixed(0)} ms against ${wholeProcess.newmanStaticMs.median.toFixed(0)} ms)`,
+    },
+    {
+      name: 'a built collection in plain Newman: ≤ 1.03 × an empty root pre-request script (one sandbox execution per request)',
+      ok: hotPath.oursOverEmpty.median <= 1.03,
+      detail: `c/b = ${hotPath.oursOverEmpty.median.toFixed(3)}`,
+    },
+    {
+      name: 'pm-oauth2 run starts within 0.2 s of newman run',
+      ok: startupGap <= 200,
+      detail: `${startupGap.toFixed(0)} ms`,
+    },
+    {
+      name: 'hot path: the script adds ≤ 2% to a request with an empty script (sandbox-measured added time ÷ (b))',
+      ok: addedShare <= 0.02,
+      detail: `${(addedShare * 100).toFixed(1)}% (${sandboxCost.added.median.toFixed(3)} ms of ${hotPath.perRequestMs.empty.median.toFixed(3)} ms); end to end, c/b = ${hotPath.oursOverEmpty.median.toFixed(3)}`,
+    },
+    {
+      name: 'one token request per job',
+      ok: tokens.shared === 1,
+      detail: `${tokens.shared} (baseline ${tokens.separate})`,
+    },
+    {
+      name: '10,000 requests build in about a second (≤ 1.5 s)',
+      ok: (tenThousand?.ms.median ?? Infinity) <= 1500,
+      detail: `${tenThousand?.ms.median.toFixed(0)} ms`,
+    },
+    {
+      name: 'a 2,000-request v2.0 export upgrades and builds well under the 10,000-request goal (≤ 0.5 s)',
+      ok: (v20Upgrade?.ms.median ?? Infinity) <= 500,
+      detail: `${v20Upgrade?.ms.median.toFixed(0)} ms`,
+    },
+    {
+      name: 'generator grows linearly (per-request cost at 50,000 ≤ 2 × at 1,000)',
+      ok: (perRequest[3] ?? 0) <= 2 * (perRequest[1] ?? 0),
+      detail: perRequest.map((v) => `${(v * 1000).toFixed(1)} ms/1k`).join(', '),
+    },
     { name: 'RS256 signing < 50 ms', ok: signing.rs256.median < 50, detail: `${signing.rs256.median} ms` },
     { name: 'PS256 signing < 50 ms', ok: signing.ps256.median < 50, detail: `${signing.ps256.median} ms` },
     { name: 'ES256 signing < 50 ms', ok: signing.es256.median < 50, detail: `${signing.es256.median} ms` },
     ...scaleOutChecks(scaleOut),
-    { name: 'a DPoP proof (ES256) in the sandbox adds under 5 ms per request', ok: dpop.addedMs.es256.median < 5, detail: `${dpop.addedMs.es256.median.toFixed(2)} ms (in Node: ${dpop.nodeProofMs.median.toFixed(3)} ms)` },
+    {
+      name: 'a DPoP proof (ES256) in the sandbox adds under 5 ms per request',
+      ok: dpop.addedMs.es256.median < 5,
+      detail: `${dpop.addedMs.es256.median.toFixed(2)} ms (in Node: ${dpop.nodeProofMs.median.toFixed(3)} ms)`,
+    },
   ],
 };
 

@@ -16,9 +16,17 @@ export interface PostResponseResult {
   readonly retryOverBuilt: Figure;
 }
 
-export async function benchPostResponse(scripts: ScriptVariants, requests: number, rounds: number): Promise<PostResponseResult> {
-  const body = JSON.stringify({ items: Array.from({ length: 1000 }, (_, i) => ({ id: i, name: `item ${i}`, text: 'x'.repeat(70) })) });
-  const server = await listen((url) => (url === '/token' ? JSON.stringify({ access_token: 'bench-token', token_type: 'Bearer', expires_in: 3600 }) : body));
+export async function benchPostResponse(
+  scripts: ScriptVariants,
+  requests: number,
+  rounds: number,
+): Promise<PostResponseResult> {
+  const body = JSON.stringify({
+    items: Array.from({ length: 1000 }, (_, i) => ({ id: i, name: `item ${i}`, text: 'x'.repeat(70) })),
+  });
+  const server = await listen((url) =>
+    url === '/token' ? JSON.stringify({ access_token: 'bench-token', token_type: 'Bearer', expires_in: 3600 }) : body,
+  );
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const source = {
     info: { name: 'bench', schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json' },
@@ -30,12 +38,30 @@ export async function benchPostResponse(scripts: ScriptVariants, requests: numbe
     built,
     withRetry: embedScript(source, scripts, { retryOn401: true }).collection,
   };
-  const environment = { name: 'bench', values: [['oauth2_token_url', `${base}/token`], ['oauth2_client_id', 'bench'], ['oauth2_client_secret', 'bench-secret'], ['oauth2_access_token', 'bench-token']].map(([key, value]) => ({ key, value, enabled: true })) };
-  const samples = { empty: [] as number[], built: [] as number[], withRetry: [] as number[], builtOverEmpty: [] as number[], retryOverBuilt: [] as number[] };
+  const environment = {
+    name: 'bench',
+    values: [
+      ['oauth2_token_url', `${base}/token`],
+      ['oauth2_client_id', 'bench'],
+      ['oauth2_client_secret', 'bench-secret'],
+      ['oauth2_access_token', 'bench-token'],
+    ].map(([key, value]) => ({ key, value, enabled: true })),
+  };
+  const samples = {
+    empty: [] as number[],
+    built: [] as number[],
+    withRetry: [] as number[],
+    builtOverEmpty: [] as number[],
+    retryOverBuilt: [] as number[],
+  };
   try {
     await run(variants.withRetry, environment, requests);
     for (let round = 0; round < rounds; round++) {
-      const times = { empty: await run(variants.empty, environment, requests), built: await run(variants.built, environment, requests), withRetry: await run(variants.withRetry, environment, requests) };
+      const times = {
+        empty: await run(variants.empty, environment, requests),
+        built: await run(variants.built, environment, requests),
+        withRetry: await run(variants.withRetry, environment, requests),
+      };
       for (const key of ['empty', 'built', 'withRetry'] as const) samples[key].push(times[key] / requests);
       samples.builtOverEmpty.push(times.built / times.empty);
       samples.retryOverBuilt.push(times.withRetry / times.built);
@@ -54,7 +80,10 @@ export async function benchPostResponse(scripts: ScriptVariants, requests: numbe
 async function run(collection: object, environment: object, requests: number): Promise<number> {
   const started = process.hrtime.bigint();
   await new Promise<void>((resolve, reject) => {
-    newman.run({ collection, environment, reporters: [], iterationCount: requests } as newman.NewmanRunOptions, (error) => (error ? reject(error) : resolve()));
+    newman.run(
+      { collection, environment, reporters: [], iterationCount: requests } as newman.NewmanRunOptions,
+      (error) => (error ? reject(error) : resolve()),
+    );
   });
   return Number(process.hrtime.bigint() - started) / 1e6;
 }

@@ -109,7 +109,10 @@ export function markdown(r: BenchResults): string {
     '',
     '| requests | build time | per 1,000 requests | heap growth |',
     '|---|---|---|---|',
-    ...r.generator.map((p) => `| ${p.requests.toLocaleString('en')}${p.format ? ` (a ${p.format} export, upgraded: folders and requests interleaved)` : ''} | ${show(p.ms, 'ms', 0)} | ${(p.ms.median / p.requests * 1000).toFixed(1)} ms | ${p.heapMb.toFixed(0)} MiB |`),
+    ...r.generator.map(
+      (p) =>
+        `| ${p.requests.toLocaleString('en')}${p.format ? ` (a ${p.format} export, upgraded: folders and requests interleaved)` : ''} | ${show(p.ms, 'ms', 0)} | ${((p.ms.median / p.requests) * 1000).toFixed(1)} ms | ${p.heapMb.toFixed(0)} MiB |`,
+    ),
     '',
     '## Pasteable script size',
     '',
@@ -153,14 +156,28 @@ function version(name: string): string {
 
 /** A line chart of build time against collection size. */
 export function chart(points: readonly GeneratorPoint[]): string {
-  const width = 640, height = 360, pad = 60;
+  const width = 640,
+    height = 360,
+    pad = 60;
   const maxX = Math.max(...points.map((p) => p.requests));
   const maxY = Math.max(...points.map((p) => p.ms.max)) * 1.1;
   const x = (v: number) => pad + (v / maxX) * (width - 2 * pad);
   const y = (v: number) => height - pad - (v / maxY) * (height - 2 * pad);
-  const path = points.map((p, i) => `${i ? 'L' : 'M'}${x(p.requests).toFixed(1)},${y(p.ms.median).toFixed(1)}`).join(' ');
-  const dots = points.map((p) => `<line x1="${x(p.requests)}" y1="${y(p.ms.min)}" x2="${x(p.requests)}" y2="${y(p.ms.max)}" stroke="#888"/><circle cx="${x(p.requests)}" cy="${y(p.ms.median)}" r="4" fill="#1f6feb"/><text x="${x(p.requests)}" y="${y(p.ms.median) - 10}" font-size="11" text-anchor="middle">${p.ms.median.toFixed(0)} ms</text>`).join('');
-  const ticks = points.map((p) => `<text x="${x(p.requests)}" y="${height - pad + 18}" font-size="11" text-anchor="middle">${p.requests.toLocaleString('en')}</text>`).join('');
+  const path = points
+    .map((p, i) => `${i ? 'L' : 'M'}${x(p.requests).toFixed(1)},${y(p.ms.median).toFixed(1)}`)
+    .join(' ');
+  const dots = points
+    .map(
+      (p) =>
+        `<line x1="${x(p.requests)}" y1="${y(p.ms.min)}" x2="${x(p.requests)}" y2="${y(p.ms.max)}" stroke="#888"/><circle cx="${x(p.requests)}" cy="${y(p.ms.median)}" r="4" fill="#1f6feb"/><text x="${x(p.requests)}" y="${y(p.ms.median) - 10}" font-size="11" text-anchor="middle">${p.ms.median.toFixed(0)} ms</text>`,
+    )
+    .join('');
+  const ticks = points
+    .map(
+      (p) =>
+        `<text x="${x(p.requests)}" y="${height - pad + 18}" font-size="11" text-anchor="middle">${p.requests.toLocaleString('en')}</text>`,
+    )
+    .join('');
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif">
 <rect width="100%" height="100%" fill="white"/>
 <text x="${width / 2}" y="24" font-size="15" text-anchor="middle">pm-oauth2 build: time by collection size (median, min–max)</text>

@@ -32,31 +32,70 @@ const fromNewman = createRequire(createRequire(import.meta.url).resolve('newman'
 const requireFromNewman = createRequire(fromNewman.resolve('postman-runtime'));
 
 /** @param withoutSlowText the same script without its slow path's text (build-script.ts, buildWithoutSlowPathText) */
-export async function benchSandboxCost(script: string, withoutSlowText: string, executions: number, rounds: number): Promise<SandboxCostResult> {
-  const Sandbox = requireFromNewman('postman-sandbox') as { createContext(options: object, callback: (error: unknown, context: SandboxContext) => void): void };
+export async function benchSandboxCost(
+  script: string,
+  withoutSlowText: string,
+  executions: number,
+  rounds: number,
+): Promise<SandboxCostResult> {
+  const Sandbox = requireFromNewman('postman-sandbox') as {
+    createContext(options: object, callback: (error: unknown, context: SandboxContext) => void): void;
+  };
   const sdk = requireFromNewman('postman-collection') as { Request: new (json: object) => object };
-  const variables: Record<string, string> = { oauth2_token_url: 'http://127.0.0.1:9/token', oauth2_client_id: 'bench', oauth2_client_secret: 'bench-secret' };
+  const variables: Record<string, string> = {
+    oauth2_token_url: 'http://127.0.0.1:9/token',
+    oauth2_client_id: 'bench',
+    oauth2_client_secret: 'bench-secret',
+  };
   const now = Date.now();
   const cache = {
     [CACHE_VARIABLES.accessToken]: 'bench-token',
     [CACHE_VARIABLES.issuedAt]: String(now),
     [CACHE_VARIABLES.expiresAt]: String(now + 3_600_000),
-    [CACHE_VARIABLES.fingerprint]: fingerprintOf(fingerprintValues((name) => variables[name]), (text) => createHash('sha256').update(text).digest('hex')),
+    [CACHE_VARIABLES.fingerprint]: fingerprintOf(
+      fingerprintValues((name) => variables[name]),
+      (text) => createHash('sha256').update(text).digest('hex'),
+    ),
   };
-  const environment = { name: 'bench', values: Object.entries({ ...variables, ...cache }).map(([key, value]) => ({ key, value })) };
-  const request = new sdk.Request({ url: 'http://127.0.0.1:9/api', auth: { type: 'bearer', bearer: [{ key: 'token', value: '{{oauth2_access_token}}' }] } });
-  const context = await new Promise<SandboxContext>((resolve, reject) => Sandbox.createContext({ timeout: 10_000 }, (error, ctx) => (error ? reject(error) : resolve(ctx))));
-  const execute = (code: string) => new Promise<{ return?: { async?: boolean } }>((resolve, reject) => {
-    context.execute({ listen: 'prerequest', script: { exec: code.split('\n') } }, { context: { request, environment, collectionVariables: { values: [] } } },
-      (error, result) => (error ? reject(error) : resolve(result as { return?: { async?: boolean } })));
+  const environment = {
+    name: 'bench',
+    values: Object.entries({ ...variables, ...cache }).map(([key, value]) => ({ key, value })),
+  };
+  const request = new sdk.Request({
+    url: 'http://127.0.0.1:9/api',
+    auth: { type: 'bearer', bearer: [{ key: 'token', value: '{{oauth2_access_token}}' }] },
   });
+  const context = await new Promise<SandboxContext>((resolve, reject) =>
+    Sandbox.createContext({ timeout: 10_000 }, (error, ctx) => (error ? reject(error) : resolve(ctx))),
+  );
+  const execute = (code: string) =>
+    new Promise<{ return?: { async?: boolean } }>((resolve, reject) => {
+      context.execute(
+        { listen: 'prerequest', script: { exec: code.split('\n') } },
+        { context: { request, environment, collectionVariables: { values: [] } } },
+        (error, result) => (error ? reject(error) : resolve(result as { return?: { async?: boolean } })),
+      );
+    });
   try {
     // The cached token must be used: a script that went to fetch one would measure something else.
     for (const code of [script, withoutSlowText]) {
-      if ((await execute(code)).return?.async) throw new Error('the script did not take the cached token: the bench fixture is out of date with src/oauth');
+      if ((await execute(code)).return?.async)
+        throw new Error('the script did not take the cached token: the bench fixture is out of date with src/oauth');
     }
-    const variants = { empty: '// empty', emptyNonLegacy: `${NON_LEGACY_MARKER}\n// empty`, ours: script, oursWithoutSlowText: withoutSlowText };
-    const samples = { empty: [] as number[], emptyNonLegacy: [] as number[], ours: [] as number[], added: [] as number[], oursWithoutSlowText: [] as number[], slowText: [] as number[] };
+    const variants = {
+      empty: '// empty',
+      emptyNonLegacy: `${NON_LEGACY_MARKER}\n// empty`,
+      ours: script,
+      oursWithoutSlowText: withoutSlowText,
+    };
+    const samples = {
+      empty: [] as number[],
+      emptyNonLegacy: [] as number[],
+      ours: [] as number[],
+      added: [] as number[],
+      oursWithoutSlowText: [] as number[],
+      slowText: [] as number[],
+    };
     for (let round = 0; round < rounds; round++) {
       const perExecution: Record<string, number> = {};
       for (const [name, code] of Object.entries(variants)) {
@@ -72,8 +111,13 @@ export async function benchSandboxCost(script: string, withoutSlowText: string, 
       samples.slowText.push((perExecution['ours'] ?? 0) - (perExecution['oursWithoutSlowText'] ?? 0));
     }
     return {
-      empty: figure(samples.empty), emptyNonLegacy: figure(samples.emptyNonLegacy), ours: figure(samples.ours), added: figure(samples.added),
-      oursWithoutSlowText: figure(samples.oursWithoutSlowText), slowText: figure(samples.slowText), slowTextKb: (script.length - withoutSlowText.length) / 1024,
+      empty: figure(samples.empty),
+      emptyNonLegacy: figure(samples.emptyNonLegacy),
+      ours: figure(samples.ours),
+      added: figure(samples.added),
+      oursWithoutSlowText: figure(samples.oursWithoutSlowText),
+      slowText: figure(samples.slowText),
+      slowTextKb: (script.length - withoutSlowText.length) / 1024,
     };
   } finally {
     context.dispose();

@@ -15,10 +15,26 @@ export interface Check {
 export function scaleOutChecks(r: ScaleOutResult): Check[] {
   const { local } = r;
   return [
-    { name: 'simulated matrix, n = 4, with timings: the longest shard ≤ 0.30 × serial (local API)', ok: local.ratio.byTimings <= 0.3, detail: `${local.ratio.byTimings.toFixed(3)} (balance ${local.balance.byTimings.toFixed(3)}); ${r.remote.ratio.byTimings.toFixed(3)} with a ${r.remote.latencyMs} ms API` },
-    { name: 'simulated matrix, n = 4, by request count: the longest shard ≤ 0.35 × serial (local API)', ok: local.ratio.byCount <= 0.35, detail: `${local.ratio.byCount.toFixed(3)} (balance ${local.balance.byCount.toFixed(3)}); ${r.remote.ratio.byCount.toFixed(3)} with a ${r.remote.latencyMs} ms API` },
-    { name: '--parallel 2 on this machine: ≤ 0.60 × serial, one token request (local API)', ok: local.ratio.parallel2 <= 0.6 && local.parallelTokenRequests === 1, detail: `${local.ratio.parallel2.toFixed(3)}; ${r.remote.ratio.parallel2.toFixed(3)} with a ${r.remote.latencyMs} ms API; one token request each` },
-    { name: 'merge of 4 shards\' reports (2,000 requests) well under a second (≤ 0.5 s)', ok: r.mergeMs.median <= 500, detail: `${r.mergeMs.median.toFixed(0)} ms` },
+    {
+      name: 'simulated matrix, n = 4, with timings: the longest shard ≤ 0.30 × serial (local API)',
+      ok: local.ratio.byTimings <= 0.3,
+      detail: `${local.ratio.byTimings.toFixed(3)} (balance ${local.balance.byTimings.toFixed(3)}); ${r.remote.ratio.byTimings.toFixed(3)} with a ${r.remote.latencyMs} ms API`,
+    },
+    {
+      name: 'simulated matrix, n = 4, by request count: the longest shard ≤ 0.35 × serial (local API)',
+      ok: local.ratio.byCount <= 0.35,
+      detail: `${local.ratio.byCount.toFixed(3)} (balance ${local.balance.byCount.toFixed(3)}); ${r.remote.ratio.byCount.toFixed(3)} with a ${r.remote.latencyMs} ms API`,
+    },
+    {
+      name: '--parallel 2 on this machine: ≤ 0.60 × serial, one token request (local API)',
+      ok: local.ratio.parallel2 <= 0.6 && local.parallelTokenRequests === 1,
+      detail: `${local.ratio.parallel2.toFixed(3)}; ${r.remote.ratio.parallel2.toFixed(3)} with a ${r.remote.latencyMs} ms API; one token request each`,
+    },
+    {
+      name: "merge of 4 shards' reports (2,000 requests) well under a second (≤ 0.5 s)",
+      ok: r.mergeMs.median <= 500,
+      detail: `${r.mergeMs.median.toFixed(0)} ms`,
+    },
   ];
 }
 
@@ -42,7 +58,7 @@ export function scaleOutMarkdown(r: ScaleOutResult, rounds: number): string {
     ...rows(r.remote, `${r.remote.latencyMs} ms API`),
     `| \`merge-reports\` of the 4 shards (in process) | ${show(r.mergeMs, 'ms', 0)} | | |`,
     '',
-    'Newman takes each step of a request in a new turn of the event loop with a zero-delay timer, which Node makes 1 ms: about 7 ms of every request were spent waiting (a CPU profile showed a shard idle 80 % of the time). `pm-oauth2 run` makes those timers immediates while Newman runs (the row with Newman\'s own timers shows what that saves); a run against a local API is now CPU-bound. A shard keeps the fixed costs of a job (the process start and, for each collection it touches, a Newman run with its sandbox, together about a second) on a quarter of the requests, so the faster each request, the larger their share: against the local API they keep 4 shards from 0.25. `--parallel 2` shares two cores between two workers and the API, so against a local API it cannot beat the serial run; where the API takes time to answer, the workers wait on it side by side.',
+    "Newman takes each step of a request in a new turn of the event loop with a zero-delay timer, which Node makes 1 ms: about 7 ms of every request were spent waiting (a CPU profile showed a shard idle 80 % of the time). `pm-oauth2 run` makes those timers immediates while Newman runs (the row with Newman's own timers shows what that saves); a run against a local API is now CPU-bound. A shard keeps the fixed costs of a job (the process start and, for each collection it touches, a Newman run with its sandbox, together about a second) on a quarter of the requests, so the faster each request, the larger their share: against the local API they keep 4 shards from 0.25. `--parallel 2` shares two cores between two workers and the API, so against a local API it cannot beat the serial run; where the API takes time to answer, the workers wait on it side by side.",
     SCALE_OUT_END,
   ].join('\n');
 }

@@ -58,7 +58,13 @@ export async function benchScaleOut(scripts: ScriptVariants, rounds: number): Pr
 
 const SUITE_REQUESTS = 2000;
 
-async function profile(scripts: ScriptVariants, rounds: number, latencyMs: number, dir: string, mergeSamples: number[]): Promise<ScaleOutProfile> {
+async function profile(
+  scripts: ScriptVariants,
+  rounds: number,
+  latencyMs: number,
+  dir: string,
+  mergeSamples: number[],
+): Promise<ScaleOutProfile> {
   let tokenRequests = 0;
   const server = await listenAfter(latencyMs, (url) => {
     if (url !== '/token') return 'ok';
@@ -74,10 +80,33 @@ async function profile(scripts: ScriptVariants, rounds: number, latencyMs: numbe
     const scale = SUITE_REQUESTS / sizes.reduce((a, b) => a + b, 0);
     const counts = sizes.map((s) => Math.max(1, Math.round(s * scale)));
     counts[0] = (counts[0] ?? 0) + SUITE_REQUESTS - counts.reduce((a, b) => a + b, 0);
-    for (let c = 0; c < COLLECTIONS; c++) await writeFile(join(suite, `c${c}.postman_collection.json`), JSON.stringify(embedScript(collection(base, c, counts.slice(c * FOLDERS, (c + 1) * FOLDERS)), scripts).collection));
-    const env = ['--env-var', `oauth2_token_url=${base}/token`, '--env-var', 'oauth2_client_id=bench', '--env-var', 'oauth2_client_secret=bench-secret', '-r', 'json'];
+    for (let c = 0; c < COLLECTIONS; c++)
+      await writeFile(
+        join(suite, `c${c}.postman_collection.json`),
+        JSON.stringify(
+          embedScript(collection(base, c, counts.slice(c * FOLDERS, (c + 1) * FOLDERS)), scripts).collection,
+        ),
+      );
+    const env = [
+      '--env-var',
+      `oauth2_token_url=${base}/token`,
+      '--env-var',
+      'oauth2_client_id=bench',
+      '--env-var',
+      'oauth2_client_secret=bench-secret',
+      '-r',
+      'json',
+    ];
     const run = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => time(['run', suite, ...env, ...args], extraEnv);
-    const samples = { serial: [] as number[], exact: [] as number[], byCount: [] as number[], byTimings: [] as number[], parallel: [] as number[], balanceCount: [] as number[], balanceTimings: [] as number[] };
+    const samples = {
+      serial: [] as number[],
+      exact: [] as number[],
+      byCount: [] as number[],
+      byTimings: [] as number[],
+      parallel: [] as number[],
+      balanceCount: [] as number[],
+      balanceTimings: [] as number[],
+    };
     await run(['--report-dir', join(dir, 'warm')]);
     for (let round = 0; round < rounds; round++) {
       samples.serial.push(await run(['--report-dir', join(dir, 'serial')]));
@@ -90,7 +119,8 @@ async function profile(scripts: ScriptVariants, rounds: number, latencyMs: numbe
       samples.balanceTimings.push(Math.max(...byTimings) / mean(byTimings));
       const before = tokenRequests;
       samples.parallel.push(await run(['--parallel', '2', '--report-dir', join(dir, `parallel-${round}`)]));
-      if (tokenRequests - before !== 1) throw new Error(`--parallel 2 made ${tokenRequests - before} token requests, not 1`);
+      if (tokenRequests - before !== 1)
+        throw new Error(`--parallel 2 made ${tokenRequests - before} token requests, not 1`);
       const started = performance.now();
       await mergeReports([join(dir, `time-${round}`)], join(dir, `merged-${round}`));
       mergeSamples.push(performance.now() - started);
@@ -102,7 +132,11 @@ async function profile(scripts: ScriptVariants, rounds: number, latencyMs: numbe
       serialExactTimersMs: figure(samples.exact),
       shardsMs: { byCount: figure(samples.byCount), byTimings: figure(samples.byTimings) },
       balance: { byCount: figure(samples.balanceCount).median, byTimings: figure(samples.balanceTimings).median },
-      ratio: { byCount: figure(samples.byCount).median / serial.median, byTimings: figure(samples.byTimings).median / serial.median, parallel2: figure(samples.parallel).median / serial.median },
+      ratio: {
+        byCount: figure(samples.byCount).median / serial.median,
+        byTimings: figure(samples.byTimings).median / serial.median,
+        parallel2: figure(samples.parallel).median / serial.median,
+      },
       parallel2Ms: figure(samples.parallel),
       parallelTokenRequests: 1,
     };
@@ -115,7 +149,8 @@ async function profile(scripts: ScriptVariants, rounds: number, latencyMs: numbe
 function listenAfter(latencyMs: number, answer: (url: string) => string): Promise<Server> {
   const server = createServer((req, res) => {
     const body = answer(req.url ?? '/');
-    const send = () => res.writeHead(200, { 'content-type': body.startsWith('{') ? 'application/json' : 'text/plain' }).end(body);
+    const send = () =>
+      res.writeHead(200, { 'content-type': body.startsWith('{') ? 'application/json' : 'text/plain' }).end(body);
     if (latencyMs > 0 && req.url !== '/token') setTimeout(send, latencyMs);
     else send();
   });
@@ -125,7 +160,8 @@ function listenAfter(latencyMs: number, answer: (url: string) => string): Promis
 /** Each shard a process of its own, one after another: a CI matrix on one machine. */
 async function shards(run: (args: string[]) => Promise<number>, reportDir: string, extra: string[]): Promise<number[]> {
   const times: number[] = [];
-  for (let index = 1; index <= SHARDS; index++) times.push(await run(['--shard', `${index}/${SHARDS}`, '--report-dir', join(reportDir, `s${index}`), ...extra]));
+  for (let index = 1; index <= SHARDS; index++)
+    times.push(await run(['--shard', `${index}/${SHARDS}`, '--report-dir', join(reportDir, `s${index}`), ...extra]));
   return times;
 }
 
@@ -136,17 +172,30 @@ function mean(values: readonly number[]): number {
 function collection(base: string, c: number, folderSizes: readonly number[]): Collection {
   return {
     info: { name: `bench ${c}`, schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json' },
-    item: folderSizes.map((size, f) => ({ name: `folder ${f}`, item: Array.from({ length: size }, (_, r) => ({ name: `r${r}`, request: { method: 'GET', url: `${base}/api/c${c}/f${f}/${r}` } })) })),
+    item: folderSizes.map((size, f) => ({
+      name: `folder ${f}`,
+      item: Array.from({ length: size }, (_, r) => ({
+        name: `r${r}`,
+        request: { method: 'GET', url: `${base}/api/c${c}/f${f}/${r}` },
+      })),
+    })),
   };
 }
 
 function time(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<number> {
   const started = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [PM_OAUTH2_BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1', ...extraEnv } });
+    const child = spawn(process.execPath, [PM_OAUTH2_BIN, ...args], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1', ...extraEnv },
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(Number(process.hrtime.bigint() - started) / 1e6) : reject(new Error(`pm-oauth2 ${args.join(' ')} exited ${code}: ${stderr}`))));
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve(Number(process.hrtime.bigint() - started) / 1e6)
+        : reject(new Error(`pm-oauth2 ${args.join(' ')} exited ${code}: ${stderr}`)),
+    );
   });
 }

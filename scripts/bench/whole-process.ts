@@ -25,7 +25,11 @@ export interface WholeProcessResult {
   readonly startup: Array<{ readonly command: string; readonly ms: Figure }>;
 }
 
-export async function benchWholeProcess(scripts: ScriptVariants, requests: number, rounds: number): Promise<WholeProcessResult> {
+export async function benchWholeProcess(
+  scripts: ScriptVariants,
+  requests: number,
+  rounds: number,
+): Promise<WholeProcessResult> {
   let tokenRequests = 0;
   const server = await listen((url) => {
     if (url !== '/token') return 'ok';
@@ -37,11 +41,24 @@ export async function benchWholeProcess(scripts: ScriptVariants, requests: numbe
   try {
     const staticFile = join(dir, 'static.postman_collection.json');
     const builtFile = join(dir, 'built.postman_collection.json');
-    await writeFile(staticFile, JSON.stringify(collection(base, { type: 'bearer', bearer: [{ key: 'token', value: 'bench-token', type: 'string' }] })));
+    await writeFile(
+      staticFile,
+      JSON.stringify(
+        collection(base, { type: 'bearer', bearer: [{ key: 'token', value: 'bench-token', type: 'string' }] }),
+      ),
+    );
     await writeFile(builtFile, JSON.stringify(embedScript(collection(base, undefined), scripts).collection));
-    const env = ['--env-var', `oauth2_token_url=${base}/token`, '--env-var', 'oauth2_client_id=bench', '--env-var', 'oauth2_client_secret=bench-secret'];
+    const env = [
+      '--env-var',
+      `oauth2_token_url=${base}/token`,
+      '--env-var',
+      'oauth2_client_id=bench',
+      '--env-var',
+      'oauth2_client_secret=bench-secret',
+    ];
     const newmanRun = () => time(NEWMAN_BIN, ['run', staticFile, '-n', String(requests), '--reporters', 'cli']);
-    const ourRun = () => time(PM_OAUTH2_BIN, ['run', builtFile, '-n', String(requests), '--report-dir', join(dir, 'reports'), ...env]);
+    const ourRun = () =>
+      time(PM_OAUTH2_BIN, ['run', builtFile, '-n', String(requests), '--report-dir', join(dir, 'reports'), ...env]);
     await newmanRun();
     await ourRun();
     const samples = { newman: [] as number[], ours: [] as number[], ratio: [] as number[] };
@@ -53,7 +70,14 @@ export async function benchWholeProcess(scripts: ScriptVariants, requests: numbe
       samples.ratio.push(ours / newman);
     }
     const startup = await benchStartup(dir, staticFile, builtFile, env, rounds);
-    return { requests, newmanStaticMs: figure(samples.newman), pmOAuth2RunMs: figure(samples.ours), ratio: figure(samples.ratio), tokenRequests, startup };
+    return {
+      requests,
+      newmanStaticMs: figure(samples.newman),
+      pmOAuth2RunMs: figure(samples.ours),
+      ratio: figure(samples.ratio),
+      tokenRequests,
+      startup,
+    };
   } finally {
     server.close();
     await rm(dir, { recursive: true, force: true });
@@ -61,12 +85,22 @@ export async function benchWholeProcess(scripts: ScriptVariants, requests: numbe
 }
 
 /** Each command once per round; `run` of one request, next to `newman run` of one. */
-async function benchStartup(dir: string, staticFile: string, builtFile: string, env: string[], rounds: number): Promise<WholeProcessResult['startup']> {
+async function benchStartup(
+  dir: string,
+  staticFile: string,
+  builtFile: string,
+  env: string[],
+  rounds: number,
+): Promise<WholeProcessResult['startup']> {
   const jwt = 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJiZW5jaCJ9.c2ln';
   const commands: Array<[string, string, string[]]> = [
     ['pm-oauth2 --help', PM_OAUTH2_BIN, ['--help']],
     ['pm-oauth2 decode', PM_OAUTH2_BIN, ['decode', jwt]],
-    ['pm-oauth2 build (one small collection)', PM_OAUTH2_BIN, ['build', staticFile, '--out', join(dir, 'built-startup')]],
+    [
+      'pm-oauth2 build (one small collection)',
+      PM_OAUTH2_BIN,
+      ['build', staticFile, '--out', join(dir, 'built-startup')],
+    ],
     ['newman run (1 request)', NEWMAN_BIN, ['run', staticFile, '--reporters', 'cli']],
     ['pm-oauth2 run (1 request)', PM_OAUTH2_BIN, ['run', builtFile, '--report-dir', join(dir, 'reports'), ...env]],
   ];
@@ -88,11 +122,18 @@ function collection(base: string, auth: Auth | undefined): Collection {
 function time(bin: string, args: string[]): Promise<number> {
   const started = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, [bin, ...args], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(Number(process.hrtime.bigint() - started) / 1e6) : reject(new Error(`${bin} ${args[0]} exited ${code}: ${stderr}`))));
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve(Number(process.hrtime.bigint() - started) / 1e6)
+        : reject(new Error(`${bin} ${args[0]} exited ${code}: ${stderr}`)),
+    );
   });
 }
 

@@ -19,8 +19,13 @@ export async function main(argv: readonly string[], terminal: Terminal = process
     }
     const requested = requestedCommand(rest);
     const named = rest.find((arg) => !arg.startsWith('-'));
-    if (!requested && named !== undefined) throw new PmOAuth2Error('USAGE', `unknown command ${JSON.stringify(named)} — the commands are ${COMMANDS.map((c) => c.name).join(', ')} (pm-oauth2 --help)`);
-    if (reporterArgs.length && !requested?.takesReporterOptions) throw new PmOAuth2Error('USAGE', `${reporterArgs[0]}: reporter options go with pm-oauth2 run (or demo)`);
+    if (!requested && named !== undefined)
+      throw new PmOAuth2Error(
+        'USAGE',
+        `unknown command ${JSON.stringify(named)} — the commands are ${COMMANDS.map((c) => c.name).join(', ')} (pm-oauth2 --help)`,
+      );
+    if (reporterArgs.length && !requested?.takesReporterOptions)
+      throw new PmOAuth2Error('USAGE', `${reporterArgs[0]}: reporter options go with pm-oauth2 run (or demo)`);
     const command: LoadedCommand | undefined = await requested?.load();
     let cli = yargs(rest)
       .scriptName('pm-oauth2')
@@ -62,6 +67,8 @@ function reportError(error: unknown, terminal: Terminal): number {
     terminal.err(`error [${error.code}]: ${error.message}`);
     return NOTHING_RAN.has(error.code) || error.code.startsWith('INPUT_') ? EXIT.usage : EXIT.failures;
   }
-  terminal.err(`internal error: ${error instanceof Error ? error.stack ?? error.message : String(error)}\nThis is a bug in pm-oauth2: please report it with the command you ran.`);
+  terminal.err(
+    `internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\nThis is a bug in pm-oauth2: please report it with the command you ran.`,
+  );
   return EXIT.internal;
 }

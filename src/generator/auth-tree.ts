@@ -14,7 +14,12 @@ export interface AuthTreeReport {
 }
 
 export function normaliseAuthTree(items: Item[], collectionName: string): AuthTreeReport {
-  const report = { ownAuth: [] as string[], imported: [] as ImportedOAuth2[], otherGrants: [] as string[], warnings: [] as string[] };
+  const report = {
+    ownAuth: [] as string[],
+    imported: [] as ImportedOAuth2[],
+    otherGrants: [] as string[],
+    warnings: [] as string[],
+  };
   walk(items, [], collectionName, report);
   return report;
 }
@@ -50,7 +55,9 @@ function normaliseItemAuth(item: Item, where: string, collectionName: string, re
       return;
     }
     report.otherGrants.push(where);
-    report.warnings.push(`${collectionName}: folder "${where}" uses OAuth 2.0 with the ${grant} grant, which pm-oauth2 does not run; it was left as it is`);
+    report.warnings.push(
+      `${collectionName}: folder "${where}" uses OAuth 2.0 with the ${grant} grant, which pm-oauth2 does not run; it was left as it is`,
+    );
   }
   report.ownAuth.push(`${where} (${auth.type})`);
 }

@@ -60,12 +60,15 @@ export async function buildCollections(options: BuildOptions): Promise<BuildOutc
     try {
       const output = join(options.outDir, outputName(input));
       const other = taken.get(output);
-      if (other) throw new PmOAuth2Error('USAGE', `${input}: would be built to ${output}, like ${other} — rename one of them`);
+      if (other)
+        throw new PmOAuth2Error('USAGE', `${input}: would be built to ${output}, like ${other} — rename one of them`);
       taken.set(output, input);
       const read = await readCollection(input);
       const handWritten = handWrittenTokenScripts(read.collection, options);
       const { collection, warnings, profiles } = embedScript(read.collection, scripts, {
-        jwt: options.jwt, folderProfiles: options.config?.folderProfiles, retryOn401: options.retryOn401 ?? options.config?.retryOn401,
+        jwt: options.jwt,
+        folderProfiles: options.config?.folderProfiles,
+        retryOn401: options.retryOn401 ?? options.config?.retryOn401,
         variableNames: { ...handWritten.names, ...options.config?.variables },
       });
       Object.keys(profiles).forEach((folder) => matched.add(folder));
@@ -76,7 +79,9 @@ export async function buildCollections(options: BuildOptions): Promise<BuildOutc
       outcome.failed.push({ input, error });
     }
   }
-  outcome.unmatchedFolders.push(...Object.keys(options.config?.folderProfiles ?? {}).filter((folder) => !matched.has(folder)));
+  outcome.unmatchedFolders.push(
+    ...Object.keys(options.config?.folderProfiles ?? {}).filter((folder) => !matched.has(folder)),
+  );
   return outcome;
 }
 
@@ -91,7 +96,11 @@ export async function readScripts(paths: { readonly secret: string; readonly jwt
     try {
       return (await readFile(path, 'utf8')).trimEnd();
     } catch (error) {
-      throw new PmOAuth2Error('SCRIPT_NOT_BUILT', `${path}: the pre-request script is not built — run npm run script:build`, { cause: error });
+      throw new PmOAuth2Error(
+        'SCRIPT_NOT_BUILT',
+        `${path}: the pre-request script is not built — run npm run script:build`,
+        { cause: error },
+      );
     }
   };
   return { secret: await read(paths.secret), jwt: await read(paths.jwt) };
@@ -124,20 +133,34 @@ async function filesBelow(dir: string): Promise<string[]> {
  * build's, below any pm-oauth2.config.json "variables"), otherwise left with a warning. Works on the
  * collection as read, which is a copy.
  */
-function handWrittenTokenScripts(collection: Collection, options: BuildOptions): { names: Record<string, string>; warnings: string[] } {
+function handWrittenTokenScripts(
+  collection: Collection,
+  options: BuildOptions,
+): { names: Record<string, string>; warnings: string[] } {
   const found = findTokenScripts(collection, new Set([SCRIPT_ID, TEST_SCRIPT_ID]));
   if (!found.length) return { names: {}, warnings: [] };
   if (!options.replaceTokenScripts) {
     return {
       names: {},
-      warnings: found.map((script) => `${script.where}: has its own token script (pm.sendRequest to a token endpoint), which would run beside pm-oauth2's — pass --replace-token-scripts to replace it, keeping its variable names (${describeNames(script.names)})`),
+      warnings: found.map(
+        (script) =>
+          `${script.where}: has its own token script (pm.sendRequest to a token endpoint), which would run beside pm-oauth2's — pass --replace-token-scripts to replace it, keeping its variable names (${describeNames(script.names)})`,
+      ),
     };
   }
   removeTokenScripts(found);
   const names: Record<string, string> = {};
   for (const script of found) for (const [ours, theirs] of Object.entries(script.names)) names[ours] ??= theirs;
-  const warnings = found.map((script) => `${script.where}: its token script was replaced by pm-oauth2's, which reads and writes its names (${describeNames(script.names)})`
-    + (script.unmapped.length ? `; it also read ${script.unmapped.join(', ')}, which pm-oauth2 does not: set ${VARIABLES.tokenUrl} (the whole token URL) and any other oauth2_* setting in the environment` : ''));
-  if (!names[VARIABLES.tokenUrl]) warnings.push(`${collection.info.name ?? 'collection'}: set ${VARIABLES.tokenUrl} in each environment (the token endpoint's whole URL)`);
+  const warnings = found.map(
+    (script) =>
+      `${script.where}: its token script was replaced by pm-oauth2's, which reads and writes its names (${describeNames(script.names)})` +
+      (script.unmapped.length
+        ? `; it also read ${script.unmapped.join(', ')}, which pm-oauth2 does not: set ${VARIABLES.tokenUrl} (the whole token URL) and any other oauth2_* setting in the environment`
+        : ''),
+  );
+  if (!names[VARIABLES.tokenUrl])
+    warnings.push(
+      `${collection.info.name ?? 'collection'}: set ${VARIABLES.tokenUrl} in each environment (the token endpoint's whole URL)`,
+    );
   return { names, warnings };
 }

@@ -14,12 +14,27 @@ import type { Collection, CollectionEvent, CollectionVariable } from './collecti
 import { grantTypeOf, importClientCredentials, isOAuth2, type ImportedOAuth2 } from './oauth2-import.js';
 
 const SECRET_METHOD_VARIABLES = [
-  VARIABLES.tokenUrl, VARIABLES.clientId, VARIABLES.clientSecret, VARIABLES.clientAuth, VARIABLES.scope, VARIABLES.audience,
-  VARIABLES.resource, VARIABLES.extraParams, VARIABLES.refreshMargin, VARIABLES.tokenTimeout, VARIABLES.retryOn401,
+  VARIABLES.tokenUrl,
+  VARIABLES.clientId,
+  VARIABLES.clientSecret,
+  VARIABLES.clientAuth,
+  VARIABLES.scope,
+  VARIABLES.audience,
+  VARIABLES.resource,
+  VARIABLES.extraParams,
+  VARIABLES.refreshMargin,
+  VARIABLES.tokenTimeout,
+  VARIABLES.retryOn401,
 ];
 const JWT_METHOD_VARIABLES = [
-  VARIABLES.privateKey, VARIABLES.keyId, VARIABLES.assertionAudience, VARIABLES.assertionAlg, VARIABLES.certificateThumbprint, VARIABLES.certificate,
-  VARIABLES.dpop, VARIABLES.dpopKey,
+  VARIABLES.privateKey,
+  VARIABLES.keyId,
+  VARIABLES.assertionAudience,
+  VARIABLES.assertionAlg,
+  VARIABLES.certificateThumbprint,
+  VARIABLES.certificate,
+  VARIABLES.dpop,
+  VARIABLES.dpopKey,
 ];
 /** Variables whose values never go into a built collection (a `{{reference}}` may), for any profile. */
 const SECRET_KEY = /^oauth2_(\w+_)?(client_secret|private_key|dpop_key)$/;
@@ -41,7 +56,6 @@ export const SCRIPT_ID = 'pm-oauth2-prerequest';
 /** The same script as the collection's first test script: it renews and retries after a 401. */
 export const TEST_SCRIPT_ID = 'pm-oauth2-test';
 
-
 export interface EmbedResult {
   readonly collection: Collection;
   readonly warnings: string[];
@@ -58,7 +72,9 @@ export interface ScriptVariants {
 /** A collection whose oauth2_client_auth names a JWT method, or whose oauth2_dpop is true, gets the variant with the signing code. */
 export function usesJwtClientAuth(collection: Collection): boolean {
   const auth = variableOf(collection, VARIABLES.clientAuth);
-  return (typeof auth === 'string' && (JWT_CLIENT_AUTH as readonly string[]).includes(auth.trim())) || usesDpop(collection);
+  return (
+    (typeof auth === 'string' && (JWT_CLIENT_AUTH as readonly string[]).includes(auth.trim())) || usesDpop(collection)
+  );
 }
 
 /** DPoP set in the collection's variables: an API's nonce is learned from its answers, so the after-response script goes in too. */
@@ -112,28 +128,61 @@ export function embedScript(input: Collection, scripts: ScriptVariants, options:
   const rootAuth = collection.auth;
   if (rootAuth && isOAuth2(rootAuth)) {
     if (grantTypeOf(rootAuth) === 'client_credentials') imported.push(importClientCredentials(rootAuth, name));
-    else warnings.push(`${name}: the collection uses OAuth 2.0 with the ${grantTypeOf(rootAuth)} grant, which pm-oauth2 does not run; it was replaced by the client credentials script`);
+    else
+      warnings.push(
+        `${name}: the collection uses OAuth 2.0 with the ${grantTypeOf(rootAuth)} grant, which pm-oauth2 does not run; it was replaced by the client credentials script`,
+      );
   } else if (rootAuth && rootAuth.type !== 'bearer' && rootAuth.type !== 'noauth' && rootAuth.type !== 'inherit') {
-    warnings.push(`${name}: the collection's ${rootAuth.type} auth was replaced by Bearer {{${renamed(CACHE_VARIABLES.accessToken)}}}`);
+    warnings.push(
+      `${name}: the collection's ${rootAuth.type} auth was replaced by Bearer {{${renamed(CACHE_VARIABLES.accessToken)}}}`,
+    );
   }
   const tree = normaliseAuthTree(collection.item, name);
   const scrubbed = scrubLiteralCredentials(collection.item, name);
   imported.push(...tree.imported);
   const settings = profilesForSettings(imported, tree.otherGrants, folderProfiles);
   const derived = applyFolderProfiles(collection.item, settings.map).map;
-  warnings.push(...imported.flatMap((i) => i.warnings), ...tree.warnings, ...scrubbed, ...conflictWarnings(name, settings.defaults), ...settingsProfileWarnings(name, derived));
+  warnings.push(
+    ...imported.flatMap((i) => i.warnings),
+    ...tree.warnings,
+    ...scrubbed,
+    ...conflictWarnings(name, settings.defaults),
+    ...settingsProfileWarnings(name, derived),
+  );
   if (tree.ownAuth.length) {
-    warnings.push(`${name}: ${tree.ownAuth.length} folder(s) or request(s) keep their own auth and will not get the token: ${tree.ownAuth.join(', ')}`);
+    warnings.push(
+      `${name}: ${tree.ownAuth.length} folder(s) or request(s) keep their own auth and will not get the token: ${tree.ownAuth.join(', ')}`,
+    );
   }
   collection.auth = bearerAuth(renamed(CACHE_VARIABLES.accessToken));
-  const known = Object.assign({}, ...settings.defaults.map((i) => i.variables).reverse(), settings.variables) as Record<string, string>;
-  const methods = Object.entries(known).filter(([key]) => /^oauth2_(\w+_)?client_auth$/.test(key)).map(([, value]) => value);
-  const jwt = forceJwt || usesJwtClientAuth(collection) || methods.some((m) => JWT_CLIENT_AUTH.includes(m as ClientAuthMethod));
+  const known = Object.assign({}, ...settings.defaults.map((i) => i.variables).reverse(), settings.variables) as Record<
+    string,
+    string
+  >;
+  const methods = Object.entries(known)
+    .filter(([key]) => /^oauth2_(\w+_)?client_auth$/.test(key))
+    .map(([, value]) => value);
+  const jwt =
+    forceJwt || usesJwtClientAuth(collection) || methods.some((m) => JWT_CLIENT_AUTH.includes(m as ClientAuthMethod));
   const allProfiles = { ...profiles.map, ...derived };
-  const withProfiles = mergeVariables(collection.variable ?? [], [...profileVariables(allProfiles), ...Object.keys(settings.variables).map((key) => ({ key, value: '', type: 'string' }))]);
-  const interfaceKeys = (jwt ? [...SECRET_METHOD_VARIABLES, ...JWT_METHOD_VARIABLES] : SECRET_METHOD_VARIABLES).map(renamed);
-  const namesVariable = Object.keys(names).length ? [{ key: NAMES_VARIABLE, value: JSON.stringify(names), type: 'string' }] : [];
-  const variables = interfaceVariables(replaceVariable(withProfiles, NAMES_VARIABLE, namesVariable), interfaceKeys, known, name, warnings, new Map(Object.entries(names).map(([ours, theirs]) => [theirs, ours])));
+  const withProfiles = mergeVariables(collection.variable ?? [], [
+    ...profileVariables(allProfiles),
+    ...Object.keys(settings.variables).map((key) => ({ key, value: '', type: 'string' })),
+  ]);
+  const interfaceKeys = (jwt ? [...SECRET_METHOD_VARIABLES, ...JWT_METHOD_VARIABLES] : SECRET_METHOD_VARIABLES).map(
+    renamed,
+  );
+  const namesVariable = Object.keys(names).length
+    ? [{ key: NAMES_VARIABLE, value: JSON.stringify(names), type: 'string' }]
+    : [];
+  const variables = interfaceVariables(
+    replaceVariable(withProfiles, NAMES_VARIABLE, namesVariable),
+    interfaceKeys,
+    known,
+    name,
+    warnings,
+    new Map(Object.entries(names).map(([ours, theirs]) => [theirs, ours])),
+  );
   const script = jwt ? scripts.jwt : scripts.secret;
   const userEvents = (collection.event ?? []).filter((e) => !isOurs(e));
   if (options.retryOn401) {
@@ -143,7 +192,10 @@ export function embedScript(input: Collection, scripts: ScriptVariants, options:
     unguardTestEvents(userEvents);
     unguardItemTests(collection.item);
   }
-  const ours = [scriptEvent('prerequest', SCRIPT_ID, script), ...(options.retryOn401 ? [scriptEvent('test', TEST_SCRIPT_ID, script)] : [])];
+  const ours = [
+    scriptEvent('prerequest', SCRIPT_ID, script),
+    ...(options.retryOn401 ? [scriptEvent('test', TEST_SCRIPT_ID, script)] : []),
+  ];
   collection.event = [...ours, ...userEvents];
   collection.variable = variables;
   return { collection, warnings, profiles: profiles.map };
@@ -159,7 +211,11 @@ export function isOurs(event: CollectionEvent): boolean {
 }
 
 /** The collection's variables without `key`, then `replacement` (the map of a previous build goes). */
-function replaceVariable(existing: CollectionVariable[], key: string, replacement: CollectionVariable[]): CollectionVariable[] {
+function replaceVariable(
+  existing: CollectionVariable[],
+  key: string,
+  replacement: CollectionVariable[],
+): CollectionVariable[] {
   return [...existing.filter((v) => v.key !== key), ...replacement];
 }
 
@@ -168,7 +224,14 @@ function replaceVariable(existing: CollectionVariable[], key: string, replacemen
  * what to fill in), and empties any secret or token value: the built collection is committed.
  * @param ourNames the team's name → ours: their secret and cached variables are emptied like ours
  */
-function interfaceVariables(existing: CollectionVariable[], keys: readonly string[], known: Record<string, string>, name: string, warnings: string[], ourNames: ReadonlyMap<string, string>): CollectionVariable[] {
+function interfaceVariables(
+  existing: CollectionVariable[],
+  keys: readonly string[],
+  known: Record<string, string>,
+  name: string,
+  warnings: string[],
+  ourNames: ReadonlyMap<string, string>,
+): CollectionVariable[] {
   const variables = existing.map((v) => ({ ...v }));
   const byKey = new Map(variables.map((v) => [v.key, v]));
   for (const key of keys) if (!byKey.has(key)) variables.push({ key, value: '', type: 'string' });
@@ -182,9 +245,12 @@ function interfaceVariables(existing: CollectionVariable[], keys: readonly strin
     const ours = ourNames.get(key) ?? key;
     const secret = SECRET_KEY.test(ours);
     const value = typeof variable.value === 'string' ? variable.value : '';
-    if (!(secret || CACHE_KEY.test(ours)) || value === '' || (secret && /^\{\{[^{}]+\}\}$/.test(value.trim()))) continue;
+    if (!(secret || CACHE_KEY.test(ours)) || value === '' || (secret && /^\{\{[^{}]+\}\}$/.test(value.trim())))
+      continue;
     variable.value = '';
-    warnings.push(`${name}: the collection variable ${key} held a value; it was emptied in the build${secret ? ` — set ${key} in the environment (in CI: export ${ours.toUpperCase()})` : ''}`);
+    warnings.push(
+      `${name}: the collection variable ${key} held a value; it was emptied in the build${secret ? ` — set ${key} in the environment (in CI: export ${ours.toUpperCase()})` : ''}`,
+    );
   }
   return variables;
 }
@@ -192,13 +258,17 @@ function interfaceVariables(existing: CollectionVariable[], keys: readonly strin
 function settingsProfileWarnings(name: string, derived: Readonly<Record<string, string>>): string[] {
   const entries = Object.entries(derived);
   return entries.length
-    ? [`${name}: the collection holds several OAuth 2.0 settings; ${entries.map(([folder, profile]) => `folder "${folder}" became credential profile ${profile} (set ${profileVariable(VARIABLES.clientSecret, profile)})`).join(', ')} — add them to pm-oauth2.config.json's folderProfiles to choose the names`]
+    ? [
+        `${name}: the collection holds several OAuth 2.0 settings; ${entries.map(([folder, profile]) => `folder "${folder}" became credential profile ${profile} (set ${profileVariable(VARIABLES.clientSecret, profile)})`).join(', ')} — add them to pm-oauth2.config.json's folderProfiles to choose the names`,
+      ]
     : [];
 }
 
 function conflictWarnings(name: string, imported: readonly ImportedOAuth2[]): string[] {
   const distinct = new Set(imported.map((i) => JSON.stringify(i.variables)));
   return distinct.size > 1
-    ? [`${name}: ${distinct.size} different OAuth 2.0 client credentials settings were found; the first (the collection's, else the first folder's) fills the oauth2_* variables, and every request uses that one token`]
+    ? [
+        `${name}: ${distinct.size} different OAuth 2.0 client credentials settings were found; the first (the collection's, else the first folder's) fills the oauth2_* variables, and every request uses that one token`,
+      ]
     : [];
 }

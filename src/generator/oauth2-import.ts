@@ -43,11 +43,17 @@ export function importClientCredentials(auth: Auth, where: string): ImportedOAut
   set(VARIABLES.clientAuth, CLIENT_AUTH[text('client_authentication')] ?? '');
   const secret = text('clientSecret');
   if (REFERENCE.test(secret)) set(VARIABLES.clientSecret, secret);
-  else if (secret) warnings.push(`${where}: the OAuth 2.0 settings hold a literal client secret; it was not copied into the build — set ${VARIABLES.clientSecret} in the environment (in CI: export OAUTH2_CLIENT_SECRET from the secret store)`);
+  else if (secret)
+    warnings.push(
+      `${where}: the OAuth 2.0 settings hold a literal client secret; it was not copied into the build — set ${VARIABLES.clientSecret} in the environment (in CI: export OAUTH2_CLIENT_SECRET from the secret store)`,
+    );
   const extra = importTokenRequestParams(params.get('tokenRequestParams'), where, warnings);
   set(VARIABLES.audience, extra.audience);
   set(VARIABLES.resource, extra.resources.join(' '));
-  set(VARIABLES.extraParams, extra.others.map(([name, value]) => `${encodeKeepingReferences(name)}=${encodeKeepingReferences(value)}`).join('&'));
+  set(
+    VARIABLES.extraParams,
+    extra.others.map(([name, value]) => `${encodeKeepingReferences(name)}=${encodeKeepingReferences(value)}`).join('&'),
+  );
   return { variables, warnings };
 }
 
@@ -64,7 +70,9 @@ function importTokenRequestParams(list: unknown, where: string, warnings: string
     if (param.enabled === false || typeof param.key !== 'string' || !param.key) continue;
     const value = typeof param.value === 'string' ? param.value : String(param.value ?? '');
     if (param.send_as && param.send_as !== 'request_body') {
-      warnings.push(`${where}: the token request parameter "${param.key}" is sent as ${param.send_as}, which pm-oauth2 cannot do; it was left out — send it in the body (${VARIABLES.extraParams}) if the server accepts that`);
+      warnings.push(
+        `${where}: the token request parameter "${param.key}" is sent as ${param.send_as}, which pm-oauth2 cannot do; it was left out — send it in the body (${VARIABLES.extraParams}) if the server accepts that`,
+      );
     } else if (param.key === 'audience') result.audience = value;
     else if (param.key === 'resource') result.resources.push(value);
     else result.others.push([param.key, value]);
@@ -74,5 +82,8 @@ function importTokenRequestParams(list: unknown, where: string, warnings: string
 
 /** Form-encodes a value but its `{{references}}`, which the script resolves before decoding. */
 function encodeKeepingReferences(text: string): string {
-  return text.split(/(\{\{[^{}]+\}\})/).map((part) => (part.startsWith('{{') ? part : formEncode(part))).join('');
+  return text
+    .split(/(\{\{[^{}]+\}\})/)
+    .map((part) => (part.startsWith('{{') ? part : formEncode(part)))
+    .join('');
 }

@@ -22,7 +22,11 @@ interface ConversionResult {
 }
 
 interface Converter {
-  convert(input: { type: 'string'; data: string }, options: object, callback: (error: Error | null, result: ConversionResult) => void): void;
+  convert(
+    input: { type: 'string'; data: string },
+    options: object,
+    callback: (error: Error | null, result: ConversionResult) => void,
+  ): void;
 }
 
 /** Options chosen for a build that is runnable and byte-for-byte repeatable. */
@@ -49,12 +53,22 @@ function seedSchemaFaker(random: () => number): () => void {
 
 export async function convertOpenApi(text: string, file: string): Promise<ConvertedOpenApi> {
   const converter = require('openapi-to-postmanv2') as Converter;
-  const result = await withSeededRandom(seedFrom(text), seedSchemaFaker, () => new Promise<ConversionResult>((resolve, reject) => {
-    converter.convert({ type: 'string', data: text }, CONVERSION_OPTIONS, (error, outcome) => (error ? reject(error) : resolve(outcome)));
-  })).catch((error: Error) => ({ result: false, reason: error.message }) as ConversionResult);
+  const result = await withSeededRandom(
+    seedFrom(text),
+    seedSchemaFaker,
+    () =>
+      new Promise<ConversionResult>((resolve, reject) => {
+        converter.convert({ type: 'string', data: text }, CONVERSION_OPTIONS, (error, outcome) =>
+          error ? reject(error) : resolve(outcome),
+        );
+      }),
+  ).catch((error: Error) => ({ result: false, reason: error.message }) as ConversionResult);
   const collection = result.result ? result.output?.find((o) => o.type === 'collection')?.data : undefined;
   if (!collection) {
-    throw new PmOAuth2Error('INPUT_OPENAPI_INVALID', `${file}: not a valid OpenAPI document (${result.reason ?? 'the converter returned no collection'}) — fix the spec, or export a Postman collection instead`);
+    throw new PmOAuth2Error(
+      'INPUT_OPENAPI_INVALID',
+      `${file}: not a valid OpenAPI document (${result.reason ?? 'the converter returned no collection'}) — fix the spec, or export a Postman collection instead`,
+    );
   }
   return withDeclaredClientCredentials(withoutInventedIds(collection), text, file);
 }

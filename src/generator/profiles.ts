@@ -46,6 +46,12 @@ export function profileVariables(map: Readonly<Record<string, string>>): Collect
   const profiles = [...new Set(Object.values(map))];
   return [
     { key: PROFILES_VARIABLE, value: JSON.stringify(map), type: 'string' },
-    ...profiles.flatMap((p) => [VARIABLES.clientId, VARIABLES.clientSecret, VARIABLES.scope].map((v) => ({ key: profileVariable(v, p), value: '', type: 'string' }))),
+    ...profiles.flatMap((p) =>
+      [VARIABLES.clientId, VARIABLES.clientSecret, VARIABLES.scope].map((v) => ({
+        key: profileVariable(v, p),
+        value: '',
+        type: 'string',
+      })),
+    ),
   ];
 }

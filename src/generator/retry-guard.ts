@@ -4,24 +4,30 @@
 import { RETRY_MARKER } from '../oauth/variables.js';
 import type { CollectionEvent, Item } from './collection-types.js';
 
-export const GUARD_FIRST_LINE = '// pm-oauth2: skipped for an answer that was rejected (401) and is being retried with a fresh token';
+export const GUARD_FIRST_LINE =
+  '// pm-oauth2: skipped for an answer that was rejected (401) and is being retried with a fresh token';
 const GUARD_OPEN = `if (pm.variables.get('${RETRY_MARKER}') !== pm.info.requestId + ':' + pm.info.iteration) {`;
 
 /**
  * The guard `pm-oauth2 run` uses instead, where a rejected answer is replayed before any test runs:
  * tests are skipped for a request the in-process auth kept from the API (it has no answer to test).
  */
-const BLOCKED_GUARD_FIRST_LINE = '// pm-oauth2: skipped for a request that was not sent for want of a token (the failing test "pm-oauth2: access token" says why)';
+const BLOCKED_GUARD_FIRST_LINE =
+  '// pm-oauth2: skipped for a request that was not sent for want of a token (the failing test "pm-oauth2: access token" says why)';
 const BLOCKED_GUARD_OPEN = "if (String(pm.request.url.protocol) !== 'pm-oauth2-no-token') {";
 
 type Guard = readonly [firstLine: string, open: string];
 const RETRY_GUARD: Guard = [GUARD_FIRST_LINE, GUARD_OPEN];
 export const BLOCKED_GUARD: Guard = [BLOCKED_GUARD_FIRST_LINE, BLOCKED_GUARD_OPEN];
 
-export function guardTestEvents(events: CollectionEvent[] | undefined, isOurs: (event: CollectionEvent) => boolean, guard: Guard = RETRY_GUARD): void {
+export function guardTestEvents(
+  events: CollectionEvent[] | undefined,
+  isOurs: (event: CollectionEvent) => boolean,
+  guard: Guard = RETRY_GUARD,
+): void {
   for (const event of events ?? []) {
     if (event.listen !== 'test' || isOurs(event) || !event.script) continue;
-    let exec = typeof event.script.exec === 'string' ? event.script.exec.split('\n') : event.script.exec ?? [];
+    let exec = typeof event.script.exec === 'string' ? event.script.exec.split('\n') : (event.script.exec ?? []);
     if (exec[0] === guard[0] || exec.every((line) => line.trim() === '')) continue;
     // Another of our guards: replaced, never nested.
     if (exec[0] === GUARD_FIRST_LINE || exec[0] === BLOCKED_GUARD_FIRST_LINE) exec = exec.slice(2, -1);
@@ -34,7 +40,8 @@ export function unguardTestEvents(events: CollectionEvent[] | undefined): void {
   for (const event of events ?? []) {
     const script = event.script;
     if (event.listen !== 'test' || !script || !Array.isArray(script.exec)) continue;
-    if (script.exec[0] === GUARD_FIRST_LINE || script.exec[0] === BLOCKED_GUARD_FIRST_LINE) script.exec = script.exec.slice(2, -1);
+    if (script.exec[0] === GUARD_FIRST_LINE || script.exec[0] === BLOCKED_GUARD_FIRST_LINE)
+      script.exec = script.exec.slice(2, -1);
   }
 }
 
@@ -45,7 +52,11 @@ export function unguardItemTests(items: Item[]): void {
   }
 }
 
-export function guardItemTests(items: Item[], isOurs: (event: CollectionEvent) => boolean, guard: Guard = RETRY_GUARD): void {
+export function guardItemTests(
+  items: Item[],
+  isOurs: (event: CollectionEvent) => boolean,
+  guard: Guard = RETRY_GUARD,
+): void {
   for (const item of items) {
     guardTestEvents(item.event, isOurs, guard);
     if (Array.isArray(item.item)) guardItemTests(item.item, isOurs, guard);

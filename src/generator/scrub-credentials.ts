@@ -27,10 +27,16 @@ export function scrubLiteralCredentials(items: Item[], collectionName: string, p
   const warnings: string[] = [];
   for (const item of items) {
     const here = [...path, item.name ?? '(unnamed)'];
-    const holder = isFolder(item) ? item : (item.request && typeof item.request === 'object' ? (item.request as { auth?: Auth | null }) : undefined);
+    const holder = isFolder(item)
+      ? item
+      : item.request && typeof item.request === 'object'
+        ? (item.request as { auth?: Auth | null })
+        : undefined;
     const emptied = holder?.auth ? scrubAuth(holder.auth) : [];
     if (emptied.length) {
-      warnings.push(`${collectionName}: ${isFolder(item) ? 'folder' : 'request'} "${here.join('/')}" held a literal ${emptied.join(', ')} in its ${holder?.auth?.type} auth; emptied in the build — put it in a {{variable}} set in the environment (in CI, from the secret store)`);
+      warnings.push(
+        `${collectionName}: ${isFolder(item) ? 'folder' : 'request'} "${here.join('/')}" held a literal ${emptied.join(', ')} in its ${holder?.auth?.type} auth; emptied in the build — put it in a {{variable}} set in the environment (in CI, from the secret store)`,
+      );
     }
     if (Array.isArray(item.item)) warnings.push(...scrubLiteralCredentials(item.item, collectionName, here));
   }
@@ -44,7 +50,14 @@ function scrubAuth(auth: Auth): string[] {
   if (!Array.isArray(params)) return [];
   const emptied: string[] = [];
   for (const param of params as AuthParam[]) {
-    if (!param || !names.includes(param.key) || typeof param.value !== 'string' || param.value === '' || REFERENCE.test(param.value)) continue;
+    if (
+      !param ||
+      !names.includes(param.key) ||
+      typeof param.value !== 'string' ||
+      param.value === '' ||
+      REFERENCE.test(param.value)
+    )
+      continue;
     param.value = '';
     emptied.push(param.key);
   }

@@ -47,13 +47,21 @@ let previous: Promise<unknown> = Promise.resolve();
  * would share one random stream (neither build repeatable) and the later would restore the earlier's
  * fixed clock and seeded Math.random for good, for the whole process.
  */
-export function withSeededRandom<T>(seed: number, install: (random: () => number) => () => void, convert: () => Promise<T>): Promise<T> {
+export function withSeededRandom<T>(
+  seed: number,
+  install: (random: () => number) => () => void,
+  convert: () => Promise<T>,
+): Promise<T> {
   const turn = previous.then(() => seededWhile(seed, install, convert));
   previous = turn.catch(() => undefined);
   return turn;
 }
 
-async function seededWhile<T>(seed: number, install: (random: () => number) => () => void, convert: () => Promise<T>): Promise<T> {
+async function seededWhile<T>(
+  seed: number,
+  install: (random: () => number) => () => void,
+  convert: () => Promise<T>,
+): Promise<T> {
   const original = { random: Math.random, Date: globalThis.Date };
   const random = seeded(seed);
   Math.random = random;

@@ -18,10 +18,15 @@ export interface SettingsProfiles {
  * @param configured the configuration's folder → profile map: a folder it names keeps that profile
  * @param otherGrants folders with OAuth 2.0 settings of another grant
  */
-export function profilesForSettings(imported: readonly ImportedOAuth2[], otherGrants: readonly string[], configured: Readonly<Record<string, string>>): SettingsProfiles {
+export function profilesForSettings(
+  imported: readonly ImportedOAuth2[],
+  otherGrants: readonly string[],
+  configured: Readonly<Record<string, string>>,
+): SettingsProfiles {
   const folders = imported.filter((i) => i.folder !== undefined);
   // One setting in the whole collection fills the default variables, as it always has.
-  if (imported.length + otherGrants.length <= 1 || !folders.length) return { map: {}, variables: {}, defaults: [...imported] };
+  if (imported.length + otherGrants.length <= 1 || !folders.length)
+    return { map: {}, variables: {}, defaults: [...imported] };
   const taken = new Set(Object.values(configured));
   const map: Record<string, string> = {};
   const variables: Record<string, string> = {};
@@ -38,7 +43,10 @@ export function profilesForSettings(imported: readonly ImportedOAuth2[], otherGr
 /** "Partners/Acme Corp" → "acmecorp": the last folder name, in the form profile names take. */
 function uniqueName(folder: string, taken: ReadonlySet<string>): string {
   const last = folder.split('/').pop() ?? '';
-  let base = last.toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 28);
+  let base = last
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '')
+    .slice(0, 28);
   if (!/^[a-z]/.test(base)) base = `p${base}`;
   let name = base;
   for (let n = 2; taken.has(name) || profileNameProblem(name); n++) name = `${base}${n}`;

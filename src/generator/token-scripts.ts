@@ -36,7 +36,8 @@ export function findTokenScripts(collection: Collection, ourScriptIds: ReadonlyS
     for (const event of owner.event ?? []) {
       if (event.listen !== 'prerequest' || (event.script?.id && ourScriptIds.has(event.script.id))) continue;
       const text = scriptText(event);
-      if (CALLS_TOKEN_ENDPOINT.test(text) && SPEAKS_OAUTH.test(text)) found.push({ where, event, owner, ...namesUsed(text) });
+      if (CALLS_TOKEN_ENDPOINT.test(text) && SPEAKS_OAUTH.test(text))
+        found.push({ where, event, owner, ...namesUsed(text) });
     }
   };
   const name = collection.info.name ?? 'collection';
@@ -44,7 +45,7 @@ export function findTokenScripts(collection: Collection, ourScriptIds: ReadonlyS
   const walk = (items: readonly Item[], path: string) => {
     for (const item of items) {
       if (!item.item) continue;
-      const folder = path ? `${path}/${item.name ?? ''}` : item.name ?? '';
+      const folder = path ? `${path}/${item.name ?? ''}` : (item.name ?? '');
       visit(item, `${name} › folder "${folder}"`);
       walk(item.item, folder);
     }
@@ -59,7 +60,11 @@ export function removeTokenScripts(scripts: readonly TokenScript[]): void {
 }
 
 export function describeNames(names: Readonly<Record<string, string>>): string {
-  return Object.entries(names).map(([ours, theirs]) => `${theirs} → ${ours}`).join(', ') || 'none of its names could be told apart';
+  return (
+    Object.entries(names)
+      .map(([ours, theirs]) => `${theirs} → ${ours}`)
+      .join(', ') || 'none of its names could be told apart'
+  );
 }
 
 function scriptText(event: CollectionEvent): string {
@@ -71,7 +76,8 @@ function namesUsed(text: string): { names: Record<string, string>; unmapped: str
   const names: Record<string, string> = {};
   /** @returns whether `theirs` now stands for `ours` */
   const claim = (ours: string, theirs: string): boolean => {
-    if (/^oauth2_/.test(theirs) || names[ours] !== undefined || Object.values(names).includes(theirs)) return names[ours] === theirs;
+    if (/^oauth2_/.test(theirs) || names[ours] !== undefined || Object.values(names).includes(theirs))
+      return names[ours] === theirs;
     names[ours] = theirs;
     return true;
   };

@@ -36,6 +36,10 @@ function upgradeAuth(holder: Record<string, unknown>): void {
   if (!auth || typeof auth !== 'object' || typeof auth['type'] !== 'string') return;
   for (const [method, params] of Object.entries(auth)) {
     if (method === 'type' || !params || typeof params !== 'object' || Array.isArray(params)) continue;
-    auth[method] = Object.entries(params as Record<string, unknown>).map(([key, value]) => ({ key, value, type: typeof value === 'string' ? 'string' : 'any' }));
+    auth[method] = Object.entries(params as Record<string, unknown>).map(([key, value]) => ({
+      key,
+      value,
+      type: typeof value === 'string' ? 'string' : 'any',
+    }));
   }
 }

@@ -14,6 +14,10 @@ export async function writeFileAtomic(file: string, content: string, mode?: numb
   } catch (error) {
     // Nothing may hide the write's own error: a missing folder makes rm fail too (ENOTDIR).
     await rm(temporary, { force: true }).catch(() => undefined);
-    throw new PmOAuth2Error('OUTPUT_WRITE_FAILED', `${file}: cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}) — check that the output folder is writable`, { cause: error });
+    throw new PmOAuth2Error(
+      'OUTPUT_WRITE_FAILED',
+      `${file}: cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}) — check that the output folder is writable`,
+      { cause: error },
+    );
   }
 }

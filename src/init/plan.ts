@@ -6,7 +6,15 @@ import { PmOAuth2Error } from '../errors.js';
 import { CONFIG_FILE, readBuildConfig } from '../generator/build-config.js';
 import { writeFileAtomic } from '../generator/write-atomic.js';
 import { withoutBom } from '../text.js';
-import { buildConfigJson, ENVIRONMENT_NAMES, environmentJson, GITIGNORE_LINES, githubWorkflow, gitlabJob, packageScripts } from './templates.js';
+import {
+  buildConfigJson,
+  ENVIRONMENT_NAMES,
+  environmentJson,
+  GITIGNORE_LINES,
+  githubWorkflow,
+  gitlabJob,
+  packageScripts,
+} from './templates.js';
 import { parseJsonText } from '../json-text.js';
 
 export interface InitStep {
@@ -44,13 +52,33 @@ export async function planInit(root: string, options: InitOptions): Promise<Init
   const config = await readBuildConfig(join(root, CONFIG_FILE), false);
   const profiles = [...new Set(Object.values(config.folderProfiles))].sort();
   const created = async (path: string, content: string, why: string): Promise<InitStep> =>
-    (await exists(join(root, path))) ? { path, action: 'keep', why: 'exists, kept as it is' } : { path, action: 'create', why, content };
+    (await exists(join(root, path)))
+      ? { path, action: 'keep', why: 'exists, kept as it is' }
+      : { path, action: 'create', why, content };
   const steps: InitStep[] = [
-    (await exists(join(root, collectionsDir))) ? { path: `${collectionsDir}/`, action: 'keep', why: 'the collections to build' } : { path: `${collectionsDir}/`, action: 'create', why: 'put your Postman collection exports here' },
-    ...(await Promise.all(ENVIRONMENT_NAMES.map((name) => created(`environments/${name}.postman_environment.json`, environmentJson(name, profiles), `the ${name} environment: token URL and client id to fill in, the secret empty (typed secret)`)))),
+    (await exists(join(root, collectionsDir)))
+      ? { path: `${collectionsDir}/`, action: 'keep', why: 'the collections to build' }
+      : { path: `${collectionsDir}/`, action: 'create', why: 'put your Postman collection exports here' },
+    ...(await Promise.all(
+      ENVIRONMENT_NAMES.map((name) =>
+        created(
+          `environments/${name}.postman_environment.json`,
+          environmentJson(name, profiles),
+          `the ${name} environment: token URL and client id to fill in, the secret empty (typed secret)`,
+        ),
+      ),
+    )),
     await created(CONFIG_FILE, buildConfigJson(), 'the build configuration: map folders to credential profiles here'),
-    await created('.github/workflows/api-tests.yml', githubWorkflow(collectionsDir, profiles, options.shards ?? 1), `GitHub Actions: every environment${(options.shards ?? 1) > 1 ? ` in ${options.shards} shards and a merge job` : ''}, secrets from the store, JUnit published`),
-    await created('.gitlab-ci.yml', gitlabJob(collectionsDir, profiles, options.shards ?? 1), 'GitLab CI: the same jobs'),
+    await created(
+      '.github/workflows/api-tests.yml',
+      githubWorkflow(collectionsDir, profiles, options.shards ?? 1),
+      `GitHub Actions: every environment${(options.shards ?? 1) > 1 ? ` in ${options.shards} shards and a merge job` : ''}, secrets from the store, JUnit published`,
+    ),
+    await created(
+      '.gitlab-ci.yml',
+      gitlabJob(collectionsDir, profiles, options.shards ?? 1),
+      'GitLab CI: the same jobs',
+    ),
     await gitignoreStep(root),
     await packageJsonStep(root, collectionsDir, options.version),
   ];
@@ -81,7 +109,10 @@ async function updatable(root: string, path: string): Promise<{ file: string; mo
   const file = await realpath(join(root, path));
   const { mode } = await stat(file);
   if (!(mode & 0o200)) {
-    throw new PmOAuth2Error('USAGE', `${path} is read-only (mode ${(mode & 0o777).toString(8)}), so init changes nothing — make it writable and run init again, or make the change by hand (pm-oauth2 init --dry-run shows it)`);
+    throw new PmOAuth2Error(
+      'USAGE',
+      `${path} is read-only (mode ${(mode & 0o777).toString(8)}), so init changes nothing — make it writable and run init again, or make the change by hand (pm-oauth2 init --dry-run shows it)`,
+    );
   }
   return { file, mode: mode & 0o7777 };
 }
@@ -93,7 +124,8 @@ async function findCollectionsDir(root: string): Promise<string | undefined> {
     const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
     for (const entry of entries) {
       if (entry.isFile() && /\.postman_collection\.json$/i.test(entry.name)) found.add(relative(root, dir) || '.');
-      else if (entry.isDirectory() && depth < 2 && !SKIPPED.has(entry.name) && !entry.name.startsWith('.')) await walk(join(dir, entry.name), depth + 1);
+      else if (entry.isDirectory() && depth < 2 && !SKIPPED.has(entry.name) && !entry.name.startsWith('.'))
+        await walk(join(dir, entry.name), depth + 1);
     }
   };
   await walk(root, 0);
@@ -105,10 +137,17 @@ async function gitignoreStep(root: string): Promise<InitStep> {
   const path = '.gitignore';
   const text = await readFile(join(root, path), 'utf8').catch(() => undefined);
   const present = new Set((text ?? '').split(/\r?\n/).map((line) => line.trim()));
-  const missing = GITIGNORE_LINES.filter((line) => !present.has(line) && !present.has(line.replace(/\/$/, '')) && !present.has(`/${line}`));
+  const missing = GITIGNORE_LINES.filter(
+    (line) => !present.has(line) && !present.has(line.replace(/\/$/, '')) && !present.has(`/${line}`),
+  );
   if (!missing.length) return { path, action: 'keep', why: `already ignores ${GITIGNORE_LINES.join(', ')}` };
   const base = text === undefined ? '' : text.endsWith('\n') || text === '' ? text : `${text}\n`;
-  return { path, action: text === undefined ? 'create' : 'update', why: `ignore ${missing.join(', ')} (built collections, reports, local secrets)`, content: `${base}# pm-oauth2\n${missing.join('\n')}\n` };
+  return {
+    path,
+    action: text === undefined ? 'create' : 'update',
+    why: `ignore ${missing.join(', ')} (built collections, reports, local secrets)`,
+    content: `${base}# pm-oauth2\n${missing.join('\n')}\n`,
+  };
 }
 
 async function packageJsonStep(root: string, collectionsDir: string, version: string): Promise<InitStep> {
@@ -116,24 +155,52 @@ async function packageJsonStep(root: string, collectionsDir: string, version: st
   const text = await readFile(join(root, path), 'utf8').catch(() => undefined);
   const scripts = packageScripts(collectionsDir);
   if (text === undefined) {
-    const name = basename(root).toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'api-tests';
+    const name =
+      basename(root)
+        .toLowerCase()
+        .replace(/[^a-z0-9-]+/g, '-')
+        .replace(/^-+|-+$/g, '') || 'api-tests';
     const json = { name, private: true, scripts, devDependencies: { 'pm-oauth2': `^${version}` } };
-    return { path, action: 'create', why: 'scripts collection:build and test:api, pm-oauth2 as a dev dependency', content: `${JSON.stringify(json, null, 2)}\n`, addsDependency: true };
+    return {
+      path,
+      action: 'create',
+      why: 'scripts collection:build and test:api, pm-oauth2 as a dev dependency',
+      content: `${JSON.stringify(json, null, 2)}\n`,
+      addsDependency: true,
+    };
   }
   const parsed = parseJsonText(withoutBom(text));
-  if (!parsed.ok) throw new PmOAuth2Error('INPUT_NOT_JSON', `${join(root, path)}: not JSON (${parsed.where}) — fix it, then run pm-oauth2 init again; nothing was written`);
+  if (!parsed.ok)
+    throw new PmOAuth2Error(
+      'INPUT_NOT_JSON',
+      `${join(root, path)}: not JSON (${parsed.where}) — fix it, then run pm-oauth2 init again; nothing was written`,
+    );
   const json = parsed.value as Record<string, unknown>;
   const existing = (json['scripts'] ?? {}) as Record<string, string>;
   const added = Object.entries(scripts).filter(([name]) => existing[name] === undefined);
-  const dependencies = { ...(json['dependencies'] as object), ...(json['devDependencies'] as object) } as Record<string, string>;
+  const dependencies = { ...(json['dependencies'] as object), ...(json['devDependencies'] as object) } as Record<
+    string,
+    string
+  >;
   const addDependency = dependencies['pm-oauth2'] === undefined;
   if (!added.length && !addDependency) return { path, action: 'keep', why: 'has the scripts and the dependency' };
   const updated = {
     ...json,
     scripts: { ...existing, ...Object.fromEntries(added) },
-    ...(addDependency ? { devDependencies: { ...(json['devDependencies'] as object), 'pm-oauth2': `^${version}` } } : {}),
+    ...(addDependency
+      ? { devDependencies: { ...(json['devDependencies'] as object), 'pm-oauth2': `^${version}` } }
+      : {}),
   };
   const indent = /^[ \t]+(?=")/m.exec(text)?.[0] ?? '  ';
-  const what = [...(added.length ? [`scripts ${added.map(([name]) => name).join(', ')}`] : []), ...(addDependency ? ['pm-oauth2 as a dev dependency'] : [])];
-  return { path, action: 'update', why: `add ${what.join(' and ')}; nothing else changes`, content: `${JSON.stringify(updated, null, indent)}\n`, addsDependency: addDependency };
+  const what = [
+    ...(added.length ? [`scripts ${added.map(([name]) => name).join(', ')}`] : []),
+    ...(addDependency ? ['pm-oauth2 as a dev dependency'] : []),
+  ];
+  return {
+    path,
+    action: 'update',
+    why: `add ${what.join(' and ')}; nothing else changes`,
+    content: `${JSON.stringify(updated, null, indent)}\n`,
+    addsDependency: addDependency,
+  };
 }

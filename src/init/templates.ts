@@ -15,13 +15,21 @@ export function secretVariables(profiles: readonly string[]): string[] {
 }
 
 export function environmentJson(name: string, profiles: readonly string[]): string {
-  const entry = (key: string, type: 'default' | 'secret' = 'default', value = '') => ({ key, value, type, enabled: true });
+  const entry = (key: string, type: 'default' | 'secret' = 'default', value = '') => ({
+    key,
+    value,
+    type,
+    enabled: true,
+  });
   const values = [
     entry(VARIABLES.tokenUrl),
     entry(VARIABLES.clientId),
     entry(VARIABLES.clientSecret, 'secret'),
     entry(VARIABLES.scope),
-    ...profiles.flatMap((profile) => [entry(profileVariable(VARIABLES.clientId, profile)), entry(profileVariable(VARIABLES.clientSecret, profile), 'secret')]),
+    ...profiles.flatMap((profile) => [
+      entry(profileVariable(VARIABLES.clientId, profile)),
+      entry(profileVariable(VARIABLES.clientSecret, profile), 'secret'),
+    ]),
   ];
   return `${JSON.stringify({ name, values, _postman_variable_scope: 'environment' }, null, 2)}\n`;
 }
@@ -47,7 +55,9 @@ function shardList(shards: number): string[] {
 
 export function githubWorkflow(collectionsDir: string, profiles: readonly string[], shards = 1): string {
   if (shards > 1) return githubShardedWorkflow(collectionsDir, profiles, shards);
-  const secrets = secretVariables(profiles).map((name) => `          ${name}: \${{ secrets.${name} }}`).join('\n');
+  const secrets = secretVariables(profiles)
+    .map((name) => `          ${name}: \${{ secrets.${name} }}`)
+    .join('\n');
   return `# API tests with pm-oauth2: every environment in parallel, the client secrets from GitHub's secret
 # store, the JUnit report published. Add ${secretVariables(profiles).join(', ')} to each GitHub
 # environment (Settings → Environments → <env> → Secrets), and fill in environments/<env>.postman_environment.json.
@@ -97,7 +107,9 @@ ${secrets}
 }
 
 function githubShardedWorkflow(collectionsDir: string, profiles: readonly string[], shards: number): string {
-  const secrets = secretVariables(profiles).map((name) => `          ${name}: \${{ secrets.${name} }}`).join('\n');
+  const secrets = secretVariables(profiles)
+    .map((name) => `          ${name}: \${{ secrets.${name} }}`)
+    .join('\n');
   return `# API tests with pm-oauth2: each environment's suite split over ${shards} jobs (run --shard), whose
 # reports one more job per environment merges (merge-reports: it fails when a shard is missing).
 # Add ${secretVariables(profiles).join(', ')} to each GitHub environment (Settings → Environments →
@@ -222,7 +234,9 @@ api-tests:
   parallel:
     matrix:
       - TARGET_ENV: [${CI_ENVIRONMENTS.join(', ')}]
-        SHARD: [${shardList(shards).map((s) => `"${s}"`).join(', ')}]
+        SHARD: [${shardList(shards)
+          .map((s) => `"${s}"`)
+          .join(', ')}]
   environment:
     name: $TARGET_ENV
   cache:

@@ -13,7 +13,8 @@ const BY_ERROR: Readonly<Record<string, string>> = {
   invalid_grant: `the server refused the grant: check the client's configuration at the server and ${VARIABLES.extraParams}`,
   access_denied: `the client may not get a token for that API: check ${VARIABLES.audience} (Auth0 needs the API's identifier) and the client's grants at the server`,
   invalid_dpop_proof: `the server refused the DPoP proof: check that ${VARIABLES.dpopKey} is a P-256 key (ES256, which every server takes) or an RSA key the server allows, and that the machine's clock is right`,
-  use_dpop_nonce: 'the server asked for a DPoP nonce twice in a row: it does not accept the nonce it issued; ask its operators',
+  use_dpop_nonce:
+    'the server asked for a DPoP nonce twice in a row: it does not accept the nonce it issued; ask its operators',
   invalid_request: `the server found the request malformed: check ${VARIABLES.extraParams}, ${VARIABLES.audience} and ${VARIABLES.resource}, and that ${VARIABLES.tokenUrl} is an OAuth2 token endpoint`,
 };
 
@@ -28,9 +29,13 @@ const BY_STATUS: Readonly<Record<number, string>> = {
 
 /** One line on the usual fix for an error answer of the token endpoint. */
 export function adviseOnErrorResponse(status: number, error: string): string {
-  return BY_ERROR[error] ?? BY_STATUS[status] ?? (status >= 500
-    ? 'the authorization server is failing; try again later, or ask its operators'
-    : `read the server's error above; ${ENDPOINT}`);
+  return (
+    BY_ERROR[error] ??
+    BY_STATUS[status] ??
+    (status >= 500
+      ? 'the authorization server is failing; try again later, or ask its operators'
+      : `read the server's error above; ${ENDPOINT}`)
+  );
 }
 
 export const ADVICE_HTML = `the server answered a web page, not JSON: ${ENDPOINT} (a login page or a proxy's page means the URL is wrong)`;
@@ -44,37 +49,51 @@ export function adviseOnTransportError(code: string): string {
     // The script cannot close the engine's connection: plain newman waits for it before it exits.
     return `the token endpoint did not answer in time: check ${VARIABLES.tokenUrl}, or raise ${VARIABLES.tokenTimeout} (seconds); in plain newman also pass --timeout-request, or the process waits for the unanswered connection after the run`;
   }
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `the host of ${VARIABLES.tokenUrl} is unknown: check its spelling and the machine's DNS`;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return `the host of ${VARIABLES.tokenUrl} is unknown: check its spelling and the machine's DNS`;
   // The server's alerts about the client's side of mutual TLS (RFC 8446 §6.2), before our own trust errors.
   if (code.includes('ALERT_CERTIFICATE_REQUIRED') || code.includes('ALERT_HANDSHAKE_FAILURE')) {
     return 'the token endpoint asks for a client certificate (mutual TLS): give one with --ssl-client-cert and --ssl-client-key (or --ssl-client-cert-list)';
   }
-  if (code.includes('ALERT_UNKNOWN_CA') || code.includes('ALERT_BAD_CERTIFICATE') || code.includes('ALERT_CERTIFICATE_UNKNOWN') || code.includes('ALERT_ACCESS_DENIED')) {
+  if (
+    code.includes('ALERT_UNKNOWN_CA') ||
+    code.includes('ALERT_BAD_CERTIFICATE') ||
+    code.includes('ALERT_CERTIFICATE_UNKNOWN') ||
+    code.includes('ALERT_ACCESS_DENIED')
+  ) {
     return 'the token endpoint refused the client certificate: use one issued by a CA the server trusts, and check that it has not expired';
   }
-  if (code.startsWith('CERT') || code.includes('SELF_SIGNED') || code.includes('CERTIFICATE') || code.includes('UNABLE_TO_VERIFY') || code.includes('UNABLE_TO_GET_ISSUER')) {
-    return 'the token endpoint\'s TLS certificate is not trusted: give Newman the CA (--ssl-extra-ca-certs)';
+  if (
+    code.startsWith('CERT') ||
+    code.includes('SELF_SIGNED') ||
+    code.includes('CERTIFICATE') ||
+    code.includes('UNABLE_TO_VERIFY') ||
+    code.includes('UNABLE_TO_GET_ISSUER')
+  ) {
+    return "the token endpoint's TLS certificate is not trusted: give Newman the CA (--ssl-extra-ca-certs)";
   }
   return `nothing answered at ${VARIABLES.tokenUrl}: check its host and port, and any proxy between`;
 }
 
 /** A 401 or 403 with no error code: the server gave no reason, so the advice follows from what was sent. */
 export function adviseOnUnexplainedRefusal(status: number, config: { clientAuth: string; audience: string }): string {
-  const credentials = config.clientAuth === 'private_key_jwt'
-    ? `check that ${VARIABLES.privateKey} (and ${VARIABLES.keyId}) is the key registered for ${VARIABLES.clientId}`
-    : config.clientAuth === 'client_secret_jwt'
-      ? `check ${VARIABLES.clientId} and ${VARIABLES.clientSecret} (the secret signs the assertion)`
-      : config.clientAuth === 'none'
-        ? `check that ${VARIABLES.clientId} is a public client the server knows`
-        : `check ${VARIABLES.clientId} and ${VARIABLES.clientSecret}; a secret with reserved characters over Basic fails at servers that do not decode it (glewlwyd, Authlib): try ${VARIABLES.clientAuth}=${config.clientAuth === 'client_secret_basic' ? 'client_secret_post' : 'client_secret_basic'}`;
+  const credentials =
+    config.clientAuth === 'private_key_jwt'
+      ? `check that ${VARIABLES.privateKey} (and ${VARIABLES.keyId}) is the key registered for ${VARIABLES.clientId}`
+      : config.clientAuth === 'client_secret_jwt'
+        ? `check ${VARIABLES.clientId} and ${VARIABLES.clientSecret} (the secret signs the assertion)`
+        : config.clientAuth === 'none'
+          ? `check that ${VARIABLES.clientId} is a public client the server knows`
+          : `check ${VARIABLES.clientId} and ${VARIABLES.clientSecret}; a secret with reserved characters over Basic fails at servers that do not decode it (glewlwyd, Authlib): try ${VARIABLES.clientAuth}=${config.clientAuth === 'client_secret_basic' ? 'client_secret_post' : 'client_secret_basic'}`;
   const audience = config.audience ? `, and ${VARIABLES.audience} (the API must be enabled for the client)` : '';
   return `the server gave no reason (${status} without an error code), as some servers answer every refusal: ${credentials}; then that the client may use the client credentials grant${audience}`;
 }
 
 /** RFC 8705 §2.1-2.2: the server matched no registered certificate (or subject) to this client. */
 export function adviseOnMtlsRejection(method: string): string {
-  const registered = method === 'self_signed_tls_client_auth'
-    ? `the certificate itself must be registered for ${VARIABLES.clientId} (in its jwks)`
-    : `the certificate's subject must be the one registered for ${VARIABLES.clientId} (tls_client_auth_subject_dn), from a CA the server trusts`;
+  const registered =
+    method === 'self_signed_tls_client_auth'
+      ? `the certificate itself must be registered for ${VARIABLES.clientId} (in its jwks)`
+      : `the certificate's subject must be the one registered for ${VARIABLES.clientId} (tls_client_auth_subject_dn), from a CA the server trusts`;
   return `the server did not accept the client certificate for this client: present it with --ssl-client-cert and --ssl-client-key (in the app: Settings → Certificates), for the token endpoint's host; ${registered}`;
 }

@@ -36,7 +36,12 @@ export function tripBreaker(error: OAuthError, now: number, secrets: readonly st
 
 /** The failure as kept while the breaker holds, without the secrets a server may have echoed. */
 export function breakerRecord(error: OAuthError, now: number, secrets: readonly string[]): TrippedBreaker {
-  return { until: now + coolDownMs(error), code: error.code, message: redactSecrets(error.message, secrets), advice: error.advice };
+  return {
+    until: now + coolDownMs(error),
+    code: error.code,
+    message: redactSecrets(error.message, secrets),
+    advice: error.advice,
+  };
 }
 
 /** The remembered failure, while it holds; undefined when there is none or it has cooled down. */
@@ -44,7 +49,8 @@ export function trippedBreaker(text: unknown, now: number): TrippedBreaker | und
   if (typeof text !== 'string' || !text) return undefined;
   try {
     const tripped = JSON.parse(text) as Partial<TrippedBreaker>;
-    const valid = typeof tripped.until === 'number' && typeof tripped.code === 'string' && typeof tripped.message === 'string';
+    const valid =
+      typeof tripped.until === 'number' && typeof tripped.code === 'string' && typeof tripped.message === 'string';
     return valid && now < (tripped.until as number) ? (tripped as TrippedBreaker) : undefined;
   } catch {
     return undefined;
@@ -54,5 +60,9 @@ export function trippedBreaker(text: unknown, now: number): TrippedBreaker | und
 /** The error a request gets while the breaker holds: the first failure's, saying when the endpoint is asked again. */
 export function breakerError(tripped: TrippedBreaker, now: number): OAuthError {
   const seconds = Math.ceil((tripped.until - now) / 1000);
-  return new OAuthError(tripped.code, `${tripped.message} (not asked again for ${seconds} s: this configuration failed just before)`, tripped.advice);
+  return new OAuthError(
+    tripped.code,
+    `${tripped.message} (not asked again for ${seconds} s: this configuration failed just before)`,
+    tripped.advice,
+  );
 }

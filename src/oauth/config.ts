@@ -5,7 +5,15 @@ import { DEFAULT_CLIENT_AUTH, VARIABLES, type ConfigKey } from './variables.js';
 
 export { normaliseScope, splitWords };
 
-export const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'tls_client_auth', 'self_signed_tls_client_auth', 'none'] as const;
+export const CLIENT_AUTH_METHODS = [
+  'client_secret_basic',
+  'client_secret_post',
+  'client_secret_jwt',
+  'private_key_jwt',
+  'tls_client_auth',
+  'self_signed_tls_client_auth',
+  'none',
+] as const;
 export type ClientAuthMethod = (typeof CLIENT_AUTH_METHODS)[number];
 /** RFC 7523 §2.2 client authentication with a signed assertion. */
 export const JWT_CLIENT_AUTH: readonly ClientAuthMethod[] = ['client_secret_jwt', 'private_key_jwt'];
@@ -63,7 +71,6 @@ export type VariableReader = (name: string) => string | undefined;
 
 export const DEFAULT_TOKEN_TIMEOUT_SECONDS = 30;
 
-
 const WHERE = 'set it in the active environment or the collection variables';
 
 /**
@@ -71,7 +78,11 @@ const WHERE = 'set it in the active environment or the collection variables';
  * @param nameOf the name to show for a missing variable (a profile's own, for its credentials)
  * @throws OAuthError CONFIG_MISSING when a required variable is empty, CONFIG_INVALID when one is malformed
  */
-export function readTokenConfig(read: VariableReader, whereToSet: (variable: string) => string = () => WHERE, nameOf: (variable: string) => string = (name) => name): TokenConfig {
+export function readTokenConfig(
+  read: VariableReader,
+  whereToSet: (variable: string) => string = () => WHERE,
+  nameOf: (variable: string) => string = (name) => name,
+): TokenConfig {
   const missing: string[] = [];
   const invalid: string[] = [];
   const note = (list: string[], problem: string, fix: string): void => {
@@ -89,19 +100,30 @@ export function readTokenConfig(read: VariableReader, whereToSet: (variable: str
   const value = (key: ConfigKey): string => raw(VARIABLES[key]).trim();
 
   const required = (name: string, text: string, what: string): void => {
-    if (!text && !unresolved.has(name)) note(missing, `${nameOf(name)} is not set`, `${whereToSet(nameOf(name))} (${what})`);
+    if (!text && !unresolved.has(name))
+      note(missing, `${nameOf(name)} is not set`, `${whereToSet(nameOf(name))} (${what})`);
   };
 
   const tokenUrl = value('tokenUrl');
   required(VARIABLES.tokenUrl, tokenUrl, 'the token endpoint, e.g. https://idp.example.com/oauth2/token');
   if (tokenUrl && !/^https?:\/\/[^\s/?#]+/i.test(tokenUrl)) {
-    note(invalid, `${VARIABLES.tokenUrl} is not an http(s) URL`, 'write the full token endpoint URL, starting with https://');
+    note(
+      invalid,
+      `${VARIABLES.tokenUrl} is not an http(s) URL`,
+      'write the full token endpoint URL, starting with https://',
+    );
   } else if (hasUserinfo(tokenUrl)) {
-    note(invalid, `${VARIABLES.tokenUrl} carries a user name or password before its host (${withoutUserinfo(tokenUrl)})`,
-      `take it out: the client's credentials go in ${VARIABLES.clientId} and ${VARIABLES.clientSecret}, and a URL is printed in logs and reports`);
+    note(
+      invalid,
+      `${VARIABLES.tokenUrl} carries a user name or password before its host (${withoutUserinfo(tokenUrl)})`,
+      `take it out: the client's credentials go in ${VARIABLES.clientId} and ${VARIABLES.clientSecret}, and a URL is printed in logs and reports`,
+    );
   } else if (isPlainHttpToAnotherHost(tokenUrl) && value('allowInsecureHttp').toLowerCase() !== 'true') {
-    note(invalid, `${VARIABLES.tokenUrl} is plain http to another machine (${tokenUrl}), so the client credentials would cross the network in clear`,
-      `use https; only on a network you trust, set ${VARIABLES.allowInsecureHttp}=true`);
+    note(
+      invalid,
+      `${VARIABLES.tokenUrl} is plain http to another machine (${tokenUrl}), so the client credentials would cross the network in clear`,
+      `use https; only on a network you trust, set ${VARIABLES.allowInsecureHttp}=true`,
+    );
   }
 
   const clientId = value('clientId');
@@ -114,21 +136,51 @@ export function readTokenConfig(read: VariableReader, whereToSet: (variable: str
 
   const clientSecret = raw(VARIABLES.clientSecret);
   if (!WITHOUT_SECRET.includes(clientAuth)) {
-    required(VARIABLES.clientSecret, clientSecret, `in CI, from the secret store; for a public client set ${VARIABLES.clientAuth}=none`);
+    required(
+      VARIABLES.clientSecret,
+      clientSecret,
+      `in CI, from the secret store; for a public client set ${VARIABLES.clientAuth}=none`,
+    );
   }
   const privateKey = raw(VARIABLES.privateKey).trim();
-  if (clientAuth === 'private_key_jwt') required(VARIABLES.privateKey, privateKey, 'the PEM or private JWK of the key registered for this client; in CI, from the secret store');
+  if (clientAuth === 'private_key_jwt')
+    required(
+      VARIABLES.privateKey,
+      privateKey,
+      'the PEM or private JWK of the key registered for this client; in CI, from the secret store',
+    );
   const alg = value('assertionAlg').toUpperCase() as AssertionAlg | '';
-  if (alg && !ASSERTION_ALGS.includes(alg as AssertionAlg)) note(invalid, `${VARIABLES.assertionAlg} is "${alg}"`, `use one of ${ASSERTION_ALGS.join(', ')}, or leave it empty to take it from the key`);
+  if (alg && !ASSERTION_ALGS.includes(alg as AssertionAlg))
+    note(
+      invalid,
+      `${VARIABLES.assertionAlg} is "${alg}"`,
+      `use one of ${ASSERTION_ALGS.join(', ')}, or leave it empty to take it from the key`,
+    );
 
   const dpop = value('dpop').toLowerCase();
-  if (dpop && dpop !== 'true' && dpop !== 'false') note(invalid, `${VARIABLES.dpop} is "${dpop}"`, 'write true for DPoP-bound tokens (RFC 9449), or false (or nothing) for Bearer tokens');
+  if (dpop && dpop !== 'true' && dpop !== 'false')
+    note(
+      invalid,
+      `${VARIABLES.dpop} is "${dpop}"`,
+      'write true for DPoP-bound tokens (RFC 9449), or false (or nothing) for Bearer tokens',
+    );
   const dpopKey = raw(VARIABLES.dpopKey).trim();
-  if (dpop === 'true') required(VARIABLES.dpopKey, dpopKey, 'the PEM or private JWK that signs the DPoP proofs: `pm-oauth2 dpop-key` prints a fresh one, and pm-oauth2 run makes one per run when none is set');
+  if (dpop === 'true')
+    required(
+      VARIABLES.dpopKey,
+      dpopKey,
+      'the PEM or private JWK that signs the DPoP proofs: `pm-oauth2 dpop-key` prints a fresh one, and pm-oauth2 run makes one per run when none is set',
+    );
 
   const refreshMarginSeconds = readSeconds(value('refreshMargin'), VARIABLES.refreshMargin, 0, invalid);
   // A timer of 2^31 ms or more fires at once (it overflows): an hour is more than any token endpoint needs.
-  const timeoutSeconds = readSeconds(value('tokenTimeout'), VARIABLES.tokenTimeout, 0.001, invalid, MAX_TOKEN_TIMEOUT_SECONDS);
+  const timeoutSeconds = readSeconds(
+    value('tokenTimeout'),
+    VARIABLES.tokenTimeout,
+    0.001,
+    invalid,
+    MAX_TOKEN_TIMEOUT_SECONDS,
+  );
 
   let extraParams: readonly FormPair[] = [];
   try {
@@ -136,9 +188,17 @@ export function readTokenConfig(read: VariableReader, whereToSet: (variable: str
   } catch (error) {
     note(invalid, (error as OAuthError).message, (error as OAuthError).advice);
   }
-  const overriding = reservedExtraParams(extraParams, { scope: value('scope'), audience: value('audience'), resource: value('resource') });
+  const overriding = reservedExtraParams(extraParams, {
+    scope: value('scope'),
+    audience: value('audience'),
+    resource: value('resource'),
+  });
   if (overriding.length) {
-    note(invalid, `${VARIABLES.extraParams} sets ${overriding.map(([name]) => name).join(', ')}, which pm-oauth2 sets itself`, overriding.map(([, fix]) => fix).join('; '));
+    note(
+      invalid,
+      `${VARIABLES.extraParams} sets ${overriding.map(([name]) => name).join(', ')}, which pm-oauth2 sets itself`,
+      overriding.map(([, fix]) => fix).join('; '),
+    );
   }
 
   if (missing.length || invalid.length) {
@@ -147,7 +207,10 @@ export function readTokenConfig(read: VariableReader, whereToSet: (variable: str
     throw new OAuthError(code, problems.join('; '), '', { problems });
   }
   return {
-    tokenUrl, clientId, clientSecret, clientAuth,
+    tokenUrl,
+    clientId,
+    clientSecret,
+    clientAuth,
     scope: normaliseScope(value('scope')),
     audience: value('audience'),
     resources: splitWords(value('resource')),
@@ -155,7 +218,8 @@ export function readTokenConfig(read: VariableReader, whereToSet: (variable: str
     refreshMarginSeconds,
     tokenTimeoutMs: (timeoutSeconds ?? DEFAULT_TOKEN_TIMEOUT_SECONDS) * 1000,
     assertion: {
-      privateKey, alg,
+      privateKey,
+      alg,
       keyId: value('keyId'),
       audience: value('assertionAudience'),
       certificateThumbprint: value('certificateThumbprint'),
@@ -187,16 +251,23 @@ export function isPlainHttpToAnotherHost(tokenUrl: string): boolean {
 /** The longest oauth2_token_timeout taken, in seconds. */
 export const MAX_TOKEN_TIMEOUT_SECONDS = 3600;
 
-function readSeconds(text: string, variable: string, min: number, invalid: string[], max = Infinity): number | undefined {
+function readSeconds(
+  text: string,
+  variable: string,
+  min: number,
+  invalid: string[],
+  max = Infinity,
+): number | undefined {
   if (text === '') return undefined;
   const seconds = Number(text);
   if (Number.isFinite(seconds) && seconds >= min && seconds <= max) return seconds;
-  invalid.push(Number.isFinite(seconds) && seconds > max
-    ? `${variable} is ${text} seconds, more than the ${max} it takes — write a number such as 30`
-    : `${variable} is "${text}", not a number of seconds — write a number such as 30`);
+  invalid.push(
+    Number.isFinite(seconds) && seconds > max
+      ? `${variable} is ${text} seconds, more than the ${max} it takes — write a number such as 30`
+      : `${variable} is "${text}", not a number of seconds — write a number such as 30`,
+  );
   return undefined;
 }
-
 
 /** What identifies the client and the grant: never from oauth2_extra_params, which would send a second one. */
 const CLIENT_PARAMS = ['grant_type', 'client_id', 'client_secret', 'client_assertion', 'client_assertion_type'];
@@ -205,12 +276,20 @@ const CLIENT_PARAMS = ['grant_type', 'client_id', 'client_secret', 'client_asser
  * Extra parameters that would override or duplicate what the request already says: the client's
  * identity and grant always; scope, audience and resource when their own variable is set too.
  */
-function reservedExtraParams(params: readonly FormPair[], own: Readonly<Record<'scope' | 'audience' | 'resource', string>>): Array<[name: string, fix: string]> {
+function reservedExtraParams(
+  params: readonly FormPair[],
+  own: Readonly<Record<'scope' | 'audience' | 'resource', string>>,
+): Array<[name: string, fix: string]> {
   const found = new Map<string, string>();
   for (const [name] of params) {
-    if (CLIENT_PARAMS.includes(name)) found.set(name, `${name} comes from ${VARIABLES.clientId}, ${VARIABLES.clientSecret} and ${VARIABLES.clientAuth}: take it out of ${VARIABLES.extraParams}`);
+    if (CLIENT_PARAMS.includes(name))
+      found.set(
+        name,
+        `${name} comes from ${VARIABLES.clientId}, ${VARIABLES.clientSecret} and ${VARIABLES.clientAuth}: take it out of ${VARIABLES.extraParams}`,
+      );
     const variable = (VARIABLES as Record<string, string>)[name];
-    if ((name === 'scope' || name === 'audience' || name === 'resource') && own[name] && variable) found.set(name, `${name} is set by ${variable} already: keep one of the two`);
+    if ((name === 'scope' || name === 'audience' || name === 'resource') && own[name] && variable)
+      found.set(name, `${name} is set by ${variable} already: keep one of the two`);
   }
   return [...found];
 }

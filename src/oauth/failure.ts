@@ -13,5 +13,7 @@ export function secretEchoes(secret: string): string[] {
 export function transportFailure(tokenUrl: string, code: string, attempts: number): OAuthError {
   const tries = attempts > 1 ? ` (after ${attempts} attempts)` : '';
   const what = code === 'ETIMEDOUT' ? 'timed out' : `failed: ${code}`;
-  return new OAuthError('TOKEN_REQUEST_FAILED', `POST ${tokenUrl} ${what}${tries}`, adviseOnTransportError(code), { transportCode: code });
+  return new OAuthError('TOKEN_REQUEST_FAILED', `POST ${tokenUrl} ${what}${tries}`, adviseOnTransportError(code), {
+    transportCode: code,
+  });
 }

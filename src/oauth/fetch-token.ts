@@ -11,7 +11,9 @@ import { buildTokenRequest, type TokenRequest } from './token-request.js';
 import { parseTokenResponse, type IssuedToken, type TokenHttpResponse } from './token-response.js';
 import { VARIABLES } from './variables.js';
 
-export type FetchResult = { readonly token: IssuedToken; readonly error?: undefined } | { readonly token?: undefined; readonly error: unknown };
+export type FetchResult =
+  | { readonly token: IssuedToken; readonly error?: undefined }
+  | { readonly token?: undefined; readonly error: unknown };
 
 /** What one attempt ended with: an HTTP answer (any status), or a transport error's code. */
 export type AttemptResult =
@@ -67,15 +69,20 @@ export function fetchToken(config: TokenConfig, runtime: FetchRuntime, done: (re
 
 /** The same, as a promise, for Node. */
 export function fetchTokenAsync(config: TokenConfig, runtime: FetchRuntime): Promise<IssuedToken> {
-  return new Promise((resolve, reject) => fetchToken(config, runtime, (result) => (result.token ? resolve(result.token) : reject(result.error))));
+  return new Promise((resolve, reject) =>
+    fetchToken(config, runtime, (result) => (result.token ? resolve(result.token) : reject(result.error))),
+  );
 }
 
 /** Each attempt signs anew: a retried request must not replay the assertion's jti. */
 function clientAssertion(config: TokenConfig, assertions: AssertionFactory | undefined): string {
   if (!JWT_CLIENT_AUTH.includes(config.clientAuth)) return '';
   if (!assertions) {
-    throw new OAuthError('CONFIG_INVALID', `${VARIABLES.clientAuth} is ${config.clientAuth}, but this copy of the script was built without JWT signing`,
-      'paste dist/prerequest-jwt.js instead (pm-oauth2 build --jwt embeds it; pm-oauth2 run swaps it in by itself)');
+    throw new OAuthError(
+      'CONFIG_INVALID',
+      `${VARIABLES.clientAuth} is ${config.clientAuth}, but this copy of the script was built without JWT signing`,
+      'paste dist/prerequest-jwt.js instead (pm-oauth2 build --jwt embeds it; pm-oauth2 run swaps it in by itself)',
+    );
   }
   return assertions(config);
 }
@@ -89,8 +96,11 @@ function dpopProof(config: TokenConfig, dpop: DpopFetch | undefined): string {
 
 /** DPoP asked of the copy of the script without the signing code. */
 export function dpopWithoutSigningCode(): OAuthError {
-  return new OAuthError('CONFIG_INVALID', `${VARIABLES.dpop} is true, but this copy of the script was built without the signing code DPoP needs`,
-    'paste dist/prerequest-jwt.js instead (pm-oauth2 script --jwt prints it; pm-oauth2 build --jwt embeds it; pm-oauth2 run swaps it in by itself)');
+  return new OAuthError(
+    'CONFIG_INVALID',
+    `${VARIABLES.dpop} is true, but this copy of the script was built without the signing code DPoP needs`,
+    'paste dist/prerequest-jwt.js instead (pm-oauth2 script --jwt prints it; pm-oauth2 build --jwt embeds it; pm-oauth2 run swaps it in by itself)',
+  );
 }
 
 /**
@@ -101,7 +111,8 @@ export function dpopWithoutSigningCode(): OAuthError {
 function adviceFor(error: OAuthError, config: TokenConfig): string {
   const { status = 0, error: code } = error.details;
   const refused = status === 401 || status === 403;
-  if (MTLS_CLIENT_AUTH.includes(config.clientAuth) && (code === 'invalid_client' || refused)) return adviseOnMtlsRejection(config.clientAuth);
+  if (MTLS_CLIENT_AUTH.includes(config.clientAuth) && (code === 'invalid_client' || refused))
+    return adviseOnMtlsRejection(config.clientAuth);
   if (refused && !code && error.code === 'TOKEN_ERROR_RESPONSE') return adviseOnUnexplainedRefusal(status, config);
   return error.advice;
 }
@@ -124,6 +135,8 @@ function conclude(result: AttemptResult, config: TokenConfig, attempts: number, 
     if (!(error instanceof OAuthError)) return { error };
     const tries = attempts > 1 ? ` (after ${attempts} attempts)` : '';
     const advice = adviceFor(error, config);
-    return tries || advice !== error.advice ? { error: new OAuthError(error.code, error.message + tries, advice, error.details) } : { error };
+    return tries || advice !== error.advice
+      ? { error: new OAuthError(error.code, error.message + tries, advice, error.details) }
+      : { error };
   }
 }

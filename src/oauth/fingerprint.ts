@@ -8,8 +8,15 @@ export type Sha256Hex = (text: string) => string;
  * The variables that decide which token is issued: the cached token is reused only while all of
  * them are as they were when it was fetched. Not the margin or the time-out, which do not.
  */
-const NOT_DECIDING: ReadonlySet<string> = new Set([VARIABLES.refreshMargin, VARIABLES.tokenTimeout, VARIABLES.retryOn401, VARIABLES.allowInsecureHttp]);
-export const FINGERPRINT_VARIABLES: readonly string[] = Object.values(VARIABLES).filter((name) => !NOT_DECIDING.has(name));
+const NOT_DECIDING: ReadonlySet<string> = new Set([
+  VARIABLES.refreshMargin,
+  VARIABLES.tokenTimeout,
+  VARIABLES.retryOn401,
+  VARIABLES.allowInsecureHttp,
+]);
+export const FINGERPRINT_VARIABLES: readonly string[] = Object.values(VARIABLES).filter(
+  (name) => !NOT_DECIDING.has(name),
+);
 
 /**
  * The values as the fingerprint takes them: trimmed, the scope normalised and the default method

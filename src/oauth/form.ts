@@ -35,8 +35,11 @@ export function parseExtraParams(text: string, variable: string): FormPair[] {
     try {
       pairs.push([formDecode(name.trim()), formDecode(value)]);
     } catch {
-      throw new OAuthError('CONFIG_INVALID', `${variable} has a malformed %-escape in "${name.trim()}"`,
-        `write it as name=value pairs joined with &, e.g. "a=1&b=2", escaping % as %25`);
+      throw new OAuthError(
+        'CONFIG_INVALID',
+        `${variable} has a malformed %-escape in "${name.trim()}"`,
+        `write it as name=value pairs joined with &, e.g. "a=1&b=2", escaping % as %25`,
+      );
     }
   }
   return pairs;

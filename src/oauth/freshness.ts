@@ -21,7 +21,12 @@ export interface CachedToken {
 }
 
 /** A cached token may be sent only when it was made for this configuration and is not about to expire. */
-export function isReusable(cached: CachedToken, fingerprint: string, now: number, marginSeconds: number | undefined): boolean {
+export function isReusable(
+  cached: CachedToken,
+  fingerprint: string,
+  now: number,
+  marginSeconds: number | undefined,
+): boolean {
   if (!cached.accessToken || cached.fingerprint !== fingerprint) return false;
   if (!Number.isFinite(cached.expiresAt) || !Number.isFinite(cached.issuedAt)) return false;
   return now < cached.expiresAt - refreshMarginMs(cached.expiresAt - cached.issuedAt, marginSeconds);

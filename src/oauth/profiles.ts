@@ -8,10 +8,28 @@ export const PROFILES_VARIABLE = 'oauth2_profiles';
 
 export const PROFILE_NAME = /^[a-z][a-z0-9]{0,31}$/;
 /** Names that would read like a part of the base variables' names. */
-const RESERVED = new Set(['client', 'token', 'access', 'expires', 'extra', 'refresh', 'private', 'key', 'assertion', 'certificate', 'retry', 'retrying', 'profiles', 'scope', 'audience', 'resource']);
+const RESERVED = new Set([
+  'client',
+  'token',
+  'access',
+  'expires',
+  'extra',
+  'refresh',
+  'private',
+  'key',
+  'assertion',
+  'certificate',
+  'retry',
+  'retrying',
+  'profiles',
+  'scope',
+  'audience',
+  'resource',
+]);
 
 export function profileNameProblem(name: string): string | undefined {
-  if (!PROFILE_NAME.test(name)) return `"${name}" is not a profile name: use lower-case letters and digits, starting with a letter`;
+  if (!PROFILE_NAME.test(name))
+    return `"${name}" is not a profile name: use lower-case letters and digits, starting with a letter`;
   if (RESERVED.has(name)) return `"${name}" is reserved (it reads like part of an oauth2_* name): choose another`;
   return undefined;
 }
@@ -56,13 +74,19 @@ export function ourVariable(name: string): string {
 
 /** `oauth2_client_id` of profile `admin` is `oauth2_admin_client_id`; of the default client, itself or the team's name for it. */
 export function profileVariable(name: string, profile: string): string {
-  return profile ? name.replace(/^oauth2_/, `oauth2_${profile}_`) : renames[name] ?? name;
+  return profile ? name.replace(/^oauth2_/, `oauth2_${profile}_`) : (renames[name] ?? name);
 }
 
 /** A profile that sets one of these is a client of its own. */
 const IDENTITY = [VARIABLES.clientId, VARIABLES.privateKey];
 /** What proves a client's identity: never borrowed from another client. */
-const CREDENTIALS: ReadonlySet<string> = new Set([VARIABLES.clientSecret, VARIABLES.privateKey, VARIABLES.keyId, VARIABLES.certificate, VARIABLES.certificateThumbprint]);
+const CREDENTIALS: ReadonlySet<string> = new Set([
+  VARIABLES.clientSecret,
+  VARIABLES.privateKey,
+  VARIABLES.keyId,
+  VARIABLES.certificate,
+  VARIABLES.certificateThumbprint,
+]);
 
 /** Whether a profile sets its own client id or key, and so must set its own secret or key. */
 export function hasOwnClient(read: (name: string) => string | undefined, profile: string): boolean {
@@ -74,13 +98,17 @@ export function hasOwnClient(read: (name: string) => string | undefined, profile
  * the credentials of a profile with its own client: one client's secret is never sent under
  * another's id.
  */
-export function profileReader(read: (name: string) => string | undefined, profile: string): (name: string) => string | undefined {
+export function profileReader(
+  read: (name: string) => string | undefined,
+  profile: string,
+): (name: string) => string | undefined {
   const names = renames;
   // The team's name first; unset, our own: the CI secret store passes OAUTH2_CLIENT_SECRET whatever the environment files call it.
-  const base = (name: string) => (names[name] === undefined ? read(name) : read(names[name]) ?? read(name));
+  const base = (name: string) => (names[name] === undefined ? read(name) : (read(names[name]) ?? read(name)));
   if (!profile) return base;
   const ownClient = hasOwnClient(read, profile);
-  return (name) => read(profileVariable(name, profile)) ?? (ownClient && CREDENTIALS.has(name) ? undefined : base(name));
+  return (name) =>
+    read(profileVariable(name, profile)) ?? (ownClient && CREDENTIALS.has(name) ? undefined : base(name));
 }
 
 /** The name to ask a user to set: the profile's own for the credentials of a profile with its own client. */
@@ -92,6 +120,7 @@ export function profileNameOf(read: (name: string) => string | undefined, profil
 /** Each profile has its own token cache. */
 export function cacheVariables(profile: string): Record<keyof typeof CACHE_VARIABLES, string> {
   const names = {} as Record<keyof typeof CACHE_VARIABLES, string>;
-  for (const key of Object.keys(CACHE_VARIABLES) as Array<keyof typeof CACHE_VARIABLES>) names[key] = profileVariable(CACHE_VARIABLES[key], profile);
+  for (const key of Object.keys(CACHE_VARIABLES) as Array<keyof typeof CACHE_VARIABLES>)
+    names[key] = profileVariable(CACHE_VARIABLES[key], profile);
   return names;
 }

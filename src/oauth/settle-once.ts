@@ -10,7 +10,12 @@ export interface Timers {
  * app's sandbox calls a callback again after a throw) or late, after the time-out has fired.
  * @param onTimeout runs once the time-out has settled the attempt, e.g. to abort the request
  */
-export function settleOnce(done: (result: AttemptResult) => void, timeoutMs: number, timers: Timers, onTimeout: () => void = () => undefined): (result: AttemptResult) => void {
+export function settleOnce(
+  done: (result: AttemptResult) => void,
+  timeoutMs: number,
+  timers: Timers,
+  onTimeout: () => void = () => undefined,
+): (result: AttemptResult) => void {
   let settled = false;
   const settle = (result: AttemptResult): void => {
     if (settled) return;

@@ -24,7 +24,12 @@ export function buildTokenRequest(config: TokenConfig, clientAssertion = '', dpo
     headers.push({ key: 'Authorization', value: basicAuthorization(config.clientId, config.clientSecret) });
   }
   if (dpopProof) headers.push({ key: 'DPoP', value: dpopProof });
-  return { url: config.tokenUrl, method: 'POST', headers, body: encodeForm(tokenRequestParams(config, clientAssertion)) };
+  return {
+    url: config.tokenUrl,
+    method: 'POST',
+    headers,
+    body: encodeForm(tokenRequestParams(config, clientAssertion)),
+  };
 }
 
 export const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -40,7 +45,11 @@ export function tokenRequestParams(config: TokenConfig, clientAssertion = ''): F
   } else if (config.clientAuth === 'none' || MTLS_CLIENT_AUTH.includes(config.clientAuth)) {
     params.push(['client_id', config.clientId]);
   } else if (config.clientAuth !== 'client_secret_basic') {
-    params.push(['client_id', config.clientId], ['client_assertion_type', ASSERTION_TYPE], ['client_assertion', clientAssertion]);
+    params.push(
+      ['client_id', config.clientId],
+      ['client_assertion_type', ASSERTION_TYPE],
+      ['client_assertion', clientAssertion],
+    );
   }
   return [...params, ...config.extraParams];
 }

@@ -1,4 +1,11 @@
-import { ADVICE_DPOP_NOT_BOUND, ADVICE_HTML, ADVICE_REDIRECT, ADVICE_NOT_BEARER, ADVICE_NOT_JSON, adviseOnErrorResponse } from './advice.js';
+import {
+  ADVICE_DPOP_NOT_BOUND,
+  ADVICE_HTML,
+  ADVICE_REDIRECT,
+  ADVICE_NOT_BEARER,
+  ADVICE_NOT_JSON,
+  adviseOnErrorResponse,
+} from './advice.js';
 import { OAuthError } from './errors.js';
 import { decodeJwt } from './jwt.js';
 
@@ -40,17 +47,28 @@ export const MAX_TOKEN_RESPONSE_BYTES = 1024 * 1024;
 export function parseTokenResponse(response: TokenHttpResponse, now: number, dpop = false): IssuedToken {
   if (response.status >= 300 && response.status < 400) throw redirectResponse(response);
   if (response.bodyTooLarge || response.body.length > MAX_TOKEN_RESPONSE_BYTES) {
-    throw new OAuthError('TOKEN_RESPONSE_INVALID', `the token endpoint answered ${response.status} with more than ${MAX_TOKEN_RESPONSE_BYTES / 1024 / 1024} MiB, which is no token response`, ADVICE_NOT_JSON);
+    throw new OAuthError(
+      'TOKEN_RESPONSE_INVALID',
+      `the token endpoint answered ${response.status} with more than ${MAX_TOKEN_RESPONSE_BYTES / 1024 / 1024} MiB, which is no token response`,
+      ADVICE_NOT_JSON,
+    );
   }
   const body = parseJsonBody(response);
   if (response.status < 200 || response.status > 299) throw errorResponse(response, body);
   if (!body) {
-    throw new OAuthError('TOKEN_RESPONSE_INVALID', `the token endpoint answered ${response.status} with ${describeNonJson(response)} instead of a JSON token`,
-      looksLikeHtml(response) ? ADVICE_HTML : ADVICE_NOT_JSON);
+    throw new OAuthError(
+      'TOKEN_RESPONSE_INVALID',
+      `the token endpoint answered ${response.status} with ${describeNonJson(response)} instead of a JSON token`,
+      looksLikeHtml(response) ? ADVICE_HTML : ADVICE_NOT_JSON,
+    );
   }
   const accessToken = body['access_token'];
   if (typeof accessToken !== 'string' || accessToken === '') {
-    throw new OAuthError('TOKEN_RESPONSE_INVALID', `the token endpoint answered ${response.status} without an access_token (fields: ${Object.keys(body).join(', ') || 'none'})`, ADVICE_NOT_JSON);
+    throw new OAuthError(
+      'TOKEN_RESPONSE_INVALID',
+      `the token endpoint answered ${response.status} without an access_token (fields: ${Object.keys(body).join(', ') || 'none'})`,
+      ADVICE_NOT_JSON,
+    );
   }
   checkTokenCharacters(accessToken, response.status);
   const tokenType = checkTokenType(body['token_type'], dpop, response.status);
@@ -75,10 +93,18 @@ function checkTokenType(tokenType: unknown, dpop: boolean, status: number): 'Bea
   const type = typeof tokenType === 'string' ? tokenType.toLowerCase() : tokenType;
   if (dpop) {
     if (type === 'dpop') return 'DPoP';
-    throw new OAuthError('TOKEN_RESPONSE_INVALID', `the token endpoint answered ${status} with a token of type "${String(tokenType ?? 'none')}" to a request with a DPoP proof, so the token is not bound to the key`, ADVICE_DPOP_NOT_BOUND);
+    throw new OAuthError(
+      'TOKEN_RESPONSE_INVALID',
+      `the token endpoint answered ${status} with a token of type "${String(tokenType ?? 'none')}" to a request with a DPoP proof, so the token is not bound to the key`,
+      ADVICE_DPOP_NOT_BOUND,
+    );
   }
   if (type === undefined || type === 'bearer') return 'Bearer';
-  throw new OAuthError('TOKEN_RESPONSE_INVALID', `the token endpoint issued a token of type "${String(tokenType)}", not Bearer`, ADVICE_NOT_BEARER);
+  throw new OAuthError(
+    'TOKEN_RESPONSE_INVALID',
+    `the token endpoint issued a token of type "${String(tokenType)}", not Bearer`,
+    ADVICE_NOT_BEARER,
+  );
 }
 
 /**
@@ -88,9 +114,17 @@ function checkTokenType(tokenType: unknown, dpop: boolean, status: number): 'Bea
 function checkTokenCharacters(token: string, status: number): void {
   const bad = /[^\u0021-\u007e]/.exec(token);
   if (!bad) return;
-  const what = bad[0] === ' ' ? 'a space' : bad[0] < ' ' || bad[0] === '\u007f' ? 'a control character (CR, LF, …)' : 'a non-ASCII character';
-  throw new OAuthError('TOKEN_RESPONSE_INVALID', `the token endpoint answered ${status} with an access_token holding ${what} at position ${bad.index + 1}, which no Authorization header can carry`,
-    'the server is issuing malformed tokens: ask its operators (RFC 6750 §2.1 allows letters, digits and -._~+/ only)');
+  const what =
+    bad[0] === ' '
+      ? 'a space'
+      : bad[0] < ' ' || bad[0] === '\u007f'
+        ? 'a control character (CR, LF, …)'
+        : 'a non-ASCII character';
+  throw new OAuthError(
+    'TOKEN_RESPONSE_INVALID',
+    `the token endpoint answered ${status} with an access_token holding ${what} at position ${bad.index + 1}, which no Authorization header can carry`,
+    'the server is issuing malformed tokens: ask its operators (RFC 6750 §2.1 allows letters, digits and -._~+/ only)',
+  );
 }
 
 /**
@@ -99,21 +133,36 @@ function checkTokenCharacters(token: string, status: number): void {
  * to a second before `now + expires_in`, and the API goes by exp. A value that is no lifetime (0, a
  * negative, not a number) is refused, as is a token whose exp has passed; a very long one is capped.
  */
-function lifetimeOf(expiresIn: unknown, accessToken: string, now: number): { lifetimeSeconds: number; source: LifetimeSource } {
+function lifetimeOf(
+  expiresIn: unknown,
+  accessToken: string,
+  now: number,
+): { lifetimeSeconds: number; source: LifetimeSource } {
   const exp = decodeJwt(accessToken)?.claims['exp'];
   if (typeof exp === 'number' && exp * 1000 <= now) {
-    throw new OAuthError('TOKEN_RESPONSE_INVALID', `the token endpoint issued a token that had already expired (its exp was ${Math.round(now / 1000 - exp)} s ago)`,
-      'check the clocks of the authorization server and of this machine (NTP), and the token lifetime configured for this client');
+    throw new OAuthError(
+      'TOKEN_RESPONSE_INVALID',
+      `the token endpoint issued a token that had already expired (its exp was ${Math.round(now / 1000 - exp)} s ago)`,
+      'check the clocks of the authorization server and of this machine (NTP), and the token lifetime configured for this client',
+    );
   }
   const fromExp = typeof exp === 'number' ? (exp * 1000 - now) / 1000 : undefined;
-  if (expiresIn === undefined || expiresIn === null) return fromExp !== undefined ? { lifetimeSeconds: fromExp, source: 'jwt_exp' } : { lifetimeSeconds: DEFAULT_LIFETIME_SECONDS, source: 'default' };
+  if (expiresIn === undefined || expiresIn === null)
+    return fromExp !== undefined
+      ? { lifetimeSeconds: fromExp, source: 'jwt_exp' }
+      : { lifetimeSeconds: DEFAULT_LIFETIME_SECONDS, source: 'default' };
   const seconds = typeof expiresIn === 'string' && expiresIn.trim() !== '' ? Number(expiresIn) : expiresIn;
   if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0) {
-    throw new OAuthError('TOKEN_RESPONSE_INVALID', `the token endpoint answered expires_in ${clip(JSON.stringify(expiresIn) ?? String(expiresIn))}, which is no lifetime in seconds (RFC 6749 §5.1)`,
-      'the server is misconfigured: ask its operators for a positive expires_in (or none)');
+    throw new OAuthError(
+      'TOKEN_RESPONSE_INVALID',
+      `the token endpoint answered expires_in ${clip(JSON.stringify(expiresIn) ?? String(expiresIn))}, which is no lifetime in seconds (RFC 6749 §5.1)`,
+      'the server is misconfigured: ask its operators for a positive expires_in (or none)',
+    );
   }
   if (fromExp !== undefined && fromExp < seconds) return { lifetimeSeconds: fromExp, source: 'jwt_exp' };
-  return seconds > MAX_LIFETIME_SECONDS ? { lifetimeSeconds: MAX_LIFETIME_SECONDS, source: 'expires_in, capped at 24 h' } : { lifetimeSeconds: seconds, source: 'expires_in' };
+  return seconds > MAX_LIFETIME_SECONDS
+    ? { lifetimeSeconds: MAX_LIFETIME_SECONDS, source: 'expires_in, capped at 24 h' }
+    : { lifetimeSeconds: seconds, source: 'expires_in' };
 }
 
 /**
@@ -124,7 +173,12 @@ function lifetimeOf(expiresIn: unknown, accessToken: string, now: number): { lif
 function redirectResponse(response: TokenHttpResponse): OAuthError {
   const location = describeLocation(response.header('location'));
   const message = `the token endpoint answered ${response.status} and redirects ${location ? `to ${location}` : 'elsewhere (no Location header)'}; a token endpoint's redirect is never followed, since it would send the credentials again to where it points`;
-  return new OAuthError('TOKEN_ERROR_RESPONSE', message, ADVICE_REDIRECT, { status: response.status, error: '', wwwAuthenticate: '', location });
+  return new OAuthError('TOKEN_ERROR_RESPONSE', message, ADVICE_REDIRECT, {
+    status: response.status,
+    error: '',
+    wwwAuthenticate: '',
+    location,
+  });
 }
 
 /** Scheme, host and path of a Location, for a message: no userinfo, query or fragment. */
@@ -144,14 +198,23 @@ function errorResponse(response: TokenHttpResponse, body: Record<string, unknown
   if (description) message += `: "${clip(description)}"`;
   if (!body) message += ` (${describeNonJson(response)})`;
   if (challenge) message += ` (WWW-Authenticate: ${clip(challenge)})`;
-  const advice = !body && looksLikeHtml(response) && response.status < 500 ? ADVICE_HTML : adviseOnErrorResponse(response.status, error);
-  return new OAuthError('TOKEN_ERROR_RESPONSE', message, advice, { status: response.status, error, wwwAuthenticate: challenge });
+  const advice =
+    !body && looksLikeHtml(response) && response.status < 500
+      ? ADVICE_HTML
+      : adviseOnErrorResponse(response.status, error);
+  return new OAuthError('TOKEN_ERROR_RESPONSE', message, advice, {
+    status: response.status,
+    error,
+    wwwAuthenticate: challenge,
+  });
 }
 
 function parseJsonBody(response: TokenHttpResponse): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(response.body);
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }

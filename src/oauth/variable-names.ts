@@ -7,7 +7,11 @@ import { CACHE_VARIABLES, VARIABLES } from './variables.js';
 export const NAMES_VARIABLE = 'oauth2_variable_names';
 
 /** The names a team may rename: every setting, the token and its expiry. */
-export const RENAMEABLE: readonly string[] = [...Object.values(VARIABLES), CACHE_VARIABLES.accessToken, CACHE_VARIABLES.expiresAt];
+export const RENAMEABLE: readonly string[] = [
+  ...Object.values(VARIABLES),
+  CACHE_VARIABLES.accessToken,
+  CACHE_VARIABLES.expiresAt,
+];
 
 const VARIABLE_NAME = /^[A-Za-z_][\w.-]{0,63}$/;
 
@@ -16,7 +20,11 @@ export function parseVariableNames(json: string | undefined): Record<string, str
   try {
     const map: unknown = JSON.parse(json);
     if (!map || typeof map !== 'object' || Array.isArray(map)) return {};
-    return Object.fromEntries(Object.entries(map).filter(([ours, theirs]) => RENAMEABLE.includes(ours) && typeof theirs === 'string' && VARIABLE_NAME.test(theirs)));
+    return Object.fromEntries(
+      Object.entries(map).filter(
+        ([ours, theirs]) => RENAMEABLE.includes(ours) && typeof theirs === 'string' && VARIABLE_NAME.test(theirs),
+      ),
+    );
   } catch {
     return {};
   }
@@ -27,10 +35,22 @@ export function variableNamesProblems(map: Readonly<Record<string, unknown>>): s
   const problems: string[] = [];
   const seen = new Map<string, string>();
   for (const [ours, theirs] of Object.entries(map)) {
-    if (!RENAMEABLE.includes(ours)) problems.push(`variables["${ours}"]: not a name pm-oauth2 reads or writes (renameable: ${RENAMEABLE.join(', ')})`);
-    else if (typeof theirs !== 'string' || !VARIABLE_NAME.test(theirs)) problems.push(`variables["${ours}"] must be a variable name (letters, digits, _ . -), not ${JSON.stringify(theirs)}`);
-    else if (/^oauth2_/.test(theirs) && theirs !== ours) problems.push(`variables["${ours}"]: "${theirs}" is one of pm-oauth2's own names — choose the name your environments use`);
-    else if (seen.has(theirs)) problems.push(`variables["${ours}"] and variables["${seen.get(theirs)}"] both name "${theirs}": one variable cannot hold both`);
+    if (!RENAMEABLE.includes(ours))
+      problems.push(
+        `variables["${ours}"]: not a name pm-oauth2 reads or writes (renameable: ${RENAMEABLE.join(', ')})`,
+      );
+    else if (typeof theirs !== 'string' || !VARIABLE_NAME.test(theirs))
+      problems.push(
+        `variables["${ours}"] must be a variable name (letters, digits, _ . -), not ${JSON.stringify(theirs)}`,
+      );
+    else if (/^oauth2_/.test(theirs) && theirs !== ours)
+      problems.push(
+        `variables["${ours}"]: "${theirs}" is one of pm-oauth2's own names — choose the name your environments use`,
+      );
+    else if (seen.has(theirs))
+      problems.push(
+        `variables["${ours}"] and variables["${seen.get(theirs)}"] both name "${theirs}": one variable cannot hold both`,
+      );
     else seen.set(theirs, ours);
   }
   return problems;

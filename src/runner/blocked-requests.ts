@@ -10,11 +10,32 @@ import { FAILURE_TEST_NAME } from '../oauth/variables.js';
 /** How the runtime reports a request pointed at the blocked URL (src/script/blocked-url.ts). */
 export const BLOCKED_REQUEST = /Invalid protocol: pm-oauth2-no-token/;
 
-interface Cursor { ref?: string; iteration?: number; position?: number; scriptId?: string }
-interface Seen { cursor: Cursor; item: unknown; requested: boolean; assertions: Array<{ assertion: string; skipped: boolean; error: unknown }> }
-export interface Execution { cursor?: Cursor; requestError?: Error; assertions?: unknown[]; [field: string]: unknown }
-interface Failure { error: { message?: string }; at?: string; cursor?: Cursor }
-export interface Summary { run: { executions: Execution[]; failures: Failure[]; stats: { requests: { failed: number } } } }
+interface Cursor {
+  ref?: string;
+  iteration?: number;
+  position?: number;
+  scriptId?: string;
+}
+interface Seen {
+  cursor: Cursor;
+  item: unknown;
+  requested: boolean;
+  assertions: Array<{ assertion: string; skipped: boolean; error: unknown }>;
+}
+export interface Execution {
+  cursor?: Cursor;
+  requestError?: Error;
+  assertions?: unknown[];
+  [field: string]: unknown;
+}
+interface Failure {
+  error: { message?: string };
+  at?: string;
+  cursor?: Cursor;
+}
+export interface Summary {
+  run: { executions: Execution[]; failures: Failure[]; stats: { requests: { failed: number } } };
+}
 
 /** Watches the run's items; call the result when the run is done, before any reporter reads the summary. */
 export function trackBlockedRequests(emitter: EventEmitter): (summary: Summary | undefined) => void {
@@ -31,14 +52,24 @@ export function trackBlockedRequests(emitter: EventEmitter): (summary: Summary |
     const known = o?.cursor?.scriptId ? undefined : entry(o?.cursor, o?.item);
     if (known) known.requested = true;
   });
-  emitter.on('assertion', (error: unknown, o: { cursor: Cursor; item: unknown; assertion: string; skipped: boolean }) => {
-    entry(o?.cursor, o?.item)?.assertions.push({ assertion: o.assertion, skipped: o.skipped, error: error ?? undefined });
-  });
+  emitter.on(
+    'assertion',
+    (error: unknown, o: { cursor: Cursor; item: unknown; assertion: string; skipped: boolean }) => {
+      entry(o?.cursor, o?.item)?.assertions.push({
+        assertion: o.assertion,
+        skipped: o.skipped,
+        error: error ?? undefined,
+      });
+    },
+  );
   return (summary) => {
     if (!summary?.run) return;
     const blocked = [...seen].filter(([, s]) => s.assertions.some((a) => a.assertion === FAILURE_TEST_NAME && a.error));
     dropRequestErrorsOf(summary, new Set(blocked.map(([ref]) => ref)));
-    addSkippedExecutions(summary, blocked.map(([, s]) => s).filter((s) => !s.requested));
+    addSkippedExecutions(
+      summary,
+      blocked.map(([, s]) => s).filter((s) => !s.requested),
+    );
   };
 }
 
@@ -49,10 +80,13 @@ export function trackBlockedRequests(emitter: EventEmitter): (summary: Summary |
 function dropRequestErrorsOf(summary: Summary, blocked: ReadonlySet<string>): void {
   const isBlocked = (cursor: Cursor | undefined) => !!cursor?.ref && blocked.has(cursor.ref);
   const before = summary.run.failures.length;
-  summary.run.failures = summary.run.failures.filter((f) => !(BLOCKED_REQUEST.test(f.error?.message ?? '') || (f.at === 'request' && isBlocked(f.cursor))));
+  summary.run.failures = summary.run.failures.filter(
+    (f) => !(BLOCKED_REQUEST.test(f.error?.message ?? '') || (f.at === 'request' && isBlocked(f.cursor))),
+  );
   summary.run.stats.requests.failed -= before - summary.run.failures.length;
   for (const execution of summary.run.executions) {
-    if (execution.requestError && (BLOCKED_REQUEST.test(execution.requestError.message) || isBlocked(execution.cursor))) delete execution.requestError;
+    if (execution.requestError && (BLOCKED_REQUEST.test(execution.requestError.message) || isBlocked(execution.cursor)))
+      delete execution.requestError;
   }
 }
 
@@ -62,6 +96,11 @@ function addSkippedExecutions(summary: Summary, blocked: readonly Seen[]): void 
   const skipped = blocked.filter((s) => !executed.has(s.cursor.ref));
   if (!skipped.length) return;
   const order = (e: { cursor?: Cursor }) => (e.cursor?.iteration ?? 0) * 1e9 + (e.cursor?.position ?? 0);
-  const added = skipped.map((s) => ({ cursor: s.cursor, item: s.item, id: (s.item as { id?: string } | undefined)?.id, assertions: s.assertions }));
+  const added = skipped.map((s) => ({
+    cursor: s.cursor,
+    item: s.item,
+    id: (s.item as { id?: string } | undefined)?.id,
+    assertions: s.assertions,
+  }));
   summary.run.executions = [...summary.run.executions, ...added].sort((a, b) => order(a) - order(b));
 }

@@ -23,8 +23,15 @@ export interface Diagnosis {
   readonly lines: string[];
 }
 
-export async function diagnose(config: TokenConfig, transport: DoctorTransport = { runtime: nodeRuntime, clientCertificate: false }): Promise<Diagnosis> {
-  const works = (candidate: TokenConfig): Promise<boolean> => fetchTokenAsync(candidate, transport.runtime).then(() => true, () => false);
+export async function diagnose(
+  config: TokenConfig,
+  transport: DoctorTransport = { runtime: nodeRuntime, clientCertificate: false },
+): Promise<Diagnosis> {
+  const works = (candidate: TokenConfig): Promise<boolean> =>
+    fetchTokenAsync(candidate, transport.runtime).then(
+      () => true,
+      () => false,
+    );
   try {
     const token = await fetchTokenAsync(config, transport.runtime);
     return { ok: true, lines: [`✓ token obtained: ${maskToken(token.accessToken)}`, ...describeToken(config, token)] };
@@ -32,16 +39,23 @@ export async function diagnose(config: TokenConfig, transport: DoctorTransport =
     if (!isOAuthError(error)) throw error;
     // A server may echo what it was sent; the secret never reaches the terminal.
     const secrets = secretEchoes(config.clientSecret);
-    const lines = [`✗ [${error.code}] ${error.message}`, `  fix: ${error.advice}`, ...(await probes(config, error, works, transport))];
+    const lines = [
+      `✗ [${error.code}] ${error.message}`,
+      `  fix: ${error.advice}`,
+      ...(await probes(config, error, works, transport)),
+    ];
     return { ok: false, lines: lines.map((line) => redactSecrets(line, secrets)) };
   }
 }
 
 function describeToken(config: TokenConfig, token: IssuedToken): string[] {
   const lifetime = Math.round((token.expiresAt - token.issuedAt) / 1000);
-  const lines = [`  lifetime  ${lifetime} s (from ${token.lifetimeSource}), expires ${new Date(token.expiresAt).toISOString()}`];
+  const lines = [
+    `  lifetime  ${lifetime} s (from ${token.lifetimeSource}), expires ${new Date(token.expiresAt).toISOString()}`,
+  ];
   const claims = decodeJwt(token.accessToken)?.claims;
-  if (!claims) return [...lines, '  the token is opaque (not a JWT): no claims to show', ...dpopBinding(config, token, undefined)];
+  if (!claims)
+    return [...lines, '  the token is opaque (not a JWT): no claims to show', ...dpopBinding(config, token, undefined)];
   for (const name of ['iss', 'sub', 'client_id', 'aud', 'scope', 'exp']) {
     if (claims[name] !== undefined) lines.push(`  ${name.padEnd(9)} ${formatClaim(name, claims[name])}`);
   }
@@ -53,11 +67,17 @@ function describeToken(config: TokenConfig, token: IssuedToken): string[] {
 function dpopBinding(config: TokenConfig, token: IssuedToken, claims: Record<string, unknown> | undefined): string[] {
   if (!config.dpop) return [];
   const ours = dpopKeyThumbprint(config.dpop.privateKey);
-  if (!claims) return [`  DPoP      token_type ${token.tokenType}; the token is opaque, so its binding to the key (thumbprint ${ours}) is the API's to check`];
+  if (!claims)
+    return [
+      `  DPoP      token_type ${token.tokenType}; the token is opaque, so its binding to the key (thumbprint ${ours}) is the API's to check`,
+    ];
   const jkt = (claims['cnf'] as { jkt?: unknown } | undefined)?.jkt;
   if (jkt === ours) return [`✓ bound to the DPoP key: cnf.jkt ${ours}`];
-  if (typeof jkt === 'string') return [`! bound to another key: cnf.jkt ${jkt}, but ${VARIABLES.dpopKey}'s thumbprint is ${ours}`];
-  return [`! token_type ${token.tokenType}, but the token has no cnf.jkt: an API cannot tell it is bound to the key (thumbprint ${ours})`];
+  if (typeof jkt === 'string')
+    return [`! bound to another key: cnf.jkt ${jkt}, but ${VARIABLES.dpopKey}'s thumbprint is ${ours}`];
+  return [
+    `! token_type ${token.tokenType}, but the token has no cnf.jkt: an API cannot tell it is bound to the key (thumbprint ${ours})`,
+  ];
 }
 
 function formatClaim(name: string, value: unknown): string {
@@ -69,10 +89,16 @@ function claimWarnings(config: TokenConfig, token: IssuedToken, claims: Record<s
   const warnings: string[] = [];
   const granted = new Set((token.grantedScope ?? String(claims['scope'] ?? '')).split(' ').filter(Boolean));
   const missing = config.scope.split(' ').filter((s) => s && !granted.has(s));
-  if (missing.length && granted.size) warnings.push(`! the server granted less than asked: missing ${missing.join(' ')} — check the client's allowed scopes`);
+  if (missing.length && granted.size)
+    warnings.push(
+      `! the server granted less than asked: missing ${missing.join(' ')} — check the client's allowed scopes`,
+    );
   const audiences = [claims['aud']].flat().map(String);
   for (const wanted of [config.audience, ...config.resources].filter(Boolean)) {
-    if (!audiences.includes(wanted)) warnings.push(`! the token's aud (${audiences.join(', ')}) does not include ${wanted} — the API may reject it; check oauth2_audience / oauth2_resource`);
+    if (!audiences.includes(wanted))
+      warnings.push(
+        `! the token's aud (${audiences.join(', ')}) does not include ${wanted} — the API may reject it; check oauth2_audience / oauth2_resource`,
+      );
   }
   return warnings;
 }
@@ -80,22 +106,32 @@ function claimWarnings(config: TokenConfig, token: IssuedToken, claims: Record<s
 /** Tries the likely fixes, each one request, and reports the first that works. Branches on the error's fields, never its text. */
 type Works = (config: TokenConfig) => Promise<boolean>;
 
-async function probes(config: TokenConfig, error: OAuthError, works: Works, transport: DoctorTransport): Promise<string[]> {
+async function probes(
+  config: TokenConfig,
+  error: OAuthError,
+  works: Works,
+  transport: DoctorTransport,
+): Promise<string[]> {
   const { status, error: code } = error.details;
   // A 401 or 403 without an error code is a refusal the server did not explain (glewlwyd answers every one so).
   const unexplained = (status === 401 || status === 403) && !code;
   if (MTLS_CLIENT_AUTH.includes(config.clientAuth) && (code === 'invalid_client' || unexplained || status === 401)) {
-    return [transport.clientCertificate
-      ? '→ a client certificate was presented, and the server does not take it for this client: it is not the one (or its subject is not the one) registered for oauth2_client_id, or its CA is not trusted there'
-      : '→ no client certificate was given: pass --ssl-client-cert and --ssl-client-key (the same as for newman run)'];
+    return [
+      transport.clientCertificate
+        ? '→ a client certificate was presented, and the server does not take it for this client: it is not the one (or its subject is not the one) registered for oauth2_client_id, or its CA is not trusted there'
+        : '→ no client certificate was given: pass --ssl-client-cert and --ssl-client-key (the same as for newman run)',
+    ];
   }
-  if ((code === 'invalid_client' || code === 'unauthorized_client' || unexplained) && config.clientAuth !== 'none') return credentialProbes(config, works);
+  if ((code === 'invalid_client' || code === 'unauthorized_client' || unexplained) && config.clientAuth !== 'none')
+    return credentialProbes(config, works);
   if (code === 'invalid_scope' && config.scope) {
-    if (await works({ ...config, scope: '' })) return [`→ a token without a scope is issued: the client may not ask for "${config.scope}"`];
+    if (await works({ ...config, scope: '' }))
+      return [`→ a token without a scope is issued: the client may not ask for "${config.scope}"`];
   }
   if (status === 404 || status === 405 || error.code === 'TOKEN_RESPONSE_INVALID') {
     const { tokenEndpoint } = await discoverMetadata(config.tokenUrl);
-    if (tokenEndpoint && tokenEndpoint !== config.tokenUrl) return [`→ the server says its token endpoint is ${tokenEndpoint}: set oauth2_token_url to it`];
+    if (tokenEndpoint && tokenEndpoint !== config.tokenUrl)
+      return [`→ the server says its token endpoint is ${tokenEndpoint}: set oauth2_token_url to it`];
   }
   return [];
 }
@@ -103,16 +139,24 @@ async function probes(config: TokenConfig, error: OAuthError, works: Works, tran
 async function credentialProbes(config: TokenConfig, works: Works): Promise<string[]> {
   if (!JWT_CLIENT_AUTH.includes(config.clientAuth)) {
     const other = config.clientAuth === 'client_secret_basic' ? 'client_secret_post' : 'client_secret_basic';
-    if (await works({ ...config, clientAuth: other })) return [`→ the server accepts the same credentials with ${other}: set oauth2_client_auth=${other}`];
+    if (await works({ ...config, clientAuth: other }))
+      return [`→ the server accepts the same credentials with ${other}: set oauth2_client_auth=${other}`];
     return ['→ the other credentials placement fails too: the client id or the secret is wrong for this server'];
   }
   // RFC 7523 lets servers want their issuer identifier as the assertion's audience rather than the token URL.
   const { issuer } = await discoverMetadata(config.tokenUrl);
-  if (issuer && !config.assertion.audience && await works({ ...config, assertion: { ...config.assertion, audience: issuer } })) {
-    return [`→ the server accepts the assertion with its issuer as the audience: set oauth2_assertion_audience=${issuer}`];
+  if (
+    issuer &&
+    !config.assertion.audience &&
+    (await works({ ...config, assertion: { ...config.assertion, audience: issuer } }))
+  ) {
+    return [
+      `→ the server accepts the assertion with its issuer as the audience: set oauth2_assertion_audience=${issuer}`,
+    ];
   }
-  const what = config.clientAuth === 'private_key_jwt'
-    ? 'the key (oauth2_private_key, oauth2_key_id) is not the one registered for this client, or the client is registered for another method or algorithm'
-    : 'oauth2_client_secret is not this client\'s secret, or the client is registered for another method or algorithm';
+  const what =
+    config.clientAuth === 'private_key_jwt'
+      ? 'the key (oauth2_private_key, oauth2_key_id) is not the one registered for this client, or the client is registered for another method or algorithm'
+      : "oauth2_client_secret is not this client's secret, or the client is registered for another method or algorithm";
   return [`→ the server refused the signed assertion: ${what}`];
 }

@@ -16,7 +16,11 @@ export async function ensureBuilt(cwd: string, terminal: Terminal): Promise<stri
   const sources = await expandInputs([join(cwd, SOURCE_DIR)]);
   const out = join(cwd, BUILD_DIR);
   // A newer script or build configuration makes every built collection stale.
-  const script = Math.max((await mtime(DEFAULT_SCRIPT_PATHS.secret)) ?? 0, (await mtime(DEFAULT_SCRIPT_PATHS.jwt)) ?? 0, (await mtime(join(cwd, CONFIG_FILE))) ?? 0);
+  const script = Math.max(
+    (await mtime(DEFAULT_SCRIPT_PATHS.secret)) ?? 0,
+    (await mtime(DEFAULT_SCRIPT_PATHS.jwt)) ?? 0,
+    (await mtime(join(cwd, CONFIG_FILE))) ?? 0,
+  );
   let stale = false;
   for (const source of sources) {
     const built = await mtime(join(out, outputName(source)));
@@ -31,7 +35,10 @@ export async function ensureBuilt(cwd: string, terminal: Terminal): Promise<stri
   // Running the rest, or an older build of the broken one, would report a pass for tests that never ran.
   const [first] = outcome.failed;
   if (first) {
-    throw new PmOAuth2Error(first.error.code.startsWith('INPUT_') ? first.error.code : 'USAGE', `${outcome.failed.length} of the collections in ${SOURCE_DIR}/ could not be built (above); nothing was run — fix ${outcome.failed.length === 1 ? 'it' : 'them'}, or name the collections to run`);
+    throw new PmOAuth2Error(
+      first.error.code.startsWith('INPUT_') ? first.error.code : 'USAGE',
+      `${outcome.failed.length} of the collections in ${SOURCE_DIR}/ could not be built (above); nothing was run — fix ${outcome.failed.length === 1 ? 'it' : 'them'}, or name the collections to run`,
+    );
   }
   return out;
 }

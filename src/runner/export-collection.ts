@@ -4,11 +4,20 @@ import type { Collection } from '../generator/collection-types.js';
 import { writeFileAtomic } from '../generator/write-atomic.js';
 import type { Redactor } from './redactor.js';
 
-export async function exportCollection(file: string, collection: Collection, variablesAfter: Readonly<Record<string, unknown>>, redactor: Redactor): Promise<string> {
+export async function exportCollection(
+  file: string,
+  collection: Collection,
+  variablesAfter: Readonly<Record<string, unknown>>,
+  redactor: Redactor,
+): Promise<string> {
   const known = new Set((collection.variable ?? []).map((v) => v.key));
   const variable = [
-    ...(collection.variable ?? []).map((v) => (v.key in variablesAfter ? { ...v, value: stringOf(variablesAfter[v.key]) } : v)),
-    ...Object.entries(variablesAfter).filter(([key]) => !known.has(key)).map(([key, value]) => ({ key, value: stringOf(value), type: 'string' })),
+    ...(collection.variable ?? []).map((v) =>
+      v.key in variablesAfter ? { ...v, value: stringOf(variablesAfter[v.key]) } : v,
+    ),
+    ...Object.entries(variablesAfter)
+      .filter(([key]) => !known.has(key))
+      .map(([key, value]) => ({ key, value: stringOf(value), type: 'string' })),
   ];
   await writeFileAtomic(file, `${JSON.stringify(redactor.redactJson({ ...collection, variable }), null, '\t')}\n`);
   return file;

@@ -5,7 +5,12 @@ import { writeFileAtomic } from '../generator/write-atomic.js';
 import type { EnvironmentJson } from './newman-run.js';
 import type { Redactor } from './redactor.js';
 
-export async function exportEnvironment(file: string, environment: EnvironmentJson, redactor: Redactor, scope: 'environment' | 'globals' = 'environment'): Promise<string> {
+export async function exportEnvironment(
+  file: string,
+  environment: EnvironmentJson,
+  redactor: Redactor,
+  scope: 'environment' | 'globals' = 'environment',
+): Promise<string> {
   const json = {
     name: environment.name,
     values: environment.values.map((v) => ({ ...v, value: v.type === 'secret' && v.value ? '***' : v.value })),

@@ -39,7 +39,9 @@ function install(): void {
     if (typeof callback === 'function' && !(Number(delay) >= 1)) return setImmediate(callback, ...args);
     return saved.setTimeout(callback, delay, ...args);
   };
-  globalThis.setTimeout = Object.assign(immediate, { __promisify__: saved.setTimeout.__promisify__ }) as unknown as typeof setTimeout;
+  globalThis.setTimeout = Object.assign(immediate, {
+    __promisify__: saved.setTimeout.__promisify__,
+  }) as unknown as typeof setTimeout;
   globalThis.clearTimeout = function clearTimeout(handle: Parameters<typeof saved.clearTimeout>[0] | NodeJS.Immediate) {
     if (handle instanceof IMMEDIATE) return clearImmediate(handle);
     return saved.clearTimeout(handle);

@@ -47,7 +47,6 @@ export interface NewmanRunOptions {
   readonly onItemTimed?: (topFolder: string | undefined, iteration: number, ms: number) => void;
 }
 
-
 export interface CollectionOutcome {
   /** Requests of the collection's items (not the scripts' token calls). */
   readonly requests: number;
@@ -69,49 +68,63 @@ export function runCollection(options: NewmanRunOptions): Promise<CollectionOutc
 function runWithNewman(options: NewmanRunOptions): Promise<CollectionOutcome> {
   let scriptRequests = 0;
   return new Promise((resolve) => {
-    const emitter = newman.run({
-      ...options.newmanOptions,
-      collection: options.collection,
-      environment: options.environment,
-      ...(options.globals ? { globals: options.globals } : {}),
-      reporters: [...options.reporters],
-      reporter: options.onConsole ? { ...options.reporterOptions, cli: { ...options.reporterOptions['cli'], noConsole: true } } : options.reporterOptions,
-      timeoutRequest: options.timeoutRequestMs,
-      bail: options.bail,
-      ...(options.iterationCount ? { iterationCount: options.iterationCount } : {}),
-    } as newman.NewmanRunOptions, (error, summary) => {
-      const run = summary?.run;
-      resolve({
-        requests: (run?.stats.requests.total ?? 0) - scriptRequests,
-        // A blocked request's own error says only "Invalid protocol": its failing test carries the cause.
-        failures: (run?.failures ?? []).filter((f) => !BLOCKED_REQUEST.test(f.error.message))
-          .map((f) => ({ source: sourceName(f), message: f.error.message })),
-        environment: summary?.environment ? (summary.environment.toObject(false, false) as Record<string, unknown>) : {},
-        globals: summary?.globals ? (summary.globals.toObject(false, false) as Record<string, unknown>) : {},
-        collectionVariables: variablesOf(summary?.collection),
-        error: error ?? undefined,
-      });
-    });
+    const emitter = newman.run(
+      {
+        ...options.newmanOptions,
+        collection: options.collection,
+        environment: options.environment,
+        ...(options.globals ? { globals: options.globals } : {}),
+        reporters: [...options.reporters],
+        reporter: options.onConsole
+          ? { ...options.reporterOptions, cli: { ...options.reporterOptions['cli'], noConsole: true } }
+          : options.reporterOptions,
+        timeoutRequest: options.timeoutRequestMs,
+        bail: options.bail,
+        ...(options.iterationCount ? { iterationCount: options.iterationCount } : {}),
+      } as newman.NewmanRunOptions,
+      (error, summary) => {
+        const run = summary?.run;
+        resolve({
+          requests: (run?.stats.requests.total ?? 0) - scriptRequests,
+          // A blocked request's own error says only "Invalid protocol": its failing test carries the cause.
+          failures: (run?.failures ?? [])
+            .filter((f) => !BLOCKED_REQUEST.test(f.error.message))
+            .map((f) => ({ source: sourceName(f), message: f.error.message })),
+          environment: summary?.environment
+            ? (summary.environment.toObject(false, false) as Record<string, unknown>)
+            : {},
+          globals: summary?.globals ? (summary.globals.toObject(false, false) as Record<string, unknown>) : {},
+          collectionVariables: variablesOf(summary?.collection),
+          error: error ?? undefined,
+        });
+      },
+    );
     const putRight = trackBlockedRequests(emitter);
     if (options.onItemTimed) timeItems(emitter, options.onItemTimed);
-    emitter.once('start', () => {
-      // Reporters are attached before the run starts: a listener prepended now runs before theirs,
-      // one added after them, when their reports are made and not yet written.
-      emitter.prependListener('beforeDone', (_error: unknown, o: { summary?: Parameters<typeof putRight>[0] }) => {
-        putRight(o?.summary);
-        if (o?.summary?.run && options.redactInPlace) redactRun(o.summary.run, options.redactInPlace);
+    emitter
+      .once('start', () => {
+        // Reporters are attached before the run starts: a listener prepended now runs before theirs,
+        // one added after them, when their reports are made and not yet written.
+        emitter.prependListener('beforeDone', (_error: unknown, o: { summary?: Parameters<typeof putRight>[0] }) => {
+          putRight(o?.summary);
+          if (o?.summary?.run && options.redactInPlace) redactRun(o.summary.run, options.redactInPlace);
+        });
+        emitter.on('beforeDone', () =>
+          takeExports(emitter as EventEmitter & { exports?: unknown[] }, options.takeExport),
+        );
+      })
+      .on('console', (_error: unknown, args: { level: string; messages: unknown[] }) => {
+        // Added before the reporters attach theirs (they are attached once the run's files are read), so it runs first.
+        options.redactInPlace?.(args?.messages);
+        options.onConsole?.(args.level, args.messages);
+      })
+      .on('request', (error: Error | null, args: Parameters<typeof recordTokenRequest>[1] & { item?: unknown }) => {
+        if (args?.cursor?.scriptId) scriptRequests++;
+        const tokenResponse = recordTokenRequest(options.tokenStats, args, options.tokenUrls);
+        if (tokenResponse !== undefined) options.onTokenResponse?.(tokenResponse);
+        if (error && options.takeBlockedReason && BLOCKED_REQUEST.test(error.message))
+          failBlocked(emitter, args, options.takeBlockedReason() ?? 'no access token, so the request was not sent');
       });
-      emitter.on('beforeDone', () => takeExports(emitter as EventEmitter & { exports?: unknown[] }, options.takeExport));
-    }).on('console', (_error: unknown, args: { level: string; messages: unknown[] }) => {
-      // Added before the reporters attach theirs (they are attached once the run's files are read), so it runs first.
-      options.redactInPlace?.(args?.messages);
-      options.onConsole?.(args.level, args.messages);
-    }).on('request', (error: Error | null, args: Parameters<typeof recordTokenRequest>[1] & { item?: unknown }) => {
-      if (args?.cursor?.scriptId) scriptRequests++;
-      const tokenResponse = recordTokenRequest(options.tokenStats, args, options.tokenUrls);
-      if (tokenResponse !== undefined) options.onTokenResponse?.(tokenResponse);
-      if (error && options.takeBlockedReason && BLOCKED_REQUEST.test(error.message)) failBlocked(emitter, args, options.takeBlockedReason() ?? 'no access token, so the request was not sent');
-    });
   });
 }
 
@@ -122,11 +135,17 @@ interface SdkItem {
 
 function timeItems(emitter: EventEmitter, onItemTimed: NonNullable<NewmanRunOptions['onItemTimed']>): void {
   let started = 0;
-  emitter.on('beforeItem', () => {
-    started = performance.now();
-  }).on('item', (_error: unknown, args: { cursor?: { iteration?: number }; item?: SdkItem }) => {
-    onItemTimed(args?.item ? topFolderOf(args.item) : undefined, args?.cursor?.iteration ?? 0, performance.now() - started);
-  });
+  emitter
+    .on('beforeItem', () => {
+      started = performance.now();
+    })
+    .on('item', (_error: unknown, args: { cursor?: { iteration?: number }; item?: SdkItem }) => {
+      onItemTimed(
+        args?.item ? topFolderOf(args.item) : undefined,
+        args?.cursor?.iteration ?? 0,
+        performance.now() - started,
+      );
+    });
 }
 
 /** The name of the top-level folder an item is in (undefined for a request at the top). */
@@ -141,9 +160,19 @@ function topFolderOf(item: SdkItem): string | undefined {
 }
 
 /** What reporters read of a run: each execution's request, response, tests and errors, and each failure's error. */
-function redactRun(run: { executions: Array<Record<string, unknown>>; failures: Array<{ error: unknown }> }, redactInPlace: (root: unknown) => void): void {
+function redactRun(
+  run: { executions: Array<Record<string, unknown>>; failures: Array<{ error: unknown }> },
+  redactInPlace: (root: unknown) => void,
+): void {
   for (const execution of run.executions) {
-    redactInPlace([execution['request'], execution['response'], execution['assertions'], execution['requestError'], execution['testScript'], execution['prerequestScript']]);
+    redactInPlace([
+      execution['request'],
+      execution['response'],
+      execution['assertions'],
+      execution['requestError'],
+      execution['testScript'],
+      execution['prerequestScript'],
+    ]);
   }
   redactInPlace(run.failures.map((f) => f.error));
 }
@@ -163,8 +192,20 @@ function takeExports(emitter: { exports?: unknown[] }, take: NewmanRunOptions['t
  * Newman's own assertion event, so every reporter (cli, JUnit, JSON) and the exit status show it.
  */
 function failBlocked(emitter: EventEmitter, args: { cursor?: object; item?: unknown }, message: string): void {
-  const error = { name: 'AssertionError', index: 0, test: FAILURE_TEST_NAME, message, stack: `AssertionError: ${message}` };
-  emitter.emit('assertion', error, { cursor: args.cursor, assertion: FAILURE_TEST_NAME, skipped: false, error, item: args.item });
+  const error = {
+    name: 'AssertionError',
+    index: 0,
+    test: FAILURE_TEST_NAME,
+    message,
+    stack: `AssertionError: ${message}`,
+  };
+  emitter.emit('assertion', error, {
+    cursor: args.cursor,
+    assertion: FAILURE_TEST_NAME,
+    skipped: false,
+    error,
+    item: args.item,
+  });
 }
 
 function sourceName(failure: newman.NewmanRunFailure): string {
@@ -174,6 +215,10 @@ function sourceName(failure: newman.NewmanRunFailure): string {
 }
 
 function variablesOf(collection: unknown): Record<string, unknown> {
-  const variables = (collection as { variables?: { toObject(excludeDisabled: boolean, caseSensitive: boolean): Record<string, unknown> } } | undefined)?.variables;
+  const variables = (
+    collection as
+      | { variables?: { toObject(excludeDisabled: boolean, caseSensitive: boolean): Record<string, unknown> } }
+      | undefined
+  )?.variables;
   return variables ? variables.toObject(false, false) : {};
 }

@@ -19,20 +19,36 @@ export function nodeDpopSigner(privateKey: string): DpopSigner {
   const key = keyObject(privateKey.trim());
   const { kty, crv, x, y, n, e } = createPublicKey(key).export({ format: 'jwk' });
   if (parsed.kind === 'EC') {
-    return { alg: 'ES256', jwk: { kty: String(kty), crv: String(crv), x: String(x), y: String(y) }, sign: (data) => [...sign('sha256', Buffer.from(data), { key, dsaEncoding: 'ieee-p1363' })] };
+    return {
+      alg: 'ES256',
+      jwk: { kty: String(kty), crv: String(crv), x: String(x), y: String(y) },
+      sign: (data) => [...sign('sha256', Buffer.from(data), { key, dsaEncoding: 'ieee-p1363' })],
+    };
   }
   const jwk = { kty: String(kty), e: String(e), n: String(n) };
   return parsed.alg === 'PS256'
-    ? { alg: 'PS256', jwk, sign: (data) => [...sign('sha256', Buffer.from(data), { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 })] }
+    ? {
+        alg: 'PS256',
+        jwk,
+        sign: (data) => [
+          ...sign('sha256', Buffer.from(data), { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }),
+        ],
+      }
     : { alg: 'RS256', jwk, sign: (data) => [...sign('sha256', Buffer.from(data), key)] };
 }
 
 function keyObject(text: string): KeyObject {
-  if (text.startsWith('{')) return createPrivateKey({ key: JSON.parse(text) as import('node:crypto').JsonWebKey, format: 'jwk' });
+  if (text.startsWith('{'))
+    return createPrivateKey({ key: JSON.parse(text) as import('node:crypto').JsonWebKey, format: 'jwk' });
   return createPrivateKey(text.replace(/\\n/g, '\n'));
 }
 
-export const nodeProofs: ProofFactory = proofFactory(nodeDpopSigner, nodeHashes.sha256, () => Date.now(), () => newJti());
+export const nodeProofs: ProofFactory = proofFactory(
+  nodeDpopSigner,
+  nodeHashes.sha256,
+  () => Date.now(),
+  () => newJti(),
+);
 
 /** A fresh P-256 key as a private JWK, with its thumbprint as `kid`: what `pm-oauth2 run` makes per run and `pm-oauth2 dpop-key` prints. */
 export function newDpopKey(): { jwk: string; thumbprint: string } {
@@ -44,7 +60,10 @@ export function newDpopKey(): { jwk: string; thumbprint: string } {
 /** A key for this run, and the note that says so. The sandbox has no secure random source, so keys are made here, never there. */
 export function dpopKeyForRun(): { jwk: string; note: string } {
   const key = newDpopKey();
-  return { jwk: key.jwk, note: `note: ${VARIABLES.dpop} is true and no ${VARIABLES.dpopKey} is set: this run's tokens are bound to a P-256 key made for it (thumbprint ${key.thumbprint}); to keep one, set ${VARIABLES.dpopKey} (pm-oauth2 dpop-key prints a new one)` };
+  return {
+    jwk: key.jwk,
+    note: `note: ${VARIABLES.dpop} is true and no ${VARIABLES.dpopKey} is set: this run's tokens are bound to a P-256 key made for it (thumbprint ${key.thumbprint}); to keep one, set ${VARIABLES.dpopKey} (pm-oauth2 dpop-key prints a new one)`,
+  };
 }
 
 /** The RFC 7638 thumbprint of a DPoP key: what a bound token's `cnf.jkt` must be. */

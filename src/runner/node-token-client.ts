@@ -26,7 +26,11 @@ export const nodeRuntime: FetchRuntime = nodeRuntimeWith(() => undefined);
  * @param agentFor the proxy of a token URL (token-endpoint-proxy.ts); none: a direct connection
  * @param dpop signs DPoP proofs (node-dpop.ts, loaded only when a configuration asks for DPoP) and keeps the servers' nonces
  */
-export function nodeRuntimeWith(tlsFor: (url: string) => TlsOptions | undefined, agentFor: ProxyAgentFor = () => undefined, dpop: { proofs?: ProofFactory | undefined; nonces?: NonceStore | undefined } = {}): FetchRuntime {
+export function nodeRuntimeWith(
+  tlsFor: (url: string) => TlsOptions | undefined,
+  agentFor: ProxyAgentFor = () => undefined,
+  dpop: { proofs?: ProofFactory | undefined; nonces?: NonceStore | undefined } = {},
+): FetchRuntime {
   return {
     send: (request, timeoutMs, done) => sendWithNodeHttp(request, timeoutMs, tlsFor(request.url), agentFor, done),
     wait: (ms, then) => void setTimeout(then, ms),
@@ -36,33 +40,61 @@ export function nodeRuntimeWith(tlsFor: (url: string) => TlsOptions | undefined,
   };
 }
 
-
 /**
  * One token request with node:http(s), which Newman has loaded already: fetch would load undici,
  * tens of milliseconds of start-up for every `pm-oauth2 run`. Redirects are not followed.
  */
-function sendWithNodeHttp(request: TokenRequest, timeoutMs: number, tls: TlsOptions | undefined, agentFor: ProxyAgentFor, done: (result: AttemptResult) => void): void {
-  const settle = settleOnce(done, timeoutMs, { set: setTimeout, clear: (handle) => clearTimeout(handle as NodeJS.Timeout) }, () => outgoing.destroy());
+function sendWithNodeHttp(
+  request: TokenRequest,
+  timeoutMs: number,
+  tls: TlsOptions | undefined,
+  agentFor: ProxyAgentFor,
+  done: (result: AttemptResult) => void,
+): void {
+  const settle = settleOnce(
+    done,
+    timeoutMs,
+    { set: setTimeout, clear: (handle) => clearTimeout(handle as NodeJS.Timeout) },
+    () => outgoing.destroy(),
+  );
   const url = new URL(request.url);
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   const headers = Object.fromEntries(request.headers.map((h) => [h.key, h.value]));
   const agent = agentFor(url);
   // The same Accept-Encoding as the engines' requester, so a server answers both paths alike.
-  const outgoing = send(url, { ...(url.protocol === 'https:' ? tls : {}), ...(agent ? { agent } : {}), method: request.method, headers: { 'Accept-Encoding': 'gzip, deflate, br', ...headers, 'Content-Length': Buffer.byteLength(request.body) } }, (incoming) => {
-    const header = (name: string) => headerText(incoming.headers[name.toLowerCase()]);
-    const answer = (body: string, bodyTooLarge = false) => settle({ response: { status: incoming.statusCode ?? 0, header, body, ...(bodyTooLarge ? { bodyTooLarge } : {}) } });
-    incoming.on('error', (error: NodeJS.ErrnoException) => settle({ transportCode: error.code ?? 'ECONNRESET' }));
-    readBounded(decoded(incoming, header('content-encoding')), MAX_TOKEN_RESPONSE_BYTES, {
-      done: (body) => answer(body),
-      // parseTokenResponse refuses it, as it refuses an oversized body the sandbox read whole.
-      tooLarge: () => {
-        outgoing.destroy();
-        answer('', true);
+  const outgoing = send(
+    url,
+    {
+      ...(url.protocol === 'https:' ? tls : {}),
+      ...(agent ? { agent } : {}),
+      method: request.method,
+      headers: {
+        'Accept-Encoding': 'gzip, deflate, br',
+        ...headers,
+        'Content-Length': Buffer.byteLength(request.body),
       },
-      failed: (code) => settle({ transportCode: code }),
-    });
-  });
-  outgoing.on('error', (error: NodeJS.ErrnoException) => settle({ transportCode: error.code ?? error.message ?? 'ERROR' }));
+    },
+    (incoming) => {
+      const header = (name: string) => headerText(incoming.headers[name.toLowerCase()]);
+      const answer = (body: string, bodyTooLarge = false) =>
+        settle({
+          response: { status: incoming.statusCode ?? 0, header, body, ...(bodyTooLarge ? { bodyTooLarge } : {}) },
+        });
+      incoming.on('error', (error: NodeJS.ErrnoException) => settle({ transportCode: error.code ?? 'ECONNRESET' }));
+      readBounded(decoded(incoming, header('content-encoding')), MAX_TOKEN_RESPONSE_BYTES, {
+        done: (body) => answer(body),
+        // parseTokenResponse refuses it, as it refuses an oversized body the sandbox read whole.
+        tooLarge: () => {
+          outgoing.destroy();
+          answer('', true);
+        },
+        failed: (code) => settle({ transportCode: code }),
+      });
+    },
+  );
+  outgoing.on('error', (error: NodeJS.ErrnoException) =>
+    settle({ transportCode: error.code ?? error.message ?? 'ERROR' }),
+  );
   outgoing.end(request.body);
 }
 
@@ -76,7 +108,11 @@ function decoded(incoming: IncomingMessage, encoding: string): Readable {
 }
 
 /** Reads a body up to `limit` bytes, as UTF-8; past it, stops reading (a 300 MB answer is never held whole). */
-function readBounded(stream: Readable, limit: number, on: { done(body: string): void; tooLarge(): void; failed(code: string): void }): void {
+function readBounded(
+  stream: Readable,
+  limit: number,
+  on: { done(body: string): void; tooLarge(): void; failed(code: string): void },
+): void {
   const chunks: Buffer[] = [];
   let size = 0;
   stream.on('data', (chunk: Buffer) => {
@@ -93,7 +129,7 @@ function readBounded(stream: Readable, limit: number, on: { done(body: string): 
 }
 
 function headerText(value: string | string[] | undefined): string {
-  return Array.isArray(value) ? value.join(', ') : value ?? '';
+  return Array.isArray(value) ? value.join(', ') : (value ?? '');
 }
 
 /** The server's metadata (RFC 8414, OpenID Discovery), if it publishes any. */
@@ -102,7 +138,10 @@ export async function discoverMetadata(tokenUrl: string): Promise<{ issuer?: str
   if (!origin) return {};
   for (const path of ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server']) {
     try {
-      const response = await fetch(origin + path, { signal: AbortSignal.timeout(5000), headers: { accept: 'application/json' } });
+      const response = await fetch(origin + path, {
+        signal: AbortSignal.timeout(5000),
+        headers: { accept: 'application/json' },
+      });
       const metadata = (await response.json()) as { token_endpoint?: unknown; issuer?: unknown };
       if (!response.ok) continue;
       return {

@@ -21,7 +21,11 @@ export async function checkOutputFolder(folder: string, option: string): Promise
 export async function checkOutputFile(file: string): Promise<void> {
   const path = resolve(file);
   const info = await stat(path).catch(() => undefined);
-  if (info?.isDirectory()) throw new PmOAuth2Error('USAGE', `${file} is a folder — name the report file (e.g. ${file.replace(/\/+$/, '')}/report${path.endsWith('.xml') ? '' : '.xml'})`);
+  if (info?.isDirectory())
+    throw new PmOAuth2Error(
+      'USAGE',
+      `${file} is a folder — name the report file (e.g. ${file.replace(/\/+$/, '')}/report${path.endsWith('.xml') ? '' : '.xml'})`,
+    );
   if (info) return assertWritable(path, file);
   await checkOutputFolder(dirname(path), `the folder of ${file},`);
 }
@@ -38,6 +42,10 @@ async function assertWritable(path: string, what: string): Promise<void> {
   try {
     await access(path, constants.W_OK);
   } catch (error) {
-    throw new PmOAuth2Error('USAGE', `${what}: ${path} is not writable (${(error as NodeJS.ErrnoException).code ?? 'EACCES'}) — choose another place, or fix its permissions`, { cause: error });
+    throw new PmOAuth2Error(
+      'USAGE',
+      `${what}: ${path} is not writable (${(error as NodeJS.ErrnoException).code ?? 'EACCES'}) — choose another place, or fix its permissions`,
+      { cause: error },
+    );
   }
 }

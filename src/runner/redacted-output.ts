@@ -12,7 +12,10 @@ export function redactProcessOutput(redactor: Redactor): OutputGuard {
   streams.forEach((stream, i) => {
     const write = originals[i] as typeof stream.write;
     stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) =>
-      (write as (c: string | Uint8Array, ...r: unknown[]) => boolean)(typeof chunk === 'string' ? redactor.redact(chunk) : redactor.redact(Buffer.from(chunk).toString('utf8')), ...rest)) as typeof stream.write;
+      (write as (c: string | Uint8Array, ...r: unknown[]) => boolean)(
+        typeof chunk === 'string' ? redactor.redact(chunk) : redactor.redact(Buffer.from(chunk).toString('utf8')),
+        ...rest,
+      )) as typeof stream.write;
   });
   return { release: () => streams.forEach((stream, i) => (stream.write = originals[i] as typeof stream.write)) };
 }

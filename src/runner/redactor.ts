@@ -6,7 +6,14 @@
 import { maskToken } from '../oauth/mask.js';
 import { isSerialisedBuffer, redactBuffer, redactBytes } from './redaction/byte-arrays.js';
 import { basicCredentialForms, secretForms, splitFragments, verifierForms } from './redaction/encodings.js';
-import { maskHeaderValue, MASK, redactCredentialPatterns, SENSITIVE_FIELD, SENSITIVE_HEADER, SENSITIVE_VARIABLE } from './redaction/sensitive.js';
+import {
+  maskHeaderValue,
+  MASK,
+  redactCredentialPatterns,
+  SENSITIVE_FIELD,
+  SENSITIVE_HEADER,
+  SENSITIVE_VARIABLE,
+} from './redaction/sensitive.js';
 
 /** JWTs we were not told about (a token of another script, a signed assertion) are masked too. */
 const JWT = /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g;
@@ -99,7 +106,8 @@ export class Redactor {
   }
 
   private check(value: string, what: string): void {
-    for (const [form, how] of verifierForms(value)) if (form.length >= MIN_LENGTH) this.checks.set(form, `${what} (${how})`);
+    for (const [form, how] of verifierForms(value))
+      if (form.length >= MIN_LENGTH) this.checks.set(form, `${what} (${how})`);
   }
 
   private put(form: string, mask: string): void {
@@ -121,8 +129,10 @@ export function maskByStructure<T>(value: T, redactText: (text: string) => strin
   const out: Record<string, unknown> = {};
   const pairKey = typeof record['key'] === 'string' ? record['key'] : undefined;
   for (const [name, field] of Object.entries(record)) {
-    if (name === 'value' && pairKey !== undefined && typeof field === 'string' && field !== '') out[name] = redactText(maskPairValue(pairKey, field));
-    else if (typeof field === 'string' && field !== '' && isSensitiveProperty(name)) out[name] = SENSITIVE_HEADER.test(name) ? maskHeaderValue(field) : MASK;
+    if (name === 'value' && pairKey !== undefined && typeof field === 'string' && field !== '')
+      out[name] = redactText(maskPairValue(pairKey, field));
+    else if (typeof field === 'string' && field !== '' && isSensitiveProperty(name))
+      out[name] = SENSITIVE_HEADER.test(name) ? maskHeaderValue(field) : MASK;
     else out[redactText(name)] = maskByStructure(field, redactText);
   }
   return out as T;
@@ -147,7 +157,8 @@ export function redactObjectsInPlace(root: unknown, redactText: (text: string) =
       if (typeof field === 'string' && field !== '') {
         // Live objects keep headers and form fields as {key, value} pairs; a property's own name says
         // nothing here (newman's {assertion: <test name>} is no client assertion).
-        next = name === 'value' && pairKey !== undefined ? redactText(maskPairValue(pairKey, field)) : redactText(field);
+        next =
+          name === 'value' && pairKey !== undefined ? redactText(maskPairValue(pairKey, field)) : redactText(field);
       } else if (Buffer.isBuffer(field)) {
         next = redactBuffer(field, redactText) ?? field;
       } else if (field && typeof field === 'object') {

@@ -77,19 +77,28 @@ export class Reports {
   }
 
   /** Newman's reporter options for one collection: file reporters hand their report to `takeExport`, in memory. */
-  forCollection(stem: string): { reporters: string[]; reporterOptions: Record<string, object>; takeExport: (path: unknown, content: unknown) => boolean } {
+  forCollection(stem: string): {
+    reporters: string[];
+    reporterOptions: Record<string, object>;
+    takeExport: (path: unknown, content: unknown) => boolean;
+  } {
     this.collections++;
     const user = this.options.reporterOptions ?? { generic: {}, byReporter: {} };
     // As newman does: each reporter gets its own options, then every generic one.
     const reporterOptions: Record<string, object> = {};
-    for (const reporter of this.options.reporters) reporterOptions[reporter] = { ...user.byReporter[reporter], ...user.generic };
+    for (const reporter of this.options.reporters)
+      reporterOptions[reporter] = { ...user.byReporter[reporter], ...user.generic };
     for (const reporter of FILE_REPORTERS) {
       if (!this.options.reporters.includes(reporter)) continue;
       const path = join(NOWHERE, `${this.held.length}-${reporter}`);
       this.held.push({ reporter, stem, path });
       reporterOptions[reporter] = { ...reporterOptions[reporter], export: path };
     }
-    return { reporters: [...this.options.reporters], reporterOptions, takeExport: (path, content) => this.take(path, content) };
+    return {
+      reporters: [...this.options.reporters],
+      reporterOptions,
+      takeExport: (path, content) => this.take(path, content),
+    };
   }
 
   /** A report made outside Newman (a --parallel job's merged reports), delivered by finish like the others; ignored when its reporter was not asked for. */
@@ -109,18 +118,28 @@ export class Reports {
     const withheld: string[] = [];
     const deliver = async (file: string, what: string, text: string): Promise<void> => {
       const leaks = redactor.leaks(text);
-      if (leaks.length) return void withheld.push(`${what} was withheld (${file} not written): after redaction it still held ${leaks.join('; ')} — this is a bug in pm-oauth2's redaction, please report it`);
+      if (leaks.length)
+        return void withheld.push(
+          `${what} was withheld (${file} not written): after redaction it still held ${leaks.join('; ')} — this is a bug in pm-oauth2's redaction, please report it`,
+        );
       try {
         files.push(await this.write(file, text));
       } catch (error) {
         withheld.push(`${what} was not delivered: ${(error as Error).message}`);
       }
     };
-    const taken = this.held.flatMap((report) => (report.content === undefined ? [] : [{ ...report, text: redactor.redactReport(report.content) }]));
+    const taken = this.held.flatMap((report) =>
+      report.content === undefined ? [] : [{ ...report, text: redactor.redactReport(report.content) }],
+    );
     const junit = taken.filter((r) => r.reporter === 'junit').map((r) => r.text);
     if (junit.length) await deliver(this.junitFile(), 'the junit report', mergeJunit(junit));
     for (const report of taken) {
-      if (report.reporter !== 'junit') await deliver(this.reportFile(report.reporter, report.stem), `the ${report.reporter} report of ${report.stem}`, report.text);
+      if (report.reporter !== 'junit')
+        await deliver(
+          this.reportFile(report.reporter, report.stem),
+          `the ${report.reporter} report of ${report.stem}`,
+          report.text,
+        );
     }
     return { files, withheld };
   }
@@ -174,6 +193,9 @@ function assertHtmlextraInstalled(resolvePackage: (id: string) => string): void 
   try {
     resolvePackage('newman-reporter-htmlextra');
   } catch {
-    throw new PmOAuth2Error('USAGE', 'the htmlextra reporter is not installed — npm install --save-dev newman-reporter-htmlextra, or leave it out of --reporters');
+    throw new PmOAuth2Error(
+      'USAGE',
+      'the htmlextra reporter is not installed — npm install --save-dev newman-reporter-htmlextra, or leave it out of --reporters',
+    );
   }
 }

@@ -100,7 +100,10 @@ export interface JobResult {
 export async function runJob(options: JobOptions): Promise<JobResult> {
   const loaded = await loadCollections(options.collections, options.terminal);
   if (options.exportCollectionFile && loaded.length !== 1) {
-    throw new PmOAuth2Error('USAGE', `--export-collection writes one collection, and ${loaded.length} are run — pass the one collection to export, or leave the option out`);
+    throw new PmOAuth2Error(
+      'USAGE',
+      `--export-collection writes one collection, and ${loaded.length} are run — pass the one collection to export, or leave the option out`,
+    );
   }
   const globals = options.globals ?? new Map();
   options = { ...options, variables: await withDpopKeyForRun(loaded, options, globals) };
@@ -112,20 +115,50 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
   // The in-process auth signs requests whose Bearer is {{oauth2_access_token}}; a collection built
   // with the team's own variable names keeps its script, which reads and writes those names.
   const renamed = loaded.filter((c) => Object.keys(variableNamesOf(c.collection)).length);
-  if (renamed.length && !options.inSandbox) options.terminal.err(`note: tokens are fetched by the collections' script (as with --in-sandbox): ${renamed.map((c) => c.name).join(', ')} use${renamed.length === 1 ? 's' : ''} your own variable names (pm-oauth2.config.json "variables")`);
+  if (renamed.length && !options.inSandbox)
+    options.terminal.err(
+      `note: tokens are fetched by the collections' script (as with --in-sandbox): ${renamed.map((c) => c.name).join(', ')} use${renamed.length === 1 ? 's' : ''} your own variable names (pm-oauth2.config.json "variables")`,
+    );
   const inProcess = !options.inSandbox && !renamed.length;
-  if (options.tokenSource && !inProcess) throw new PmOAuth2Error('USAGE', `--parallel shares tokens fetched in Node among its workers, and ${options.inSandbox ? '--in-sandbox fetches them in each worker\'s script' : `${renamed.map((c) => c.name).join(', ')} use${renamed.length === 1 ? 's' : ''} your own variable names, which only the script reads`} — run without --parallel (or use --shard over several jobs)`);
+  if (options.tokenSource && !inProcess)
+    throw new PmOAuth2Error(
+      'USAGE',
+      `--parallel shares tokens fetched in Node among its workers, and ${options.inSandbox ? "--in-sandbox fetches them in each worker's script" : `${renamed.map((c) => c.name).join(', ')} use${renamed.length === 1 ? 's' : ''} your own variable names, which only the script reads`} — run without --parallel (or use --shard over several jobs)`,
+    );
   const scripted = inProcess ? undefined : jwt ? await withSigningScript(loaded, dpop, options.terminal) : loaded;
-  const collections = scripted ? scripted.map((c) => ({ ...c, collection: withTokenRedirectsRefused(c.collection, options.newmanOptions) })) : loaded.map((c) => ({ ...c, collection: toFastPath(c.collection) }));
+  const collections = scripted
+    ? scripted.map((c) => ({ ...c, collection: withTokenRedirectsRefused(c.collection, options.newmanOptions) }))
+    : loaded.map((c) => ({ ...c, collection: toFastPath(c.collection) }));
   if (scripted) options = { ...options, newmanOptions: { ...options.newmanOptions, ignoreRedirects: true } };
-  const fast = inProcess ? fastPath(redactor, tokenStats, options, referencedVariables(collections.map((c) => c.collection)), await proxyAgents(options.env ?? process.env), proofs) : undefined;
+  const fast = inProcess
+    ? fastPath(
+        redactor,
+        tokenStats,
+        options,
+        referencedVariables(collections.map((c) => c.collection)),
+        await proxyAgents(options.env ?? process.env),
+        proofs,
+      )
+    : undefined;
   let environment = environmentJson(options.environment?.name ?? 'pm-oauth2', options.variables);
-  let globalsJson: EnvironmentJson = { name: 'globals', values: [...globals].map(([key, g]) => ({ key, value: g.value, type: g.secret ? 'secret' : 'default', enabled: true })) };
+  let globalsJson: EnvironmentJson = {
+    name: 'globals',
+    values: [...globals].map(([key, g]) => ({
+      key,
+      value: g.value,
+      type: g.secret ? 'secret' : 'default',
+      enabled: true,
+    })),
+  };
   let collectionVariables: Record<string, unknown> = {};
   const results: JobResult['collections'] = [];
-  const plan = options.shard ? await planShard(loaded, options.shard, options.newmanOptions ?? {}, options.iterationCount) : undefined;
+  const plan = options.shard
+    ? await planShard(loaded, options.shard, options.newmanOptions ?? {}, options.iterationCount)
+    : undefined;
   if (plan) describePlan(plan, options.terminal);
-  const runs = plan?.runs ?? collections.map((_, collection): CollectionRun => ({ collection, units: [], newmanOptions: {}, rows: undefined }));
+  const runs =
+    plan?.runs ??
+    collections.map((_, collection): CollectionRun => ({ collection, units: [], newmanOptions: {}, rows: undefined }));
   const ran: UnitTime[] = [];
   const shardCollections: ManifestCollection[] = [];
   const trap = trapUnhandledRejections((message) => redactor.redact(message));
@@ -135,11 +168,26 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
       const { name, stem, collection: asLoaded } = collections[run.collection] ?? unreachable(run.collection);
       const collection = plan ? withStableItemIds(asLoaded, stem) : asLoaded;
       const clock = plan ? new UnitClock(run) : undefined;
-      options.terminal.out(`\n▶ ${name}${plan ? ` (${run.units.length === 1 ? run.units[0]?.id : `${run.units.length} units`})` : ''}`);
+      options.terminal.out(
+        `\n▶ ${name}${plan ? ` (${run.units.length === 1 ? run.units[0]?.id : `${run.units.length} units`})` : ''}`,
+      );
       const outcome = await runCollection({
-        collection, environment, globals: globalsJson, newmanOptions: { ...options.newmanOptions, ...run.newmanOptions }, ...options.reports.forCollection(stem),
-        timeoutRequestMs: options.timeoutRequestMs, bail: options.bail, iterationCount: options.iterationCount, tokenUrls, tokenStats,
-        onConsole: (level, messages) => options.terminal.out(redactor.redact(`  ${level === 'log' ? '│' : `${level}:`} ${formatWithOptions({ colors: false, breakLength: Infinity }, ...messages)}`)),
+        collection,
+        environment,
+        globals: globalsJson,
+        newmanOptions: { ...options.newmanOptions, ...run.newmanOptions },
+        ...options.reports.forCollection(stem),
+        timeoutRequestMs: options.timeoutRequestMs,
+        bail: options.bail,
+        iterationCount: options.iterationCount,
+        tokenUrls,
+        tokenStats,
+        onConsole: (level, messages) =>
+          options.terminal.out(
+            redactor.redact(
+              `  ${level === 'log' ? '│' : `${level}:`} ${formatWithOptions({ colors: false, breakLength: Infinity }, ...messages)}`,
+            ),
+          ),
         onTokenResponse: (body) => rememberIssuedToken(body, redactor),
         redactInPlace: (root) => redactor.redactInPlace(root),
         ...(fast ? { takeBlockedReason: fast.takeBlockedReason } : {}),
@@ -161,13 +209,25 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
     trap.release();
   }
   const { files, withheld } = await options.reports.finish(redactor);
-  if (options.exportEnvironmentFile) files.push(await exportEnvironment(options.exportEnvironmentFile, environment, redactor));
-  if (options.exportGlobalsFile) files.push(await exportEnvironment(options.exportGlobalsFile, globalsJson, redactor, 'globals'));
+  if (options.exportEnvironmentFile)
+    files.push(await exportEnvironment(options.exportEnvironmentFile, environment, redactor));
+  if (options.exportGlobalsFile)
+    files.push(await exportEnvironment(options.exportGlobalsFile, globalsJson, redactor, 'globals'));
   const [only] = loaded;
-  if (options.exportCollectionFile && only) files.push(await exportCollection(options.exportCollectionFile, only.collection, collectionVariables, redactor));
+  if (options.exportCollectionFile && only)
+    files.push(await exportCollection(options.exportCollectionFile, only.collection, collectionVariables, redactor));
   const expiries = fast ? fast.broker.expiries() : expiriesIn(environment);
   const shard = plan ? { shard: { plan, ran, collections: shardCollections } } : {};
-  return { collections: results, tokenStats, expiries, files, withheld, unhandled: trap.messages, redact: (text) => redactor.redact(text), ...shard };
+  return {
+    collections: results,
+    tokenStats,
+    expiries,
+    files,
+    withheld,
+    unhandled: trap.messages,
+    redact: (text) => redactor.redact(text),
+    ...shard,
+  };
 }
 
 function unreachable(index: number): never {
@@ -177,9 +237,14 @@ function unreachable(index: number): never {
 /** What this shard runs, and what it cannot split: a user reads why a job took longer than its share. */
 function describePlan(plan: ShardPlan, terminal: Terminal): void {
   const { index, total } = plan.shard;
-  terminal.out(`pm-oauth2: shard ${index}/${total}: ${plan.mine.length} of ${plan.units.length} units (${plan.mine.reduce((n, u) => n + u.requests, 0)} of ${plan.units.reduce((n, u) => n + u.requests, 0)} requests)`);
+  terminal.out(
+    `pm-oauth2: shard ${index}/${total}: ${plan.mine.length} of ${plan.units.length} units (${plan.mine.reduce((n, u) => n + u.requests, 0)} of ${plan.units.reduce((n, u) => n + u.requests, 0)} requests)`,
+  );
   for (const { name, why } of plan.keptWhole) terminal.out(`  │ ${name} is one unit: ${why}`);
-  for (const pin of plan.unknownPins) terminal.err(`warning: pm-oauth2.config.json shard.keepWhole names "${pin}", which is none of the collections run — check the name (a collection's name or file stem)`);
+  for (const pin of plan.unknownPins)
+    terminal.err(
+      `warning: pm-oauth2.config.json shard.keepWhole names "${pin}", which is none of the collections run — check the name (a collection's name or file stem)`,
+    );
 }
 
 /** newman's bare --bail stops at any error or failure, as does its failure modifier; folder alone only skips the folder. */
@@ -193,23 +258,43 @@ const noProofs: ProofFactory = () => {
 };
 
 /** The in-process auth for this job: tokens in Node, each masked from the moment it exists. */
-function fastPath(redactor: Redactor, tokenStats: TokenStats, options: JobOptions, variables: Iterable<string>, agentFor: ProxyAgentFor, proofs: ProofFactory | undefined) {
+function fastPath(
+  redactor: Redactor,
+  tokenStats: TokenStats,
+  options: JobOptions,
+  variables: Iterable<string>,
+  agentFor: ProxyAgentFor,
+  proofs: ProofFactory | undefined,
+) {
   const nonces = memoryNonceStore();
-  const broker: TokenSource = options.tokenSource?.((token) => redactor.addToken(token)) ?? jobTokenBroker({
-    newmanOptions: options.newmanOptions ?? {}, agentFor, proofs, nonces, tokenStats,
-    events: {
-      onToken: (token, config, profile) => {
-        redactor.addToken(token.accessToken);
-        options.terminal.out(`  │ pm-oauth2: ${describeNewToken(config, token, profile)}`);
+  const broker: TokenSource =
+    options.tokenSource?.((token) => redactor.addToken(token)) ??
+    jobTokenBroker({
+      newmanOptions: options.newmanOptions ?? {},
+      agentFor,
+      proofs,
+      nonces,
+      tokenStats,
+      events: {
+        onToken: (token, config, profile) => {
+          redactor.addToken(token.accessToken);
+          options.terminal.out(`  │ pm-oauth2: ${describeNewToken(config, token, profile)}`);
+        },
       },
-    },
-  });
+    });
   const reasons: string[] = [];
   const where = options.environment ? `set it in ${options.environment.file}, ` : '';
-  const release = useAuthHandler(createAuthHandler(broker, {
-    onBlocked: (message) => reasons.push(message),
-    whereToSet: (name) => `${where}export ${environmentNameFor(name)}, add it to .env, or pass --env-var ${name}=…`,
-  }, { proofs: proofs ?? noProofs, nonces }), variables);
+  const release = useAuthHandler(
+    createAuthHandler(
+      broker,
+      {
+        onBlocked: (message) => reasons.push(message),
+        whereToSet: (name) => `${where}export ${environmentNameFor(name)}, add it to .env, or pass --env-var ${name}=…`,
+      },
+      { proofs: proofs ?? noProofs, nonces },
+    ),
+    variables,
+  );
   return { broker, release, takeBlockedReason: () => reasons.shift() };
 }
 
@@ -226,23 +311,37 @@ interface LoadedCollection {
 
 async function loadCollections(inputs: readonly string[], terminal: Terminal): Promise<LoadedCollection[]> {
   const files = await expandInputs(inputs);
-  if (!files.length) throw new PmOAuth2Error('USAGE', `no collections found in ${inputs.join(', ')} — run npm run collection:build, or pass collection files`);
+  if (!files.length)
+    throw new PmOAuth2Error(
+      'USAGE',
+      `no collections found in ${inputs.join(', ')} — run npm run collection:build, or pass collection files`,
+    );
   let scripts: ScriptVariants | undefined;
   const loaded: LoadedCollection[] = [];
   for (const file of files) {
     let collection = await readCollectionFile(file, { sdk: newmanSdk() });
     if (!collection.event?.some((e) => e.script?.id === SCRIPT_ID)) {
       scripts ??= await readScripts(DEFAULT_SCRIPT_PATHS);
-      terminal.err(`note: ${file} is not built; the token script was embedded for this run only (pm-oauth2 build makes it permanent)`);
+      terminal.err(
+        `note: ${file} is not built; the token script was embedded for this run only (pm-oauth2 build makes it permanent)`,
+      );
       collection = embedScript(collection, scripts).collection;
     }
-    loaded.push({ name: collection.info.name ?? file, stem: outputName(basename(file)).replace(/\.postman_collection\.json$/, ''), collection });
+    loaded.push({
+      name: collection.info.name ?? file,
+      stem: outputName(basename(file)).replace(/\.postman_collection\.json$/, ''),
+      collection,
+    });
   }
   return loaded;
 }
 
 /** Every problem of every collection at once, before anything runs. */
-function validate(collections: readonly LoadedCollection[], options: JobOptions, globals: Globals): { tokenUrls: Set<string>; jwt: boolean; dpop: boolean; configs: TokenConfig[] } {
+function validate(
+  collections: readonly LoadedCollection[],
+  options: JobOptions,
+  globals: Globals,
+): { tokenUrls: Set<string>; jwt: boolean; dpop: boolean; configs: TokenConfig[] } {
   const problems = new Set<string>();
   const tokenUrls = new Set<string>();
   const configs: TokenConfig[] = [];
@@ -251,7 +350,9 @@ function validate(collections: readonly LoadedCollection[], options: JobOptions,
     // Globals rank below the collection's variables, as in Newman.
     const variables = {
       ...Object.fromEntries([...globals].map(([key, g]) => [key, g.value])),
-      ...Object.fromEntries((collection.variable ?? []).map((v) => [v.key, v.value === undefined ? '' : String(v.value)])),
+      ...Object.fromEntries(
+        (collection.variable ?? []).map((v) => [v.key, v.value === undefined ? '' : String(v.value)]),
+      ),
     };
     // Read as the collection's script reads them: under the team's names, if it has any.
     useVariableNames(variableNamesOf(collection));
@@ -269,7 +370,10 @@ function validate(collections: readonly LoadedCollection[], options: JobOptions,
     }
   }
   if (problems.size) {
-    throw new PmOAuth2Error('CONFIG_INVALID', `the configuration is incomplete; nothing was run:\n${[...problems].map((p) => `  - ${p}`).join('\n')}`);
+    throw new PmOAuth2Error(
+      'CONFIG_INVALID',
+      `the configuration is incomplete; nothing was run:\n${[...problems].map((p) => `  - ${p}`).join('\n')}`,
+    );
   }
   return { tokenUrls, jwt, dpop: configs.some((c) => c.dpop), configs };
 }
@@ -278,23 +382,45 @@ function validate(collections: readonly LoadedCollection[], options: JobOptions,
  * DPoP without a key: one P-256 key for the run, made in Node (the sandbox has no secure random
  * source), given to every collection and profile as oauth2_dpop_key and masked like any secret.
  */
-async function withDpopKeyForRun(collections: readonly LoadedCollection[], options: JobOptions, globals: Globals): Promise<Variables> {
-  const collectionValues = collections.flatMap((c) => (c.collection.variable ?? []).map((v): [string, string] => [v.key, v.value === undefined ? '' : String(v.value)]));
-  if (!dpopKeyMissing([...[...options.variables, ...globals].map(([key, v]): [string, string] => [key, v.value]), ...collectionValues])) return options.variables;
+async function withDpopKeyForRun(
+  collections: readonly LoadedCollection[],
+  options: JobOptions,
+  globals: Globals,
+): Promise<Variables> {
+  const collectionValues = collections.flatMap((c) =>
+    (c.collection.variable ?? []).map((v): [string, string] => [v.key, v.value === undefined ? '' : String(v.value)]),
+  );
+  if (
+    !dpopKeyMissing([
+      ...[...options.variables, ...globals].map(([key, v]): [string, string] => [key, v.value]),
+      ...collectionValues,
+    ])
+  )
+    return options.variables;
   const made = (await import('./node-dpop.js')).dpopKeyForRun();
   options.terminal.err(made.note);
-  return new Map([...options.variables, [VARIABLES.dpopKey, { value: made.jwk, source: 'made for this run', secret: true }]]);
+  return new Map([
+    ...options.variables,
+    [VARIABLES.dpopKey, { value: made.jwk, source: 'made for this run', secret: true }],
+  ]);
 }
 
 /**
  * Knows every secret of the job, and every client id it may be sent with: a Basic header is the
  * base64 of id:secret, which no search for the secret alone finds.
  */
-function redactorFor(variables: ReadonlyArray<{ readonly value: string; readonly secret: boolean }>, configs: readonly TokenConfig[], optionSecrets: readonly string[]): Redactor {
+function redactorFor(
+  variables: ReadonlyArray<{ readonly value: string; readonly secret: boolean }>,
+  configs: readonly TokenConfig[],
+  optionSecrets: readonly string[],
+): Redactor {
   const redactor = new Redactor();
   const secrets = new Set<string>(optionSecrets.filter(Boolean));
   for (const variable of variables) if (variable.secret && variable.value) secrets.add(variable.value);
-  for (const config of configs) [config.clientSecret, config.assertion.privateKey, config.dpop?.privateKey ?? ''].filter(Boolean).forEach((s) => secrets.add(s));
+  for (const config of configs)
+    [config.clientSecret, config.assertion.privateKey, config.dpop?.privateKey ?? '']
+      .filter(Boolean)
+      .forEach((s) => secrets.add(s));
   const clientIds = new Set(configs.map((c) => c.clientId));
   for (const secret of secrets) {
     redactor.addSecret(secret);
@@ -308,14 +434,28 @@ function redactorFor(variables: ReadonlyArray<{ readonly value: string; readonly
  * get the other for this run. With DPoP, also the after-response script: an API's nonce (RFC 9449
  * §9) can only be learned from its answer.
  */
-async function withSigningScript(collections: readonly LoadedCollection[], dpop: boolean, terminal: Terminal): Promise<LoadedCollection[]> {
+async function withSigningScript(
+  collections: readonly LoadedCollection[],
+  dpop: boolean,
+  terminal: Terminal,
+): Promise<LoadedCollection[]> {
   const scripts = await readScripts(DEFAULT_SCRIPT_PATHS);
   return collections.map((loaded) => {
     const afterResponse = hasTestScript(loaded.collection);
     if (hasJwtScript(loaded.collection) && (afterResponse || !dpop)) return loaded;
-    const what = [hasJwtScript(loaded.collection) ? '' : 'the signing variant of the script', afterResponse ? '' : 'its after-response script (for the API\'s DPoP nonces)'].filter(Boolean).join(' and ');
-    terminal.err(`note: ${loaded.name} is run with ${what} (pm-oauth2 build --jwt${afterResponse ? '' : ' --retry-on-401'} makes it permanent)`);
-    return { ...loaded, collection: embedScript(loaded.collection, scripts, { jwt: true, retryOn401: afterResponse || dpop }).collection };
+    const what = [
+      hasJwtScript(loaded.collection) ? '' : 'the signing variant of the script',
+      afterResponse ? '' : "its after-response script (for the API's DPoP nonces)",
+    ]
+      .filter(Boolean)
+      .join(' and ');
+    terminal.err(
+      `note: ${loaded.name} is run with ${what} (pm-oauth2 build --jwt${afterResponse ? '' : ' --retry-on-401'} makes it permanent)`,
+    );
+    return {
+      ...loaded,
+      collection: embedScript(loaded.collection, scripts, { jwt: true, retryOn401: afterResponse || dpop }).collection,
+    };
   });
 }
 
@@ -326,7 +466,10 @@ async function withSigningScript(collections: readonly LoadedCollection[], dpop:
  * its root protocolProfileBehavior — unless the user asked for --ignore-redirects or the collection
  * already says.
  */
-function withTokenRedirectsRefused(collection: Collection, newmanOptions: Readonly<Record<string, unknown>> | undefined): Collection {
+function withTokenRedirectsRefused(
+  collection: Collection,
+  newmanOptions: Readonly<Record<string, unknown>> | undefined,
+): Collection {
   const own = collection['protocolProfileBehavior'];
   const behavior = own && typeof own === 'object' ? (own as Record<string, unknown>) : {};
   if (newmanOptions?.['ignoreRedirects'] === true || 'followRedirects' in behavior) return collection;
@@ -334,7 +477,15 @@ function withTokenRedirectsRefused(collection: Collection, newmanOptions: Readon
 }
 
 function environmentJson(name: string, variables: Variables): EnvironmentJson {
-  return { name, values: [...variables].map(([key, v]) => ({ key, value: v.value, type: v.secret ? 'secret' : 'default', enabled: true })) };
+  return {
+    name,
+    values: [...variables].map(([key, v]) => ({
+      key,
+      value: v.value,
+      type: v.secret ? 'secret' : 'default',
+      enabled: true,
+    })),
+  };
 }
 
 /** The next collection starts from the environment the last one left, token included. */
@@ -342,7 +493,12 @@ function carryOver(previous: EnvironmentJson, after: Record<string, unknown>): E
   const types = new Map(previous.values.map((v) => [v.key, v.type]));
   return {
     name: previous.name,
-    values: Object.entries(after).map(([key, value]) => ({ key, value: value === undefined || value === null ? '' : String(value), type: types.get(key) ?? 'default', enabled: true })),
+    values: Object.entries(after).map(([key, value]) => ({
+      key,
+      value: value === undefined || value === null ? '' : String(value),
+      type: types.get(key) ?? 'default',
+      enabled: true,
+    })),
   };
 }
 

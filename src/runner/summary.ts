@@ -9,7 +9,11 @@ import type { ParallelResult } from './parallel/run-parallel.js';
 const moment = createRequire(import.meta.url)('moment') as typeof Moment;
 
 export function failureCount(result: JobResult): number {
-  return result.collections.reduce((n, c) => n + c.outcome.failures.length + (c.outcome.error ? 1 : 0), 0) + result.unhandled.length + result.withheld.length;
+  return (
+    result.collections.reduce((n, c) => n + c.outcome.failures.length + (c.outcome.error ? 1 : 0), 0) +
+    result.unhandled.length +
+    result.withheld.length
+  );
 }
 
 export type SummaryRow = readonly [label: string, value: string];
@@ -17,7 +21,11 @@ export type SummaryRow = readonly [label: string, value: string];
 /** `<title>: passed|FAILED`, the rows aligned, then a line for each failure: every command's closing summary. */
 export function summaryLines(title: string, rows: readonly SummaryRow[], failures: readonly string[]): string[] {
   const width = Math.max(...rows.map(([label]) => label.length));
-  return [`${title}: ${failures.length ? 'FAILED' : 'passed'}`, ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`), ...failures.map((f) => `  ✗ ${f}`)];
+  return [
+    `${title}: ${failures.length ? 'FAILED' : 'passed'}`,
+    ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`),
+    ...failures.map((f) => `  ✗ ${f}`),
+  ];
 }
 
 export function formatSummary(result: JobResult, environmentLabel: string, now = Date.now()): string[] {
@@ -26,7 +34,10 @@ export function formatSummary(result: JobResult, environmentLabel: string, now =
     if (c.outcome.error) failures.push(`${c.name}: Newman stopped: ${c.outcome.error.message}`);
     for (const f of c.outcome.failures) failures.push(`${c.name} › ${f.source}: ${f.message}`);
   }
-  failures.push(...result.unhandled.map((message) => `a script left a promise rejection unhandled: ${message}`), ...result.withheld);
+  failures.push(
+    ...result.unhandled.map((message) => `a script left a promise rejection unhandled: ${message}`),
+    ...result.withheld,
+  );
   const rows: SummaryRow[] = [
     ['environment', environmentLabel],
     ['collections', String(result.collections.length)],
@@ -39,7 +50,12 @@ export function formatSummary(result: JobResult, environmentLabel: string, now =
   return ['', ...summaryLines('pm-oauth2 run', rows, failures)];
 }
 
-export function formatParallelSummary(result: ParallelResult, workers: number, environmentLabel: string, now = Date.now()): string[] {
+export function formatParallelSummary(
+  result: ParallelResult,
+  workers: number,
+  environmentLabel: string,
+  now = Date.now(),
+): string[] {
   const rows: SummaryRow[] = [
     ['environment', environmentLabel],
     ['workers', String(workers)],
@@ -54,5 +70,8 @@ export function formatParallelSummary(result: ParallelResult, workers: number, e
 }
 
 function expiryRows(expiries: JobResult['expiries'], now: number): SummaryRow[] {
-  return expiries.map(({ profile, at }) => [profile ? `token expires (${profile})` : 'token expires', `${moment(at).format('YYYY-MM-DD HH:mm:ss')} (${moment(at).from(now)})`]);
+  return expiries.map(({ profile, at }) => [
+    profile ? `token expires (${profile})` : 'token expires',
+    `${moment(at).format('YYYY-MM-DD HH:mm:ss')} (${moment(at).from(now)})`,
+  ]);
 }

@@ -27,7 +27,10 @@ export function anyProxy(env: NodeJS.ProcessEnv): boolean {
  */
 export async function proxyAgents(env: NodeJS.ProcessEnv): Promise<ProxyAgentFor> {
   if (!anyProxy(env)) return () => undefined;
-  const [{ HttpsProxyAgent }, { HttpProxyAgent }] = await Promise.all([import('https-proxy-agent'), import('http-proxy-agent')]);
+  const [{ HttpsProxyAgent }, { HttpProxyAgent }] = await Promise.all([
+    import('https-proxy-agent'),
+    import('http-proxy-agent'),
+  ]);
   const agents = new Map<string, Agent>();
   return (url) => {
     const proxy = proxyFor(url, env);

@@ -38,7 +38,9 @@ export interface NewmanTlsOptions {
 
 /** The TLS options for a token URL; read once per job (files are read when the job starts). */
 export function tokenEndpointTls(options: NewmanTlsOptions): (url: string) => TlsOptions {
-  const ca = options.sslExtraCaCerts ? [...rootCertificates, readText(options.sslExtraCaCerts, '--ssl-extra-ca-certs')] : undefined;
+  const ca = options.sslExtraCaCerts
+    ? [...rootCertificates, readText(options.sslExtraCaCerts, '--ssl-extra-ca-certs')]
+    : undefined;
   const list = certificateList(options);
   const cache = new Map<string, TlsOptions>();
   return (url) => {
@@ -48,7 +50,7 @@ export function tokenEndpointTls(options: NewmanTlsOptions): (url: string) => Tl
       tls = {
         ...(ca ? { ca } : {}),
         ...(entry?.cert?.src ? { cert: readFile(entry.cert.src, 'the client certificate') } : {}),
-        ...(entry?.key?.src ? { key: readFile(entry.key.src, 'the client certificate\'s key') } : {}),
+        ...(entry?.key?.src ? { key: readFile(entry.key.src, "the client certificate's key") } : {}),
         ...(entry?.passphrase ? { passphrase: entry.passphrase } : {}),
         rejectUnauthorized: options.insecure !== true,
       };
@@ -65,15 +67,26 @@ function certificateList(options: NewmanTlsOptions): CertificateList | undefined
     const text = readText(options.sslClientCertList, '--ssl-client-cert-list');
     const parsed = parseJsonText(text);
     if (!parsed.ok || !Array.isArray(parsed.value)) {
-      throw new PmOAuth2Error('USAGE', `${options.sslClientCertList}: ${parsed.ok ? 'not a JSON list' : `not JSON (${parsed.where})`} — --ssl-client-cert-list takes a JSON list, as newman does`);
+      throw new PmOAuth2Error(
+        'USAGE',
+        `${options.sslClientCertList}: ${parsed.ok ? 'not a JSON list' : `not JSON (${parsed.where})`} — --ssl-client-cert-list takes a JSON list, as newman does`,
+      );
     }
     entries.push(...(parsed.value as object[]));
   }
   if (options.sslClientCert) {
-    entries.push({ name: 'client-cert', matches: ['<all_urls>'], key: { src: options.sslClientKey }, cert: { src: options.sslClientCert }, passphrase: options.sslClientPassphrase });
+    entries.push({
+      name: 'client-cert',
+      matches: ['<all_urls>'],
+      key: { src: options.sslClientKey },
+      cert: { src: options.sslClientCert },
+      passphrase: options.sslClientPassphrase,
+    });
   }
   if (!entries.length) return undefined;
-  const sdk = createRequire(createRequire(import.meta.url).resolve('newman'))('postman-collection') as { CertificateList: new (parent: object, list: object[]) => CertificateList };
+  const sdk = createRequire(createRequire(import.meta.url).resolve('newman'))('postman-collection') as {
+    CertificateList: new (parent: object, list: object[]) => CertificateList;
+  };
   return new sdk.CertificateList({}, entries);
 }
 
@@ -85,6 +98,10 @@ function readFile(file: string, what: string): Buffer {
   try {
     return readFileSync(file);
   } catch (error) {
-    throw new PmOAuth2Error('USAGE', `${file} (${what}) cannot be read: ${(error as NodeJS.ErrnoException).code ?? 'error'} — check the path`, { cause: error });
+    throw new PmOAuth2Error(
+      'USAGE',
+      `${file} (${what}) cannot be read: ${(error as NodeJS.ErrnoException).code ?? 'error'} — check the path`,
+      { cause: error },
+    );
   }
 }

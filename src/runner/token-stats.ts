@@ -20,7 +20,11 @@ export function createTokenStats(): TokenStats {
  * Records the event when it is a call to a token URL made from a script.
  * @returns the token endpoint's answer (its body), when it was one
  */
-export function recordTokenRequest(stats: TokenStats, args: RequestEventArgs, tokenUrls: ReadonlySet<string>): string | undefined {
+export function recordTokenRequest(
+  stats: TokenStats,
+  args: RequestEventArgs,
+  tokenUrls: ReadonlySet<string>,
+): string | undefined {
   if (!args.cursor?.scriptId) return undefined;
   const url = args.request?.url?.toString() ?? '';
   if (!tokenUrls.has(url.split('?')[0] ?? url)) return undefined;

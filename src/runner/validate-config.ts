@@ -16,8 +16,14 @@ export interface ConfigCheck {
  * @param collectionVariables the collection's own variables: the lowest precedence, as in Newman
  * @param environmentFile the file to name in messages
  */
-export function checkConfig(variables: Variables, collectionVariables: Readonly<Record<string, string>>, environmentFile: string | undefined, profile = ''): ConfigCheck {
-  const lookup = (name: string): string | undefined => variables.get(name)?.value || collectionVariables[name] || undefined;
+export function checkConfig(
+  variables: Variables,
+  collectionVariables: Readonly<Record<string, string>>,
+  environmentFile: string | undefined,
+  profile = '',
+): ConfigCheck {
+  const lookup = (name: string): string | undefined =>
+    variables.get(name)?.value || collectionVariables[name] || undefined;
   const resolved = (name: string): string | undefined => {
     const value = lookup(name);
     return value === undefined ? undefined : resolveReferences(value, lookup);
@@ -38,13 +44,19 @@ export function checkConfig(variables: Variables, collectionVariables: Readonly<
   } catch (error) {
     if (!isOAuthError(error)) throw error;
     const prefix = profile ? `profile ${profile}: ` : '';
-    return { config: undefined, problems: (error.details.problems ?? [error.message]).map((p) => prefix + p), warnings: [] };
+    return {
+      config: undefined,
+      problems: (error.details.problems ?? [error.message]).map((p) => prefix + p),
+      warnings: [],
+    };
   }
 }
 
 /** Plain http to another machine is refused unless explicitly allowed; when it is, say what it costs. */
 function insecureUrlWarnings(tokenUrl: string): string[] {
   return isPlainHttpToAnotherHost(tokenUrl)
-    ? [`oauth2_token_url is plain http outside this machine (${tokenUrl}), allowed by oauth2_allow_insecure_http: the client credentials cross the network in clear — use https`]
+    ? [
+        `oauth2_token_url is plain http outside this machine (${tokenUrl}), allowed by oauth2_allow_insecure_http: the client credentials cross the network in clear — use https`,
+      ]
     : [];
 }

@@ -63,7 +63,11 @@ export function mergeVariables(inputs: SourceInputs): Variables {
 function assignment(flag: string, option: string): [string, string] {
   const eq = flag.indexOf('=');
   // Not echoed: a value pasted without its key may be a secret.
-  if (eq <= 0) throw new PmOAuth2Error('USAGE', `${option} needs the form key=value, and one of them ${eq === 0 ? 'has no key before "="' : 'has no "="'} (not shown: it may be a secret)`);
+  if (eq <= 0)
+    throw new PmOAuth2Error(
+      'USAGE',
+      `${option} needs the form key=value, and one of them ${eq === 0 ? 'has no key before "="' : 'has no "="'} (not shown: it may be a secret)`,
+    );
   return [flag.slice(0, eq), flag.slice(eq + 1)];
 }
 
@@ -82,7 +86,12 @@ export function mergeGlobals(file: EnvironmentFile | undefined, flags: readonly 
 export async function readDotenv(path: string, required = false): Promise<string | undefined> {
   return readFile(path, 'utf8').then(withoutBom, (error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT' && !required) return undefined;
-    if (error.code === 'ENOENT') throw new PmOAuth2Error('ENVIRONMENT_INVALID', `${path}: does not exist — check the --dotenv path, or leave the option out`, { cause: error });
+    if (error.code === 'ENOENT')
+      throw new PmOAuth2Error(
+        'ENVIRONMENT_INVALID',
+        `${path}: does not exist — check the --dotenv path, or leave the option out`,
+        { cause: error },
+      );
     throw new PmOAuth2Error('ENVIRONMENT_INVALID', `${path}: cannot be read (${error.code})`, { cause: error });
   });
 }

@@ -18,7 +18,12 @@ export function handleResponse(profile: string, dpop?: SandboxDpop): void {
   const token = readCache(scope, profile).accessToken;
   const withDpop = dpopRequested(read);
   if (withDpop && !dpop) return;
-  if (withDpop ? pm.request.headers.get('Authorization') !== `DPoP ${token}` : !usesOurToken(pm.request.auth?.toJSON(), token)) return;
+  if (
+    withDpop
+      ? pm.request.headers.get('Authorization') !== `DPoP ${token}`
+      : !usesOurToken(pm.request.auth?.toJSON(), token)
+  )
+    return;
   const key = `${pm.info.requestId}:${pm.info.iteration}`;
   const marker = scope.get(RETRY_MARKER);
   if (withDpop && dpop?.afterResponse(scope, key, marker)) return;
@@ -34,11 +39,14 @@ export function handleResponse(profile: string, dpop?: SandboxDpop): void {
   clearCache(scope, profile);
   if (decision === 'give-up') {
     scope.unset(RETRY_MARKER);
-    console.warn(`pm-oauth2: "${pm.info.requestName}" was rejected (401) again with a fresh token; not retrying. Check that the token's audience and scopes fit this API.`);
+    console.warn(
+      `pm-oauth2: "${pm.info.requestName}" was rejected (401) again with a fresh token; not retrying. Check that the token's audience and scopes fit this API.`,
+    );
     return;
   }
   scope.set(RETRY_MARKER, key);
   pm.execution?.setNextRequest?.(pm.info.requestId);
-  console.log(`pm-oauth2: the API rejected the token (401); dropped it — "${pm.info.requestName}" goes again with a fresh one (in a single send: send it again)`);
+  console.log(
+    `pm-oauth2: the API rejected the token (401); dropped it — "${pm.info.requestName}" goes again with a fresh one (in a single send: send it again)`,
+  );
 }
-

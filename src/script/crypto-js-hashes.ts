@@ -16,12 +16,14 @@ export interface CryptoJsLike {
 export function cryptoJsHashes(CryptoJS: CryptoJsLike): Hashes {
   const toWords = (bytes: readonly number[]): WordArray => {
     const words: number[] = [];
-    for (let i = 0; i < bytes.length; i++) words[i >>> 2] = (words[i >>> 2] ?? 0) | ((bytes[i] ?? 0) << (24 - (i % 4) * 8));
+    for (let i = 0; i < bytes.length; i++)
+      words[i >>> 2] = (words[i >>> 2] ?? 0) | ((bytes[i] ?? 0) << (24 - (i % 4) * 8));
     return CryptoJS.lib.WordArray.create(words, bytes.length);
   };
   const toBytes = (wordArray: WordArray): number[] => {
     const bytes: number[] = [];
-    for (let i = 0; i < wordArray.sigBytes; i++) bytes.push(((wordArray.words[i >>> 2] ?? 0) >>> (24 - (i % 4) * 8)) & 0xff);
+    for (let i = 0; i < wordArray.sigBytes; i++)
+      bytes.push(((wordArray.words[i >>> 2] ?? 0) >>> (24 - (i % 4) * 8)) & 0xff);
     return bytes;
   };
   return {

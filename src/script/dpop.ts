@@ -4,7 +4,14 @@
 // on oauth2_dpop=true without it, so it pays nothing for it on every request.
 import type { ProofFactory } from '../oauth/fetch-token.js';
 import { dpopHtu, originOf } from '../oauth/dpop/htu.js';
-import { acceptableNonce, DPOP_NONCE_HEADER, parseNonces, resourceWantsNonce, withNonce, type NonceStore } from '../oauth/dpop/nonce.js';
+import {
+  acceptableNonce,
+  DPOP_NONCE_HEADER,
+  parseNonces,
+  resourceWantsNonce,
+  withNonce,
+  type NonceStore,
+} from '../oauth/dpop/nonce.js';
 import { dpopFetch, type DpopFetch } from '../oauth/dpop/token-fetch.js';
 import { RETRY_MARKER, DPOP_NONCES_VARIABLE } from '../oauth/variables.js';
 import { OAuthError } from '../oauth/errors.js';
@@ -57,13 +64,28 @@ function requestUrl(): string {
  * scope, which wins over every other, gets an empty value (an empty Bearer sends no header and leaves
  * ours alone).
  */
-export function signWithDpop(name: string, token: string, privateKey: string, proofs: ProofFactory, scope: PmVariableScope): OAuthError | undefined {
+export function signWithDpop(
+  name: string,
+  token: string,
+  privateKey: string,
+  proofs: ProofFactory,
+  scope: PmVariableScope,
+): OAuthError | undefined {
   pm.variables.set(name, '');
   if (pm.variables.get(name) !== '') {
-    return new OAuthError('CONFIG_INVALID', `the request would carry the DPoP token as a Bearer token: ${name} keeps a value in a scope the script cannot override`, `remove ${name} from the iteration data`);
+    return new OAuthError(
+      'CONFIG_INVALID',
+      `the request would carry the DPoP token as a Bearer token: ${name} keeps a value in a scope the script cannot override`,
+      `remove ${name} from the iteration data`,
+    );
   }
   const url = requestUrl();
-  const proof = proofs(privateKey, { htm: pm.request.method, htu: dpopHtu(url), nonce: variableNonceStore(scope).get(originOf(url)), accessToken: token });
+  const proof = proofs(privateKey, {
+    htm: pm.request.method,
+    htu: dpopHtu(url),
+    nonce: variableNonceStore(scope).get(originOf(url)),
+    accessToken: token,
+  });
   pm.request.headers.upsert({ key: 'Authorization', value: `DPoP ${token}` });
   pm.request.headers.upsert({ key: 'DPoP', value: proof });
   return undefined;
@@ -73,9 +95,15 @@ function nonceRetry(scope: PmVariableScope, key: string, marker: unknown): boole
   const nonce = acceptableNonce(pm.response.headers.get(DPOP_NONCE_HEADER));
   if (!nonce) return false;
   variableNonceStore(scope).set(originOf(requestUrl()), nonce);
-  if (!resourceWantsNonce(pm.response.code, String(pm.response.headers.get('WWW-Authenticate') ?? '')) || marker === key) return false;
+  if (
+    !resourceWantsNonce(pm.response.code, String(pm.response.headers.get('WWW-Authenticate') ?? '')) ||
+    marker === key
+  )
+    return false;
   scope.set(RETRY_MARKER, key);
   pm.execution?.setNextRequest?.(pm.info.requestId);
-  console.log(`pm-oauth2: the API asked for a DPoP nonce; "${pm.info.requestName}" goes again with it (in a single send: send it again)`);
+  console.log(
+    `pm-oauth2: the API asked for a DPoP nonce; "${pm.info.requestName}" goes again with it (in a single send: send it again)`,
+  );
   return true;
 }

@@ -34,10 +34,15 @@ export function fetchAndStore(fingerprint: string, profile: string, reusable: bo
     useVariableNames(parseVariableNames(readVariable(NAMES_VARIABLE)));
     const scope = cacheScope();
     const read = profileReader(readVariable, profile);
-    const configOf = () => readTokenConfig(read, (name) => whereToSet(name, profile), profileNameOf(readVariable, profile));
+    const configOf = () =>
+      readTokenConfig(read, (name) => whereToSet(name, profile), profileNameOf(readVariable, profile));
     if (reusable && !dpopRequested(read)) return publishOrFail(readCache(scope, profile).accessToken, profile, secrets);
-    if (reusable) return sendToken(readCache(scope, profile).accessToken, configOf(), profile, secrets, signing.dpop, scope);
-    const tripped = readCache(scope, profile).fingerprint === fingerprint ? trippedBreaker(readFailure(scope, profile), Date.now()) : undefined;
+    if (reusable)
+      return sendToken(readCache(scope, profile).accessToken, configOf(), profile, secrets, signing.dpop, scope);
+    const tripped =
+      readCache(scope, profile).fingerprint === fingerprint
+        ? trippedBreaker(readFailure(scope, profile), Date.now())
+        : undefined;
     if (tripped) return failClosed(failureMessage(breakerError(tripped, Date.now()), secrets));
     clearCache(scope, profile);
     const config = configOf();
@@ -48,7 +53,8 @@ export function fetchAndStore(fingerprint: string, profile: string, reusable: bo
         console.log(`pm-oauth2: ${describeNewToken(config, result.token, profile)}`);
         sendToken(result.token.accessToken, config, profile, secrets, signing.dpop, scope);
       } else {
-        if (coolDownMs(result.error) > 0) writeFailure(scope, fingerprint, tripBreaker(result.error as OAuthError, Date.now(), secrets), profile);
+        if (coolDownMs(result.error) > 0)
+          writeFailure(scope, fingerprint, tripBreaker(result.error as OAuthError, Date.now(), secrets), profile);
         failClosed(failureMessage(result.error, secrets));
       }
     });
@@ -58,22 +64,40 @@ export function fetchAndStore(fingerprint: string, profile: string, reusable: bo
 }
 
 /** A Bearer token goes in the variable the collection's Bearer resolves; a DPoP token in the headers, with a proof. */
-function sendToken(token: string, config: TokenConfig, profile: string, secrets: readonly string[], dpop: SandboxDpop | undefined, scope: PmVariableScope): void {
+function sendToken(
+  token: string,
+  config: TokenConfig,
+  profile: string,
+  secrets: readonly string[],
+  dpop: SandboxDpop | undefined,
+  scope: PmVariableScope,
+): void {
   if (!config.dpop) return publishOrFail(token, profile, secrets);
-  const refused = dpop ? dpop.sign(cacheVariables(profile).accessToken, token, config.dpop.privateKey, scope) : dpopWithoutSigningCode();
+  const refused = dpop
+    ? dpop.sign(cacheVariables(profile).accessToken, token, config.dpop.privateKey, scope)
+    : dpopWithoutSigningCode();
   if (refused) failClosed(failureMessage(refused, secrets));
 }
 
 function publishOrFail(token: string, profile: string, secrets: readonly string[]): void {
   const name = cacheVariables(profile).accessToken;
   if (publishToken(name, token)) return;
-  failClosed(failureMessage(new OAuthError('CONFIG_INVALID', `the request would not carry the new token: another value of ${name} wins over it`,
-    `remove ${name} from the iteration data or the globals`), secrets));
+  failClosed(
+    failureMessage(
+      new OAuthError(
+        'CONFIG_INVALID',
+        `the request would not carry the new token: another value of ${name} wins over it`,
+        `remove ${name} from the iteration data or the globals`,
+      ),
+      secrets,
+    ),
+  );
 }
 
 function whereToSet(name: string, profile: string): string {
   const where = 'set it in the active environment or the collection variables';
   if (!profile || !name.startsWith('oauth2_')) return where;
-  if (name.startsWith(`oauth2_${profile}_`)) return `${where}: profile ${profile} has a client of its own, and another client's credentials are never sent under its id`;
+  if (name.startsWith(`oauth2_${profile}_`))
+    return `${where}: profile ${profile} has a client of its own, and another client's credentials are never sent under its id`;
   return `${where} (as ${profileVariable(name, profile)} for profile ${profile}, or ${name} for all)`;
 }

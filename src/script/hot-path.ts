@@ -16,10 +16,20 @@ import { readCache } from './cache.js';
 import { cacheScope, snapshotReader } from './variables.js';
 
 /** The slow path's parameters: the sandbox objects it uses, handed in, since they need not be globals. */
-const SLOW_PATH_PARAMETERS = ['pm', 'console', 'setTimeout', 'clearTimeout', 'sandboxRequire', 'fingerprint', 'profile', 'reusable'];
+const SLOW_PATH_PARAMETERS = [
+  'pm',
+  'console',
+  'setTimeout',
+  'clearTimeout',
+  'sandboxRequire',
+  'fingerprint',
+  'profile',
+  'reusable',
+];
 
-const PROFILES_NEED_LOCATION = 'no access token, so the request was not sent — [CONFIG_INVALID] this collection maps folders to credential profiles, '
-  + 'and this engine cannot tell which folder a request is in (pm.execution.location). Fix: run it with Newman 6.1 or later, the Postman app, or pm-oauth2 run';
+const PROFILES_NEED_LOCATION =
+  'no access token, so the request was not sent — [CONFIG_INVALID] this collection maps folders to credential profiles, ' +
+  'and this engine cannot tell which folder a request is in (pm.execution.location). Fix: run it with Newman 6.1 or later, the Postman app, or pm-oauth2 run';
 
 /** The proof path's parameters (proof-path.ts). */
 const PROOF_PATH_PARAMETERS = ['pm', 'console', 'sandboxRequire', 'profile', 'token'];
@@ -36,7 +46,13 @@ export function ensureAccessToken(slowPathSource: string, proofPathSource = ''):
     // After a response, only a 401 or a pending retry calls for anything: the usual answer returns
     // before reading any variable. (With the signing variant, so does a DPoP server's new nonce,
     // RFC 9449 §8.2, which may come with any answer.)
-    if (testPhase && pm.response.code !== 401 && cacheScope().get(RETRY_MARKER) === undefined && !(proofPathSource && pm.response.headers.get(DPOP_NONCE_HEADER))) return;
+    if (
+      testPhase &&
+      pm.response.code !== 401 &&
+      cacheScope().get(RETRY_MARKER) === undefined &&
+      !(proofPathSource && pm.response.headers.get(DPOP_NONCE_HEADER))
+    )
+      return;
     const all = snapshotReader();
     useVariableNames(parseVariableNames(all(NAMES_VARIABLE)));
     const profiles = parseProfiles(all(PROFILES_VARIABLE));
@@ -51,7 +67,9 @@ export function ensureAccessToken(slowPathSource: string, proofPathSource = ''):
     // What to do after a response is rare work: it is compiled only when asked for.
     if (testPhase) return slowPath('', false);
     const read = profileReader(all, profile);
-    const fingerprint = fingerprintOf(fingerprintValues(read), (text) => sandboxRequire('crypto-js').SHA256(text).toString());
+    const fingerprint = fingerprintOf(fingerprintValues(read), (text) =>
+      sandboxRequire('crypto-js').SHA256(text).toString(),
+    );
     const margin = Number(read(VARIABLES.refreshMargin) ?? NaN);
     const cached = readCache(cacheScope(), profile);
     const reusable = isReusable(cached, fingerprint, Date.now(), margin >= 0 ? margin : undefined);
@@ -63,6 +81,8 @@ export function ensureAccessToken(slowPathSource: string, proofPathSource = ''):
     const proofPath = new Function(...PROOF_PATH_PARAMETERS, proofPathSource) as (...args: unknown[]) => void;
     proofPath(pm, console, sandboxRequire, profile, cached.accessToken);
   } catch (error) {
-    failClosed(`[INTERNAL] ${error instanceof Error ? error.message : String(error)} — this is a pm-oauth2 bug, please report it`);
+    failClosed(
+      `[INTERNAL] ${error instanceof Error ? error.message : String(error)} — this is a pm-oauth2 bug, please report it`,
+    );
   }
 }

@@ -37,10 +37,18 @@ interface PmRequestDefinition {
 
 interface Pm {
   /** Every scope, by precedence; set() writes the local scope, which wins over all others. */
-  variables: { get(name: string): unknown; set(name: string, value: string): void; replaceIn(text: string): string; toObject(): Record<string, unknown> };
+  variables: {
+    get(name: string): unknown;
+    set(name: string, value: string): void;
+    replaceIn(text: string): string;
+    toObject(): Record<string, unknown>;
+  };
   environment: PmVariableScope & { name?: string };
   collectionVariables: PmVariableScope;
-  sendRequest(request: PmRequestDefinition, callback: (error: PmSendRequestError | null, response: PmResponse | undefined) => void): unknown;
+  sendRequest(
+    request: PmRequestDefinition,
+    callback: (error: PmSendRequestError | null, response: PmResponse | undefined) => void,
+  ): unknown;
   test(name: string, fn: () => void): void;
   /** The request's own auth; undefined when it inherits (a folder's auth is not visible here). */
   request: {
@@ -64,4 +72,6 @@ declare function clearTimeout(handle: unknown): void;
  * The sandbox's require, handed in by the bundle's outer wrapper (scripts/build-script.ts): a free
  * `require` in an ES module would make esbuild wrap it in a shim.
  */
-declare function sandboxRequire(name: 'crypto-js'): import('./crypto-js-hashes.js').CryptoJsLike & { SHA256(text: string): { toString(): string } };
+declare function sandboxRequire(
+  name: 'crypto-js',
+): import('./crypto-js-hashes.js').CryptoJsLike & { SHA256(text: string): { toString(): string } };

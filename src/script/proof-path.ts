@@ -17,7 +17,12 @@ declare const token: string;
 try {
   useVariableNames(parseVariableNames(readVariable(NAMES_VARIABLE)));
   const hashes = cryptoJsHashes(sandboxRequire('crypto-js'));
-  const proofs = proofFactory((key) => pureDpopSigner(key, hashes), hashes.sha256, () => Date.now(), () => newJti());
+  const proofs = proofFactory(
+    (key) => pureDpopSigner(key, hashes),
+    hashes.sha256,
+    () => Date.now(),
+    () => newJti(),
+  );
   const key = (profileReader(readVariable, profile)(VARIABLES.dpopKey) ?? '').trim();
   const refused = signWithDpop(cacheVariables(profile).accessToken, token, key, proofs, cacheScope());
   if (refused) failClosed(failureMessage(refused, []));

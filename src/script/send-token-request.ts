@@ -13,10 +13,19 @@ export function sandboxRuntime(assertions: AssertionFactory | undefined): FetchR
  * `done` is called exactly once: the app's sandbox may call a callback a second time, and a late
  * answer after the timer fired must be ignored.
  */
-export function sendTokenRequest(request: TokenRequest, timeoutMs: number, done: (result: AttemptResult) => void): void {
+export function sendTokenRequest(
+  request: TokenRequest,
+  timeoutMs: number,
+  done: (result: AttemptResult) => void,
+): void {
   const settle = settleOnce(done, timeoutMs, { set: setTimeout, clear: clearTimeout });
   pm.sendRequest(
-    { url: request.url, method: request.method, header: request.headers.map((h) => ({ key: h.key, value: h.value })), body: { mode: 'raw', raw: request.body } },
+    {
+      url: request.url,
+      method: request.method,
+      header: request.headers.map((h) => ({ key: h.key, value: h.value })),
+      body: { mode: 'raw', raw: request.body },
+    },
     (error, response) => {
       try {
         if (error || !response) settle({ transportCode: (error && (error.code || error.message)) || 'ERROR' });

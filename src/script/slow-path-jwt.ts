@@ -12,6 +12,17 @@ declare const profile: string;
 declare const reusable: boolean;
 
 const hashes = cryptoJsHashes(sandboxRequire('crypto-js'));
-const dpop = sandboxDpop(proofFactory((key) => pureDpopSigner(key, hashes), hashes.sha256, () => Date.now(), () => newJti()));
+const dpop = sandboxDpop(
+  proofFactory(
+    (key) => pureDpopSigner(key, hashes),
+    hashes.sha256,
+    () => Date.now(),
+    () => newJti(),
+  ),
+);
 if (pm.info.eventName === 'test') handleResponse(profile, dpop);
-else fetchAndStore(fingerprint, profile, reusable, { assertions: (config) => createClientAssertion(config, hashes, Date.now(), newJti()), dpop });
+else
+  fetchAndStore(fingerprint, profile, reusable, {
+    assertions: (config) => createClientAssertion(config, hashes, Date.now(), newJti()),
+    dpop,
+  });

@@ -5,7 +5,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import { listenLocal } from './listen.js';
 
-export type ClientAuthentication = 'client_secret_basic' | 'client_secret_post' | 'client_secret_jwt' | 'private_key_jwt' | 'tls_client_auth' | 'self_signed_tls_client_auth';
+export type ClientAuthentication =
+  | 'client_secret_basic'
+  | 'client_secret_post'
+  | 'client_secret_jwt'
+  | 'private_key_jwt'
+  | 'tls_client_auth'
+  | 'self_signed_tls_client_auth';
 
 export interface ClientRegistration {
   readonly clientId: string;
@@ -78,7 +84,9 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
     handler(req, res);
   }, options.port);
   const { default: Provider, errors } = await withoutProductionWarnings(() => import('oidc-provider'));
-  const provider = await withoutProductionWarnings(async () => new Provider(listening.url, providerConfiguration(options, resources, scopes, errors.InvalidTarget)));
+  const provider = await withoutProductionWarnings(
+    async () => new Provider(listening.url, providerConfiguration(options, resources, scopes, errors.InvalidTarget)),
+  );
   provider.on('grant.success', (ctx) => {
     const clientId = ctx.oidc.client?.clientId ?? '';
     issued.set(clientId, (issued.get(clientId) ?? 0) + 1);
@@ -90,7 +98,8 @@ export async function startAuthorizationServer(options: AuthorizationServerOptio
     jwks: { keys: [publicJwk] },
     resources,
     tokenRequests: () => tokenRequests,
-    tokensIssued: (clientId) => clientId === undefined ? [...issued.values()].reduce((a, b) => a + b, 0) : issued.get(clientId) ?? 0,
+    tokensIssued: (clientId) =>
+      clientId === undefined ? [...issued.values()].reduce((a, b) => a + b, 0) : (issued.get(clientId) ?? 0),
     tokenRequestsOf: (clientId) => presented.get(clientId) ?? 0,
     close: listening.close,
   };
@@ -127,7 +136,12 @@ async function withoutProductionWarnings<T>(action: () => Promise<T>): Promise<T
   }
 }
 
-function providerConfiguration(options: AuthorizationServerOptions, resources: readonly string[], scopes: readonly string[], InvalidTarget: new () => Error): Configuration {
+function providerConfiguration(
+  options: AuthorizationServerOptions,
+  resources: readonly string[],
+  scopes: readonly string[],
+  InvalidTarget: new () => Error,
+): Configuration {
   const ttl = new Map(options.clients.map((c) => [c.clientId, c.tokenTtlSeconds ?? 300]));
   return {
     clients: options.clients.map((c) => ({
@@ -144,7 +158,19 @@ function providerConfiguration(options: AuthorizationServerOptions, resources: r
       redirect_uris: [],
       scope: c.scope ?? scopes.join(' '),
     })),
-    ...(options.clientCertificateHeader ? { clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'tls_client_auth', 'self_signed_tls_client_auth', 'none'] } : {}),
+    ...(options.clientCertificateHeader
+      ? {
+          clientAuthMethods: [
+            'client_secret_basic',
+            'client_secret_post',
+            'client_secret_jwt',
+            'private_key_jwt',
+            'tls_client_auth',
+            'self_signed_tls_client_auth',
+            'none',
+          ],
+        }
+      : {}),
     jwks: { keys: [{ ...privateKey.export({ format: 'jwk' }), kid: KEY_ID, alg: 'RS256', use: 'sig' }] },
     cookies: { keys: [randomBytes(32).toString('hex')] },
     // The algorithms pm-oauth2 signs DPoP proofs with; oidc-provider's default takes ES256 and EdDSA only.
@@ -162,11 +188,19 @@ function providerConfiguration(options: AuthorizationServerOptions, resources: r
         useGrantedResource: () => true,
         getResourceServerInfo: (_ctx: unknown, resource: string) => {
           if (!resources.includes(resource)) throw new InvalidTarget();
-          return { scope: scopes.join(' '), audience: resource, accessTokenFormat: 'jwt' as const, jwt: { sign: { alg: 'RS256' as const } } };
+          return {
+            scope: scopes.join(' '),
+            audience: resource,
+            accessTokenFormat: 'jwt' as const,
+            jwt: { sign: { alg: 'RS256' as const } },
+          };
         },
       },
     },
-    ttl: { ClientCredentials: (_ctx: unknown, _token: unknown, client: { clientId: string }) => ttl.get(client.clientId) ?? 300 },
+    ttl: {
+      ClientCredentials: (_ctx: unknown, _token: unknown, client: { clientId: string }) =>
+        ttl.get(client.clientId) ?? 300,
+    },
   };
 }
 

@@ -46,7 +46,11 @@ export async function startDemoApi(options: DemoApiOptions): Promise<DemoApi> {
   const verify = async (token: string): Promise<JWTPayload | undefined> => {
     if (options.opaqueTokens?.has(token)) return revoked.has(token) ? undefined : { client_id: 'opaque' };
     try {
-      const { payload } = await jwtVerify(token, keys, { issuer: options.issuer, audience: options.audience, typ: 'at+jwt' });
+      const { payload } = await jwtVerify(token, keys, {
+        issuer: options.issuer,
+        audience: options.audience,
+        typ: 'at+jwt',
+      });
       return payload.jti && revoked.has(payload.jti) ? undefined : payload;
     } catch {
       return undefined;
@@ -67,41 +71,83 @@ export async function startDemoApi(options: DemoApiOptions): Promise<DemoApi> {
     const claims = await verify(token);
     revoked.add(typeof claims?.jti === 'string' ? claims.jti : token);
   };
-  const listening = await listenLocal((req, res) => void handle(req, res, async (token) => {
-    await revokeIfAsked((req.url ?? '/').split('?')[0] ?? '/', token);
-    return verify(token);
-  }, calls, api), options.port);
+  const listening = await listenLocal(
+    (req, res) =>
+      void handle(
+        req,
+        res,
+        async (token) => {
+          await revokeIfAsked((req.url ?? '/').split('?')[0] ?? '/', token);
+          return verify(token);
+        },
+        calls,
+        api,
+      ),
+    options.port,
+  );
   return Object.assign(api, { url: listening.url, close: listening.close });
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, verify: (token: string) => Promise<JWTPayload | undefined>, calls: ApiCall[], api: DemoApi): Promise<void> {
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  verify: (token: string) => Promise<JWTPayload | undefined>,
+  calls: ApiCall[],
+  api: DemoApi,
+): Promise<void> {
   const path = (req.url ?? '/').split('?')[0] ?? '/';
   // What many debugging endpoints and error pages do: send the request back, credentials and all.
   if (path.startsWith('/public/echo/')) return echo(req, res, path, calls);
   const authorization = req.headers.authorization;
   let dpopJkt: string | undefined;
   const reply = (status: number, body: object, headers: Record<string, string> = {}): void => {
-    calls.push({ path, status, clientId: typeof body === 'object' && 'client_id' in body ? String(body.client_id) : undefined, authorization, dpopJkt });
+    calls.push({
+      path,
+      status,
+      clientId: typeof body === 'object' && 'client_id' in body ? String(body.client_id) : undefined,
+      authorization,
+      dpopJkt,
+    });
     res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
   };
   // A moved resource, for tests that the collection's own requests still follow redirects: to a path of this API only.
-  if (path.startsWith('/public/redirect/')) return reply(302, { moved: true }, { location: path.slice('/public/redirect'.length) });
+  if (path.startsWith('/public/redirect/'))
+    return reply(302, { moved: true }, { location: path.slice('/public/redirect'.length) });
   if (path === '/health' || path.startsWith('/public/')) return reply(200, { status: 'ok' });
   const [, scheme, token] = /^(Bearer|DPoP) (\S+)$/i.exec(authorization ?? '') ?? [];
-  if (!token || !scheme) return reply(401, { error: 'invalid_request', error_description: 'no Bearer or DPoP token' }, { 'www-authenticate': 'Bearer, DPoP algs="ES256 RS256 PS256"' });
+  if (!token || !scheme)
+    return reply(
+      401,
+      { error: 'invalid_request', error_description: 'no Bearer or DPoP token' },
+      { 'www-authenticate': 'Bearer, DPoP algs="ES256 RS256 PS256"' },
+    );
   const claims = await verify(token);
   if (!claims) return reply(401, { error: 'invalid_token' }, { 'www-authenticate': `${scheme} error="invalid_token"` });
   const bound = claims['cnf'] && typeof (claims['cnf'] as { jkt?: unknown }).jkt === 'string';
   if (scheme.toLowerCase() === 'bearer' && bound) {
     // RFC 9449 §7.2: a DPoP-bound token presented as a Bearer token is refused.
-    return reply(401, { error: 'invalid_token', error_description: 'a DPoP-bound token sent as Bearer' }, { 'www-authenticate': 'DPoP error="invalid_token"' });
+    return reply(
+      401,
+      { error: 'invalid_token', error_description: 'a DPoP-bound token sent as Bearer' },
+      { 'www-authenticate': 'DPoP error="invalid_token"' },
+    );
   }
   if (scheme.toLowerCase() === 'dpop') {
     const proof = req.headers['dpop'];
-    const check = await api.dpop.verify({ method: req.method ?? 'GET', url: `${api.url}${path}`, proof: typeof proof === 'string' ? proof : undefined, token, claims });
+    const check = await api.dpop.verify({
+      method: req.method ?? 'GET',
+      url: `${api.url}${path}`,
+      proof: typeof proof === 'string' ? proof : undefined,
+      token,
+      claims,
+    });
     if (!check.ok) {
       const nonce = check.error === 'use_dpop_nonce' ? { 'dpop-nonce': api.dpop.nonce() ?? '' } : {};
-      return reply(401, { error: check.error, error_description: check.description }, { 'www-authenticate': `DPoP error="${check.error}", error_description="${check.description}"`, ...nonce });
+      return reply(
+        401,
+        { error: check.error, error_description: check.description },
+        { 'www-authenticate': `DPoP error="${check.error}", error_description="${check.description}"`, ...nonce },
+      );
     }
     dpopJkt = check.jkt;
   }
@@ -113,6 +159,8 @@ function echo(req: IncomingMessage, res: ServerResponse, path: string, calls: Ap
   req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
   req.on('end', () => {
     calls.push({ path, status: 200, clientId: undefined, authorization: req.headers.authorization });
-    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify({ method: req.method, url: req.url, headers: req.headers, body }));
+    res
+      .writeHead(200, { 'content-type': 'application/json; charset=utf-8' })
+      .end(JSON.stringify({ method: req.method, url: req.url, headers: req.headers, body }));
   });
 }

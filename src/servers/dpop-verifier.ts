@@ -17,7 +17,13 @@ export interface DpopVerifier {
   readonly nonce: () => string | undefined;
   /** Asks for a (new) nonce from now on, as a server rotating them does. */
   rotateNonce(): string;
-  verify(request: { method: string; url: string; proof: string | undefined; token: string; claims: JWTPayload }): Promise<DpopCheck>;
+  verify(request: {
+    method: string;
+    url: string;
+    proof: string | undefined;
+    token: string;
+    claims: JWTPayload;
+  }): Promise<DpopCheck>;
 }
 
 /** How old (or how far ahead) a proof's iat may be. */
@@ -32,7 +38,8 @@ export function dpopVerifier(options: { requireNonce?: boolean } = {}): DpopVeri
     rotateNonce: () => (nonce = randomBytes(16).toString('base64url')),
     async verify({ method, url, proof, token, claims }) {
       const bound = (claims['cnf'] as { jkt?: unknown } | undefined)?.jkt;
-      if (typeof bound !== 'string') return { ok: false, error: 'invalid_token', description: 'the token is not DPoP-bound' };
+      if (typeof bound !== 'string')
+        return { ok: false, error: 'invalid_token', description: 'the token is not DPoP-bound' };
       if (!proof) return { ok: false, error: 'invalid_dpop_proof', description: 'no DPoP proof' };
       let payload: JWTPayload;
       let jwk: JWK;
@@ -41,25 +48,43 @@ export function dpopVerifier(options: { requireNonce?: boolean } = {}): DpopVeri
         payload = verified.payload;
         jwk = verified.protectedHeader.jwk as JWK;
       } catch (error) {
-        return { ok: false, error: 'invalid_dpop_proof', description: `bad signature or header: ${(error as Error).message}` };
+        return {
+          ok: false,
+          error: 'invalid_dpop_proof',
+          description: `bad signature or header: ${(error as Error).message}`,
+        };
       }
       const problem = proofProblem(payload, method, url, token, seen);
       if (problem) return { ok: false, error: 'invalid_dpop_proof', description: problem };
       const jkt = await calculateJwkThumbprint(jwk);
-      if (jkt !== bound) return { ok: false, error: 'invalid_token', description: 'the proof is signed by another key than the token is bound to' };
-      if (nonce && payload['nonce'] !== nonce) return { ok: false, error: 'use_dpop_nonce', description: 'Resource server requires nonce in DPoP proof' };
+      if (jkt !== bound)
+        return {
+          ok: false,
+          error: 'invalid_token',
+          description: 'the proof is signed by another key than the token is bound to',
+        };
+      if (nonce && payload['nonce'] !== nonce)
+        return { ok: false, error: 'use_dpop_nonce', description: 'Resource server requires nonce in DPoP proof' };
       seen.add(String(payload.jti));
       return { ok: true, jkt };
     },
   };
 }
 
-function proofProblem(payload: JWTPayload, method: string, url: string, token: string, seen: ReadonlySet<string>): string | undefined {
+function proofProblem(
+  payload: JWTPayload,
+  method: string,
+  url: string,
+  token: string,
+  seen: ReadonlySet<string>,
+): string | undefined {
   if (payload['htm'] !== method) return `htm ${String(payload['htm'])} is not ${method}`;
   if (payload['htu'] !== url) return `htu ${String(payload['htu'])} is not ${url}`;
-  if (typeof payload.iat !== 'number' || Math.abs(Date.now() / 1000 - payload.iat) > FRESH_SECONDS) return 'iat is not fresh';
+  if (typeof payload.iat !== 'number' || Math.abs(Date.now() / 1000 - payload.iat) > FRESH_SECONDS)
+    return 'iat is not fresh';
   if (typeof payload.jti !== 'string' || !payload.jti) return 'no jti';
   if (seen.has(payload.jti)) return 'jti replayed';
-  if (payload['ath'] !== createHash('sha256').update(token).digest('base64url')) return 'ath is not the hash of the token';
+  if (payload['ath'] !== createHash('sha256').update(token).digest('base64url'))
+    return 'ath is not the hash of the token';
   return undefined;
 }

@@ -13,27 +13,60 @@ describe('pm-oauth2 build (the built binary)', () => {
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
-  const cases: Array<{ name: string; args: () => string[]; code: number; stdout?: RegExp; stderr?: RegExp; outputs?: string[] }> = [
+  const cases: Array<{
+    name: string;
+    args: () => string[];
+    code: number;
+    stdout?: RegExp;
+    stderr?: RegExp;
+    outputs?: string[];
+  }> = [
     {
       name: 'builds the sample collections',
       args: () => ['build', 'collections', '--out', join(dir, 'ok')],
       code: 0,
       stdout: /built collections\/demo-api\.postman_collection\.json → .*\n(.*\n){2}pm-oauth2 build: 3 built, 0 failed/,
-      stderr: /warning: Demo API: 1 folder\(s\) or request\(s\) keep their own auth and will not get the token: Health \(public\) \(noauth\)[\s\S]*note: in plain newman, add --ignore-redirects and --timeout-request/,
-      outputs: ['demo-api.postman_collection.json', 'postman-oauth2-export.postman_collection.json', 'two-profiles.postman_collection.json'],
+      stderr:
+        /warning: Demo API: 1 folder\(s\) or request\(s\) keep their own auth and will not get the token: Health \(public\) \(noauth\)[\s\S]*note: in plain newman, add --ignore-redirects and --timeout-request/,
+      outputs: [
+        'demo-api.postman_collection.json',
+        'postman-oauth2-export.postman_collection.json',
+        'two-profiles.postman_collection.json',
+      ],
     },
     {
       name: 'builds the good inputs and fails on a bad one',
-      args: () => [ 'build', join(dir, 'broken.json'), 'collections/demo-api.postman_collection.json', '--out', join(dir, 'mixed')],
+      args: () => [
+        'build',
+        join(dir, 'broken.json'),
+        'collections/demo-api.postman_collection.json',
+        '--out',
+        join(dir, 'mixed'),
+      ],
       code: 1,
       stdout: /1 built, 1 failed/,
       stderr: /error \[INPUT_NOT_JSON\]: .*broken\.json: not JSON/,
       outputs: ['demo-api.postman_collection.json'],
     },
-    { name: 'says when there is nothing to build', args: () => ['build', join(dir, 'empty'), '--out', join(dir, 'none')], code: 2, stderr: /error \[USAGE\]: no collections found in .*empty/ },
-    { name: 'rejects an unknown command', args: () => ['bulid'], code: 2, stderr: /error \[USAGE\]: unknown command "bulid" — the commands are init, build, run/ },
+    {
+      name: 'says when there is nothing to build',
+      args: () => ['build', join(dir, 'empty'), '--out', join(dir, 'none')],
+      code: 2,
+      stderr: /error \[USAGE\]: no collections found in .*empty/,
+    },
+    {
+      name: 'rejects an unknown command',
+      args: () => ['bulid'],
+      code: 2,
+      stderr: /error \[USAGE\]: unknown command "bulid" — the commands are init, build, run/,
+    },
     { name: 'asks for a command', args: () => [], code: 2, stderr: /name a command/ },
-    { name: 'has help with examples', args: () => ['build', '--help'], code: 0, stdout: /Examples:\n\s+pm-oauth2 build\s+build every collection under/ },
+    {
+      name: 'has help with examples',
+      args: () => ['build', '--help'],
+      code: 0,
+      stdout: /Examples:\n\s+pm-oauth2 build\s+build every collection under/,
+    },
   ];
 
   for (const c of cases) {

@@ -25,7 +25,9 @@ describe('a consumer project: the packed package installed into an empty reposit
     work = await mkdtemp(join(tmpdir(), 'pm-oauth2-consumer-'));
     // Packed from what a clean clone has (no dist/: it is built by prepack), not from this checkout.
     const clean = join(work, 'clean-clone');
-    const listed = await runProcess('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: REPOSITORY });
+    const listed = await runProcess('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], {
+      cwd: REPOSITORY,
+    });
     assert.equal(listed.code, 0, listed.stderr);
     for (const file of listed.stdout.split('\0').filter(Boolean)) {
       await cp(join(REPOSITORY, file), join(clean, file), { recursive: true }).catch((error: NodeJS.ErrnoException) => {
@@ -33,7 +35,10 @@ describe('a consumer project: the packed package installed into an empty reposit
       });
     }
     await symlink(join(REPOSITORY, 'node_modules'), join(clean, 'node_modules'), 'dir');
-    const packed = await runProcess('npm', ['pack', '--silent', '--pack-destination', work], { cwd: clean, limitMs: 120_000 });
+    const packed = await runProcess('npm', ['pack', '--silent', '--pack-destination', work], {
+      cwd: clean,
+      limitMs: 120_000,
+    });
     assert.equal(packed.code, 0, packed.stderr);
     const tarball = join(work, packed.stdout.trim().split('\n').at(-1) ?? '');
     project = join(work, 'orders-api');
@@ -48,32 +53,52 @@ describe('a consumer project: the packed package installed into an empty reposit
     // The team's repository: a Postman export in a folder of their own naming, and a package.json.
     await mkdir(join(project, 'postman'));
     await cp('collections/demo-api.postman_collection.json', join(project, 'postman/orders.postman_collection.json'));
-    await writeFile(join(project, 'package.json'), `${JSON.stringify({ name: 'orders-api', private: true, devDependencies: { 'pm-oauth2': '^0.1.0' } }, null, 2)}\n`);
+    await writeFile(
+      join(project, 'package.json'),
+      `${JSON.stringify({ name: 'orders-api', private: true, devDependencies: { 'pm-oauth2': '^0.1.0' } }, null, 2)}\n`,
+    );
   });
   after(async () => {
     await servers.close();
     await rm(work, { recursive: true, force: true });
   });
 
-  const env = { ...WITHOUT_PROXY, OAUTH2_CLIENT_SECRET: undefined, OAUTH2_TOKEN_URL: undefined, OAUTH2_CLIENT_ID: undefined };
-  const npx = (args: string[], extra: NodeJS.ProcessEnv = {}) => runProcess('npx', ['--no', 'pm-oauth2', ...args], { cwd: project, env: { ...env, ...extra }, limitMs: 60_000 });
-  const npmRun = (args: string[], extra: NodeJS.ProcessEnv = {}) => runProcess('npm', ['run', '--silent', ...args], { cwd: project, env: { ...env, ...extra }, limitMs: 60_000 });
+  const env = {
+    ...WITHOUT_PROXY,
+    OAUTH2_CLIENT_SECRET: undefined,
+    OAUTH2_TOKEN_URL: undefined,
+    OAUTH2_CLIENT_ID: undefined,
+  };
+  const npx = (args: string[], extra: NodeJS.ProcessEnv = {}) =>
+    runProcess('npx', ['--no', 'pm-oauth2', ...args], { cwd: project, env: { ...env, ...extra }, limitMs: 60_000 });
+  const npmRun = (args: string[], extra: NodeJS.ProcessEnv = {}) =>
+    runProcess('npm', ['run', '--silent', ...args], { cwd: project, env: { ...env, ...extra }, limitMs: 60_000 });
 
-  it('ships what it needs and nothing of the repository\'s own', async () => {
+  it("ships what it needs and nothing of the repository's own", async () => {
     const top = (await readdir(packaged)).filter((name) => name !== 'node_modules').sort();
-    assert.deepEqual(top, ['README.md', 'bin', 'collections', 'dist', 'environments', 'package.json', 'pm-oauth2.config.json']);
+    assert.deepEqual(top, [
+      'README.md',
+      'bin',
+      'collections',
+      'dist',
+      'environments',
+      'package.json',
+      'pm-oauth2.config.json',
+    ]);
     const dist = await readdir(join(packaged, 'dist'));
     assert.ok(dist.includes('prerequest.js') && dist.includes('prerequest-jwt.js'));
   });
 
-  it('init, then the npm scripts it wrote, build and run the team\'s collection against their environment', async () => {
+  it("init, then the npm scripts it wrote, build and run the team's collection against their environment", async () => {
     const init = await npx(['init']);
     assert.equal(init.code, 0, init.stdout + init.stderr);
     assert.match(init.stdout, /= postman\/\s+the collections to build/);
     assert.doesNotMatch(init.stdout, /npm install/, 'pm-oauth2 is a dependency already: only the scripts were added');
     // The user fills in the dev environment, as the next steps say; the secret stays in the secret store.
     const file = join(project, 'environments/dev.postman_environment.json');
-    const dev = JSON.parse(await readFile(file, 'utf8')) as { values: Array<{ key: string; value: string; type: string; enabled: boolean }> };
+    const dev = JSON.parse(await readFile(file, 'utf8')) as {
+      values: Array<{ key: string; value: string; type: string; enabled: boolean }>;
+    };
     const set = (key: string, value: string) => {
       const entry = dev.values.find((v) => v.key === key);
       if (entry) entry.value = value;
@@ -91,7 +116,9 @@ describe('a consumer project: the packed package installed into an empty reposit
     assert.deepEqual(await readdir(join(project, 'build/collections')), ['orders.postman_collection.json']);
 
     const before = servers.auth.tokenRequests();
-    const run = await npmRun(['test:api', '--', '--env', 'dev', '-r', 'cli,junit'], { OAUTH2_CLIENT_SECRET: CLIENTS.demo.clientSecret });
+    const run = await npmRun(['test:api', '--', '--env', 'dev', '-r', 'cli,junit'], {
+      OAUTH2_CLIENT_SECRET: CLIENTS.demo.clientSecret,
+    });
     assert.equal(run.code, 0, run.stdout + run.stderr);
     assert.match(run.stdout, /pm-oauth2 run: passed\n\s+environment\s+dev/);
     assert.equal(servers.auth.tokenRequests() - before, 1);
@@ -102,12 +129,15 @@ describe('a consumer project: the packed package installed into an empty reposit
   it('script writes the packaged script', async () => {
     const result = await npx(['script', '--out', 'token.js']);
     assert.equal(result.code, 0, result.stderr);
-    assert.equal((await readFile(join(project, 'token.js'), 'utf8')).trimEnd(), (await readFile(join(packaged, 'dist/prerequest.js'), 'utf8')).trimEnd());
+    assert.equal(
+      (await readFile(join(project, 'token.js'), 'utf8')).trimEnd(),
+      (await readFile(join(packaged, 'dist/prerequest.js'), 'utf8')).trimEnd(),
+    );
   });
 
   it('demo runs the packaged samples in the project without touching it', async () => {
     const before = (await readdir(project)).sort();
-    const result = await npx(['demo'], { OAUTH2_CLIENT_SECRET: 'the team\'s own secret' });
+    const result = await npx(['demo'], { OAUTH2_CLIENT_SECRET: "the team's own secret" });
     assert.equal(result.code, 0, result.stdout + result.stderr);
     assert.match(result.stdout, /pm-oauth2 run: passed\n\s+environment\s+local .*\n\s+collections\s+3/);
     assert.deepEqual((await readdir(project)).sort(), before);

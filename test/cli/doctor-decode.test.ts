@@ -12,14 +12,17 @@ describe('pm-oauth2 doctor and decode (the built binary)', function () {
   after(() => servers.close());
 
   const doctor = (vars: Record<string, string>) =>
-    runCli(['doctor', ...Object.entries(vars).flatMap(([k, v]) => ['--env-var', `${k}=${v}`])], { env: { OAUTH2_CLIENT_SECRET: undefined } });
+    runCli(['doctor', ...Object.entries(vars).flatMap(([k, v]) => ['--env-var', `${k}=${v}`])], {
+      env: { OAUTH2_CLIENT_SECRET: undefined },
+    });
 
   it('fetches one token and shows its claims, the token masked and the secret hidden', async () => {
     const result = await doctor({ ...servers.variablesFor(CLIENTS.readOnly), oauth2_scope: 'api:read' });
     assert.equal(result.code, 0, result.stdout + result.stderr);
     assert.match(result.stdout, /oauth2_client_secret\s+\(set, 11 characters\)\s+\[--env-var\]/);
     assert.match(result.stdout, /✓ token obtained: eyJhbG…\(\d+ chars\)/);
-    for (const claim of ['iss', 'client_id', 'aud', 'scope', 'exp']) assert.match(result.stdout, new RegExp(`\\n  ${claim}\\s+\\S`));
+    for (const claim of ['iss', 'client_id', 'aud', 'scope', 'exp'])
+      assert.match(result.stdout, new RegExp(`\\n  ${claim}\\s+\\S`));
     assert.match(result.stdout, /client_id read-client/);
     assert.ok(!result.stdout.includes(CLIENTS.readOnly.clientSecret));
     assert.ok(!/eyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]{5,}/.test(result.stdout), 'a whole token was printed');
@@ -31,13 +34,24 @@ describe('pm-oauth2 doctor and decode (the built binary)', function () {
     const checked = await doctor(vars);
     assert.equal(checked.code, 2, checked.stdout + checked.stderr);
     assert.match(checked.stdout, /oauth2_token_url\s+http:\/\/\*\*\*@127\.0\.0\.1/);
-    assert.match(checked.stdout, /✗ oauth2_token_url carries a user name or password before its host \(http:\/\/\*\*\*@127\.0\.0\.1:\d+\/.*\)/);
+    assert.match(
+      checked.stdout,
+      /✗ oauth2_token_url carries a user name or password before its host \(http:\/\/\*\*\*@127\.0\.0\.1:\d+\/.*\)/,
+    );
     assert.doesNotMatch(checked.stdout, /plain http to another machine/, 'a loopback URL is not misreported');
     const before = servers.auth.tokenRequests();
-    const run = await runCli(['run', 'collections/demo-api.postman_collection.json', ...Object.entries(vars).flatMap(([k, v]) => ['--env-var', `${k}=${v}`])], { env: { OAUTH2_CLIENT_SECRET: undefined } });
+    const run = await runCli(
+      [
+        'run',
+        'collections/demo-api.postman_collection.json',
+        ...Object.entries(vars).flatMap(([k, v]) => ['--env-var', `${k}=${v}`]),
+      ],
+      { env: { OAUTH2_CLIENT_SECRET: undefined } },
+    );
     assert.equal(run.code, 2, run.stdout + run.stderr);
     assert.equal(servers.auth.tokenRequests(), before);
-    for (const result of [checked, run]) assert.ok(!(result.stdout + result.stderr).includes('pw-in-url-1234'), 'the password was printed');
+    for (const result of [checked, run])
+      assert.ok(!(result.stdout + result.stderr).includes('pw-in-url-1234'), 'the password was printed');
   });
 
   describe('DPoP (RFC 9449)', () => {
@@ -53,9 +67,16 @@ describe('pm-oauth2 doctor and decode (the built binary)', function () {
 
     it('with a key, the binding is to that key', async () => {
       const jwk = KEYS.ec.privateKey.export({ format: 'jwk' });
-      const result = await doctor({ ...servers.variablesFor(CLIENTS.basic), oauth2_dpop: 'true', oauth2_dpop_key: JSON.stringify(jwk) });
+      const result = await doctor({
+        ...servers.variablesFor(CLIENTS.basic),
+        oauth2_dpop: 'true',
+        oauth2_dpop_key: JSON.stringify(jwk),
+      });
       assert.equal(result.code, 0, result.stdout + result.stderr);
-      assert.match(result.stdout, new RegExp(`✓ bound to the DPoP key: cnf\\.jkt ${await calculateJwkThumbprint(jwk as JWK)}`));
+      assert.match(
+        result.stdout,
+        new RegExp(`✓ bound to the DPoP key: cnf\\.jkt ${await calculateJwkThumbprint(jwk as JWK)}`),
+      );
       assert.ok(!result.stdout.includes(String(jwk.d)), 'the key was printed');
     });
   });
@@ -66,8 +87,14 @@ describe('pm-oauth2 doctor and decode (the built binary)', function () {
       ['client_secret_basic', (s) => s.variablesFor(CLIENTS.basic)],
       ['client_secret_post', (s) => s.variablesFor(CLIENTS.post)],
       ['client_secret_jwt (HS256)', (s) => s.variablesFor(CLIENTS.jwtSecret)],
-      ['private_key_jwt (RS256, with kid)', (s) => s.variablesFor(CLIENTS.rsaKey, { oauth2_private_key: pem(KEYS.rsa), oauth2_key_id: 'rsa-1' })],
-      ['private_key_jwt (PS256)', (s) => s.variablesFor(CLIENTS.psKey, { oauth2_private_key: pem(KEYS.rsa), oauth2_assertion_alg: 'PS256' })],
+      [
+        'private_key_jwt (RS256, with kid)',
+        (s) => s.variablesFor(CLIENTS.rsaKey, { oauth2_private_key: pem(KEYS.rsa), oauth2_key_id: 'rsa-1' }),
+      ],
+      [
+        'private_key_jwt (PS256)',
+        (s) => s.variablesFor(CLIENTS.psKey, { oauth2_private_key: pem(KEYS.rsa), oauth2_assertion_alg: 'PS256' }),
+      ],
       ['private_key_jwt (ES256)', (s) => s.variablesFor(CLIENTS.ecKey, { oauth2_private_key: pem(KEYS.ec) })],
     ];
     for (const [name, vars] of cases) {
@@ -83,25 +110,45 @@ describe('pm-oauth2 doctor and decode (the built binary)', function () {
       const result = await doctor(servers.variablesFor(CLIENTS.ecKey, { oauth2_private_key: pem(KEYS.other) }));
       assert.equal(result.code, 1);
       assert.match(result.stdout, /✗ \[TOKEN_ERROR_RESPONSE\] the token endpoint answered 401 invalid_client/);
-      assert.match(result.stdout, /→ the server refused the signed assertion: the key \(oauth2_private_key, oauth2_key_id\) is not the one registered for this client/);
+      assert.match(
+        result.stdout,
+        /→ the server refused the signed assertion: the key \(oauth2_private_key, oauth2_key_id\) is not the one registered for this client/,
+      );
       assert.ok(!result.stdout.includes('PRIVATE KEY'));
     });
   });
 
   it('finds the right credentials placement', async () => {
-    const result = await doctor({ oauth2_token_url: `${servers.faults.url}/post-only/doctor`, oauth2_client_id: 'c', oauth2_client_secret: 'fault-secret' });
+    const result = await doctor({
+      oauth2_token_url: `${servers.faults.url}/post-only/doctor`,
+      oauth2_client_id: 'c',
+      oauth2_client_secret: 'fault-secret',
+    });
     assert.equal(result.code, 1);
     assert.match(result.stdout, /✗ \[TOKEN_ERROR_RESPONSE\] the token endpoint answered 401 invalid_client/);
-    assert.match(result.stdout, /→ the server accepts the same credentials with client_secret_post: set oauth2_client_auth=client_secret_post/);
+    assert.match(
+      result.stdout,
+      /→ the server accepts the same credentials with client_secret_post: set oauth2_client_auth=client_secret_post/,
+    );
   });
 
-  it('a 403 with an empty body (glewlwyd\'s every refusal): advice from what was sent, no audience nobody set, and the placement that works', async () => {
-    const result = await doctor({ oauth2_token_url: `${servers.faults.url}/403-empty-post-only/doctor`, oauth2_client_id: 'c', oauth2_client_secret: 'fault+secret=' });
+  it("a 403 with an empty body (glewlwyd's every refusal): advice from what was sent, no audience nobody set, and the placement that works", async () => {
+    const result = await doctor({
+      oauth2_token_url: `${servers.faults.url}/403-empty-post-only/doctor`,
+      oauth2_client_id: 'c',
+      oauth2_client_secret: 'fault+secret=',
+    });
     assert.equal(result.code, 1, result.stdout + result.stderr);
     assert.match(result.stdout, /✗ \[TOKEN_ERROR_RESPONSE\] the token endpoint answered 403 \(an empty body\)/);
-    assert.match(result.stdout, /the server gave no reason \(403 without an error code\), as some servers answer every refusal: check oauth2_client_id and oauth2_client_secret; a secret with reserved characters over Basic fails at servers that do not decode it/);
+    assert.match(
+      result.stdout,
+      /the server gave no reason \(403 without an error code\), as some servers answer every refusal: check oauth2_client_id and oauth2_client_secret; a secret with reserved characters over Basic fails at servers that do not decode it/,
+    );
     assert.doesNotMatch(result.stdout, /oauth2_audience/, 'no audience was set');
-    assert.match(result.stdout, /→ the server accepts the same credentials with client_secret_post: set oauth2_client_auth=client_secret_post/);
+    assert.match(
+      result.stdout,
+      /→ the server accepts the same credentials with client_secret_post: set oauth2_client_auth=client_secret_post/,
+    );
   });
 
   it('finds a scope the client may not ask for', async () => {
@@ -111,13 +158,24 @@ describe('pm-oauth2 doctor and decode (the built binary)', function () {
   });
 
   it('finds the token endpoint when the URL is wrong', async () => {
-    const result = await doctor({ ...servers.variablesFor(CLIENTS.basic), oauth2_token_url: `${servers.auth.issuer}/oauth/token` });
+    const result = await doctor({
+      ...servers.variablesFor(CLIENTS.basic),
+      oauth2_token_url: `${servers.auth.issuer}/oauth/token`,
+    });
     assert.equal(result.code, 1);
-    assert.match(result.stdout, new RegExp(`→ the server says its token endpoint is ${servers.auth.tokenUrl}: set oauth2_token_url to it`));
+    assert.match(
+      result.stdout,
+      new RegExp(`→ the server says its token endpoint is ${servers.auth.tokenUrl}: set oauth2_token_url to it`),
+    );
   });
 
   it('never prints the secret, even when the server echoes it', async () => {
-    const result = await doctor({ oauth2_token_url: `${servers.faults.url}/echo-secret/doctor`, oauth2_client_id: 'c', oauth2_client_secret: 'echoed-secret-value', oauth2_client_auth: 'client_secret_post' });
+    const result = await doctor({
+      oauth2_token_url: `${servers.faults.url}/echo-secret/doctor`,
+      oauth2_client_id: 'c',
+      oauth2_client_secret: 'echoed-secret-value',
+      oauth2_client_auth: 'client_secret_post',
+    });
     assert.equal(result.code, 1);
     assert.match(result.stdout, /400 invalid_request: "bad request: .*client_secret=\*\*\*/);
     assert.ok(!result.stdout.includes('echoed-secret-value'));
@@ -130,13 +188,17 @@ describe('pm-oauth2 doctor and decode (the built binary)', function () {
     assert.match(result.stdout, /✗ oauth2_client_secret is not set/);
   });
 
-  const jwt = (claims: object) => `${['{"alg":"RS256","typ":"at+jwt"}', JSON.stringify(claims)].map((p) => Buffer.from(p).toString('base64url')).join('.')}.c2ln`;
+  const jwt = (claims: object) =>
+    `${['{"alg":"RS256","typ":"at+jwt"}', JSON.stringify(claims)].map((p) => Buffer.from(p).toString('base64url')).join('.')}.c2ln`;
 
   it('decodes a JWT, warning that it did not verify it', async () => {
     const result = await runCli(['decode', jwt({ iss: 'https://idp', exp: 2_000_000_000, scope: 'a b' })]);
     assert.equal(result.code, 0);
     assert.match(result.stderr, /the signature was NOT verified/);
-    assert.match(result.stdout, /header:\n\{\n {2}"alg": "RS256",\n {2}"typ": "at\+jwt"\n\}\nclaims:\n\{\n {2}"iss": "https:\/\/idp",/);
+    assert.match(
+      result.stdout,
+      /header:\n\{\n {2}"alg": "RS256",\n {2}"typ": "at\+jwt"\n\}\nclaims:\n\{\n {2}"iss": "https:\/\/idp",/,
+    );
     assert.match(result.stdout, /exp: 2033-05-18T03:33:20\.000Z \(in \d+ years\)/);
   });
 

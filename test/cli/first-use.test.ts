@@ -20,12 +20,26 @@ describe('first use of the CLI', function () {
   before(async () => {
     project = await mkdtemp(join(tmpdir(), 'pm-oauth2-first-'));
     await mkdir(join(project, 'environments'));
-    for (const name of ['qa', 'dev']) await writeFile(join(project, `environments/${name}.postman_environment.json`), JSON.stringify({ ...ENVIRONMENT, name }));
+    for (const name of ['qa', 'dev'])
+      await writeFile(
+        join(project, `environments/${name}.postman_environment.json`),
+        JSON.stringify({ ...ENVIRONMENT, name }),
+      );
     await writeFile(join(project, 'package.json'), '{ "private": true }');
   });
   after(() => rm(project, { recursive: true, force: true }));
 
-  const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(args, { cwd: project, env: { ...WITHOUT_PROXY, OAUTH2_TOKEN_URL: undefined, OAUTH2_CLIENT_ID: undefined, OAUTH2_CLIENT_SECRET: undefined, ...env } });
+  const cli = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+    runCli(args, {
+      cwd: project,
+      env: {
+        ...WITHOUT_PROXY,
+        OAUTH2_TOKEN_URL: undefined,
+        OAUTH2_CLIENT_ID: undefined,
+        OAUTH2_CLIENT_SECRET: undefined,
+        ...env,
+      },
+    });
 
   it('--version prints the package version', async () => {
     const { version } = JSON.parse(await readFile('package.json', 'utf8')) as { version: string };
@@ -39,14 +53,20 @@ describe('first use of the CLI', function () {
   it('an unknown command is named as one, with the list (exit 2)', async () => {
     const result = await cli(['frob']);
     assert.equal(result.code, 2);
-    assert.match(result.stderr, /unknown command "frob" — the commands are init, build, run, merge-reports, doctor, decode, script, dpop-key, demo, servers/);
+    assert.match(
+      result.stderr,
+      /unknown command "frob" — the commands are init, build, run, merge-reports, doctor, decode, script, dpop-key, demo, servers/,
+    );
   });
 
   it('a port that is not one, and demo --env of another environment, are usage errors (exit 2), not crashes', async () => {
     for (const port of ['99999', 'abc', '-1']) {
       const result = await cli(['servers', '--auth-port', port]);
       assert.equal(result.code, 2, result.stderr);
-      assert.match(result.stderr, /USAGE.*--auth-port takes a port from 1 to 65535 \(0: any free one\), not (99999|a word|-1) — leave it out for 4010/);
+      assert.match(
+        result.stderr,
+        /USAGE.*--auth-port takes a port from 1 to 65535 \(0: any free one\), not (99999|a word|-1) — leave it out for 4010/,
+      );
       assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
     }
     const demo = await cli(['demo', '--env', 'dev']);
@@ -67,7 +87,10 @@ describe('first use of the CLI', function () {
     const zero = await cli(['run', '-n', '0', '--env', 'qa']);
     assert.equal(zero.code, 2);
     assert.match(zero.stderr, /-n\/--iteration-count takes a whole number ≥ 1, not 0/);
-    for (const args of [['run', '--env'], ['doctor', '-e']]) {
+    for (const args of [
+      ['run', '--env'],
+      ['doctor', '-e'],
+    ]) {
       const empty = await cli(args);
       assert.equal(empty.code, 2, args.join(' '));
       assert.match(empty.stderr, /--env needs a value: an environment name \(environments\/ has dev, qa\) or a file/);
@@ -79,10 +102,19 @@ describe('first use of the CLI', function () {
 
   it('no --env and an incomplete configuration: suggests --env with the names', async () => {
     await mkdir(join(project, 'collections'), { recursive: true });
-    await writeFile(join(project, 'collections/one.postman_collection.json'), JSON.stringify({ info: { name: 'one', schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json' }, item: [{ name: 'r', request: { url: 'http://127.0.0.1:9/x' } }] }));
+    await writeFile(
+      join(project, 'collections/one.postman_collection.json'),
+      JSON.stringify({
+        info: { name: 'one', schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json' },
+        item: [{ name: 'r', request: { url: 'http://127.0.0.1:9/x' } }],
+      }),
+    );
     const result = await cli(['run']);
     assert.equal(result.code, 2);
-    assert.match(result.stderr, /oauth2_token_url is not set[\s\S]*no --env was given \(environments\/ has dev, qa\): pass --env <name>/);
+    assert.match(
+      result.stderr,
+      /oauth2_token_url is not set[\s\S]*no --env was given \(environments\/ has dev, qa\): pass --env <name>/,
+    );
   });
 
   it('decode: empty input says no token was given; a reader that closes the pipe early is no crash', async () => {
@@ -91,7 +123,11 @@ describe('first use of the CLI', function () {
     assert.match(empty.stderr, /no token given on standard input/);
     const b64 = (json: object) => Buffer.from(JSON.stringify(json)).toString('base64url');
     const token = `${b64({ alg: 'none' })}.${b64({ sub: 'x', iat: 1, nbf: 1, exp: 2_000_000_000 })}.c2ln`;
-    const piped = await runProcess('bash', ['-c', `set -o pipefail; printf %s "$TOKEN" | "${process.execPath}" "${BIN}" decode - | head -1`], { env: { TOKEN: token } });
+    const piped = await runProcess(
+      'bash',
+      ['-c', `set -o pipefail; printf %s "$TOKEN" | "${process.execPath}" "${BIN}" decode - | head -1`],
+      { env: { TOKEN: token } },
+    );
     assert.equal(piped.code, 0, piped.stderr);
     assert.equal(piped.stdout, 'header:\n');
     assert.doesNotMatch(piped.stderr, /EPIPE|Unhandled/);
@@ -99,7 +135,10 @@ describe('first use of the CLI', function () {
 
   describe('pm-oauth2 script', () => {
     it('prints the script alone on standard output, the paste instructions on standard error', async () => {
-      for (const [args, file] of [[[], DEFAULT_SCRIPT_PATHS.secret], [['--jwt'], DEFAULT_SCRIPT_PATHS.jwt]] as const) {
+      for (const [args, file] of [
+        [[], DEFAULT_SCRIPT_PATHS.secret],
+        [['--jwt'], DEFAULT_SCRIPT_PATHS.jwt],
+      ] as const) {
         const result = await cli(['script', ...args]);
         assert.equal(result.code, 0);
         assert.equal(result.stdout.trimEnd(), (await readFile(file, 'utf8')).trimEnd());
@@ -111,7 +150,10 @@ describe('first use of the CLI', function () {
       const result = await cli(['script', '--out', 'scripts/token.js']);
       assert.equal(result.code, 0);
       assert.equal(result.stdout, '');
-      assert.equal(await readFile(join(project, 'scripts/token.js'), 'utf8'), `${(await readFile(DEFAULT_SCRIPT_PATHS.secret, 'utf8')).trimEnd()}\n`);
+      assert.equal(
+        await readFile(join(project, 'scripts/token.js'), 'utf8'),
+        `${(await readFile(DEFAULT_SCRIPT_PATHS.secret, 'utf8')).trimEnd()}\n`,
+      );
     });
   });
 
@@ -120,10 +162,16 @@ describe('first use of the CLI', function () {
       const [a, b] = await Promise.all([cli(['dpop-key']), cli(['dpop-key'])]);
       assert.equal(a?.code, 0);
       const jwk = JSON.parse(a?.stdout ?? '') as JWK;
-      assert.deepEqual([jwk.kty, jwk.crv, typeof jwk.d, typeof jwk.x, typeof jwk.y], ['EC', 'P-256', 'string', 'string', 'string']);
+      assert.deepEqual(
+        [jwk.kty, jwk.crv, typeof jwk.d, typeof jwk.x, typeof jwk.y],
+        ['EC', 'P-256', 'string', 'string', 'string'],
+      );
       assert.equal(jwk.kid, await calculateJwkThumbprint(jwk));
       assert.notEqual(a?.stdout, b?.stdout);
-      assert.match(a?.stderr ?? '', new RegExp(`thumbprint.*${jwk.kid}[\\s\\S]*oauth2_dpop_key, type secret[\\s\\S]*oauth2_dpop=true`));
+      assert.match(
+        a?.stderr ?? '',
+        new RegExp(`thumbprint.*${jwk.kid}[\\s\\S]*oauth2_dpop_key, type secret[\\s\\S]*oauth2_dpop=true`),
+      );
       assert.ok(!(a?.stderr ?? '').includes(String(jwk.d)));
     });
 
@@ -138,18 +186,28 @@ describe('first use of the CLI', function () {
   });
 
   describe('pm-oauth2 demo, from any folder', () => {
-    it('runs the packaged samples, ignores the user\'s own OAUTH2_* settings and proxy, and writes nothing outside a temporary folder it removes', async () => {
+    it("runs the packaged samples, ignores the user's own OAUTH2_* settings and proxy, and writes nothing outside a temporary folder it removes", async () => {
       const anywhere = await mkdtemp(join(tmpdir(), 'pm-oauth2-anywhere-'));
       const temporary = join(anywhere, 'tmp');
       await mkdir(join(anywhere, 'here'));
       await mkdir(temporary);
       await writeFile(join(anywhere, 'here/.env'), 'OAUTH2_SCOPE=not-a-demo-scope\n');
       const result = await runCli(['demo'], {
-        cwd: join(anywhere, 'here'), limitMs: 50_000,
-        env: { ...WITHOUT_PROXY, TMPDIR: temporary, OAUTH2_TOKEN_URL: 'http://127.0.0.1:9/elsewhere', OAUTH2_CLIENT_SECRET: 'not-the-demo-secret', HTTP_PROXY: 'http://127.0.0.1:9' },
+        cwd: join(anywhere, 'here'),
+        limitMs: 50_000,
+        env: {
+          ...WITHOUT_PROXY,
+          TMPDIR: temporary,
+          OAUTH2_TOKEN_URL: 'http://127.0.0.1:9/elsewhere',
+          OAUTH2_CLIENT_SECRET: 'not-the-demo-secret',
+          HTTP_PROXY: 'http://127.0.0.1:9',
+        },
       });
       assert.equal(result.code, 0, result.stdout + result.stderr);
-      assert.match(result.stdout, /pm-oauth2 run: passed\n\s+environment\s+local .*\n\s+collections\s+3\n\s+requests\s+6\n\s+failures\s+0\n\s+token requests\s+2/);
+      assert.match(
+        result.stdout,
+        /pm-oauth2 run: passed\n\s+environment\s+local .*\n\s+collections\s+3\n\s+requests\s+6\n\s+failures\s+0\n\s+token requests\s+2/,
+      );
       assert.deepEqual(await readdir(join(anywhere, 'here')), ['.env'], 'nothing written in the current folder');
       assert.deepEqual(await readdir(temporary), [], 'the temporary folder is removed');
       await rm(anywhere, { recursive: true, force: true });
@@ -157,14 +215,20 @@ describe('first use of the CLI', function () {
 
     it('no colour codes in output that is not a terminal (a CI log), unless --color on asks', async () => {
       const ESCAPE = /\u001b\[/;
-      const plain = await runCli(['demo'], { env: { ...WITHOUT_PROXY, NO_COLOR: undefined, FORCE_COLOR: undefined }, limitMs: 50_000 });
+      const plain = await runCli(['demo'], {
+        env: { ...WITHOUT_PROXY, NO_COLOR: undefined, FORCE_COLOR: undefined },
+        limitMs: 50_000,
+      });
       assert.equal(plain.code, 0, plain.stdout + plain.stderr);
       assert.doesNotMatch(plain.stdout + plain.stderr, ESCAPE);
-      const coloured = await runCli(['demo', '--color', 'on'], { env: { ...WITHOUT_PROXY, NO_COLOR: undefined, FORCE_COLOR: undefined }, limitMs: 50_000 });
+      const coloured = await runCli(['demo', '--color', 'on'], {
+        env: { ...WITHOUT_PROXY, NO_COLOR: undefined, FORCE_COLOR: undefined },
+        limitMs: 50_000,
+      });
       assert.match(coloured.stdout, ESCAPE, 'the check can see colour codes');
     });
 
-    it('--help shows the demo\'s own examples, not run\'s', async () => {
+    it("--help shows the demo's own examples, not run's", async () => {
       const result = await cli(['demo', '--help']);
       assert.equal(result.code, 0);
       const help = result.stdout.replace(/\s+/g, ' ');
@@ -187,13 +251,20 @@ describe('first use of the CLI', function () {
     it('a taken port is an error that names it, not a silent move', async () => {
       const result = await cli(['servers', '--auth-port', String(port)]);
       assert.equal(result.code, 2);
-      assert.match(result.stderr, new RegExp(`port ${port} on 127\\.0\\.0\\.1 is taken .* pass --auth-port <a free port>`));
+      assert.match(
+        result.stderr,
+        new RegExp(`port ${port} on 127\\.0\\.0\\.1 is taken .* pass --auth-port <a free port>`),
+      );
     });
 
     it('stops when the process that started it is gone (npm killed), freeing the ports', async () => {
       const free = await freePort();
       // The servers under a shell, as npm runs them; the shell is killed without a chance to pass a signal on.
-      const shell = await runProcess('bash', ['-c', `"${process.execPath}" "${BIN}" servers --auth-port ${free} --api-port 0 & sleep 4; kill -9 $$`], { limitMs: 20_000 });
+      const shell = await runProcess(
+        'bash',
+        ['-c', `"${process.execPath}" "${BIN}" servers --auth-port ${free} --api-port 0 & sleep 4; kill -9 $$`],
+        { limitMs: 20_000 },
+      );
       assert.match(shell.stdout, /Press Ctrl-C to stop/);
       assert.ok(await becomesFree(free, 5_000), `port ${free} is still held after its parent died`);
     });

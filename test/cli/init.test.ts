@@ -35,7 +35,10 @@ describe('pm-oauth2 init', function () {
   beforeEach(async () => {
     project = await mkdtemp(join(tmpdir(), 'pm-oauth2-init-'));
     await mkdir(join(project, 'postman'));
-    await cp('collections/two-profiles.postman_collection.json', join(project, 'postman/orders.postman_collection.json'));
+    await cp(
+      'collections/two-profiles.postman_collection.json',
+      join(project, 'postman/orders.postman_collection.json'),
+    );
     await writeFile(join(project, 'package.json'), PACKAGE_JSON);
     await writeFile(join(project, '.gitignore'), 'node_modules\nbuild\n');
     await writeFile(join(project, 'pm-oauth2.config.json'), JSON.stringify({ folderProfiles: { Admin: 'admin' } }));
@@ -59,34 +62,67 @@ describe('pm-oauth2 init', function () {
     assert.match(result.stdout, /= pm-oauth2\.config\.json\s+exists, kept as it is/);
     assert.match(result.stdout, /your exports in postman\/ are built as they are; put the token URL/);
     assert.doesNotMatch(result.stdout, /put your Postman exports in/);
-    assert.match(result.stdout, /Next:[\s\S]*npm install[\s\S]*OAUTH2_CLIENT_SECRET=… OAUTH2_ADMIN_CLIENT_SECRET=… npx pm-oauth2 run --env dev/);
+    assert.match(
+      result.stdout,
+      /Next:[\s\S]*npm install[\s\S]*OAUTH2_CLIENT_SECRET=… OAUTH2_ADMIN_CLIENT_SECRET=… npx pm-oauth2 run --env dev/,
+    );
 
     const pkg = await readFile(join(project, 'package.json'), 'utf8');
     assert.match(pkg, /^ {4}"name": "orders-api"/m, 'the indentation is kept');
-    const scripts = (JSON.parse(pkg) as { scripts: Record<string, string>; devDependencies: Record<string, string> });
+    const scripts = JSON.parse(pkg) as { scripts: Record<string, string>; devDependencies: Record<string, string> };
     assert.equal(scripts.scripts['test:api'], 'echo our own', 'an existing script is not overwritten');
     assert.equal(scripts.scripts['collection:build'], 'pm-oauth2 build postman --out build/collections');
     assert.match(scripts.devDependencies['pm-oauth2'] ?? '', /^\^\d+\.\d+\.\d+/);
-    assert.equal(await readFile(join(project, '.gitignore'), 'utf8'), 'node_modules\nbuild\n# pm-oauth2\nreports/\n.env\n');
-    assert.equal(await readFile(join(project, 'pm-oauth2.config.json'), 'utf8'), JSON.stringify({ folderProfiles: { Admin: 'admin' } }));
+    assert.equal(
+      await readFile(join(project, '.gitignore'), 'utf8'),
+      'node_modules\nbuild\n# pm-oauth2\nreports/\n.env\n',
+    );
+    assert.equal(
+      await readFile(join(project, 'pm-oauth2.config.json'), 'utf8'),
+      JSON.stringify({ folderProfiles: { Admin: 'admin' } }),
+    );
 
     for (const name of ['local', 'dev', 'qa', 'uat', 'prod']) {
-      const environment = JSON.parse(await readFile(join(project, `environments/${name}.postman_environment.json`), 'utf8')) as { name: string; values: Array<{ key: string; value: string; type: string }> };
+      const environment = JSON.parse(
+        await readFile(join(project, `environments/${name}.postman_environment.json`), 'utf8'),
+      ) as { name: string; values: Array<{ key: string; value: string; type: string }> };
       assert.equal(environment.name, name);
       const secrets = environment.values.filter((v) => v.type === 'secret');
-      assert.deepEqual(secrets.map((v) => [v.key, v.value]), [['oauth2_client_secret', ''], ['oauth2_admin_client_secret', '']]);
-      assert.ok(environment.values.some((v) => v.key === 'oauth2_admin_client_id'), 'each profile gets its client id');
+      assert.deepEqual(
+        secrets.map((v) => [v.key, v.value]),
+        [
+          ['oauth2_client_secret', ''],
+          ['oauth2_admin_client_secret', ''],
+        ],
+      );
+      assert.ok(
+        environment.values.some((v) => v.key === 'oauth2_admin_client_id'),
+        'each profile gets its client id',
+      );
     }
 
-    const workflow = parse(await readFile(join(project, '.github/workflows/api-tests.yml'), 'utf8')) as { jobs: { 'api-tests': { strategy: { matrix: { environment: string[] } }; steps: Array<{ run?: string; env?: Record<string, string> }> } } };
+    const workflow = parse(await readFile(join(project, '.github/workflows/api-tests.yml'), 'utf8')) as {
+      jobs: {
+        'api-tests': {
+          strategy: { matrix: { environment: string[] } };
+          steps: Array<{ run?: string; env?: Record<string, string> }>;
+        };
+      };
+    };
     const job = workflow.jobs['api-tests'];
     assert.deepEqual(job.strategy.matrix.environment, ['dev', 'qa', 'uat', 'prod']);
     const runStep = job.steps.find((s) => s.run?.includes('npx pm-oauth2 run'));
     assert.deepEqual(Object.keys(runStep?.env ?? {}), ['OAUTH2_CLIENT_SECRET', 'OAUTH2_ADMIN_CLIENT_SECRET']);
     assert.match(runStep?.run ?? '', /--reporters cli,junit/);
     assert.ok(job.steps.some((s) => s.run === 'npx pm-oauth2 build postman --out build/collections'));
-    const gitlab = parse(await readFile(join(project, '.gitlab-ci.yml'), 'utf8')) as { 'api-tests': { script: string[]; artifacts: { reports: { junit: string } } } };
-    assert.ok(gitlab['api-tests'].script.some((line) => line.startsWith('npx pm-oauth2 run build/collections --env "$TARGET_ENV"')));
+    const gitlab = parse(await readFile(join(project, '.gitlab-ci.yml'), 'utf8')) as {
+      'api-tests': { script: string[]; artifacts: { reports: { junit: string } } };
+    };
+    assert.ok(
+      gitlab['api-tests'].script.some((line) =>
+        line.startsWith('npx pm-oauth2 run build/collections --env "$TARGET_ENV"'),
+      ),
+    );
     assert.equal(gitlab['api-tests'].artifacts.reports.junit, 'reports/junit-$TARGET_ENV.xml');
   });
 
@@ -95,22 +131,41 @@ describe('pm-oauth2 init', function () {
     assert.equal(result.code, 0, result.stderr);
     type Step = { run?: string; uses?: string; with?: Record<string, string> };
     type Job = { needs?: string; if?: string; strategy: { matrix: Record<string, string[]> }; steps: Step[] };
-    const github = parse(await readFile(join(project, '.github/workflows/api-tests.yml'), 'utf8')) as { jobs: Record<string, Job> };
+    const github = parse(await readFile(join(project, '.github/workflows/api-tests.yml'), 'utf8')) as {
+      jobs: Record<string, Job>;
+    };
     const shards = github.jobs['api-tests'];
     const merge = github.jobs['merge-reports'];
     assert.deepEqual(shards?.strategy.matrix['shard'], ['1/4', '2/4', '3/4', '4/4']);
     assert.deepEqual(shards?.strategy.matrix['environment'], ['dev', 'qa', 'uat', 'prod']);
-    assert.match(shards?.steps.map((s) => s.run ?? '').join('\n') ?? '', /npx pm-oauth2 run build\/collections --env \$\{\{ matrix\.environment \}\} --shard \$\{\{ matrix\.shard \}\} --reporters cli --report-dir reports\/shard/);
+    assert.match(
+      shards?.steps.map((s) => s.run ?? '').join('\n') ?? '',
+      /npx pm-oauth2 run build\/collections --env \$\{\{ matrix\.environment \}\} --shard \$\{\{ matrix\.shard \}\} --reporters cli --report-dir reports\/shard/,
+    );
     assert.equal(merge?.needs, 'api-tests');
     assert.equal(merge?.if, 'always()');
     assert.ok(merge?.steps.some((s) => s.run === 'npx pm-oauth2 merge-reports shards/ --out reports/'));
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a template
-    assert.equal(merge?.steps.find((s) => s.uses?.startsWith('actions/download-artifact'))?.with?.['pattern'], 'shard-${{ matrix.environment }}-*');
-    const gitlab = parse(await readFile(join(project, '.gitlab-ci.yml'), 'utf8')) as Record<string, { parallel?: { matrix: Array<Record<string, string[]>> }; script?: string[]; rules?: object[] }>;
+    assert.equal(
+      merge?.steps.find((s) => s.uses?.startsWith('actions/download-artifact'))?.with?.['pattern'],
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a template
+      'shard-${{ matrix.environment }}-*',
+    );
+    const gitlab = parse(await readFile(join(project, '.gitlab-ci.yml'), 'utf8')) as Record<
+      string,
+      { parallel?: { matrix: Array<Record<string, string[]>> }; script?: string[]; rules?: object[] }
+    >;
     assert.deepEqual(gitlab['api-tests']?.parallel?.matrix[0]?.['SHARD'], ['1/4', '2/4', '3/4', '4/4']);
-    assert.match(gitlab['api-tests']?.script?.join('\n') ?? '', /--shard "\$SHARD" --reporters cli --report-dir "reports\/\$TARGET_ENV\/shard-\$\{SHARD%%\/\*\}"/);
-    assert.deepEqual(gitlab['api-tests-report']?.rules, [{ if: '$CI_PIPELINE_SOURCE == "schedule" || $CI_PIPELINE_SOURCE == "web"', when: 'always' }]);
-    assert.match(gitlab['api-tests-report']?.script?.join('\n') ?? '', /merge-reports "reports\/\$TARGET_ENV" --out "merged\/\$TARGET_ENV"/);
+    assert.match(
+      gitlab['api-tests']?.script?.join('\n') ?? '',
+      /--shard "\$SHARD" --reporters cli --report-dir "reports\/\$TARGET_ENV\/shard-\$\{SHARD%%\/\*\}"/,
+    );
+    assert.deepEqual(gitlab['api-tests-report']?.rules, [
+      { if: '$CI_PIPELINE_SOURCE == "schedule" || $CI_PIPELINE_SOURCE == "web"', when: 'always' },
+    ]);
+    assert.match(
+      gitlab['api-tests-report']?.script?.join('\n') ?? '',
+      /merge-reports "reports\/\$TARGET_ENV" --out "merged\/\$TARGET_ENV"/,
+    );
     assert.equal((await runCli(['init', '--shards', '0', '--dry-run'], { cwd: project })).code, 2);
   });
 
@@ -119,10 +174,19 @@ describe('pm-oauth2 init', function () {
       await rm(join(project, '.github'), { recursive: true, force: true });
       await rm(join(project, '.gitlab-ci.yml'), { force: true });
       assert.equal((await runCli(['init', '--shards', shards], { cwd: project })).code, 0);
-      const github = parse(await readFile(join(project, '.github/workflows/api-tests.yml'), 'utf8')) as { on: Record<string, unknown> };
+      const github = parse(await readFile(join(project, '.github/workflows/api-tests.yml'), 'utf8')) as {
+        on: Record<string, unknown>;
+      };
       assert.deepEqual(Object.keys(github.on), ['workflow_dispatch', 'schedule'], `--shards ${shards}`);
-      const gitlab = parse(await readFile(join(project, '.gitlab-ci.yml'), 'utf8')) as Record<string, { rules?: Array<{ if?: string }> }>;
-      assert.equal(gitlab['api-tests']?.rules?.[0]?.if, '$CI_PIPELINE_SOURCE == "schedule" || $CI_PIPELINE_SOURCE == "web"', `--shards ${shards}`);
+      const gitlab = parse(await readFile(join(project, '.gitlab-ci.yml'), 'utf8')) as Record<
+        string,
+        { rules?: Array<{ if?: string }> }
+      >;
+      assert.equal(
+        gitlab['api-tests']?.rules?.[0]?.if,
+        '$CI_PIPELINE_SOURCE == "schedule" || $CI_PIPELINE_SOURCE == "web"',
+        `--shards ${shards}`,
+      );
     }
   });
 
@@ -149,11 +213,14 @@ describe('pm-oauth2 init', function () {
     const before = await snapshot(project);
     const result = await runCli(['init'], { cwd: project });
     assert.equal(result.code, 2);
-    assert.match(result.stderr, /package\.json: not JSON .* — fix it, then run pm-oauth2 init again; nothing was written/);
+    assert.match(
+      result.stderr,
+      /package\.json: not JSON .* — fix it, then run pm-oauth2 init again; nothing was written/,
+    );
     assert.deepEqual(await snapshot(project), before);
   });
 
-  it('edits a linked package.json through its link and keeps each file\'s mode; a read-only one stops init before anything is written', async () => {
+  it("edits a linked package.json through its link and keeps each file's mode; a read-only one stops init before anything is written", async () => {
     await mkdir(join(project, 'shared'));
     await writeFile(join(project, 'shared/package.json'), PACKAGE_JSON);
     await rm(join(project, 'package.json'));
@@ -162,7 +229,11 @@ describe('pm-oauth2 init', function () {
     const result = await runCli(['init'], { cwd: project });
     assert.equal(result.code, 0, result.stdout + result.stderr);
     assert.ok((await lstat(join(project, 'package.json'))).isSymbolicLink(), 'package.json is still a link');
-    assert.match(await readFile(join(project, 'shared/package.json'), 'utf8'), /"collection:build"/, 'the linked file was edited');
+    assert.match(
+      await readFile(join(project, 'shared/package.json'), 'utf8'),
+      /"collection:build"/,
+      'the linked file was edited',
+    );
     assert.equal((await stat(join(project, '.gitignore'))).mode & 0o777, 0o664, '.gitignore keeps its mode');
     assert.match(await readFile(join(project, '.gitignore'), 'utf8'), /# pm-oauth2/);
 
@@ -172,7 +243,10 @@ describe('pm-oauth2 init', function () {
     const before = await snapshot(locked);
     const refused = await runCli(['init'], { cwd: locked });
     assert.equal(refused.code, 2, refused.stdout + refused.stderr);
-    assert.match(refused.stderr, /package\.json is read-only \(mode 444\), so init changes nothing — make it writable and run init again/);
+    assert.match(
+      refused.stderr,
+      /package\.json is read-only \(mode 444\), so init changes nothing — make it writable and run init again/,
+    );
     assert.deepEqual(await snapshot(locked), before, 'nothing was written');
     assert.equal((await stat(join(locked, 'package.json'))).mode & 0o777, 0o444);
     await rm(locked, { recursive: true, force: true });

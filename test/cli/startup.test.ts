@@ -18,21 +18,39 @@ async function packagesLoadedBy(args: readonly string[]): Promise<string[]> {
 
 describe('start-up: a command loads only what it uses', function () {
   this.timeout(30_000);
-  const HEAVY = ['newman', 'postman-runtime', 'oidc-provider', 'openapi-to-postmanv2', 'yaml', 'https-proxy-agent', 'http-proxy-agent'];
+  const HEAVY = [
+    'newman',
+    'postman-runtime',
+    'oidc-provider',
+    'openapi-to-postmanv2',
+    'yaml',
+    'https-proxy-agent',
+    'http-proxy-agent',
+  ];
   /** What only some commands need: --help and decode need none of it. */
   const COMMAND_ONLY = ['postman-collection', 'dotenv', 'moment'];
 
   for (const args of [['--help'], ['decode', 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.c2ln']]) {
     it(`pm-oauth2 ${args.join(' ')} loads none of ${[...HEAVY, ...COMMAND_ONLY].join(', ')}`, async () => {
       const loaded = await packagesLoadedBy(args);
-      assert.deepEqual(loaded.filter((name) => [...HEAVY, ...COMMAND_ONLY].includes(name)), []);
+      assert.deepEqual(
+        loaded.filter((name) => [...HEAVY, ...COMMAND_ONLY].includes(name)),
+        [],
+      );
     });
   }
 
-  for (const args of [['run', '--help'], ['servers', '--help'], ['build', '--help']]) {
+  for (const args of [
+    ['run', '--help'],
+    ['servers', '--help'],
+    ['build', '--help'],
+  ]) {
     it(`pm-oauth2 ${args.join(' ')} loads none of ${HEAVY.join(', ')}`, async () => {
       const loaded = await packagesLoadedBy(args);
-      assert.deepEqual(loaded.filter((name) => HEAVY.includes(name)), []);
+      assert.deepEqual(
+        loaded.filter((name) => HEAVY.includes(name)),
+        [],
+      );
     });
   }
 });

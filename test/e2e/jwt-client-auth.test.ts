@@ -6,7 +6,8 @@ import { ENGINES } from '../helpers/engines.js';
 import { CLIENTS, KEYS, startTestServers, type TestServers } from '../helpers/servers.js';
 
 const FAILURE_TEST = 'pm-oauth2: access token';
-const pem = (key: import('node:crypto').KeyObject, type: 'pkcs8' | 'pkcs1' | 'sec1' = 'pkcs8') => key.export({ type, format: 'pem' } as never).toString();
+const pem = (key: import('node:crypto').KeyObject, type: 'pkcs8' | 'pkcs1' | 'sec1' = 'pkcs8') =>
+  key.export({ type, format: 'pem' } as never).toString();
 
 for (const [engineName, run] of ENGINES) {
   describe(`JWT client authentication in ${engineName}`, function () {
@@ -25,11 +26,46 @@ for (const [engineName, run] of ENGINES) {
 
     const cases: Array<[string, () => Record<string, string>, string]> = [
       ['client_secret_jwt (HS256)', () => servers.variablesFor(CLIENTS.jwtSecret), CLIENTS.jwtSecret.clientId],
-      ['private_key_jwt, RS256 from a PKCS#8 PEM, with kid', () => servers.variablesFor(CLIENTS.rsaKey, { oauth2_private_key: pem(KEYS.rsa.privateKey), oauth2_key_id: 'rsa-1' }), CLIENTS.rsaKey.clientId],
-      ['private_key_jwt, RS256 from a PKCS#1 PEM, audience = issuer', () => servers.variablesFor(CLIENTS.rsaKey, { oauth2_private_key: pem(KEYS.rsa.privateKey, 'pkcs1'), oauth2_assertion_audience: servers.auth.issuer }), CLIENTS.rsaKey.clientId],
-      ['private_key_jwt, PS256 from a PKCS#8 PEM (the server accepts only PS256)', () => servers.variablesFor(CLIENTS.psKey, { oauth2_private_key: pem(KEYS.rsa.privateKey), oauth2_assertion_alg: 'PS256' }), CLIENTS.psKey.clientId],
-      ['private_key_jwt, ES256 from a JWK', () => servers.variablesFor(CLIENTS.ecKey, { oauth2_private_key: JSON.stringify(KEYS.ec.privateKey.export({ format: 'jwk' })) }), CLIENTS.ecKey.clientId],
-      ['private_key_jwt, ES256 from a SEC1 PEM', () => servers.variablesFor(CLIENTS.ecKey, { oauth2_private_key: pem(KEYS.ec.privateKey, 'sec1') }), CLIENTS.ecKey.clientId],
+      [
+        'private_key_jwt, RS256 from a PKCS#8 PEM, with kid',
+        () =>
+          servers.variablesFor(CLIENTS.rsaKey, {
+            oauth2_private_key: pem(KEYS.rsa.privateKey),
+            oauth2_key_id: 'rsa-1',
+          }),
+        CLIENTS.rsaKey.clientId,
+      ],
+      [
+        'private_key_jwt, RS256 from a PKCS#1 PEM, audience = issuer',
+        () =>
+          servers.variablesFor(CLIENTS.rsaKey, {
+            oauth2_private_key: pem(KEYS.rsa.privateKey, 'pkcs1'),
+            oauth2_assertion_audience: servers.auth.issuer,
+          }),
+        CLIENTS.rsaKey.clientId,
+      ],
+      [
+        'private_key_jwt, PS256 from a PKCS#8 PEM (the server accepts only PS256)',
+        () =>
+          servers.variablesFor(CLIENTS.psKey, {
+            oauth2_private_key: pem(KEYS.rsa.privateKey),
+            oauth2_assertion_alg: 'PS256',
+          }),
+        CLIENTS.psKey.clientId,
+      ],
+      [
+        'private_key_jwt, ES256 from a JWK',
+        () =>
+          servers.variablesFor(CLIENTS.ecKey, {
+            oauth2_private_key: JSON.stringify(KEYS.ec.privateKey.export({ format: 'jwk' })),
+          }),
+        CLIENTS.ecKey.clientId,
+      ],
+      [
+        'private_key_jwt, ES256 from a SEC1 PEM',
+        () => servers.variablesFor(CLIENTS.ecKey, { oauth2_private_key: pem(KEYS.ec.privateKey, 'sec1') }),
+        CLIENTS.ecKey.clientId,
+      ],
     ];
     for (const [name, vars, clientId] of cases) {
       it(`${name}: one token for three requests`, async () => {
@@ -38,7 +74,10 @@ for (const [engineName, run] of ENGINES) {
         const result = await run(collectionWithScript(script, requests(3, base)), { environment: vars() });
         assert.deepEqual(result.failures, []);
         assert.equal(servers.auth.tokensIssued(clientId) - before, 1);
-        assert.deepEqual(apiCalls(base).map((c) => [c.status, c.clientId]), Array(3).fill([200, clientId]));
+        assert.deepEqual(
+          apiCalls(base).map((c) => [c.status, c.clientId]),
+          Array(3).fill([200, clientId]),
+        );
         const privateKey = vars()['oauth2_private_key'];
         if (privateKey) assert.ok(!result.output.includes(privateKey.slice(40, 80)), 'the key leaked');
       });
@@ -51,21 +90,32 @@ for (const [engineName, run] of ENGINES) {
       const result = await run(collectionWithScript(script, requests(6, base)), { environment: vars, delayMs: 600 });
       assert.deepEqual(result.failures, []);
       assert.ok(servers.auth.tokensIssued(CLIENTS.ecShortLived.clientId) - before >= 2);
-      assert.deepEqual(apiCalls(base).map((c) => c.status), Array(6).fill(200));
+      assert.deepEqual(
+        apiCalls(base).map((c) => c.status),
+        Array(6).fill(200),
+      );
     });
 
     it('fails closed with a key the server does not know', async () => {
       const base = apiBase();
       const vars = servers.variablesFor(CLIENTS.rsaKey, { oauth2_private_key: pem(KEYS.other.privateKey) });
       const result = await run(collectionWithScript(script, requests(2, base)), { environment: vars });
-      assert.deepEqual(result.failures.map((f) => f.test), [FAILURE_TEST, FAILURE_TEST]);
+      assert.deepEqual(
+        result.failures.map((f) => f.test),
+        [FAILURE_TEST, FAILURE_TEST],
+      );
       assert.match(result.failures[0]?.message ?? '', /invalid_client/);
       assert.equal(apiCalls(base).length, 0);
     });
 
     it('fails closed, without asking the server, with a key it cannot parse or that does not fit the algorithm', async () => {
-      for (const [key, message] of [['-----BEGIN PRIVATE KEY-----\nnot base64!\n-----END PRIVATE KEY-----', /oauth2_private_key has a PRIVATE KEY block that is not base64/],
-        [pem(KEYS.ec.privateKey), /oauth2_private_key is a P-256 EC key, which cannot sign RS256/]] as const) {
+      for (const [key, message] of [
+        [
+          '-----BEGIN PRIVATE KEY-----\nnot base64!\n-----END PRIVATE KEY-----',
+          /oauth2_private_key has a PRIVATE KEY block that is not base64/,
+        ],
+        [pem(KEYS.ec.privateKey), /oauth2_private_key is a P-256 EC key, which cannot sign RS256/],
+      ] as const) {
         const base = apiBase();
         const before = servers.auth.tokenRequests();
         const vars = servers.variablesFor(CLIENTS.rsaKey, { oauth2_private_key: key, oauth2_assertion_alg: 'RS256' });

@@ -23,11 +23,34 @@ describe('plain newman and a token endpoint that never answers', function () {
       const base = servers.apiBase('hung');
       const file = join(dir, `hung${serial}.postman_collection.json`);
       const item = requests(2, base).map((r) => ({ name: r.name, request: { method: 'GET', url: r.url } }));
-      await writeFile(file, JSON.stringify(embedScript({ info: { name: 'hung' }, item }, await readScripts(DEFAULT_SCRIPT_PATHS)).collection));
+      await writeFile(
+        file,
+        JSON.stringify(
+          embedScript({ info: { name: 'hung' }, item }, await readScripts(DEFAULT_SCRIPT_PATHS)).collection,
+        ),
+      );
       const started = Date.now();
-      const result = await runProcess(process.execPath, [bin, 'run', file, '--reporters', 'cli', '--timeout-request', '3000',
-        '--env-var', `oauth2_token_url=${servers.faults.url}/hang/plain${serial}`, '--env-var', 'oauth2_client_id=c', '--env-var', 'oauth2_client_secret=hung-secret', '--env-var', 'oauth2_token_timeout=1'],
-      { env: WITHOUT_PROXY, limitMs: 20_000 });
+      const result = await runProcess(
+        process.execPath,
+        [
+          bin,
+          'run',
+          file,
+          '--reporters',
+          'cli',
+          '--timeout-request',
+          '3000',
+          '--env-var',
+          `oauth2_token_url=${servers.faults.url}/hang/plain${serial}`,
+          '--env-var',
+          'oauth2_client_id=c',
+          '--env-var',
+          'oauth2_client_secret=hung-secret',
+          '--env-var',
+          'oauth2_token_timeout=1',
+        ],
+        { env: WITHOUT_PROXY, limitMs: 20_000 },
+      );
       assert.equal(result.code, 1, result.stdout + result.stderr);
       assert.ok(Date.now() - started < 15_000, 'the process ended soon after --timeout-request');
       assert.match(result.stdout.replace(/\n\s*│ /g, ''), /timed out.*in plain newman also pass --timeout-request/);

@@ -28,13 +28,27 @@ describe('run --shard: n jobs run every request once, and merge-reports makes on
     await writeSplitSuite(dir, base);
   });
 
-  const job = async (index: number, total: number, extra: Record<string, unknown> = {}) => runJob({
-    collections: [dir], environment: undefined, terminal: { out: () => {}, err: () => {} }, inSandbox: false,
-    variables: mergeVariables({ environment: undefined, dotenvText: undefined, processEnv: {}, flags: Object.entries(variables).map(([k, v]) => `${k}=${v}`) }),
-    reports: await Reports.create({ reporters: [], reportDir: join(context.dir, 'unused'), junitFile: undefined }),
-    exportEnvironmentFile: undefined, timeoutRequestMs: 20_000, bail: false, iterationCount: undefined, env: {}, newmanOptions: extra,
-    shard: { shard: { index, total }, keepWhole: [] },
-  });
+  const job = async (index: number, total: number, extra: Record<string, unknown> = {}) =>
+    runJob({
+      collections: [dir],
+      environment: undefined,
+      terminal: { out: () => {}, err: () => {} },
+      inSandbox: false,
+      variables: mergeVariables({
+        environment: undefined,
+        dotenvText: undefined,
+        processEnv: {},
+        flags: Object.entries(variables).map(([k, v]) => `${k}=${v}`),
+      }),
+      reports: await Reports.create({ reporters: [], reportDir: join(context.dir, 'unused'), junitFile: undefined }),
+      exportEnvironmentFile: undefined,
+      timeoutRequestMs: 20_000,
+      bail: false,
+      iterationCount: undefined,
+      env: {},
+      newmanOptions: extra,
+      shard: { shard: { index, total }, keepWhole: [] },
+    });
 
   it('for n = 1…7: every request exactly once, each folder in one job, one token request per job at most', async () => {
     const paths = () => context.servers.apiCalls(base).map((c) => c.path);
@@ -43,10 +57,17 @@ describe('run --shard: n jobs run every request once, and merge-reports makes on
       const tokens = context.servers.auth.tokenRequests();
       for (let index = 1; index <= total; index++) {
         const result = await job(index, total);
-        assert.equal(result.collections.flatMap((c) => c.outcome.failures).length, 0, `${index}/${total}: ${JSON.stringify(result.collections.map((c) => c.outcome.failures))}`);
+        assert.equal(
+          result.collections.flatMap((c) => c.outcome.failures).length,
+          0,
+          `${index}/${total}: ${JSON.stringify(result.collections.map((c) => c.outcome.failures))}`,
+        );
         assert.ok(result.tokenStats.count <= 1, `${index}/${total}: ${result.tokenStats.count} token requests`);
       }
-      const seen = paths().slice(before).map((p) => p.split('?')[0]).sort();
+      const seen = paths()
+        .slice(before)
+        .map((p) => p.split('?')[0])
+        .sort();
       assert.equal(seen.length, SPLIT_SUITE_REQUESTS, `n=${total}: ${seen.join(' ')}`);
       assert.equal(new Set(seen).size, SPLIT_SUITE_REQUESTS, `n=${total}: a request ran twice`);
       assert.ok(context.servers.auth.tokenRequests() - tokens <= total);
@@ -60,27 +81,54 @@ describe('run --shard: n jobs run every request once, and merge-reports makes on
     const rowCollection = join(context.dir, 'rows');
     await mkdir(rowCollection);
     const collection = { info: { name: 'Rows' }, item: [get('one', `${rowsBase}/{{row}}`)] };
-    await writeFile(join(rowCollection, 'rows.postman_collection.json'), JSON.stringify(embedScript(collection as never, await readScripts(DEFAULT_SCRIPT_PATHS)).collection));
+    await writeFile(
+      join(rowCollection, 'rows.postman_collection.json'),
+      JSON.stringify(embedScript(collection as never, await readScripts(DEFAULT_SCRIPT_PATHS)).collection),
+    );
     const saved = dir;
     dir = rowCollection;
     try {
       const ran = [];
-      for (let index = 1; index <= 2; index++) ran.push((await job(index, 2, { iterationData: data })).shard?.ran.map((u) => u.id));
-      assert.deepEqual(ran, [['rows#1', 'rows#3', 'rows#5'], ['rows#2', 'rows#4']]);
+      for (let index = 1; index <= 2; index++)
+        ran.push((await job(index, 2, { iterationData: data })).shard?.ran.map((u) => u.id));
+      assert.deepEqual(ran, [
+        ['rows#1', 'rows#3', 'rows#5'],
+        ['rows#2', 'rows#4'],
+      ]);
     } finally {
       dir = saved;
     }
-    assert.deepEqual(context.servers.apiCalls(rowsBase).map((c) => c.path.split('/').pop()).sort(), ['r1', 'r2', 'r3', 'r4', 'r5']);
+    assert.deepEqual(
+      context.servers
+        .apiCalls(rowsBase)
+        .map((c) => c.path.split('/').pop())
+        .sort(),
+      ['r1', 'r2', 'r3', 'r4', 'r5'],
+    );
   });
 
   describe('the CLI: shards, then merge-reports', () => {
-    const cli = (args: string[]) => runCli(args, { cwd: context.dir, env: { OAUTH2_CLIENT_SECRET: undefined, HTTP_PROXY: undefined, HTTPS_PROXY: undefined } });
+    const cli = (args: string[]) =>
+      runCli(args, {
+        cwd: context.dir,
+        env: { OAUTH2_CLIENT_SECRET: undefined, HTTP_PROXY: undefined, HTTPS_PROXY: undefined },
+      });
     const flags = () => Object.entries(variables).flatMap(([k, v]) => ['--env-var', `${k}=${v}`]);
     const output: string[] = [];
 
     before(async () => {
       for (const index of [1, 2, 3]) {
-        const result = await cli(['run', dir, '--shard', `${index}/3`, '-r', 'cli,junit', '--report-dir', join(context.dir, 'shards', `s${index}`), ...flags()]);
+        const result = await cli([
+          'run',
+          dir,
+          '--shard',
+          `${index}/3`,
+          '-r',
+          'cli,junit',
+          '--report-dir',
+          join(context.dir, 'shards', `s${index}`),
+          ...flags(),
+        ]);
         assert.equal(result.code, 0, result.stdout + result.stderr);
         output.push(result.stdout, result.stderr);
       }
@@ -92,32 +140,63 @@ describe('run --shard: n jobs run every request once, and merge-reports makes on
       const merged = await cli(['merge-reports', join(context.dir, 'shards'), '--out', join(context.dir, 'merged')]);
       output.push(merged.stdout, merged.stderr);
       assert.equal(merged.code, 0, merged.stdout + merged.stderr);
-      assert.match(merged.stdout, /merge-reports: passed\n\s+shards\s+3 .*\n\s+collections\s+3\n\s+requests\s+17\n\s+failures\s+0\n\s+token requests\s+3 /);
-      const [want, got] = await Promise.all([readFile(join(context.dir, 'serial', 'junit.xml'), 'utf8'), readFile(join(context.dir, 'merged', 'junit.xml'), 'utf8')]);
+      assert.match(
+        merged.stdout,
+        /merge-reports: passed\n\s+shards\s+3 .*\n\s+collections\s+3\n\s+requests\s+17\n\s+failures\s+0\n\s+token requests\s+3 /,
+      );
+      const [want, got] = await Promise.all([
+        readFile(join(context.dir, 'serial', 'junit.xml'), 'utf8'),
+        readFile(join(context.dir, 'merged', 'junit.xml'), 'utf8'),
+      ]);
       assert.ok(junitShape(want).length > 20);
       assert.deepEqual(junitShape(got), junitShape(want));
       // JUnit keeps one suite per item: the JSON reports show a request run twice.
-      const executions = await Promise.all(['orders', 'loose', 'admin'].map(async (stem) => (JSON.parse(await readFile(join(context.dir, 'merged', `${stem}.json`), 'utf8')) as { run: { executions: unknown[] } }).run.executions.length));
+      const executions = await Promise.all(
+        ['orders', 'loose', 'admin'].map(
+          async (stem) =>
+            (
+              JSON.parse(await readFile(join(context.dir, 'merged', `${stem}.json`), 'utf8')) as {
+                run: { executions: unknown[] };
+              }
+            ).run.executions.length,
+        ),
+      );
       assert.deepEqual(executions, [8, 4, 5]);
     });
 
-    it('leaves nothing secret in a shard\'s files, the merged reports or any output', async () => {
+    it("leaves nothing secret in a shard's files, the merged reports or any output", async () => {
       const texts = [...output];
       for (const folder of ['shards/s1', 'shards/s2', 'shards/s3', 'merged']) {
-        for (const file of await readdir(join(context.dir, folder))) texts.push(await readFile(join(context.dir, folder, file), 'utf8'));
+        for (const file of await readdir(join(context.dir, folder)))
+          texts.push(await readFile(join(context.dir, folder, file), 'utf8'));
       }
       assert.ok(texts.length > 10);
-      assert.deepEqual(texts.flatMap((t) => credentialLeaks(t, CLIENTS.basic.clientSecret, CLIENTS.basic.clientId)), []);
+      assert.deepEqual(
+        texts.flatMap((t) => credentialLeaks(t, CLIENTS.basic.clientSecret, CLIENTS.basic.clientId)),
+        [],
+      );
     });
 
     it('fails the merge, naming the shard, when one is missing or there twice, and writes nothing', async () => {
       await rm(join(context.dir, 'shards-gap'), { recursive: true, force: true });
       await mkdir(join(context.dir, 'shards-gap'));
-      for (const s of ['s1', 's3']) await cp(join(context.dir, 'shards', s), join(context.dir, 'shards-gap', s), { recursive: true });
-      const missing = await cli(['merge-reports', join(context.dir, 'shards-gap'), '--out', join(context.dir, 'merged-gap')]);
+      for (const s of ['s1', 's3'])
+        await cp(join(context.dir, 'shards', s), join(context.dir, 'shards-gap', s), { recursive: true });
+      const missing = await cli([
+        'merge-reports',
+        join(context.dir, 'shards-gap'),
+        '--out',
+        join(context.dir, 'merged-gap'),
+      ]);
       assert.equal(missing.code, 2, missing.stdout + missing.stderr);
       assert.match(missing.stderr, /shard 2\/3 is missing: no pm-oauth2-shard\.json for it/);
-      const twice = await cli(['merge-reports', join(context.dir, 'shards'), join(context.dir, 'shards-gap'), '--out', join(context.dir, 'merged-gap')]);
+      const twice = await cli([
+        'merge-reports',
+        join(context.dir, 'shards'),
+        join(context.dir, 'shards-gap'),
+        '--out',
+        join(context.dir, 'merged-gap'),
+      ]);
       assert.equal(twice.code, 2);
       assert.match(twice.stderr, /shard 1\/3 is there 2 times/);
       await assert.rejects(readdir(join(context.dir, 'merged-gap')), /ENOENT/, 'nothing written');

@@ -30,13 +30,22 @@ describe('the token request through a forward proxy, as the API requests go', fu
 
   before(async () => {
     servers = await startTestServers();
-    [proxy, mutual] = await Promise.all([startForwardProxy(), startTlsFront(servers.auth.issuer, { requireClientCertificate: true })]);
+    [proxy, mutual] = await Promise.all([
+      startForwardProxy(),
+      startTlsFront(servers.auth.issuer, { requireClientCertificate: true }),
+    ]);
     dir = await mkdtemp(join(tmpdir(), 'pm-oauth2-proxy-'));
     base = servers.apiBase('proxy');
-    const collection = embedScript({
-      info: { name: 'proxy', schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json' },
-      item: [{ name: 'one', request: { method: 'GET', url: `${base}/one` } }, { name: 'two', request: { method: 'GET', url: `${base}/two` } }],
-    }, await readScripts(DEFAULT_SCRIPT_PATHS)).collection;
+    const collection = embedScript(
+      {
+        info: { name: 'proxy', schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json' },
+        item: [
+          { name: 'one', request: { method: 'GET', url: `${base}/one` } },
+          { name: 'two', request: { method: 'GET', url: `${base}/two` } },
+        ],
+      },
+      await readScripts(DEFAULT_SCRIPT_PATHS),
+    ).collection;
     collectionFile = join(dir, 'proxy.postman_collection.json');
     await writeFile(collectionFile, JSON.stringify(collection));
   });
@@ -52,14 +61,27 @@ describe('the token request through a forward proxy, as the API requests go', fu
     return { result, seen: proxy.seen.slice(from) };
   }
 
-  const run = (tokenUrl: string, args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> => runCli(['run', collectionFile, '--report-dir', 'reports', ...args], {
-    cwd: dir,
-    env: { ...WITHOUT_PROXY, NO_PROXY: undefined, no_proxy: undefined, OAUTH2_TOKEN_URL: tokenUrl, OAUTH2_CLIENT_ID: clientId, OAUTH2_CLIENT_SECRET: clientSecret, ...env },
-  });
+  const run = (tokenUrl: string, args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> =>
+    runCli(['run', collectionFile, '--report-dir', 'reports', ...args], {
+      cwd: dir,
+      env: {
+        ...WITHOUT_PROXY,
+        NO_PROXY: undefined,
+        no_proxy: undefined,
+        OAUTH2_TOKEN_URL: tokenUrl,
+        OAUTH2_CLIENT_ID: clientId,
+        OAUTH2_CLIENT_SECRET: clientSecret,
+        ...env,
+      },
+    });
 
-  const clean = (result: CliResult) => assert.deepEqual(credentialLeaks(result.stdout + result.stderr, clientSecret, clientId), []);
+  const clean = (result: CliResult) =>
+    assert.deepEqual(credentialLeaks(result.stdout + result.stderr, clientSecret, clientId), []);
 
-  for (const [path, extra] of [['in process', []], ['through the script in pm-oauth2 run', ['--in-sandbox']]] as const) {
+  for (const [path, extra] of [
+    ['in process', []],
+    ['through the script in pm-oauth2 run', ['--in-sandbox']],
+  ] as const) {
     describe(path, () => {
       it('HTTP_PROXY: one token request and every API request pass the proxy', async () => {
         const { result, seen } = await through(() => run(servers.auth.tokenUrl, [...extra], { HTTP_PROXY: proxy.url }));
@@ -71,15 +93,26 @@ describe('the token request through a forward proxy, as the API requests go', fu
 
       it('HTTPS_PROXY: an https token endpoint demanding a client certificate, through a CONNECT tunnel, with the CA and certificate given', async () => {
         const clients = mutual.clients.length;
-        const { result, seen } = await through(() => run(`${mutual.url}/token`, [...extra, '--ssl-extra-ca-certs', CA, ...CLIENT_CERT], { HTTPS_PROXY: proxy.url, HTTP_PROXY: proxy.url }));
+        const { result, seen } = await through(() =>
+          run(`${mutual.url}/token`, [...extra, '--ssl-extra-ca-certs', CA, ...CLIENT_CERT], {
+            HTTPS_PROXY: proxy.url,
+            HTTP_PROXY: proxy.url,
+          }),
+        );
         assert.equal(result.code, 0, result.stdout + result.stderr);
         assert.deepEqual(seen, [`CONNECT ${new URL(mutual.url).host}`, `GET ${base}/one`, `GET ${base}/two`]);
-        assert.deepEqual(mutual.clients.slice(clients), ['demo-client'], 'the client certificate went through the tunnel');
+        assert.deepEqual(
+          mutual.clients.slice(clients),
+          ['demo-client'],
+          'the client certificate went through the tunnel',
+        );
         clean(result);
       });
 
       it('NO_PROXY: hosts it names bypass the proxy, for the token as for the API', async () => {
-        const { result, seen } = await through(() => run(servers.auth.tokenUrl, [...extra], { HTTP_PROXY: proxy.url, NO_PROXY: 'localhost,127.0.0.1' }));
+        const { result, seen } = await through(() =>
+          run(servers.auth.tokenUrl, [...extra], { HTTP_PROXY: proxy.url, NO_PROXY: 'localhost,127.0.0.1' }),
+        );
         assert.equal(result.code, 0, result.stdout + result.stderr);
         assert.deepEqual(seen, []);
       });
@@ -97,9 +130,25 @@ describe('the token request through a forward proxy, as the API requests go', fu
 
   for (const [version, bin] of Object.entries(PLAIN_NEWMAN_CLI)) {
     it(`plain newman ${version}: the built collection's token request passes the proxy`, async () => {
-      const { result, seen } = await through(() => runProcess(process.execPath, [bin, 'run', collectionFile,
-        '--env-var', `oauth2_token_url=${servers.auth.tokenUrl}`, '--env-var', `oauth2_client_id=${clientId}`, '--env-var', `oauth2_client_secret=${clientSecret}`,
-        '--reporters', 'cli'], { cwd: dir, env: { ...WITHOUT_PROXY, NO_PROXY: undefined, no_proxy: undefined, HTTP_PROXY: proxy.url } }));
+      const { result, seen } = await through(() =>
+        runProcess(
+          process.execPath,
+          [
+            bin,
+            'run',
+            collectionFile,
+            '--env-var',
+            `oauth2_token_url=${servers.auth.tokenUrl}`,
+            '--env-var',
+            `oauth2_client_id=${clientId}`,
+            '--env-var',
+            `oauth2_client_secret=${clientSecret}`,
+            '--reporters',
+            'cli',
+          ],
+          { cwd: dir, env: { ...WITHOUT_PROXY, NO_PROXY: undefined, no_proxy: undefined, HTTP_PROXY: proxy.url } },
+        ),
+      );
       assert.equal(result.code, 0, result.stdout + result.stderr);
       assert.deepEqual(seen, [`POST ${servers.auth.tokenUrl}`, `GET ${base}/one`, `GET ${base}/two`]);
     });

@@ -36,18 +36,26 @@ describe('a token endpoint that redirects', function () {
   after(() => servers.close());
 
   const variables = (status: number, clientAuth: string, id: string) => ({
-    oauth2_token_url: `${servers.faults.url}/redirect-${status}/${id}`, oauth2_client_id: 'redirected-client', oauth2_client_secret: SECRET, oauth2_client_auth: clientAuth,
+    oauth2_token_url: `${servers.faults.url}/redirect-${status}/${id}`,
+    oauth2_client_id: 'redirected-client',
+    oauth2_client_secret: SECRET,
+    oauth2_client_auth: clientAuth,
   });
 
   /** The request failed with the named test, which names where the redirect pointed (without its query), and no credential went there. */
   function assertRefused(failures: ReadonlyArray<{ message: string }>, status: number, id: string, base: string): void {
     assert.ok(failures.length > 0, 'the request failed');
     for (const failure of failures) {
-      assert.match(failure.message, new RegExp(`answered ${status} and redirects to http://127\\.0\\.0\\.1:\\d+/token/${id}; a token endpoint's redirect is never followed`));
+      assert.match(
+        failure.message,
+        new RegExp(
+          `answered ${status} and redirects to http://127\\.0\\.0\\.1:\\d+/token/${id}; a token endpoint's redirect is never followed`,
+        ),
+      );
       assert.match(failure.message, /set oauth2_token_url to it/);
-      assert.doesNotMatch(failure.message, /not-for-print/, 'the Location\'s query is not printed');
+      assert.doesNotMatch(failure.message, /not-for-print/, "the Location's query is not printed");
     }
-    assert.deepEqual(servers.faults.elsewhere(`/token/${id}`), [], 'nothing reached the redirect\'s target');
+    assert.deepEqual(servers.faults.elsewhere(`/token/${id}`), [], "nothing reached the redirect's target");
     assert.equal(servers.apiCalls(base).length, 0, 'the API received nothing');
   }
 
@@ -57,8 +65,16 @@ describe('a token endpoint that redirects', function () {
         it(`${status} (${clientAuth}): refused, nothing re-sent, the request not sent`, async () => {
           const base = servers.apiBase('redirect');
           const id = `e${++serial}`;
-          const result = await run(collectionWithScript(script, requests(2, base)), { environment: variables(status, clientAuth, id), followRedirects: false });
-          assertRefused(result.failures.filter((f) => f.test === FAILURE_TEST), status, id, base);
+          const result = await run(collectionWithScript(script, requests(2, base)), {
+            environment: variables(status, clientAuth, id),
+            followRedirects: false,
+          });
+          assertRefused(
+            result.failures.filter((f) => f.test === FAILURE_TEST),
+            status,
+            id,
+            base,
+          );
           assert.equal(servers.faults.requests(`/redirect-${status}/${id}`), 1, 'asked once, not once per request');
           assert.deepEqual(credentialLeaks(result.output, SECRET, 'redirected-client'), []);
         });
@@ -72,7 +88,9 @@ describe('a token endpoint that redirects', function () {
   it('in newman 6.2.2 left to its default, the engine follows the redirect (documented: run it with --ignore-redirects)', async () => {
     const base = servers.apiBase('redirect-followed');
     const id = `followed${++serial}`;
-    await runNewman(collectionWithScript(script, requests(1, base)), { environment: variables(307, 'client_secret_post', id) });
+    await runNewman(collectionWithScript(script, requests(1, base)), {
+      environment: variables(307, 'client_secret_post', id),
+    });
     assert.equal(servers.faults.elsewhere(`/token/${id}`).length, 1);
   });
 
@@ -88,21 +106,43 @@ describe('a token endpoint that redirects', function () {
         it(`${status} (${clientAuth}): refused, nothing re-sent, the request not sent`, async () => {
           const base = servers.apiBase('redirect-run');
           const id = `r${++serial}`;
-          const collection = { info: { name: 'redirect' }, item: requests(2, base).map((r) => ({ name: r.name, request: { method: 'GET', url: r.url } })) };
-          const { result, lines } = await runBuiltJob(dir, collection, variables(status, clientAuth, id), { inSandbox, reporters: ['junit', 'json'] });
-          const failures = result.collections.flatMap((c) => c.outcome.failures).filter((f) => f.source.endsWith(FAILURE_TEST));
+          const collection = {
+            info: { name: 'redirect' },
+            item: requests(2, base).map((r) => ({ name: r.name, request: { method: 'GET', url: r.url } })),
+          };
+          const { result, lines } = await runBuiltJob(dir, collection, variables(status, clientAuth, id), {
+            inSandbox,
+            reporters: ['junit', 'json'],
+          });
+          const failures = result.collections
+            .flatMap((c) => c.outcome.failures)
+            .filter((f) => f.source.endsWith(FAILURE_TEST));
           assertRefused(failures, status, id, base);
           const reports = await Promise.all(result.files.map((f) => readFile(f, 'utf8')));
           assert.deepEqual(credentialLeaks([...lines, ...reports].join('\n'), SECRET, 'redirected-client'), []);
         });
       }
 
-      it('the collection\'s own requests still follow redirects', async () => {
+      it("the collection's own requests still follow redirects", async () => {
         const base = servers.apiBase('redirect-api');
         const test = ["pm.test('followed to the API', () => pm.response.to.have.status(200));"];
-        const item = [{ name: 'moved', request: { method: 'GET', url: `${servers.api.url}/public/redirect${new URL(`${base}/1`).pathname}` }, event: [{ listen: 'test', script: { exec: test } }] }];
-        const { result } = await runBuiltJob(dir, { info: { name: 'api redirect' }, item }, servers.variablesFor(CLIENTS.demo), { inSandbox });
-        assert.deepEqual(result.collections.flatMap((c) => c.outcome.failures), []);
+        const item = [
+          {
+            name: 'moved',
+            request: { method: 'GET', url: `${servers.api.url}/public/redirect${new URL(`${base}/1`).pathname}` },
+            event: [{ listen: 'test', script: { exec: test } }],
+          },
+        ];
+        const { result } = await runBuiltJob(
+          dir,
+          { info: { name: 'api redirect' }, item },
+          servers.variablesFor(CLIENTS.demo),
+          { inSandbox },
+        );
+        assert.deepEqual(
+          result.collections.flatMap((c) => c.outcome.failures),
+          [],
+        );
         assert.equal(servers.apiCalls(base).length, 1);
       });
     });

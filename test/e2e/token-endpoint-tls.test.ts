@@ -35,10 +35,13 @@ describe('the token endpoint behind HTTPS: the same TLS settings as the API', fu
     ]);
     dir = await mkdtemp(join(tmpdir(), 'pm-oauth2-tls-'));
     base = servers.apiBase('tls');
-    const collection = embedScript({
-      info: { name: 'tls', schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json' },
-      item: [{ name: 'one', request: { method: 'GET', url: `${base}/one` } }],
-    }, await readScripts(DEFAULT_SCRIPT_PATHS)).collection;
+    const collection = embedScript(
+      {
+        info: { name: 'tls', schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json' },
+        item: [{ name: 'one', request: { method: 'GET', url: `${base}/one` } }],
+      },
+      await readScripts(DEFAULT_SCRIPT_PATHS),
+    ).collection;
     collectionFile = join(dir, 'tls.postman_collection.json');
     await writeFile(collectionFile, JSON.stringify(collection));
   });
@@ -47,12 +50,21 @@ describe('the token endpoint behind HTTPS: the same TLS settings as the API', fu
     await rm(dir, { recursive: true, force: true });
   });
 
-  const run = (tokenOrigin: string, args: string[]): Promise<CliResult> => runCli(['run', collectionFile, '--report-dir', 'reports', ...args], {
-    cwd: dir,
-    env: { ...NO_PROXY_ENV, OAUTH2_TOKEN_URL: `${tokenOrigin}/token`, OAUTH2_CLIENT_ID: CLIENTS.demo.clientId, OAUTH2_CLIENT_SECRET: CLIENTS.demo.clientSecret },
-  });
+  const run = (tokenOrigin: string, args: string[]): Promise<CliResult> =>
+    runCli(['run', collectionFile, '--report-dir', 'reports', ...args], {
+      cwd: dir,
+      env: {
+        ...NO_PROXY_ENV,
+        OAUTH2_TOKEN_URL: `${tokenOrigin}/token`,
+        OAUTH2_CLIENT_ID: CLIENTS.demo.clientId,
+        OAUTH2_CLIENT_SECRET: CLIENTS.demo.clientSecret,
+      },
+    });
 
-  for (const [path, extra] of [['in process', []], ['in the sandbox', ['--in-sandbox']]] as const) {
+  for (const [path, extra] of [
+    ['in process', []],
+    ['in the sandbox', ['--in-sandbox']],
+  ] as const) {
     describe(path, () => {
       it('an endpoint signed by a private CA: refused without the CA, with advice; a token with --ssl-extra-ca-certs', async () => {
         const before = servers.apiCalls(base).length;
@@ -62,8 +74,17 @@ describe('the token endpoint behind HTTPS: the same TLS settings as the API', fu
         assert.equal(servers.apiCalls(base).length, before, 'no request without a token');
         const trusted = await run(tls.url, [...extra, '--ssl-extra-ca-certs', CA]);
         assert.equal(trusted.code, 0, trusted.stdout + trusted.stderr);
-        assert.deepEqual(servers.apiCalls(base).slice(before).map((c) => [c.status, c.clientId]), [[200, CLIENTS.demo.clientId]]);
-        assert.deepEqual(credentialLeaks(trusted.stdout + trusted.stderr, CLIENTS.demo.clientSecret, CLIENTS.demo.clientId), []);
+        assert.deepEqual(
+          servers
+            .apiCalls(base)
+            .slice(before)
+            .map((c) => [c.status, c.clientId]),
+          [[200, CLIENTS.demo.clientId]],
+        );
+        assert.deepEqual(
+          credentialLeaks(trusted.stdout + trusted.stderr, CLIENTS.demo.clientSecret, CLIENTS.demo.clientId),
+          [],
+        );
       });
 
       it('-k: the certificate is not checked', async () => {
@@ -75,7 +96,10 @@ describe('the token endpoint behind HTTPS: the same TLS settings as the API', fu
         const without = await run(mutual.url, [...extra, '--ssl-extra-ca-certs', CA]);
         assert.equal(without.code, 1);
         assert.doesNotMatch(without.stdout + without.stderr, /add .*--ssl-extra-ca-certs/);
-        assert.match(without.stdout + without.stderr, /asks for a client certificate \(mutual TLS\): give one with --ssl-client-cert/);
+        assert.match(
+          without.stdout + without.stderr,
+          /asks for a client certificate \(mutual TLS\): give one with --ssl-client-cert/,
+        );
         assert.doesNotMatch(without.stdout + without.stderr, /attempts\)/, 'a TLS refusal is not retried');
         const seen = mutual.clients.length;
         const withCert = await run(mutual.url, [...extra, '--ssl-extra-ca-certs', CA, ...CLIENT_CERT]);
@@ -87,9 +111,25 @@ describe('the token endpoint behind HTTPS: the same TLS settings as the API', fu
 
   for (const [version, bin] of Object.entries(PLAIN_NEWMAN_CLI)) {
     it(`plain newman ${version}: the built collection's token request takes the CA and client certificate options`, async () => {
-      const newman = (args: string[]) => runProcess(process.execPath, [bin, 'run', collectionFile, '--reporters', 'cli',
-        '--env-var', `oauth2_token_url=${mutual.url}/token`, '--env-var', `oauth2_client_id=${CLIENTS.demo.clientId}`, '--env-var', `oauth2_client_secret=${CLIENTS.demo.clientSecret}`, ...args],
-      { cwd: dir, env: NO_PROXY_ENV });
+      const newman = (args: string[]) =>
+        runProcess(
+          process.execPath,
+          [
+            bin,
+            'run',
+            collectionFile,
+            '--reporters',
+            'cli',
+            '--env-var',
+            `oauth2_token_url=${mutual.url}/token`,
+            '--env-var',
+            `oauth2_client_id=${CLIENTS.demo.clientId}`,
+            '--env-var',
+            `oauth2_client_secret=${CLIENTS.demo.clientSecret}`,
+            ...args,
+          ],
+          { cwd: dir, env: NO_PROXY_ENV },
+        );
       const before = servers.apiCalls(base).length;
       const refused = await newman(['--ssl-extra-ca-certs', CA]);
       assert.equal(refused.code, 1);
@@ -99,7 +139,13 @@ describe('the token endpoint behind HTTPS: the same TLS settings as the API', fu
       const accepted = await newman(['--ssl-extra-ca-certs', CA, ...CLIENT_CERT]);
       assert.equal(accepted.code, 0, accepted.stdout + accepted.stderr);
       assert.deepEqual(mutual.clients.slice(seen), ['demo-client']);
-      assert.deepEqual(servers.apiCalls(base).slice(before).map((c) => c.status), [200]);
+      assert.deepEqual(
+        servers
+          .apiCalls(base)
+          .slice(before)
+          .map((c) => c.status),
+        [200],
+      );
     });
   }
 });

@@ -10,4 +10,11 @@ export function runCli(args: readonly string[], options: ProcessOptions = {}): P
 }
 
 /** The machine's proxy settings unset, so a run sends nothing through a proxy it did not ask for. */
-export const WITHOUT_PROXY: NodeJS.ProcessEnv = { HTTP_PROXY: undefined, HTTPS_PROXY: undefined, http_proxy: undefined, https_proxy: undefined, ALL_PROXY: undefined, all_proxy: undefined };
+export const WITHOUT_PROXY: NodeJS.ProcessEnv = {
+  HTTP_PROXY: undefined,
+  HTTPS_PROXY: undefined,
+  http_proxy: undefined,
+  https_proxy: undefined,
+  ALL_PROXY: undefined,
+  all_proxy: undefined,
+};

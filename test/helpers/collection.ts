@@ -10,7 +10,11 @@ export interface RequestSpec {
   readonly auth?: object;
 }
 
-export function collectionWithScript(script: string, requests: readonly RequestSpec[], variables: Record<string, string> = {}): object {
+export function collectionWithScript(
+  script: string,
+  requests: readonly RequestSpec[],
+  variables: Record<string, string> = {},
+): object {
   return {
     info: { name: 'pm-oauth2 e2e', schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json' },
     auth: { type: 'bearer', bearer: [{ key: 'token', value: '{{oauth2_access_token}}', type: 'string' }] },

@@ -45,7 +45,12 @@ export type Engine = (collection: object, options?: RunOptions) => Promise<Engin
 
 const environmentJson = (values: Record<string, string>, name = 'e2e') => ({
   ...(name ? { name } : {}),
-  values: Object.entries(values).map(([key, value]) => ({ key, value, type: key.includes('secret') ? 'secret' : 'default', enabled: true })),
+  values: Object.entries(values).map(([key, value]) => ({
+    key,
+    value,
+    type: key.includes('secret') ? 'secret' : 'default',
+    enabled: true,
+  })),
 });
 
 type NewmanModule = typeof newman;
@@ -60,7 +65,11 @@ export function newmanEngine(module: NewmanModule): Engine {
 
 export const runNewman: Engine = newmanEngine(newman);
 
-async function runNewmanWith(newmanModule: NewmanModule, collection: object, options: RunOptions = {}): Promise<EngineRun> {
+async function runNewmanWith(
+  newmanModule: NewmanModule,
+  collection: object,
+  options: RunOptions = {},
+): Promise<EngineRun> {
   const dir = await mkdtemp(join(tmpdir(), 'pm-oauth2-newman-'));
   const junit = join(dir, 'junit.xml');
   const captured: string[] = [];
@@ -74,24 +83,34 @@ async function runNewmanWith(newmanModule: NewmanModule, collection: object, opt
     const summary = await new Promise<newman.NewmanRunSummary>((resolve, reject) => {
       // A token request our script gave up on (its own time-out) may still end after the run, when
       // the test's server closes: its reporters must not print into the next tests' output.
-      const emitter: import('node:events').EventEmitter = newmanModule.run({
-        collection,
-        ...(options.environment ? { environment: environmentJson(options.environment, options.environmentName) } : {}),
-        ...(options.iterationData ? { iterationData: options.iterationData } : {}),
-        reporters: ['cli', 'junit'],
-        reporter: { junit: { export: junit } },
-        delayRequest: options.delayMs ?? 0,
-        timeoutRequest: options.timeoutRequestMs ?? 20_000,
-        ...(options.followRedirects === false ? { ignoreRedirects: true } : {}),
-      } as newman.NewmanRunOptions, (error, result) => {
-        emitter.removeAllListeners().on('error', () => undefined);
-        if (error) reject(error);
-        else resolve(result);
-      });
-      emitter.on('console', (_error, args: { messages: unknown[] }) => consoleLines.push(args.messages.map(String).join(' ')));
+      const emitter: import('node:events').EventEmitter = newmanModule.run(
+        {
+          collection,
+          ...(options.environment
+            ? { environment: environmentJson(options.environment, options.environmentName) }
+            : {}),
+          ...(options.iterationData ? { iterationData: options.iterationData } : {}),
+          reporters: ['cli', 'junit'],
+          reporter: { junit: { export: junit } },
+          delayRequest: options.delayMs ?? 0,
+          timeoutRequest: options.timeoutRequestMs ?? 20_000,
+          ...(options.followRedirects === false ? { ignoreRedirects: true } : {}),
+        } as newman.NewmanRunOptions,
+        (error, result) => {
+          emitter.removeAllListeners().on('error', () => undefined);
+          if (error) reject(error);
+          else resolve(result);
+        },
+      );
+      emitter.on('console', (_error, args: { messages: unknown[] }) =>
+        consoleLines.push(args.messages.map(String).join(' ')),
+      );
     });
     const report = await readFile(junit, 'utf8').catch(() => '');
-    const failures = summary.run.failures.map((f) => ({ test: String((f.error as { test?: string }).test ?? f.error.name), message: f.error.message }));
+    const failures = summary.run.failures.map((f) => ({
+      test: String((f.error as { test?: string }).test ?? f.error.name),
+      message: f.error.message,
+    }));
     return {
       failures: failures.filter((f) => !BLOCKED.test(f.message)),
       blocked: failures.length - failures.filter((f) => !BLOCKED.test(f.message)).length,
@@ -105,33 +124,45 @@ async function runNewmanWith(newmanModule: NewmanModule, collection: object, opt
   }
 }
 
-interface SdkScope { toObject(): Record<string, unknown> }
+interface SdkScope {
+  toObject(): Record<string, unknown>;
+}
 
 export const runAppEngine: Engine = async (collection, options = {}) => {
   const runtime = require('postman-runtime-app') as { Runner: new () => { run: (...args: unknown[]) => unknown } };
-  const sdk = require('postman-collection') as { Collection: new (json: object) => object; VariableScope: new (json: object) => SdkScope };
+  const sdk = require('postman-collection') as {
+    Collection: new (json: object) => object;
+    VariableScope: new (json: object) => SdkScope;
+  };
   const sdkCollection = new sdk.Collection(collection);
-  const environment = new sdk.VariableScope(options.environment ? environmentJson(options.environment, options.environmentName) : {});
+  const environment = new sdk.VariableScope(
+    options.environment ? environmentJson(options.environment, options.environmentName) : {},
+  );
   const failures: EngineRun['failures'] = [];
   const consoleLines: string[] = [];
   await new Promise<void>((resolve, reject) => {
-    new runtime.Runner().run(sdkCollection, {
-      environment,
-      timeout: { request: options.timeoutRequestMs ?? 20_000 },
-      ...(options.iterationData ? { data: options.iterationData, iterationCount: options.iterationData.length } : {}),
-      delay: { item: options.delayMs ?? 0 },
-      ...(options.followRedirects === false ? { requester: { followRedirects: false } } : {}),
-    }, (error: Error | null, run: { start(callbacks: object): void }) => {
-      if (error) return reject(error);
-      run.start({
-        assertion: (_cursor: unknown, assertions: Array<{ name: string; error?: { message: string } }>) => {
-          for (const a of assertions) if (a.error) failures.push({ test: a.name, message: a.error.message });
-        },
-        console: (_cursor: unknown, _level: string, ...messages: unknown[]) => consoleLines.push(messages.map(String).join(' ')),
-        exception: (_cursor: unknown, err: Error) => failures.push({ test: 'exception', message: err.message }),
-        done: (err: Error | null) => (err ? reject(err) : resolve()),
-      });
-    });
+    new runtime.Runner().run(
+      sdkCollection,
+      {
+        environment,
+        timeout: { request: options.timeoutRequestMs ?? 20_000 },
+        ...(options.iterationData ? { data: options.iterationData, iterationCount: options.iterationData.length } : {}),
+        delay: { item: options.delayMs ?? 0 },
+        ...(options.followRedirects === false ? { requester: { followRedirects: false } } : {}),
+      },
+      (error: Error | null, run: { start(callbacks: object): void }) => {
+        if (error) return reject(error);
+        run.start({
+          assertion: (_cursor: unknown, assertions: Array<{ name: string; error?: { message: string } }>) => {
+            for (const a of assertions) if (a.error) failures.push({ test: a.name, message: a.error.message });
+          },
+          console: (_cursor: unknown, _level: string, ...messages: unknown[]) =>
+            consoleLines.push(messages.map(String).join(' ')),
+          exception: (_cursor: unknown, err: Error) => failures.push({ test: 'exception', message: err.message }),
+          done: (err: Error | null) => (err ? reject(err) : resolve()),
+        });
+      },
+    );
   });
   return {
     failures: failures.filter((f) => !BLOCKED.test(f.message)),

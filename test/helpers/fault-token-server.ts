@@ -19,27 +19,51 @@ export interface FaultTokenServer {
    * path: each request with the credentials it carried. It hands out tokens the demo API accepts, so
    * a client that follows the redirect gets as far as the API.
    */
-  elsewhere(path: string): ReadonlyArray<{ method: string; basic: { id: string; secret: string } | undefined; body: string }>;
+  elsewhere(
+    path: string,
+  ): ReadonlyArray<{ method: string; basic: { id: string; secret: string } | undefined; body: string }>;
   close(): Promise<void>;
 }
 
-type Scenario = (ctx: { count: number; req: IncomingMessage; body: string; token: () => string; elsewhere: string; rest: string }) => Answer | undefined;
+type Scenario = (ctx: {
+  count: number;
+  req: IncomingMessage;
+  body: string;
+  token: () => string;
+  elsewhere: string;
+  rest: string;
+}) => Answer | undefined;
 type Answer = { status: number; body: string; headers?: Record<string, string>; gzip?: boolean };
 
 /** A JWT-shaped token (not signed: the tests never get as far as an API with it). */
-const unsignedJwt = (claims: object): string => `${['{"alg":"none","typ":"at+jwt"}', JSON.stringify(claims)].map((part) => Buffer.from(part).toString('base64url')).join('.')}.c2ln`;
+const unsignedJwt = (claims: object): string =>
+  `${['{"alg":"none","typ":"at+jwt"}', JSON.stringify(claims)].map((part) => Buffer.from(part).toString('base64url')).join('.')}.c2ln`;
 
-const json = (status: number, body: object, headers: Record<string, string> = {}): Answer => ({ status, body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
-const ok = (token: string, extra: object = {}) => json(200, { access_token: token, token_type: 'Bearer', expires_in: 300, ...extra });
+const json = (status: number, body: object, headers: Record<string, string> = {}): Answer => ({
+  status,
+  body: JSON.stringify(body),
+  headers: { 'content-type': 'application/json', ...headers },
+});
+const ok = (token: string, extra: object = {}) =>
+  json(200, { access_token: token, token_type: 'Bearer', expires_in: 300, ...extra });
 
 const SCENARIOS: Record<string, Scenario> = {
-  'ok': ({ token }) => ok(token()),
+  ok: ({ token }) => ok(token()),
   '503-once': ({ count, token }) => (count === 1 ? json(503, { error: 'temporarily_unavailable' }) : ok(token())),
   '503-always': () => json(503, { error: 'temporarily_unavailable' }),
-  '429-once': ({ count, token }) => (count === 1 ? json(429, { error: 'slow_down' }, { 'retry-after': '1' }) : ok(token())),
+  '429-once': ({ count, token }) =>
+    count === 1 ? json(429, { error: 'slow_down' }, { 'retry-after': '1' }) : ok(token()),
   '429-long': () => json(429, { error: 'slow_down' }, { 'retry-after': '3600' }),
-  'html': () => ({ status: 200, body: '<!DOCTYPE html><html><body><form>Sign in</form></body></html>', headers: { 'content-type': 'text/html' } }),
-  'broken-json': () => ({ status: 200, body: '{"access_token": "abc", ', headers: { 'content-type': 'application/json' } }),
+  html: () => ({
+    status: 200,
+    body: '<!DOCTYPE html><html><body><form>Sign in</form></body></html>',
+    headers: { 'content-type': 'text/html' },
+  }),
+  'broken-json': () => ({
+    status: 200,
+    body: '{"access_token": "abc", ',
+    headers: { 'content-type': 'application/json' },
+  }),
   'no-access-token': () => json(200, { token_type: 'Bearer', expires_in: 300 }),
   'expires-string': ({ token }) => ok(token(), { expires_in: '300' }),
   'no-expires': ({ token }) => json(200, { access_token: token(), token_type: 'Bearer' }),
@@ -47,24 +71,37 @@ const SCENARIOS: Record<string, Scenario> = {
   'mac-type': ({ token }) => ok(token(), { token_type: 'mac' }),
   // A server that binds every token to a key (RFC 9449), asked by a client that sent no proof.
   'dpop-type': ({ token }) => ok(token(), { token_type: 'DPoP' }),
-  'invalid-client': () => json(401, { error: 'invalid_client', error_description: 'client authentication failed' }, { 'www-authenticate': 'Basic realm="fault"' }),
+  'invalid-client': () =>
+    json(
+      401,
+      { error: 'invalid_client', error_description: 'client authentication failed' },
+      { 'www-authenticate': 'Basic realm="fault"' },
+    ),
   // Echoes the form as a server decodes it: the secret comes back raw.
-  'echo-secret': ({ body }) => json(400, { error: 'invalid_request', error_description: `bad request: ${[...new URLSearchParams(body)].map(([k, v]) => `${k}=${v}`).join('&')}` }),
-  'hang': () => undefined,
+  'echo-secret': ({ body }) =>
+    json(400, {
+      error: 'invalid_request',
+      error_description: `bad request: ${[...new URLSearchParams(body)].map(([k, v]) => `${k}=${v}`).join('&')}`,
+    }),
+  hang: () => undefined,
   // Accepts client_secret_post only, as some servers do; Basic gets 401 invalid_client.
-  'post-only': ({ body, token }) => (/(^|&)client_secret=/.test(body) ? ok(token()) : json(401, { error: 'invalid_client', error_description: 'client authentication failed' })),
+  'post-only': ({ body, token }) =>
+    /(^|&)client_secret=/.test(body)
+      ? ok(token())
+      : json(401, { error: 'invalid_client', error_description: 'client authentication failed' }),
   // Decodes Basic credentials as RFC 6749 §2.3.1 says (form-decoding, then UTF-8), like Keycloak:
   // unlike oidc-provider, it accepts a non-ASCII secret.
   'strict-basic': ({ token }) => ok(token()),
   // glewlwyd's way: every refusal a 403 with an empty body. This one takes client_secret_post only.
-  '403-empty-post-only': ({ body, token }) => (/(^|&)client_secret=/.test(body) ? ok(token()) : { status: 403, body: '' }),
+  '403-empty-post-only': ({ body, token }) =>
+    /(^|&)client_secret=/.test(body) ? ok(token()) : { status: 403, body: '' },
   // Answers a token endpoint should not give, each decided the same way in the sandbox and in Node.
-  'gzip': ({ token }) => ({ ...ok(token()), gzip: true }),
+  gzip: ({ token }) => ({ ...ok(token()), gzip: true }),
   'expired-jwt': () => ok(unsignedJwt({ exp: Math.floor(Date.now() / 1000) - 60 })),
   'expires-negative': ({ token }) => ok(token(), { expires_in: -5 }),
   'expires-huge': ({ token }) => ok(token(), { expires_in: 1e12 }),
   'crlf-token': ({ token }) => ok(`${token()}\r\nX-Injected: yes`),
-  'huge': ({ token }) => ok(token(), { padding: 'x'.repeat(1024 * 1024 + 1000) }),
+  huge: ({ token }) => ok(token(), { padding: 'x'.repeat(1024 * 1024 + 1000) }),
   // Redirects to another origin (another port of the same host): 307 and 308 keep the method and body
   // (client_secret_post's secret), and a Basic header survives a redirect to the same host.
   'redirect-307': ({ elsewhere, rest }) => redirect(307, `${elsewhere}/token${rest}`),
@@ -85,13 +122,19 @@ export async function startFaultTokenServer(): Promise<FaultTokenServer> {
     issued.add(value);
     return value;
   };
-  const arrivedElsewhere = new Map<string, Array<{ method: string; basic: { id: string; secret: string } | undefined; body: string }>>();
+  const arrivedElsewhere = new Map<
+    string,
+    Array<{ method: string; basic: { id: string; secret: string } | undefined; body: string }>
+  >();
   const other: Listening = await listenLocal((req, res) => {
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
     req.on('end', () => {
       const path = (req.url ?? '/').split('?')[0] ?? '/';
-      arrivedElsewhere.set(path, [...(arrivedElsewhere.get(path) ?? []), { method: req.method ?? '', basic: decodeBasic(req.headers.authorization), body }]);
+      arrivedElsewhere.set(path, [
+        ...(arrivedElsewhere.get(path) ?? []),
+        { method: req.method ?? '', basic: decodeBasic(req.headers.authorization), body },
+      ]);
       const answer = ok(token());
       res.writeHead(answer.status, answer.headers).end(answer.body);
     });
@@ -107,13 +150,18 @@ export async function startFaultTokenServer(): Promise<FaultTokenServer> {
       if (basic) basics.set(path, basic);
       const [, name = '', ...rest] = path.split('/');
       const scenario = SCENARIOS[name];
-      const answer = scenario ? scenario({ count, req, body, token, elsewhere: other.url, rest: rest.map((r) => `/${r}`).join('') }) : json(404, { error: 'no such scenario' });
+      const answer = scenario
+        ? scenario({ count, req, body, token, elsewhere: other.url, rest: rest.map((r) => `/${r}`).join('') })
+        : json(404, { error: 'no such scenario' });
       if (!answer) {
         hanging.add(res);
         res.once('close', () => hanging.delete(res));
         return;
       }
-      if (answer.gzip) return void res.writeHead(answer.status, { ...answer.headers, 'content-encoding': 'gzip' }).end(gzipSync(answer.body));
+      if (answer.gzip)
+        return void res
+          .writeHead(answer.status, { ...answer.headers, 'content-encoding': 'gzip' })
+          .end(gzipSync(answer.body));
       res.writeHead(answer.status, answer.headers).end(answer.body);
     });
   });

@@ -25,7 +25,11 @@ export function useSuite(prefix: string): SuiteContext {
   let serial = 0;
   const context = { servers: undefined as unknown as TestServers, dir: '', script: '', next: () => ++serial };
   before(async () => {
-    [context.script, context.servers, context.dir] = await Promise.all([buildScript(), startTestServers(), mkdtemp(join(tmpdir(), `pm-oauth2-${prefix}-`))]);
+    [context.script, context.servers, context.dir] = await Promise.all([
+      buildScript(),
+      startTestServers(),
+      mkdtemp(join(tmpdir(), `pm-oauth2-${prefix}-`)),
+    ]);
   });
   after(async () => {
     await context.servers.close();
@@ -41,17 +45,41 @@ export interface JobRun {
 }
 
 /** Builds the collection into the folder and runs it as pm-oauth2 run does. */
-export async function runBuiltJob(dir: string, collection: object, variables: Record<string, string>, options: { inSandbox?: boolean; reporters?: string[]; exportEnvironment?: string } = {}): Promise<JobRun> {
+export async function runBuiltJob(
+  dir: string,
+  collection: object,
+  variables: Record<string, string>,
+  options: { inSandbox?: boolean; reporters?: string[]; exportEnvironment?: string } = {},
+): Promise<JobRun> {
   const name = `c${Date.now()}${Math.random().toString(36).slice(2, 6)}`;
   const file = join(dir, `${name}.postman_collection.json`);
-  await writeFile(file, JSON.stringify(embedScript(collection as never, await readScripts(DEFAULT_SCRIPT_PATHS)).collection));
+  await writeFile(
+    file,
+    JSON.stringify(embedScript(collection as never, await readScripts(DEFAULT_SCRIPT_PATHS)).collection),
+  );
   const lines: string[] = [];
   const terminal = { out: (line: string) => void lines.push(line), err: (line: string) => void lines.push(line) };
   const result = await runJob({
-    collections: [file], environment: undefined, terminal, inSandbox: options.inSandbox ?? false,
-    variables: mergeVariables({ environment: undefined, dotenvText: undefined, processEnv: {}, flags: Object.entries(variables).map(([k, v]) => `${k}=${v}`) }),
-    reports: await Reports.create({ reporters: options.reporters ?? [], reportDir: join(dir, `reports-${name}`), junitFile: undefined }),
-    exportEnvironmentFile: options.exportEnvironment, timeoutRequestMs: 20_000, bail: false, iterationCount: undefined, env: {},
+    collections: [file],
+    environment: undefined,
+    terminal,
+    inSandbox: options.inSandbox ?? false,
+    variables: mergeVariables({
+      environment: undefined,
+      dotenvText: undefined,
+      processEnv: {},
+      flags: Object.entries(variables).map(([k, v]) => `${k}=${v}`),
+    }),
+    reports: await Reports.create({
+      reporters: options.reporters ?? [],
+      reportDir: join(dir, `reports-${name}`),
+      junitFile: undefined,
+    }),
+    exportEnvironmentFile: options.exportEnvironment,
+    timeoutRequestMs: 20_000,
+    bail: false,
+    iterationCount: undefined,
+    env: {},
   });
   return { result, lines };
 }

@@ -29,38 +29,45 @@ export interface TlsFrontOptions {
 
 export async function startTlsFront(target: string, options: TlsFrontOptions): Promise<TlsFront> {
   const clients: string[] = [];
-  const server: Server = createServer({
-    key: read('server.key'), cert: read('server.crt'), ca: read('ca.crt'),
-    // Forwarding a certificate means asking for one; only a required one fails the handshake without it.
-    requestCert: options.requireClientCertificate || !!options.forwardCertificateAs, rejectUnauthorized: options.requireClientCertificate,
-  }, (req, res) => {
-    const peer = (req.socket as TLSSocket).getPeerCertificate?.();
-    clients.push(String(peer?.subject?.CN ?? ''));
-    const headers: Record<string, string | string[] | undefined> = { ...req.headers, host: new URL(target).host };
-    if (options.forwardCertificateAs) {
-      const verify = `${options.forwardCertificateAs}-verify`;
-      delete headers[options.forwardCertificateAs];
-      delete headers[verify];
-      // Any certificate, as nginx's ssl_verify_client optional_no_ca: the server decides what it takes.
-      if (peer?.raw) {
-        headers[options.forwardCertificateAs] = encodeURIComponent(new X509Certificate(peer.raw).toString());
-        headers[verify] = (req.socket as TLSSocket).authorized ? 'SUCCESS' : 'FAILED';
+  const server: Server = createServer(
+    {
+      key: read('server.key'),
+      cert: read('server.crt'),
+      ca: read('ca.crt'),
+      // Forwarding a certificate means asking for one; only a required one fails the handshake without it.
+      requestCert: options.requireClientCertificate || !!options.forwardCertificateAs,
+      rejectUnauthorized: options.requireClientCertificate,
+    },
+    (req, res) => {
+      const peer = (req.socket as TLSSocket).getPeerCertificate?.();
+      clients.push(String(peer?.subject?.CN ?? ''));
+      const headers: Record<string, string | string[] | undefined> = { ...req.headers, host: new URL(target).host };
+      if (options.forwardCertificateAs) {
+        const verify = `${options.forwardCertificateAs}-verify`;
+        delete headers[options.forwardCertificateAs];
+        delete headers[verify];
+        // Any certificate, as nginx's ssl_verify_client optional_no_ca: the server decides what it takes.
+        if (peer?.raw) {
+          headers[options.forwardCertificateAs] = encodeURIComponent(new X509Certificate(peer.raw).toString());
+          headers[verify] = (req.socket as TLSSocket).authorized ? 'SUCCESS' : 'FAILED';
+        }
       }
-    }
-    const forward = httpRequest(new URL(req.url ?? '/', target), { method: req.method, headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
-    forward.on('error', () => res.writeHead(502).end());
-    req.pipe(forward);
-  });
+      const forward = httpRequest(new URL(req.url ?? '/', target), { method: req.method, headers }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      forward.on('error', () => res.writeHead(502).end());
+      req.pipe(forward);
+    },
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
     clients,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -7,7 +7,9 @@ export const mochaHooks = {
   afterAll(): void {
     const leftOpen = process.getActiveResourcesInfo().filter((resource) => LEFT_OPEN.has(resource));
     if (leftOpen.length) {
-      throw new Error(`the tests left open: ${leftOpen.join(', ')} — a suite's after hook must close what its before hook started`);
+      throw new Error(
+        `the tests left open: ${leftOpen.join(', ')} — a suite's after hook must close what its before hook started`,
+      );
     }
   },
 };

@@ -5,17 +5,35 @@ import { isReusable, refreshMarginMs } from '../../src/oauth/freshness.js';
 import { maskToken, redactSecrets } from '../../src/oauth/mask.js';
 import { requestNeedsToken } from '../../src/oauth/request-auth.js';
 import { retryDelayMs } from '../../src/oauth/retry.js';
-import { breakerError, coolDownMs, DEFINITIVE_COOL_DOWN_MS, TRANSIENT_COOL_DOWN_MS, tripBreaker, trippedBreaker } from '../../src/oauth/breaker.js';
+import {
+  breakerError,
+  coolDownMs,
+  DEFINITIVE_COOL_DOWN_MS,
+  TRANSIENT_COOL_DOWN_MS,
+  tripBreaker,
+  trippedBreaker,
+} from '../../src/oauth/breaker.js';
 import { OAuthError } from '../../src/oauth/errors.js';
 import { afterResponse } from '../../src/oauth/retry-on-401.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-const base: Record<string, string> = { oauth2_token_url: 'https://idp/token', oauth2_client_id: 'c', oauth2_client_secret: 'top-secret-value' };
-const fingerprint = (vars: Record<string, string>) => fingerprintOf(fingerprintValues((n) => ({ ...base, ...vars })[n]), sha256);
+const base: Record<string, string> = {
+  oauth2_token_url: 'https://idp/token',
+  oauth2_client_id: 'c',
+  oauth2_client_secret: 'top-secret-value',
+};
+const fingerprint = (vars: Record<string, string>) =>
+  fingerprintOf(
+    fingerprintValues((n) => ({ ...base, ...vars })[n]),
+    sha256,
+  );
 
 describe('fingerprintOf', () => {
   it('changes with every variable that decides the token', () => {
-    const variants = [{}, ...FINGERPRINT_VARIABLES.map((name) => ({ [name]: name === 'oauth2_dpop' ? 'true' : `changed ${name}` }))];
+    const variants = [
+      {},
+      ...FINGERPRINT_VARIABLES.map((name) => ({ [name]: name === 'oauth2_dpop' ? 'true' : `changed ${name}` })),
+    ];
     assert.equal(new Set(variants.map(fingerprint)).size, variants.length);
     assert.equal(FINGERPRINT_VARIABLES.length, 16);
     assert.ok(FINGERPRINT_VARIABLES.includes('oauth2_dpop_key'), 'a token bound to one key is never sent with another');
@@ -60,7 +78,14 @@ describe('retryDelayMs', () => {
   });
   it('never retries 4xx, a time-out, a refused connection, an unknown host or a TLS failure: a second try would not pass', () => {
     assert.equal(retryDelayMs({ kind: 'http', status: 401, retryAfter: '' }, 1, 0), undefined);
-    for (const code of ['ETIMEDOUT', 'ECONNREFUSED', 'ENOTFOUND', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'EPROTO']) {
+    for (const code of [
+      'ETIMEDOUT',
+      'ECONNREFUSED',
+      'ENOTFOUND',
+      'CERT_HAS_EXPIRED',
+      'DEPTH_ZERO_SELF_SIGNED_CERT',
+      'EPROTO',
+    ]) {
       assert.equal(retryDelayMs({ kind: 'transport', code }, 1, 0), undefined, code);
     }
   });
@@ -85,7 +110,10 @@ describe('requestNeedsToken', () => {
   it('is true for an inheriting request and a Bearer of our variables', () => {
     assert.equal(requestNeedsToken(undefined), true);
     assert.equal(requestNeedsToken({ type: 'inherit' }), true);
-    assert.equal(requestNeedsToken({ type: 'bearer', bearer: [{ key: 'token', value: '{{oauth2_access_token}}' }] }), true);
+    assert.equal(
+      requestNeedsToken({ type: 'bearer', bearer: [{ key: 'token', value: '{{oauth2_access_token}}' }] }),
+      true,
+    );
   });
   it('is false for noauth, another auth, or a Bearer of something else', () => {
     assert.equal(requestNeedsToken({ type: 'noauth' }), false);
@@ -95,7 +123,13 @@ describe('requestNeedsToken', () => {
 });
 
 describe('afterResponse (retry once on 401)', () => {
-  const facts = { setting: undefined, status: 401, wwwAuthenticate: 'Bearer error="invalid_token"', key: 'r1:0', marker: undefined };
+  const facts = {
+    setting: undefined,
+    status: 401,
+    wwwAuthenticate: 'Bearer error="invalid_token"',
+    key: 'r1:0',
+    marker: undefined,
+  };
   it('retries a 401 invalid_token once, and gives up on the second', () => {
     assert.equal(afterResponse(facts), 'retry');
     assert.equal(afterResponse({ ...facts, marker: 'r1:0' }), 'give-up');
@@ -112,15 +146,26 @@ describe('afterResponse (retry once on 401)', () => {
   });
 });
 
-describe('the token endpoint\'s circuit breaker', () => {
-  const refusal = new OAuthError('TOKEN_ERROR_RESPONSE', 'the token endpoint answered 401 invalid_client: "bad top-secret-value"', 'check the secret', { status: 401, error: 'invalid_client' });
+describe("the token endpoint's circuit breaker", () => {
+  const refusal = new OAuthError(
+    'TOKEN_ERROR_RESPONSE',
+    'the token endpoint answered 401 invalid_client: "bad top-secret-value"',
+    'check the secret',
+    { status: 401, error: 'invalid_client' },
+  );
   const outage = new OAuthError('TOKEN_ERROR_RESPONSE', 'the token endpoint answered 503', '', { status: 503 });
 
   it('keeps a refusal longer than an outage, and nothing that costs nothing to check again', () => {
     assert.equal(coolDownMs(refusal), DEFINITIVE_COOL_DOWN_MS);
     assert.equal(coolDownMs(outage), TRANSIENT_COOL_DOWN_MS);
-    assert.equal(coolDownMs(new OAuthError('TOKEN_ERROR_RESPONSE', '429', '', { status: 429 })), TRANSIENT_COOL_DOWN_MS);
-    assert.equal(coolDownMs(new OAuthError('TOKEN_REQUEST_FAILED', 'refused', '', { transportCode: 'ECONNREFUSED' })), TRANSIENT_COOL_DOWN_MS);
+    assert.equal(
+      coolDownMs(new OAuthError('TOKEN_ERROR_RESPONSE', '429', '', { status: 429 })),
+      TRANSIENT_COOL_DOWN_MS,
+    );
+    assert.equal(
+      coolDownMs(new OAuthError('TOKEN_REQUEST_FAILED', 'refused', '', { transportCode: 'ECONNREFUSED' })),
+      TRANSIENT_COOL_DOWN_MS,
+    );
     assert.equal(coolDownMs(new OAuthError('CONFIG_MISSING', 'x')), 0);
     assert.ok(DEFINITIVE_COOL_DOWN_MS > TRANSIENT_COOL_DOWN_MS);
   });
@@ -132,9 +177,13 @@ describe('the token endpoint\'s circuit breaker', () => {
     assert.ok(held);
     const error = breakerError(held, 1_000 + DEFINITIVE_COOL_DOWN_MS - 1_500);
     assert.equal(error.code, 'TOKEN_ERROR_RESPONSE');
-    assert.equal(error.message, 'the token endpoint answered 401 invalid_client: "bad ***" (not asked again for 2 s: this configuration failed just before)');
+    assert.equal(
+      error.message,
+      'the token endpoint answered 401 invalid_client: "bad ***" (not asked again for 2 s: this configuration failed just before)',
+    );
     assert.equal(error.advice, 'check the secret');
     assert.equal(trippedBreaker(record, 1_000 + DEFINITIVE_COOL_DOWN_MS), undefined);
-    for (const junk of [undefined, '', 'not json', '{"until":"soon"}', 42]) assert.equal(trippedBreaker(junk, 0), undefined);
+    for (const junk of [undefined, '', 'not json', '{"until":"soon"}', 42])
+      assert.equal(trippedBreaker(junk, 0), undefined);
   });
 });

@@ -32,33 +32,77 @@ describe('DPoP proofs (RFC 9449 §4)', () => {
   for (const [what, key, alg] of KEYS) {
     it(`signs a proof a JOSE library verifies with the embedded key: ${what}`, async () => {
       const signer = pureDpopSigner(key, nodeHashes);
-      const proof = createDpopProof(signer, { htm: 'GET', htu: 'https://api.example/v1/items', nowMs: NOW, jti: 'jti-1', nonce: 'n-1', accessToken: 'the-token' }, nodeHashes.sha256);
-      const { payload, protectedHeader } = await jwtVerify(proof, EmbeddedJWK, { typ: 'dpop+jwt', currentDate: new Date(NOW) });
+      const proof = createDpopProof(
+        signer,
+        {
+          htm: 'GET',
+          htu: 'https://api.example/v1/items',
+          nowMs: NOW,
+          jti: 'jti-1',
+          nonce: 'n-1',
+          accessToken: 'the-token',
+        },
+        nodeHashes.sha256,
+      );
+      const { payload, protectedHeader } = await jwtVerify(proof, EmbeddedJWK, {
+        typ: 'dpop+jwt',
+        currentDate: new Date(NOW),
+      });
       assert.equal(protectedHeader.alg, alg);
-      assert.deepEqual(Object.keys(protectedHeader.jwk ?? {}).sort(), alg === 'ES256' ? ['crv', 'kty', 'x', 'y'] : ['e', 'kty', 'n'], 'the header holds the public key only');
-      assert.deepEqual(payload, { jti: 'jti-1', htm: 'GET', htu: 'https://api.example/v1/items', iat: NOW / 1000, nonce: 'n-1', ath: sha256b64url('the-token') });
-      assert.equal(jwkThumbprint(signer.jwk, nodeHashes.sha256), await calculateJwkThumbprint(protectedHeader.jwk as JWK));
+      assert.deepEqual(
+        Object.keys(protectedHeader.jwk ?? {}).sort(),
+        alg === 'ES256' ? ['crv', 'kty', 'x', 'y'] : ['e', 'kty', 'n'],
+        'the header holds the public key only',
+      );
+      assert.deepEqual(payload, {
+        jti: 'jti-1',
+        htm: 'GET',
+        htu: 'https://api.example/v1/items',
+        iat: NOW / 1000,
+        nonce: 'n-1',
+        ath: sha256b64url('the-token'),
+      });
+      assert.equal(
+        jwkThumbprint(signer.jwk, nodeHashes.sha256),
+        await calculateJwkThumbprint(protectedHeader.jwk as JWK),
+      );
     });
   }
 
-  it('the public key it derives is the key\'s own (the point computed from d equals the one given)', () => {
-    assert.deepEqual(pureDpopSigner(JSON.stringify(ecJwkWithoutPoint), nodeHashes).jwk, { kty: 'EC', crv: 'P-256', x: ecJwk.x, y: ecJwk.y });
+  it("the public key it derives is the key's own (the point computed from d equals the one given)", () => {
+    assert.deepEqual(pureDpopSigner(JSON.stringify(ecJwkWithoutPoint), nodeHashes).jwk, {
+      kty: 'EC',
+      crv: 'P-256',
+      x: ecJwk.x,
+      y: ecJwk.y,
+    });
   });
 
-  it('a token request\'s proof has no ath, and every proof a new jti', () => {
-    const make = proofFactory((key) => pureDpopSigner(key, nodeHashes), nodeHashes.sha256, () => NOW, () => newJti());
+  it("a token request's proof has no ath, and every proof a new jti", () => {
+    const make = proofFactory(
+      (key) => pureDpopSigner(key, nodeHashes),
+      nodeHashes.sha256,
+      () => NOW,
+      () => newJti(),
+    );
     const key = JSON.stringify(ecJwk);
-    const [a, b] = [make(key, { htm: 'POST', htu: 'https://idp/token' }), make(key, { htm: 'POST', htu: 'https://idp/token' })].map((p) => decodeJwt(p)?.claims ?? {});
+    const [a, b] = [
+      make(key, { htm: 'POST', htu: 'https://idp/token' }),
+      make(key, { htm: 'POST', htu: 'https://idp/token' }),
+    ].map((p) => decodeJwt(p)?.claims ?? {});
     assert.equal(a?.['ath'], undefined);
     assert.notEqual(a?.['jti'], b?.['jti']);
   });
 
   it('names oauth2_dpop_key, never its content, when the key is unusable', () => {
-    assert.throws(() => pureDpopSigner('{"kty":"oct","k":"c2VjcmV0LXNob3VsZC1ub3QtYXBwZWFy"}', nodeHashes), (error: Error) => {
-      assert.match(error.message, /^oauth2_dpop_key is a JWK of type oct/);
-      assert.ok(!error.message.includes('c2VjcmV0'));
-      return true;
-    });
+    assert.throws(
+      () => pureDpopSigner('{"kty":"oct","k":"c2VjcmV0LXNob3VsZC1ub3QtYXBwZWFy"}', nodeHashes),
+      (error: Error) => {
+        assert.match(error.message, /^oauth2_dpop_key is a JWK of type oct/);
+        assert.ok(!error.message.includes('c2VjcmV0'));
+        return true;
+      },
+    );
   });
 });
 
@@ -81,12 +125,18 @@ describe('the URI a proof names (htu) and whose nonce is whose (origin)', () => 
 });
 
 describe('DPoP nonces (RFC 9449 §8, §9)', () => {
-  it('takes only what a nonce may be, and knows each server\'s way of asking', () => {
+  it("takes only what a nonce may be, and knows each server's way of asking", () => {
     assert.equal(acceptableNonce(' abc.DEF-123_~ '), 'abc.DEF-123_~');
-    for (const bad of [undefined, '', 'has space', 'quote"d', 'back\\slash', 'x'.repeat(513)]) assert.equal(acceptableNonce(bad), undefined);
+    for (const bad of [undefined, '', 'has space', 'quote"d', 'back\\slash', 'x'.repeat(513)])
+      assert.equal(acceptableNonce(bad), undefined);
     assert.ok(tokenEndpointWantsNonce(400, 'use_dpop_nonce'));
     assert.ok(!tokenEndpointWantsNonce(401, 'invalid_client'));
-    assert.ok(resourceWantsNonce(401, 'DPoP error="use_dpop_nonce", error_description="Resource server requires nonce in DPoP proof"'));
+    assert.ok(
+      resourceWantsNonce(
+        401,
+        'DPoP error="use_dpop_nonce", error_description="Resource server requires nonce in DPoP proof"',
+      ),
+    );
     assert.ok(!resourceWantsNonce(401, 'DPoP error="invalid_token"'));
     assert.ok(!resourceWantsNonce(200, 'DPoP error="use_dpop_nonce"'));
   });
@@ -104,25 +154,49 @@ describe('DPoP nonces (RFC 9449 §8, §9)', () => {
 describe('token_type with and without DPoP: a Bearer token never where a DPoP token was asked for, nor the reverse', () => {
   const answer = (body: object) => ({ status: 200, header: () => '', body: JSON.stringify(body) });
   it('accepts DPoP (any case) when a proof was sent', () => {
-    assert.equal(parseTokenResponse(answer({ access_token: 'a', token_type: 'dpop', expires_in: 60 }), NOW, true).tokenType, 'DPoP');
+    assert.equal(
+      parseTokenResponse(answer({ access_token: 'a', token_type: 'dpop', expires_in: 60 }), NOW, true).tokenType,
+      'DPoP',
+    );
   });
   for (const type of ['Bearer', undefined]) {
     it(`refuses ${type ?? 'a missing token_type'} when a proof was sent, naming the fix`, () => {
-      assert.throws(() => parseTokenResponse(answer({ access_token: 'a', token_type: type, expires_in: 60 }), NOW, true), {
-        code: 'TOKEN_RESPONSE_INVALID', message: /not bound to the key/, advice: /turn on DPoP-bound tokens for this client.*oauth2_dpop=false/,
-      });
+      assert.throws(
+        () => parseTokenResponse(answer({ access_token: 'a', token_type: type, expires_in: 60 }), NOW, true),
+        {
+          code: 'TOKEN_RESPONSE_INVALID',
+          message: /not bound to the key/,
+          advice: /turn on DPoP-bound tokens for this client.*oauth2_dpop=false/,
+        },
+      );
     });
   }
   it('refuses DPoP when none was asked for, and says to turn it on', () => {
-    assert.throws(() => parseTokenResponse(answer({ access_token: 'a', token_type: 'DPoP' }), NOW), { code: 'TOKEN_RESPONSE_INVALID', advice: /oauth2_dpop=true/ });
+    assert.throws(() => parseTokenResponse(answer({ access_token: 'a', token_type: 'DPoP' }), NOW), {
+      code: 'TOKEN_RESPONSE_INVALID',
+      advice: /oauth2_dpop=true/,
+    });
   });
 });
 
 describe('the token fetch with DPoP', () => {
-  const vars: Record<string, string> = { oauth2_token_url: 'https://idp.example/token', oauth2_client_id: 'c', oauth2_client_secret: 's', oauth2_dpop: 'true', oauth2_dpop_key: JSON.stringify(ecJwk) };
+  const vars: Record<string, string> = {
+    oauth2_token_url: 'https://idp.example/token',
+    oauth2_client_id: 'c',
+    oauth2_client_secret: 's',
+    oauth2_dpop: 'true',
+    oauth2_dpop_key: JSON.stringify(ecJwk),
+  };
   const config = readTokenConfig((n) => vars[n]);
-  const proofs = proofFactory((key) => pureDpopSigner(key, nodeHashes), nodeHashes.sha256, () => NOW, () => newJti());
-  const answer = (status: number, body: object, headers: Record<string, string> = {}): AttemptResult => ({ response: { status, header: (name) => headers[name.toLowerCase()] ?? '', body: JSON.stringify(body) } });
+  const proofs = proofFactory(
+    (key) => pureDpopSigner(key, nodeHashes),
+    nodeHashes.sha256,
+    () => NOW,
+    () => newJti(),
+  );
+  const answer = (status: number, body: object, headers: Record<string, string> = {}): AttemptResult => ({
+    response: { status, header: (name) => headers[name.toLowerCase()] ?? '', body: JSON.stringify(body) },
+  });
   function scripted(answers: AttemptResult[], withProofs = true) {
     const sent: TokenRequest[] = [];
     const nonces = new Map<string, string>();
@@ -133,37 +207,62 @@ describe('the token fetch with DPoP', () => {
       },
       wait: (_ms, then) => then(),
       now: () => NOW,
-      dpop: withProofs ? dpopFetch(proofs, { get: (o) => nonces.get(o), set: (o, n) => void nonces.set(o, n) }) : undefined,
+      dpop: withProofs
+        ? dpopFetch(proofs, { get: (o) => nonces.get(o), set: (o, n) => void nonces.set(o, n) })
+        : undefined,
     };
     return { runtime, sent, nonces };
   }
-  const proofOf = (request: TokenRequest | undefined) => decodeJwt(request?.headers.find((h) => h.key === 'DPoP')?.value ?? '')?.claims ?? {};
+  const proofOf = (request: TokenRequest | undefined) =>
+    decodeJwt(request?.headers.find((h) => h.key === 'DPoP')?.value ?? '')?.claims ?? {};
 
-  it('sends a proof of POST to the token URL, and answers the server\'s use_dpop_nonce once, with its nonce', async () => {
-    const { runtime, sent, nonces } = scripted([answer(400, { error: 'use_dpop_nonce' }, { 'dpop-nonce': 'nonce-1' }), answer(200, { access_token: 't', token_type: 'DPoP', expires_in: 60 }, { 'dpop-nonce': 'nonce-2' })]);
+  it("sends a proof of POST to the token URL, and answers the server's use_dpop_nonce once, with its nonce", async () => {
+    const { runtime, sent, nonces } = scripted([
+      answer(400, { error: 'use_dpop_nonce' }, { 'dpop-nonce': 'nonce-1' }),
+      answer(200, { access_token: 't', token_type: 'DPoP', expires_in: 60 }, { 'dpop-nonce': 'nonce-2' }),
+    ]);
     const token = await fetchTokenAsync(config, runtime);
     assert.equal(token.tokenType, 'DPoP');
     assert.equal(sent.length, 2);
-    assert.deepEqual([proofOf(sent[0])['htm'], proofOf(sent[0])['htu'], proofOf(sent[0])['nonce']], ['POST', 'https://idp.example/token', undefined]);
+    assert.deepEqual(
+      [proofOf(sent[0])['htm'], proofOf(sent[0])['htu'], proofOf(sent[0])['nonce']],
+      ['POST', 'https://idp.example/token', undefined],
+    );
     assert.equal(proofOf(sent[1])['nonce'], 'nonce-1');
     assert.equal(nonces.get('https://idp.example'), 'nonce-2', 'the latest nonce is kept for the next proof');
   });
 
   it('does not ask a third time when the server wants a nonce again', async () => {
-    const { runtime, sent } = scripted([answer(400, { error: 'use_dpop_nonce' }, { 'dpop-nonce': 'a' }), answer(400, { error: 'use_dpop_nonce' }, { 'dpop-nonce': 'b' })]);
-    await assert.rejects(fetchTokenAsync(config, runtime), { code: 'TOKEN_ERROR_RESPONSE', details: { status: 400, error: 'use_dpop_nonce', wwwAuthenticate: '' }, advice: /does not accept the nonce it issued/ });
+    const { runtime, sent } = scripted([
+      answer(400, { error: 'use_dpop_nonce' }, { 'dpop-nonce': 'a' }),
+      answer(400, { error: 'use_dpop_nonce' }, { 'dpop-nonce': 'b' }),
+    ]);
+    await assert.rejects(fetchTokenAsync(config, runtime), {
+      code: 'TOKEN_ERROR_RESPONSE',
+      details: { status: 400, error: 'use_dpop_nonce', wwwAuthenticate: '' },
+      advice: /does not accept the nonce it issued/,
+    });
     assert.equal(sent.length, 2);
   });
 
   it('fails closed without sending when the copy has no signing code', async () => {
     const { runtime, sent } = scripted([], false);
-    await assert.rejects(fetchTokenAsync(config, runtime), { code: 'CONFIG_INVALID', message: /oauth2_dpop is true, but this copy of the script was built without the signing code/ });
+    await assert.rejects(fetchTokenAsync(config, runtime), {
+      code: 'CONFIG_INVALID',
+      message: /oauth2_dpop is true, but this copy of the script was built without the signing code/,
+    });
     assert.equal(sent.length, 0);
   });
 
   it('asks for the key, and for a value it understands', () => {
-    assert.throws(() => readTokenConfig((n) => ({ ...vars, oauth2_dpop_key: '' })[n]), { code: 'CONFIG_MISSING', message: /oauth2_dpop_key is not set.*pm-oauth2 dpop-key/ });
-    assert.throws(() => readTokenConfig((n) => ({ ...vars, oauth2_dpop: 'yes' })[n]), { code: 'CONFIG_INVALID', message: /oauth2_dpop is "yes"/ });
+    assert.throws(() => readTokenConfig((n) => ({ ...vars, oauth2_dpop_key: '' })[n]), {
+      code: 'CONFIG_MISSING',
+      message: /oauth2_dpop_key is not set.*pm-oauth2 dpop-key/,
+    });
+    assert.throws(() => readTokenConfig((n) => ({ ...vars, oauth2_dpop: 'yes' })[n]), {
+      code: 'CONFIG_INVALID',
+      message: /oauth2_dpop is "yes"/,
+    });
     assert.equal(readTokenConfig((n) => ({ ...vars, oauth2_dpop: 'false', oauth2_dpop_key: '' })[n]).dpop, undefined);
   });
 });

@@ -7,7 +7,7 @@ describe('formEncode (RFC 6749 Appendix B)', () => {
   const cases: Array<[string, string]> = [
     ['abc', 'abc'],
     ['a b', 'a+b'],
-    ["+/=:&%!'()*~", "%2B%2F%3D%3A%26%25%21%27%28%29%2A~"],
+    ["+/=:&%!'()*~", '%2B%2F%3D%3A%26%25%21%27%28%29%2A~'],
     ['é', '%C3%A9'],
     ['😀', '%F0%9F%98%80'],
   ];
@@ -23,7 +23,12 @@ describe('formEncode (RFC 6749 Appendix B)', () => {
 
 describe('parseExtraParams', () => {
   it('decodes pairs once, so they are encoded once', () => {
-    assert.deepEqual(parseExtraParams('a=1&b=two%20words&c=x+y&flag', 'v'), [['a', '1'], ['b', 'two words'], ['c', 'x y'], ['flag', '']]);
+    assert.deepEqual(parseExtraParams('a=1&b=two%20words&c=x+y&flag', 'v'), [
+      ['a', '1'],
+      ['b', 'two words'],
+      ['c', 'x y'],
+      ['flag', ''],
+    ]);
   });
 
   it('ignores empty parts and keeps = inside values', () => {
@@ -31,7 +36,10 @@ describe('parseExtraParams', () => {
   });
 
   it('rejects a malformed escape, naming the variable', () => {
-    assert.throws(() => parseExtraParams('a=%zz', 'oauth2_extra_params'), { code: 'CONFIG_INVALID', message: /oauth2_extra_params .*"a"/ });
+    assert.throws(() => parseExtraParams('a=%zz', 'oauth2_extra_params'), {
+      code: 'CONFIG_INVALID',
+      message: /oauth2_extra_params .*"a"/,
+    });
   });
 });
 

@@ -9,10 +9,13 @@ import { createTokenStats } from '../../src/runner/token-stats.js';
 function countZeroDelayTimers(): { count: () => number; restore: () => void } {
   const real = globalThis.setTimeout;
   let zero = 0;
-  globalThis.setTimeout = Object.assign((callback: () => void, delay?: number, ...args: unknown[]) => {
-    if (!(Number(delay) >= 1)) zero++;
-    return (real as (...all: unknown[]) => NodeJS.Timeout)(callback, delay, ...args);
-  }, { __promisify__: real.__promisify__ }) as unknown as typeof setTimeout;
+  globalThis.setTimeout = Object.assign(
+    (callback: () => void, delay?: number, ...args: unknown[]) => {
+      if (!(Number(delay) >= 1)) zero++;
+      return (real as (...all: unknown[]) => NodeJS.Timeout)(callback, delay, ...args);
+    },
+    { __promisify__: real.__promisify__ },
+  ) as unknown as typeof setTimeout;
   return {
     count: () => zero,
     restore: () => {
@@ -27,27 +30,34 @@ describe('zero-delay timers as immediates while Newman runs', () => {
     await withImmediateTimers(async () => {
       assert.equal(immediateTimersInstalled(), true);
       const delayed = setTimeout(() => order.push('delayed'), 5);
-      assert.equal(typeof delayed.refresh, 'function', 'a timer with a delay is Node\'s own');
+      assert.equal(typeof delayed.refresh, 'function', "a timer with a delay is Node's own");
       setTimeout(() => order.push('zero'), 0);
       setTimeout((a: string) => order.push(a), undefined as unknown as number, 'undefined delay, with an argument');
       clearTimeout(setTimeout(() => order.push('cancelled immediate'), 0));
       clearTimeout(setTimeout(() => order.push('cancelled timer'), 2));
       await new Promise((resolve) => setImmediate(resolve));
-      assert.deepEqual(order, ['zero', 'undefined delay, with an argument'], 'zero-delay timers ran on the next turn of the loop');
+      assert.deepEqual(
+        order,
+        ['zero', 'undefined delay, with an argument'],
+        'zero-delay timers ran on the next turn of the loop',
+      );
       await new Promise((resolve) => setTimeout(resolve, 10));
     });
     assert.deepEqual(order, ['zero', 'undefined delay, with an argument', 'delayed']);
-    assert.equal(immediateTimersInstalled(), false, 'Node\'s timers are back once the work is done');
+    assert.equal(immediateTimersInstalled(), false, "Node's timers are back once the work is done");
   });
 
   it('shares one install between overlapping runs, restores it after a failure, and stays off with PM_OAUTH2_EXACT_TIMERS=1', async () => {
     const node = globalThis.setTimeout;
     let release: () => void = () => undefined;
     const first = withImmediateTimers(() => new Promise<void>((resolve) => (release = resolve)));
-    await assert.rejects(withImmediateTimers(async () => {
-      assert.notEqual(globalThis.setTimeout, node);
-      throw new Error('boom');
-    }), /boom/);
+    await assert.rejects(
+      withImmediateTimers(async () => {
+        assert.notEqual(globalThis.setTimeout, node);
+        throw new Error('boom');
+      }),
+      /boom/,
+    );
     assert.equal(immediateTimersInstalled(), true, 'the first run still has them');
     release();
     await first;
@@ -65,11 +75,25 @@ describe('zero-delay timers as immediates while Newman runs', () => {
     });
     after(() => server.close());
 
-    const run = () => runCollection({
-      collection: { info: { name: 'timers', schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json' }, item: Array.from({ length: 20 }, (_, i) => ({ name: `r${i}`, request: { url: `${base}/r${i}` }, event: [{ listen: 'test', script: { exec: ['pm.test("ok", () => pm.response.to.have.status(200));'] } }] })) },
-      environment: { name: 'e', values: [] },
-      reporters: [], reporterOptions: {}, timeoutRequestMs: 5000, bail: false, iterationCount: undefined, tokenUrls: new Set(), tokenStats: createTokenStats(),
-    });
+    const run = () =>
+      runCollection({
+        collection: {
+          info: { name: 'timers', schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json' },
+          item: Array.from({ length: 20 }, (_, i) => ({
+            name: `r${i}`,
+            request: { url: `${base}/r${i}` },
+            event: [{ listen: 'test', script: { exec: ['pm.test("ok", () => pm.response.to.have.status(200));'] } }],
+          })),
+        },
+        environment: { name: 'e', values: [] },
+        reporters: [],
+        reporterOptions: {},
+        timeoutRequestMs: 5000,
+        bail: false,
+        iterationCount: undefined,
+        tokenUrls: new Set(),
+        tokenStats: createTokenStats(),
+      });
 
     it('schedules no step of a request on a 1 ms timer, with every request sent and every test passed', async () => {
       const spy = countZeroDelayTimers();
@@ -77,7 +101,7 @@ describe('zero-delay timers as immediates while Newman runs', () => {
         const outcome = await run();
         assert.equal(outcome.requests, 20);
         assert.deepEqual(outcome.failures, []);
-        assert.equal(spy.count(), 0, 'Newman\'s zero-delay steps reached Node\'s setTimeout');
+        assert.equal(spy.count(), 0, "Newman's zero-delay steps reached Node's setTimeout");
       } finally {
         spy.restore();
       }

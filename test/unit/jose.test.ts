@@ -1,5 +1,14 @@
 import assert from 'node:assert/strict';
-import { constants, createECDH, createPublicKey, generateKeyPairSync, sign, verify, X509Certificate, type KeyObject } from 'node:crypto';
+import {
+  constants,
+  createECDH,
+  createPublicKey,
+  generateKeyPairSync,
+  sign,
+  verify,
+  X509Certificate,
+  type KeyObject,
+} from 'node:crypto';
 import { createRequire } from 'node:module';
 import { compactVerify, decodeJwt, importJWK } from 'jose';
 import { readTokenConfig } from '../../src/oauth/config.js';
@@ -30,7 +39,10 @@ describe('JWT client authentication: signing', () => {
         const key = parsePrivateKey(text);
         assert.equal(key.kind, 'RSA');
         if (key.kind !== 'RSA') return;
-        assert.deepEqual(Buffer.from(signRs256(key, data, nodeHashes)), sign('sha256', Buffer.from(data), rsa.privateKey));
+        assert.deepEqual(
+          Buffer.from(signRs256(key, data, nodeHashes)),
+          sign('sha256', Buffer.from(data), rsa.privateKey),
+        );
       });
     }
   });
@@ -77,18 +89,29 @@ describe('JWT client authentication: signing', () => {
       });
     }
 
-    it('its comb table holds the multiples of G it claims (checked with Node\'s ECDH), and a key\'s public point is Node\'s', () => {
+    it("its comb table holds the multiples of G it claims (checked with Node's ECDH), and a key's public point is Node's", () => {
       COMB.forEach(([x, y], i) => {
         let scalar = 0n;
         for (let tooth = 0; tooth < 4; tooth++) if (((i + 1) >> tooth) & 1) scalar += 1n << BigInt(64 * tooth);
         const ecdh = createECDH('prime256v1');
         ecdh.setPrivateKey(Buffer.from(scalar.toString(16).padStart(64, '0'), 'hex'));
-        assert.equal(Buffer.from([4, ...bigIntToBytes(x, 32), ...bigIntToBytes(y, 32)]).toString('hex'), ecdh.getPublicKey('hex'), `entry ${i + 1}`);
+        assert.equal(
+          Buffer.from([4, ...bigIntToBytes(x, 32), ...bigIntToBytes(y, 32)]).toString('hex'),
+          ecdh.getPublicKey('hex'),
+          `entry ${i + 1}`,
+        );
       });
       for (let i = 0; i < 5; i++) {
         const { x, y, d } = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
-        const point = publicPointOf({ kind: 'EC', curve: 'P-256', d: BigInt(`0x${Buffer.from(d ?? '', 'base64url').toString('hex')}`) });
-        assert.deepEqual([point.x, point.y].map((v) => Buffer.from(bigIntToBytes(v, 32)).toString('base64url')), [x, y]);
+        const point = publicPointOf({
+          kind: 'EC',
+          curve: 'P-256',
+          d: BigInt(`0x${Buffer.from(d ?? '', 'base64url').toString('hex')}`),
+        });
+        assert.deepEqual(
+          [point.x, point.y].map((v) => Buffer.from(bigIntToBytes(v, 32)).toString('base64url')),
+          [x, y],
+        );
       }
     });
 
@@ -104,13 +127,16 @@ describe('JWT client authentication: signing', () => {
     });
   });
 
-  it('gets the same hashes from crypto-js 3.3.0 (the sandbox\'s) as from Node', () => {
+  it("gets the same hashes from crypto-js 3.3.0 (the sandbox's) as from Node", () => {
     const cryptoJs = cryptoJsHashes(require('crypto-js') as CryptoJsLike);
     for (const length of [0, 1, 3, 4, 5, 63, 64, 65, 1000]) {
       const bytes = Array.from({ length }, (_, i) => (i * 37 + 11) & 0xff);
       assert.deepEqual(cryptoJs.sha256(bytes), nodeHashes.sha256(bytes));
       assert.deepEqual(cryptoJs.sha1(bytes), nodeHashes.sha1(bytes));
-      assert.deepEqual(cryptoJs.hmacSha256(bytes.slice(0, 70), bytes), nodeHashes.hmacSha256(bytes.slice(0, 70), bytes));
+      assert.deepEqual(
+        cryptoJs.hmacSha256(bytes.slice(0, 70), bytes),
+        nodeHashes.hmacSha256(bytes.slice(0, 70), bytes),
+      );
     }
   });
 
@@ -120,29 +146,71 @@ describe('JWT client authentication: signing', () => {
 });
 
 describe('JWT client authentication: the assertion', () => {
-  const config = (vars: Record<string, string>) => readTokenConfig((n) => ({
-    oauth2_token_url: 'https://idp.example.com/oauth2/token', oauth2_client_id: 'client-1', ...vars,
-  })[n]);
+  const config = (vars: Record<string, string>) =>
+    readTokenConfig(
+      (n) =>
+        ({
+          oauth2_token_url: 'https://idp.example.com/oauth2/token',
+          oauth2_client_id: 'client-1',
+          ...vars,
+        })[n],
+    );
   const NOW = 1_800_000_000_000;
 
   it('private_key_jwt with RS256: the claims of RFC 7523 §3, verified with the public key', async () => {
-    const assertion = createClientAssertion(config({ oauth2_client_auth: 'private_key_jwt', oauth2_private_key: rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), oauth2_key_id: 'k1' }), nodeHashes, NOW, 'jti-1');
+    const assertion = createClientAssertion(
+      config({
+        oauth2_client_auth: 'private_key_jwt',
+        oauth2_private_key: rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+        oauth2_key_id: 'k1',
+      }),
+      nodeHashes,
+      NOW,
+      'jti-1',
+    );
     const { protectedHeader } = await compactVerify(assertion, rsa.publicKey);
     assert.deepEqual(protectedHeader, { alg: 'RS256', typ: 'JWT', kid: 'k1' });
-    assert.deepEqual(decodeJwt(assertion), { iss: 'client-1', sub: 'client-1', aud: 'https://idp.example.com/oauth2/token', jti: 'jti-1', iat: 1_800_000_000, exp: 1_800_000_060 });
+    assert.deepEqual(decodeJwt(assertion), {
+      iss: 'client-1',
+      sub: 'client-1',
+      aud: 'https://idp.example.com/oauth2/token',
+      jti: 'jti-1',
+      iat: 1_800_000_000,
+      exp: 1_800_000_060,
+    });
   });
 
   it('private_key_jwt with ES256 from a JWK, and a settable audience', async () => {
-    const assertion = createClientAssertion(config({ oauth2_client_auth: 'private_key_jwt', oauth2_private_key: JSON.stringify(ec.privateKey.export({ format: 'jwk' })), oauth2_assertion_audience: 'https://idp.example.com' }), nodeHashes, NOW, 'j');
-    const { protectedHeader } = await compactVerify(assertion, await importJWK(ec.publicKey.export({ format: 'jwk' }), 'ES256'));
+    const assertion = createClientAssertion(
+      config({
+        oauth2_client_auth: 'private_key_jwt',
+        oauth2_private_key: JSON.stringify(ec.privateKey.export({ format: 'jwk' })),
+        oauth2_assertion_audience: 'https://idp.example.com',
+      }),
+      nodeHashes,
+      NOW,
+      'j',
+    );
+    const { protectedHeader } = await compactVerify(
+      assertion,
+      await importJWK(ec.publicKey.export({ format: 'jwk' }), 'ES256'),
+    );
     assert.equal(protectedHeader.alg, 'ES256');
     assert.equal(decodeJwt(assertion).aud, 'https://idp.example.com');
   });
 
   it('private_key_jwt with PS256, asked for or pinned by the JWK\'s "alg"', async () => {
     const pkcs8 = rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    for (const vars of [{ oauth2_private_key: pkcs8, oauth2_assertion_alg: 'ps256' }, { oauth2_private_key: JSON.stringify({ ...rsa.privateKey.export({ format: 'jwk' }), alg: 'PS256' }) }]) {
-      const assertion = createClientAssertion(config({ oauth2_client_auth: 'private_key_jwt', ...vars }), nodeHashes, NOW, 'j');
+    for (const vars of [
+      { oauth2_private_key: pkcs8, oauth2_assertion_alg: 'ps256' },
+      { oauth2_private_key: JSON.stringify({ ...rsa.privateKey.export({ format: 'jwk' }), alg: 'PS256' }) },
+    ]) {
+      const assertion = createClientAssertion(
+        config({ oauth2_client_auth: 'private_key_jwt', ...vars }),
+        nodeHashes,
+        NOW,
+        'j',
+      );
       const { protectedHeader } = await compactVerify(assertion, rsa.publicKey, { algorithms: ['PS256'] });
       assert.equal(protectedHeader.alg, 'PS256');
     }
@@ -151,46 +219,122 @@ describe('JWT client authentication: the assertion', () => {
   it('gives every assertion a new jti', () => {
     const jtis = new Set(Array.from({ length: 10_000 }, () => newJti(NOW)));
     assert.equal(jtis.size, 10_000);
-    assert.match(newJti(NOW, () => 0.5), /^[0-9a-z]+-(80000000){4}$/);
+    assert.match(
+      newJti(NOW, () => 0.5),
+      /^[0-9a-z]+-(80000000){4}$/,
+    );
   });
 
   it('client_secret_jwt signs HS256 with the secret', async () => {
-    const assertion = createClientAssertion(config({ oauth2_client_auth: 'client_secret_jwt', oauth2_client_secret: 'a-long-enough-shared-secret-value-123' }), nodeHashes, NOW, 'j');
+    const assertion = createClientAssertion(
+      config({
+        oauth2_client_auth: 'client_secret_jwt',
+        oauth2_client_secret: 'a-long-enough-shared-secret-value-123',
+      }),
+      nodeHashes,
+      NOW,
+      'j',
+    );
     await compactVerify(assertion, Buffer.from('a-long-enough-shared-secret-value-123'));
   });
 
   it('puts the certificate thumbprint in x5t, given as hex or computed from the certificate', () => {
     const pem = rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    const header = (assertion: string) => JSON.parse(Buffer.from(assertion.split('.')[0] ?? '', 'base64url').toString()) as { x5t?: string };
+    const header = (assertion: string) =>
+      JSON.parse(Buffer.from(assertion.split('.')[0] ?? '', 'base64url').toString()) as { x5t?: string };
     const hex = 'A1:B2:C3:D4:E5:F6:07:18:29:3A:4B:5C:6D:7E:8F:90:01:12:23:34';
-    assert.equal(header(createClientAssertion(config({ oauth2_client_auth: 'private_key_jwt', oauth2_private_key: pem, oauth2_certificate_thumbprint: hex }), nodeHashes, NOW, 'j')).x5t,
-      Buffer.from(hex.replace(/:/g, ''), 'hex').toString('base64url'));
+    assert.equal(
+      header(
+        createClientAssertion(
+          config({
+            oauth2_client_auth: 'private_key_jwt',
+            oauth2_private_key: pem,
+            oauth2_certificate_thumbprint: hex,
+          }),
+          nodeHashes,
+          NOW,
+          'j',
+        ),
+      ).x5t,
+      Buffer.from(hex.replace(/:/g, ''), 'hex').toString('base64url'),
+    );
     const certificate = SELF_SIGNED;
-    const expected = Buffer.from(new X509Certificate(certificate).fingerprint.replace(/:/g, ''), 'hex').toString('base64url');
-    assert.equal(header(createClientAssertion(config({ oauth2_client_auth: 'private_key_jwt', oauth2_private_key: pem, oauth2_certificate: certificate }), nodeHashes, NOW, 'j')).x5t, expected);
+    const expected = Buffer.from(new X509Certificate(certificate).fingerprint.replace(/:/g, ''), 'hex').toString(
+      'base64url',
+    );
+    assert.equal(
+      header(
+        createClientAssertion(
+          config({ oauth2_client_auth: 'private_key_jwt', oauth2_private_key: pem, oauth2_certificate: certificate }),
+          nodeHashes,
+          NOW,
+          'j',
+        ),
+      ).x5t,
+      expected,
+    );
   });
 
   describe('fails closed on a key it cannot use, saying which', () => {
     const pkcs8 = (key: KeyObject) => key.export({ type: 'pkcs8', format: 'pem' }).toString();
     const cases: Array<[string, Record<string, string>, RegExp]> = [
       ['garbage', { oauth2_private_key: 'not a key' }, /oauth2_private_key is neither a PEM private key nor a JWK/],
-      ['a public key', { oauth2_private_key: createPublicKey(rsa.privateKey).export({ type: 'spki', format: 'pem' }).toString() }, /is a PUBLIC KEY, not a private key/],
-      ['an encrypted key', { oauth2_private_key: rsa.privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'x' }).toString() }, /is encrypted/],
-      ['a P-384 key', { oauth2_private_key: pkcs8(generateKeyPairSync('ec', { namedCurve: 'P-384' }).privateKey) }, /curve other than P-256/],
-      ['an Ed25519 key', { oauth2_private_key: pkcs8(generateKeyPairSync('ed25519').privateKey) }, /neither an RSA nor an EC key/],
-      ['a 1024-bit RSA key', { oauth2_private_key: pkcs8(generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey) }, /is a 1024-bit RSA key/],
-      ['an EC key for RS256', { oauth2_private_key: pkcs8(ec.privateKey), oauth2_assertion_alg: 'RS256' }, /is a P-256 EC key, which cannot sign RS256/],
-      ['an RSA key for ES256', { oauth2_private_key: pkcs8(rsa.privateKey), oauth2_assertion_alg: 'ES256' }, /is an RSA key \(2048 bits\), which cannot sign ES256/],
-      ['a public JWK', { oauth2_private_key: JSON.stringify(ec.publicKey.export({ format: 'jwk' })) }, /is a JWK without "d"/],
+      [
+        'a public key',
+        { oauth2_private_key: createPublicKey(rsa.privateKey).export({ type: 'spki', format: 'pem' }).toString() },
+        /is a PUBLIC KEY, not a private key/,
+      ],
+      [
+        'an encrypted key',
+        {
+          oauth2_private_key: rsa.privateKey
+            .export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'x' })
+            .toString(),
+        },
+        /is encrypted/,
+      ],
+      [
+        'a P-384 key',
+        { oauth2_private_key: pkcs8(generateKeyPairSync('ec', { namedCurve: 'P-384' }).privateKey) },
+        /curve other than P-256/,
+      ],
+      [
+        'an Ed25519 key',
+        { oauth2_private_key: pkcs8(generateKeyPairSync('ed25519').privateKey) },
+        /neither an RSA nor an EC key/,
+      ],
+      [
+        'a 1024-bit RSA key',
+        { oauth2_private_key: pkcs8(generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey) },
+        /is a 1024-bit RSA key/,
+      ],
+      [
+        'an EC key for RS256',
+        { oauth2_private_key: pkcs8(ec.privateKey), oauth2_assertion_alg: 'RS256' },
+        /is a P-256 EC key, which cannot sign RS256/,
+      ],
+      [
+        'an RSA key for ES256',
+        { oauth2_private_key: pkcs8(rsa.privateKey), oauth2_assertion_alg: 'ES256' },
+        /is an RSA key \(2048 bits\), which cannot sign ES256/,
+      ],
+      [
+        'a public JWK',
+        { oauth2_private_key: JSON.stringify(ec.publicKey.export({ format: 'jwk' })) },
+        /is a JWK without "d"/,
+      ],
     ];
     for (const [name, vars, message] of cases) {
       it(name, () => {
-        assert.throws(() => createClientAssertion(config({ oauth2_client_auth: 'private_key_jwt', ...vars }), nodeHashes, NOW, 'j'), (error: Error & { code: string }) => {
-          assert.equal(error.code, 'CONFIG_INVALID');
-          assert.match(error.message, message);
-          assert.ok(!error.message.includes('BEGIN'), 'the key is never in the message');
-          return true;
-        });
+        assert.throws(
+          () => createClientAssertion(config({ oauth2_client_auth: 'private_key_jwt', ...vars }), nodeHashes, NOW, 'j'),
+          (error: Error & { code: string }) => {
+            assert.equal(error.code, 'CONFIG_INVALID');
+            assert.match(error.message, message);
+            assert.ok(!error.message.includes('BEGIN'), 'the key is never in the message');
+            return true;
+          },
+        );
       });
     }
   });

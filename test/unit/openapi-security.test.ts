@@ -24,20 +24,34 @@ ${paths}`;
 
 describe('the client credentials flow an OpenAPI document declares', () => {
   it('is found when only operations declare it, with every scope they ask for, and a warning when they differ', () => {
-    const found = declaredClientCredentials(oas3(`
+    const found = declaredClientCredentials(
+      oas3(`
   /a: { get: { security: [ { partner: [a] } ], responses: { '200': { description: ok } } } }
-  /b: { post: { security: [ { code: [] }, { partner: [b, a] } ], responses: { '200': { description: ok } } } }`), 'spec.yaml');
+  /b: { post: { security: [ { code: [] }, { partner: [b, a] } ], responses: { '200': { description: ok } } } }`),
+      'spec.yaml',
+    );
     assert.deepEqual(found?.tokenUrl, 'https://idp.example.com/token');
     assert.deepEqual(found?.scopes, ['a', 'b']);
-    assert.deepEqual(found?.warnings, ['spec.yaml: operations ask for different scopes under partner; oauth2_scope asks for all of them ("a b") — narrow it in the environment if the client may not have them all']);
+    assert.deepEqual(found?.warnings, [
+      'spec.yaml: operations ask for different scopes under partner; oauth2_scope asks for all of them ("a b") — narrow it in the environment if the client may not have them all',
+    ]);
   });
 
   it('picks the global requirement first, and names the other schemes in one warning', () => {
-    const found = declaredClientCredentials(oas3(`
-  /a: { get: { security: [ { other: [x] } ], responses: { '200': { description: ok } } } }`, 'security: [ { partner: [c] } ]'), 'spec.yaml');
+    const found = declaredClientCredentials(
+      oas3(
+        `
+  /a: { get: { security: [ { other: [x] } ], responses: { '200': { description: ok } } } }`,
+        'security: [ { partner: [c] } ]',
+      ),
+      'spec.yaml',
+    );
     assert.equal(found?.tokenUrl, 'https://idp.example.com/token');
     assert.deepEqual(found?.scopes, ['c']);
-    assert.match(found?.warnings.join() ?? '', /2 client credentials schemes \(partner, other\); the first, partner, fills oauth2_token_url/);
+    assert.match(
+      found?.warnings.join() ?? '',
+      /2 client credentials schemes \(partner, other\); the first, partner, fills oauth2_token_url/,
+    );
   });
 
   it('reads Swagger 2 (flow: application), and ignores other flows', () => {
@@ -49,8 +63,15 @@ securityDefinitions:
   implicit: { type: oauth2, flow: implicit, authorizationUrl: 'https://x', scopes: {} }
 paths:
   /r: { get: { security: [ { app: [r] } ], responses: { '200': { description: ok } } } }`;
-    assert.deepEqual(declaredClientCredentials(swagger, 's'), { tokenUrl: 'https://legacy.example.com/token', scopes: ['r'], warnings: [] });
-    assert.equal(declaredClientCredentials('openapi: 3.0.0\ninfo: {title: t, version: "1"}\npaths: {}', 's'), undefined);
+    assert.deepEqual(declaredClientCredentials(swagger, 's'), {
+      tokenUrl: 'https://legacy.example.com/token',
+      scopes: ['r'],
+      warnings: [],
+    });
+    assert.equal(
+      declaredClientCredentials('openapi: 3.0.0\ninfo: {title: t, version: "1"}\npaths: {}', 's'),
+      undefined,
+    );
     assert.equal(declaredClientCredentials('{ not yaml: [', 's'), undefined);
   });
 });

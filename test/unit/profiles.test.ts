@@ -4,7 +4,13 @@ import { checkBuildConfig } from '../../src/generator/build-config.js';
 import type { Collection } from '../../src/generator/collection-types.js';
 import { embedScript } from '../../src/generator/embed.js';
 import { readTokenConfig } from '../../src/oauth/config.js';
-import { profileFor, profileNameOf, profileReader, profileVariable, useVariableNames } from '../../src/oauth/profiles.js';
+import {
+  profileFor,
+  profileNameOf,
+  profileReader,
+  profileVariable,
+  useVariableNames,
+} from '../../src/oauth/profiles.js';
 
 describe('credential profiles', () => {
   it('finds the profile of the innermost mapped folder', () => {
@@ -15,50 +21,102 @@ describe('credential profiles', () => {
     assert.equal(profileFor(undefined, map), '');
   });
 
-  it('reads a profile\'s variables, falling back to the unprefixed ones', () => {
-    const vars: Record<string, string> = { oauth2_client_id: 'default', oauth2_admin_client_id: 'admin', oauth2_scope: 'read' };
+  it("reads a profile's variables, falling back to the unprefixed ones", () => {
+    const vars: Record<string, string> = {
+      oauth2_client_id: 'default',
+      oauth2_admin_client_id: 'admin',
+      oauth2_scope: 'read',
+    };
     const read = profileReader((n) => vars[n], 'admin');
     assert.equal(read('oauth2_client_id'), 'admin');
     assert.equal(read('oauth2_scope'), 'read');
     assert.equal(profileVariable('oauth2_access_token', 'admin'), 'oauth2_admin_access_token');
   });
 
-  it('never lends the default client\'s credentials to a profile with a client id or key of its own', () => {
-    const vars: Record<string, string> = { oauth2_token_url: 'https://idp/token', oauth2_client_id: 'default', oauth2_client_secret: 'default-secret', oauth2_private_key: 'KEY', oauth2_key_id: 'k1', oauth2_admin_client_id: 'admin' };
+  it("never lends the default client's credentials to a profile with a client id or key of its own", () => {
+    const vars: Record<string, string> = {
+      oauth2_token_url: 'https://idp/token',
+      oauth2_client_id: 'default',
+      oauth2_client_secret: 'default-secret',
+      oauth2_private_key: 'KEY',
+      oauth2_key_id: 'k1',
+      oauth2_admin_client_id: 'admin',
+    };
     const read = profileReader((n) => vars[n], 'admin');
     assert.equal(read('oauth2_client_secret'), undefined);
     assert.equal(read('oauth2_private_key'), undefined);
     assert.equal(read('oauth2_key_id'), undefined);
     assert.equal(read('oauth2_token_url'), 'https://idp/token', 'what does not identify a client still falls back');
-    const keyOnly = profileReader((n) => ({ ...vars, oauth2_admin_client_id: '', oauth2_admin_private_key: 'ADMIN-KEY' } as Record<string, string>)[n] || undefined, 'admin');
+    const keyOnly = profileReader(
+      (n) =>
+        (({ ...vars, oauth2_admin_client_id: '', oauth2_admin_private_key: 'ADMIN-KEY' }) as Record<string, string>)[
+          n
+        ] || undefined,
+      'admin',
+    );
     assert.equal(keyOnly('oauth2_private_key'), 'ADMIN-KEY');
     assert.equal(keyOnly('oauth2_client_secret'), undefined, 'a key of its own makes it a client of its own');
-    assert.throws(() => readTokenConfig(read, (name) => `export ${name.toUpperCase()}`, profileNameOf((n) => vars[n], 'admin')), {
-      code: 'CONFIG_MISSING',
-      message: /^oauth2_admin_client_secret is not set — export OAUTH2_ADMIN_CLIENT_SECRET/,
-    });
+    assert.throws(
+      () =>
+        readTokenConfig(
+          read,
+          (name) => `export ${name.toUpperCase()}`,
+          profileNameOf((n) => vars[n], 'admin'),
+        ),
+      {
+        code: 'CONFIG_MISSING',
+        message: /^oauth2_admin_client_secret is not set — export OAUTH2_ADMIN_CLIENT_SECRET/,
+      },
+    );
   });
 
   it('checks pm-oauth2.config.json, naming every bad key at once', () => {
-    assert.deepEqual(checkBuildConfig({ folderProfiles: { Admin: 'admin' } }, 'c.json'), { folderProfiles: { Admin: 'admin' } });
-    assert.throws(() => checkBuildConfig({ folderProfile: {}, folderProfiles: { A: 'Admin', B: 3, C: 'client' } }, 'c.json'), {
-      code: 'CONFIG_INVALID',
-      message: 'c.json:\n  - unknown key "folderProfile" (known: folderProfiles, retryOn401, variables, shard)\n  - folderProfiles["A"]: "Admin" is not a profile name: use lower-case letters and digits, starting with a letter\n  - folderProfiles["B"] must be a profile name (a string)\n  - folderProfiles["C"]: "client" is reserved (it reads like part of an oauth2_* name): choose another',
+    assert.deepEqual(checkBuildConfig({ folderProfiles: { Admin: 'admin' } }, 'c.json'), {
+      folderProfiles: { Admin: 'admin' },
     });
+    assert.throws(
+      () => checkBuildConfig({ folderProfile: {}, folderProfiles: { A: 'Admin', B: 3, C: 'client' } }, 'c.json'),
+      {
+        code: 'CONFIG_INVALID',
+        message:
+          'c.json:\n  - unknown key "folderProfile" (known: folderProfiles, retryOn401, variables, shard)\n  - folderProfiles["A"]: "Admin" is not a profile name: use lower-case letters and digits, starting with a letter\n  - folderProfiles["B"] must be a profile name (a string)\n  - folderProfiles["C"]: "client" is reserved (it reads like part of an oauth2_* name): choose another',
+      },
+    );
   });
 
   it('checks the variable name map: our names only, real names, none of ours, none twice', () => {
-    assert.deepEqual(checkBuildConfig({ variables: { oauth2_access_token: 'jwt', oauth2_client_id: 'client_id' } }, 'c.json'), { folderProfiles: {}, variables: { oauth2_access_token: 'jwt', oauth2_client_id: 'client_id' } });
-    assert.throws(() => checkBuildConfig({ variables: { oauth2_token: 'x', oauth2_client_id: 'has space', oauth2_scope: 'oauth2_audience', oauth2_client_secret: 'jwt', oauth2_access_token: 'jwt' } }, 'c.json'), (error: Error) => {
-      assert.match(error.message, /variables\["oauth2_token"\]: not a name pm-oauth2 reads or writes/);
-      assert.match(error.message, /variables\["oauth2_client_id"\] must be a variable name/);
-      assert.match(error.message, /variables\["oauth2_scope"\]: "oauth2_audience" is one of pm-oauth2's own names/);
-      assert.match(error.message, /variables\["oauth2_access_token"\] and variables\["oauth2_client_secret"\] both name "jwt"/);
-      return true;
-    });
+    assert.deepEqual(
+      checkBuildConfig({ variables: { oauth2_access_token: 'jwt', oauth2_client_id: 'client_id' } }, 'c.json'),
+      { folderProfiles: {}, variables: { oauth2_access_token: 'jwt', oauth2_client_id: 'client_id' } },
+    );
+    assert.throws(
+      () =>
+        checkBuildConfig(
+          {
+            variables: {
+              oauth2_token: 'x',
+              oauth2_client_id: 'has space',
+              oauth2_scope: 'oauth2_audience',
+              oauth2_client_secret: 'jwt',
+              oauth2_access_token: 'jwt',
+            },
+          },
+          'c.json',
+        ),
+      (error: Error) => {
+        assert.match(error.message, /variables\["oauth2_token"\]: not a name pm-oauth2 reads or writes/);
+        assert.match(error.message, /variables\["oauth2_client_id"\] must be a variable name/);
+        assert.match(error.message, /variables\["oauth2_scope"\]: "oauth2_audience" is one of pm-oauth2's own names/);
+        assert.match(
+          error.message,
+          /variables\["oauth2_access_token"\] and variables\["oauth2_client_secret"\] both name "jwt"/,
+        );
+        return true;
+      },
+    );
   });
 
-  it('with a name map, the default client reads and writes the team\'s names; profiles keep theirs and never borrow', () => {
+  it("with a name map, the default client reads and writes the team's names; profiles keep theirs and never borrow", () => {
     useVariableNames({ oauth2_client_id: 'client_id', oauth2_client_secret: 'client_secret' });
     try {
       const values: Record<string, string> = { client_id: 'team', client_secret: 's', oauth2_admin_client_id: 'admin' };
@@ -66,17 +124,24 @@ describe('credential profiles', () => {
       assert.equal(profileReader(read, '')('oauth2_client_id'), 'team');
       assert.equal(profileVariable('oauth2_client_secret', ''), 'client_secret');
       assert.equal(profileVariable('oauth2_client_secret', 'admin'), 'oauth2_admin_client_secret');
-      assert.equal(profileReader(read, 'admin')('oauth2_client_secret'), undefined, 'the admin client never gets the team secret');
+      assert.equal(
+        profileReader(read, 'admin')('oauth2_client_secret'),
+        undefined,
+        'the admin client never gets the team secret',
+      );
       assert.equal(profileNameOf(read, '')('oauth2_client_secret'), 'client_secret');
     } finally {
       useVariableNames({});
     }
   });
 
-  it('gives a mapped folder its profile\'s Bearer and writes the map and the profile\'s variables', async () => {
+  it("gives a mapped folder its profile's Bearer and writes the map and the profile's variables", async () => {
     const source = JSON.parse(await readFile('collections/two-profiles.postman_collection.json', 'utf8')) as Collection;
     const { collection } = embedScript(source, { secret: '//', jwt: '// jwt' }, { folderProfiles: { Admin: 'admin' } });
-    assert.deepEqual(collection.item[1]?.auth, { type: 'bearer', bearer: [{ key: 'token', value: '{{oauth2_admin_access_token}}', type: 'string' }] });
+    assert.deepEqual(collection.item[1]?.auth, {
+      type: 'bearer',
+      bearer: [{ key: 'token', value: '{{oauth2_admin_access_token}}', type: 'string' }],
+    });
     assert.equal(collection.item[0]?.auth, undefined);
     const variables = Object.fromEntries(collection.variable?.map((v) => [v.key, v.value]) ?? []);
     assert.equal(variables['oauth2_profiles'], '{"Admin":"admin"}');

@@ -10,7 +10,10 @@ describe('the pasteable script (dist/prerequest.js and dist/prerequest-jwt.js)',
   let variants: Array<[name: string, text: string]>;
   before(async () => {
     const secret = await buildScript();
-    variants = [['prerequest.js', secret], ['prerequest-jwt.js', await readFile(JWT_SCRIPT_PATH, 'utf8')]];
+    variants = [
+      ['prerequest.js', secret],
+      ['prerequest-jwt.js', await readFile(JWT_SCRIPT_PATH, 'utf8')],
+    ];
   });
 
   it('starts with the non-legacy marker, exactly as the sandbox compares it (its first 15 characters)', () => {
@@ -20,16 +23,24 @@ describe('the pasteable script (dist/prerequest.js and dist/prerequest-jwt.js)',
   it('has a banner naming the project, its version, the methods, and every variable it reads and writes', async () => {
     const { version } = JSON.parse(await readFile('package.json', 'utf8')) as { version: string };
     for (const [name, text] of variants) {
-      const banner = text.split('\n').filter((line) => line.startsWith('//')).join('\n');
+      const banner = text
+        .split('\n')
+        .filter((line) => line.startsWith('//'))
+        .join('\n');
       assert.match(banner, new RegExp(`^// pm-oauth2 ${version.replace(/\./g, '\\.')}: `), name);
-      for (const variable of [...Object.values(VARIABLES), ...Object.values(CACHE_VARIABLES)]) assert.ok(banner.includes(variable), `${name} names ${variable}`);
+      for (const variable of [...Object.values(VARIABLES), ...Object.values(CACHE_VARIABLES)])
+        assert.ok(banner.includes(variable), `${name} names ${variable}`);
     }
     assert.match(variants[1]?.[1] ?? '', /Client authentication: .*private_key_jwt/);
   });
 
-  it('is one script with no top-level declarations to collide with the sandbox\'s globals, and compiles', () => {
+  it("is one script with no top-level declarations to collide with the sandbox's globals, and compiles", () => {
     for (const [name, text] of variants) {
-      const code = text.split('\n').filter((line) => !line.startsWith('//') && line !== NON_LEGACY_MARKER).join('\n').trim();
+      const code = text
+        .split('\n')
+        .filter((line) => !line.startsWith('//') && line !== NON_LEGACY_MARKER)
+        .join('\n')
+        .trim();
       assert.ok(code.startsWith('(function (sandboxRequire) {'), name);
       assert.ok(code.endsWith('})(require);'), name);
       assert.doesNotThrow(() => new Script(text, { filename: name }), name);
@@ -52,11 +63,21 @@ describe('the pasteable script (dist/prerequest.js and dist/prerequest-jwt.js)',
   });
 
   it('keeps the marker first when embedded in a collection, in both events', () => {
-    const collection: Collection = { info: { name: 'c', schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json' }, item: [] } as unknown as Collection;
+    const collection: Collection = {
+      info: { name: 'c', schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json' },
+      item: [],
+    } as unknown as Collection;
     const [secret, jwt] = variants.map(([, text]) => text.trimEnd());
-    const { collection: built } = embedScript(collection, { secret: secret ?? '', jwt: jwt ?? '' }, { retryOn401: true });
+    const { collection: built } = embedScript(
+      collection,
+      { secret: secret ?? '', jwt: jwt ?? '' },
+      { retryOn401: true },
+    );
     const events = built.event ?? [];
-    assert.deepEqual(events.map((e) => e.listen), ['prerequest', 'test']);
+    assert.deepEqual(
+      events.map((e) => e.listen),
+      ['prerequest', 'test'],
+    );
     for (const event of events) assert.equal((event.script?.exec as string[] | undefined)?.[0], NON_LEGACY_MARKER);
   });
 });

@@ -25,7 +25,7 @@ describe('the proxy of a token URL, as Newman chooses it', () => {
     assert.equal(at('https://login.notcorp.example/token', env('corp.example')), proxy, 'not a label boundary');
     assert.equal(at('https://idp.internal:8443/token', env('idp.internal:8443')), undefined);
     assert.equal(at('https://idp.internal/token', env('idp.internal:8443')), proxy, 'another port');
-    assert.equal(at('https://idp.internal/token', env('idp.internal:443')), undefined, 'the scheme\'s default port');
+    assert.equal(at('https://idp.internal/token', env('idp.internal:443')), undefined, "the scheme's default port");
     assert.equal(at('http://127.0.0.1:4010/token', env(' localhost , 127.0.0.1 ')), undefined);
     assert.equal(at('http://idp.internal/token', { HTTP_PROXY: proxy, no_proxy: 'IDP.internal' }), undefined);
   });

@@ -17,10 +17,20 @@ export const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 
 export function demoOptions(yargs: Argv): Argv<RunArgs> {
   return runFlags(yargs)
-    .option('report-dir', { type: 'string', default: undefined, describe: 'keep report files in this folder [default: none kept: a temporary folder, removed after the run]' })
-    .example('$0 demo', 'local servers, the packaged sample collections built and run against them; nothing is written here')
+    .option('report-dir', {
+      type: 'string',
+      default: undefined,
+      describe: 'keep report files in this folder [default: none kept: a temporary folder, removed after the run]',
+    })
+    .example(
+      '$0 demo',
+      'local servers, the packaged sample collections built and run against them; nothing is written here',
+    )
     .example('$0 demo -r cli junit --report-dir reports', 'the same, keeping the JUnit report in ./reports')
-    .example('$0 demo --in-sandbox', 'tokens fetched by the embedded script, as plain Newman and the Postman app fetch them') as unknown as Argv<RunArgs>;
+    .example(
+      '$0 demo --in-sandbox',
+      'tokens fetched by the embedded script, as plain Newman and the Postman app fetch them',
+    ) as unknown as Argv<RunArgs>;
 }
 
 /**
@@ -31,7 +41,11 @@ export function demoOptions(yargs: Argv): Argv<RunArgs> {
  */
 export async function demoCommand(args: RunArgs, terminal: Terminal, cwd = process.cwd()): Promise<number> {
   // The demo's servers and clients exist only with its packaged local environment.
-  if (args.env !== undefined && args.env !== 'local') throw new PmOAuth2Error('USAGE', `demo runs its samples against its own local servers, with the packaged local environment — --env ${args.env} is for your collections: pm-oauth2 run --env ${args.env}`);
+  if (args.env !== undefined && args.env !== 'local')
+    throw new PmOAuth2Error(
+      'USAGE',
+      `demo runs its samples against its own local servers, with the packaged local environment — --env ${args.env} is for your collections: pm-oauth2 run --env ${args.env}`,
+    );
   const work = await mkdtemp(join(tmpdir(), 'pm-oauth2-demo-'));
   const restoreNoProxy = bypassProxyForLoopback();
   let stack: LocalStack | undefined;
@@ -40,18 +54,26 @@ export async function demoCommand(args: RunArgs, terminal: Terminal, cwd = proce
     stack = await startLocalStack();
     describeStack(stack).forEach((line) => terminal.out(line));
     const environment = await loadEnvironmentFile(args.env ?? 'local', PACKAGE_ROOT);
-    const secrets = { oauth2_client_secret: DEMO_CLIENT.clientSecret, oauth2_admin_client_secret: DEMO_ADMIN_CLIENT.clientSecret };
+    const secrets = {
+      oauth2_client_secret: DEMO_CLIENT.clientSecret,
+      oauth2_admin_client_secret: DEMO_ADMIN_CLIENT.clientSecret,
+    };
     const overrides = Object.entries({ ...stack.overrides, ...secrets }).map(([k, v]) => `${k}=${v}`);
     const collections = args.collections?.length ? args.collections : [await buildSamples(work, terminal)];
     // The user's OAUTH2_* variables and .env are for their own API and must not point the demo
     // elsewhere: only the packaged environment, the demo's values and the user's --env-var count.
-    return await runCommand({
-      ...args,
-      collections,
-      env: environment.file,
-      envVar: [...overrides, ...args.envVar],
-      reportDir: args.reportDir ?? join(work, 'reports'),
-    }, terminal, cwd, { processEnv: {}, dotenv: args.dotenv !== undefined });
+    return await runCommand(
+      {
+        ...args,
+        collections,
+        env: environment.file,
+        envVar: [...overrides, ...args.envVar],
+        reportDir: args.reportDir ?? join(work, 'reports'),
+      },
+      terminal,
+      cwd,
+      { processEnv: {}, dotenv: args.dotenv !== undefined },
+    );
   } finally {
     await stack?.close();
     restoreNoProxy();
@@ -66,8 +88,14 @@ async function buildSamples(work: string, terminal: Terminal): Promise<string> {
   const config = await readBuildConfig(join(PACKAGE_ROOT, CONFIG_FILE), false);
   const outcome = await buildCollections({ inputs: [join(PACKAGE_ROOT, 'collections')], outDir, config });
   const [failed] = outcome.failed;
-  if (failed) throw new PmOAuth2Error('SCRIPT_NOT_BUILT', `the packaged sample ${failed.input} cannot be built (${failed.error.message}) — reinstall pm-oauth2`);
-  terminal.out(`built ${outcome.built.length} sample collections from ${join(PACKAGE_ROOT, 'collections')} into a temporary folder`);
+  if (failed)
+    throw new PmOAuth2Error(
+      'SCRIPT_NOT_BUILT',
+      `the packaged sample ${failed.input} cannot be built (${failed.error.message}) — reinstall pm-oauth2`,
+    );
+  terminal.out(
+    `built ${outcome.built.length} sample collections from ${join(PACKAGE_ROOT, 'collections')} into a temporary folder`,
+  );
   return outDir;
 }
 

@@ -20,25 +20,48 @@ export interface DoctorArgs {
 
 export function doctorOptions(yargs: Argv): Argv<DoctorArgs> {
   return yargs
-    .option('env', { alias: 'e', type: 'string', describe: 'environment name (environments/<name>.postman_environment.json) or file' })
+    .option('env', {
+      alias: 'e',
+      type: 'string',
+      describe: 'environment name (environments/<name>.postman_environment.json) or file',
+    })
     .option('env-var', { type: 'string', array: true, default: [], describe: 'set a variable, key=value (repeatable)' })
-    .option('dotenv', { type: 'string', describe: 'a .env file; must exist when named [default: .env, read when present]' })
-    .option('profile', { type: 'string', describe: 'check a credential profile (its oauth2_<profile>_* variables, falling back to oauth2_*)' })
+    .option('dotenv', {
+      type: 'string',
+      describe: 'a .env file; must exist when named [default: .env, read when present]',
+    })
+    .option('profile', {
+      type: 'string',
+      describe: 'check a credential profile (its oauth2_<profile>_* variables, falling back to oauth2_*)',
+    })
     .options(passThroughYargs('tls'))
-    .example('OAUTH2_CLIENT_SECRET=… $0 doctor --env qa', 'check the qa configuration and fetch one token') as unknown as Argv<DoctorArgs>;
+    .example(
+      'OAUTH2_CLIENT_SECRET=… $0 doctor --env qa',
+      'check the qa configuration and fetch one token',
+    ) as unknown as Argv<DoctorArgs>;
 }
 
 export async function doctorCommand(args: DoctorArgs, terminal: Terminal, cwd = process.cwd()): Promise<number> {
   const root = await findProjectRoot(cwd);
   const environment = args.env !== undefined ? await loadEnvironmentFile(args.env, root) : undefined;
-  const variables = mergeVariables({ environment, dotenvText: await readDotenv(args.dotenv === undefined ? join(root, '.env') : resolve(cwd, args.dotenv), args.dotenv !== undefined), processEnv: process.env, flags: args.envVar });
+  const variables = mergeVariables({
+    environment,
+    dotenvText: await readDotenv(
+      args.dotenv === undefined ? join(root, '.env') : resolve(cwd, args.dotenv),
+      args.dotenv !== undefined,
+    ),
+    processEnv: process.env,
+    flags: args.envVar,
+  });
   if (dpopKeyMissing([...variables].map(([key, v]) => [key, v.value]))) {
     const made = (await import('../../runner/node-dpop.js')).dpopKeyForRun();
     terminal.out(made.note);
     variables.set('oauth2_dpop_key', { value: made.jwk, source: 'made for this run', secret: true });
   }
   const check = checkConfig(variables, {}, environment?.file, args.profile ?? '');
-  terminal.out(`pm-oauth2 doctor: environment ${environment ? `${environment.name} (${environment.file})` : '(none)'}${args.profile ? `, profile ${args.profile}` : ''}`);
+  terminal.out(
+    `pm-oauth2 doctor: environment ${environment ? `${environment.name} (${environment.file})` : '(none)'}${args.profile ? `, profile ${args.profile}` : ''}`,
+  );
   describeVariables(variables).forEach((line) => terminal.out(line));
   check.warnings.forEach((w) => terminal.out(`! ${w}`));
   if (!check.config) {
@@ -51,7 +74,10 @@ export async function doctorCommand(args: DoctorArgs, terminal: Terminal, cwd = 
   const { proxyAgents } = await import('../../runner/token-endpoint-proxy.js');
   const tls = newmanRunOptions(args, cwd);
   const proofs = check.config.dpop ? (await import('../../runner/node-dpop.js')).nodeProofs : undefined;
-  const diagnosis = await diagnose(check.config, { runtime: nodeRuntimeWith(tokenEndpointTls(tls), await proxyAgents(process.env), { proofs }), clientCertificate: !!(tls['sslClientCert'] || tls['sslClientCertList']) });
+  const diagnosis = await diagnose(check.config, {
+    runtime: nodeRuntimeWith(tokenEndpointTls(tls), await proxyAgents(process.env), { proofs }),
+    clientCertificate: !!(tls['sslClientCert'] || tls['sslClientCertList']),
+  });
   diagnosis.lines.forEach((line) => terminal.out(line));
   return diagnosis.ok ? EXIT.ok : EXIT.failures;
 }
@@ -60,5 +86,8 @@ export async function doctorCommand(args: DoctorArgs, terminal: Terminal, cwd = 
 function describeVariables(variables: Variables): string[] {
   return [...variables]
     .filter(([key]) => key.startsWith('oauth2_') && !/access_token|expires_at|issued_at|fingerprint/.test(key))
-    .map(([key, v]) => `  ${key.padEnd(22)} ${v.secret ? (v.value ? `(set, ${v.value.length} characters)` : '(empty)') : withoutUserinfo(v.value) || '(empty)'}  [${v.source}]`);
+    .map(
+      ([key, v]) =>
+        `  ${key.padEnd(22)} ${v.secret ? (v.value ? `(set, ${v.value.length} characters)` : '(empty)') : withoutUserinfo(v.value) || '(empty)'}  [${v.source}]`,
+    );
 }

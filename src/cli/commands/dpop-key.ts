@@ -13,9 +13,16 @@ export interface DpopKeyArgs {
 
 export function dpopKeyOptions(yargs: Argv): Argv<DpopKeyArgs> {
   return yargs
-    .option('out', { alias: 'o', type: 'string', describe: 'write the key to this file (mode 600) instead of standard output' })
+    .option('out', {
+      alias: 'o',
+      type: 'string',
+      describe: 'write the key to this file (mode 600) instead of standard output',
+    })
     .example('$0 dpop-key | pbcopy', 'copy a new key, then paste it as the value of oauth2_dpop_key (type secret)')
-    .example('$0 dpop-key --out dpop-key.json', 'keep it in a file (add the file to .gitignore)') as unknown as Argv<DpopKeyArgs>;
+    .example(
+      '$0 dpop-key --out dpop-key.json',
+      'keep it in a file (add the file to .gitignore)',
+    ) as unknown as Argv<DpopKeyArgs>;
 }
 
 export async function dpopKeyCommand(args: DpopKeyArgs, terminal: Terminal, cwd = process.cwd()): Promise<number> {

@@ -18,20 +18,37 @@ export interface InitArgs {
 
 export function initOptions(yargs: Argv): Argv<InitArgs> {
   return yargs
-    .option('collections', { type: 'string', describe: 'the folder of your Postman collection exports [default: the one folder that holds *.postman_collection.json, else collections]' })
-    .option('shards', { type: 'number', default: 1, describe: 'split each environment\'s suite over this many CI jobs (run --shard) and merge their reports in one more' })
+    .option('collections', {
+      type: 'string',
+      describe:
+        'the folder of your Postman collection exports [default: the one folder that holds *.postman_collection.json, else collections]',
+    })
+    .option('shards', {
+      type: 'number',
+      default: 1,
+      describe:
+        "split each environment's suite over this many CI jobs (run --shard) and merge their reports in one more",
+    })
     .option('dry-run', { type: 'boolean', default: false, describe: 'show what would be written, and write nothing' })
     .example('$0 init', 'in the repository that holds your Postman exports and CI')
     .example('$0 init --collections postman --dry-run', 'the plan for collections kept in postman/')
-    .example('$0 init --shards 4', 'CI jobs that split each environment\'s suite in four, and merge the reports') as unknown as Argv<InitArgs>;
+    .example(
+      '$0 init --shards 4',
+      "CI jobs that split each environment's suite in four, and merge the reports",
+    ) as unknown as Argv<InitArgs>;
 }
 
 const MARK = { create: '+', update: '~', keep: '=' } as const;
 
 export async function initCommand(args: InitArgs, terminal: Terminal, cwd = process.cwd()): Promise<number> {
   const root = await findProjectRoot(cwd);
-  if (!Number.isInteger(args.shards) || args.shards < 1 || args.shards > MAX_SHARDS) throw new PmOAuth2Error('USAGE', `--shards takes a number of CI jobs from 1 to ${MAX_SHARDS}, not ${args.shards}`);
-  const plan = await planInit(root, { ...(args.collections !== undefined ? { collections: args.collections } : {}), version: await packageVersion(), shards: args.shards });
+  if (!Number.isInteger(args.shards) || args.shards < 1 || args.shards > MAX_SHARDS)
+    throw new PmOAuth2Error('USAGE', `--shards takes a number of CI jobs from 1 to ${MAX_SHARDS}, not ${args.shards}`);
+  const plan = await planInit(root, {
+    ...(args.collections !== undefined ? { collections: args.collections } : {}),
+    version: await packageVersion(),
+    shards: args.shards,
+  });
   terminal.out(`pm-oauth2 init${args.dryRun ? ' (dry run: nothing is written)' : ''} in ${root}`);
   for (const step of plan.steps) terminal.out(`  ${MARK[step.action]} ${step.path.padEnd(48)} ${step.why}`);
   if (args.dryRun) return EXIT.ok;
@@ -53,7 +70,9 @@ function nextSteps(plan: InitPlan): string[] {
     'Next:',
     ...(dependency ? ['  npm install                      # installs pm-oauth2 as the dev dependency just added'] : []),
     `  ${collectionsFound(plan) ? `your exports in ${plan.collectionsDir}/ are built as they are; put` : `put your Postman exports in ${plan.collectionsDir}/, and`} the token URL and client id in environments/dev.postman_environment.json`,
-    `  ${secretVariables(plan.profiles).map((name) => `${name}=…`).join(' ')} npx pm-oauth2 run --env dev`,
+    `  ${secretVariables(plan.profiles)
+      .map((name) => `${name}=…`)
+      .join(' ')} npx pm-oauth2 run --env dev`,
     `  in CI: add ${secretVariables(plan.profiles).join(', ')} to the secret store (see the comments in the workflow).`,
   ];
 }

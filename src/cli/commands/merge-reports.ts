@@ -13,16 +13,34 @@ export interface MergeReportsArgs {
 
 export function mergeReportsOptions(yargs: Argv): Argv<MergeReportsArgs> {
   return yargs
-    .positional('dirs', { type: 'string', array: true, demandOption: true, describe: 'the shards\' report folders (or one folder above them all)' })
-    .option('out', { type: 'string', describe: 'folder for the merged junit.xml, JSON reports and timings [default: reports/ in the project]' })
-    .example('$0 merge-reports shards/', 'every shard\'s reports downloaded under shards/: one junit.xml in reports/')
-    .example('$0 merge-reports reports/shard-*-of-4 --out reports/merged', 'shards run on one machine') as unknown as Argv<MergeReportsArgs>;
+    .positional('dirs', {
+      type: 'string',
+      array: true,
+      demandOption: true,
+      describe: "the shards' report folders (or one folder above them all)",
+    })
+    .option('out', {
+      type: 'string',
+      describe: 'folder for the merged junit.xml, JSON reports and timings [default: reports/ in the project]',
+    })
+    .example('$0 merge-reports shards/', "every shard's reports downloaded under shards/: one junit.xml in reports/")
+    .example(
+      '$0 merge-reports reports/shard-*-of-4 --out reports/merged',
+      'shards run on one machine',
+    ) as unknown as Argv<MergeReportsArgs>;
 }
 
-export async function mergeReportsCommand(args: MergeReportsArgs, terminal: Terminal, cwd = process.cwd()): Promise<number> {
+export async function mergeReportsCommand(
+  args: MergeReportsArgs,
+  terminal: Terminal,
+  cwd = process.cwd(),
+): Promise<number> {
   const { mergeReports } = await import('../../runner/merge/merge-reports.js');
   const out = args.out === undefined ? join(await findProjectRoot(cwd), 'reports') : resolve(cwd, args.out);
-  const merged = await mergeReports(args.dirs.map((dir) => resolve(cwd, dir)), out);
+  const merged = await mergeReports(
+    args.dirs.map((dir) => resolve(cwd, dir)),
+    out,
+  );
   const rows: SummaryRow[] = [
     ['shards', `${merged.shards.length} (${merged.shards.map((s) => s.dir).join(', ')})`],
     ['collections', String(merged.collections)],

@@ -15,10 +15,18 @@ export interface ScriptArgs {
 
 export function scriptOptions(yargs: Argv): Argv<ScriptArgs> {
   return yargs
-    .option('jwt', { type: 'boolean', default: false, describe: 'the variant that also signs client assertions (client_secret_jwt, private_key_jwt) and DPoP proofs; larger' })
+    .option('jwt', {
+      type: 'boolean',
+      default: false,
+      describe:
+        'the variant that also signs client assertions (client_secret_jwt, private_key_jwt) and DPoP proofs; larger',
+    })
     .option('out', { alias: 'o', type: 'string', describe: 'write the script to this file instead of standard output' })
-    .example('$0 script | pbcopy', 'copy the script, then paste it into the collection\'s Pre-request script')
-    .example('$0 script --jwt --out prerequest.js', 'the JWT client authentication variant, in a file') as unknown as Argv<ScriptArgs>;
+    .example('$0 script | pbcopy', "copy the script, then paste it into the collection's Pre-request script")
+    .example(
+      '$0 script --jwt --out prerequest.js',
+      'the JWT client authentication variant, in a file',
+    ) as unknown as Argv<ScriptArgs>;
 }
 
 /** Where the script goes in the Postman app, and what else the collection needs. */

@@ -12,9 +12,16 @@ export interface ServersArgs {
 
 export function serversOptions(yargs: Argv): Argv<ServersArgs> {
   return yargs
-    .option('auth-port', { type: 'number', default: LOCAL_AUTH_PORT, describe: 'port of the authorization server (127.0.0.1)' })
+    .option('auth-port', {
+      type: 'number',
+      default: LOCAL_AUTH_PORT,
+      describe: 'port of the authorization server (127.0.0.1)',
+    })
     .option('api-port', { type: 'number', default: LOCAL_API_PORT, describe: 'port of the demo API (127.0.0.1)' })
-    .example('$0 servers', 'start both, print what to put into Postman, stop with Ctrl-C') as unknown as Argv<ServersArgs>;
+    .example(
+      '$0 servers',
+      'start both, print what to put into Postman, stop with Ctrl-C',
+    ) as unknown as Argv<ServersArgs>;
 }
 
 export function describeStack(stack: LocalStack): string[] {
@@ -28,8 +35,15 @@ export function describeStack(stack: LocalStack): string[] {
 
 /** Runs until interrupted, so a user can point Postman at the servers. */
 export async function serversCommand(args: ServersArgs, terminal: Terminal): Promise<number> {
-  for (const [flag, port] of [['--auth-port', args.authPort], ['--api-port', args.apiPort]] as const) {
-    if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new PmOAuth2Error('USAGE', `${flag} takes a port from 1 to 65535 (0: any free one), not ${Number.isNaN(port) ? 'a word' : port} — leave it out for ${flag === '--auth-port' ? LOCAL_AUTH_PORT : LOCAL_API_PORT}, the port Postman is pointed at`);
+  for (const [flag, port] of [
+    ['--auth-port', args.authPort],
+    ['--api-port', args.apiPort],
+  ] as const) {
+    if (!Number.isInteger(port) || port < 0 || port > 65_535)
+      throw new PmOAuth2Error(
+        'USAGE',
+        `${flag} takes a port from 1 to 65535 (0: any free one), not ${Number.isNaN(port) ? 'a word' : port} — leave it out for ${flag === '--auth-port' ? LOCAL_AUTH_PORT : LOCAL_API_PORT}, the port Postman is pointed at`,
+      );
   }
   const { startLocalStack } = await import('../../servers/local-stack.js');
   const stack = await startLocalStack({ auth: args.authPort, api: args.apiPort, exact: true });

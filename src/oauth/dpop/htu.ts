@@ -23,6 +23,9 @@ function split(url: string): { origin: string; path: string } {
   const lowerScheme = scheme.toLowerCase();
   const hostPort = authority.slice(authority.lastIndexOf('@') + 1).toLowerCase();
   const port = /:(\d*)$/.exec(hostPort)?.[1];
-  const host = port !== undefined && (port === '' || port === DEFAULT_PORT[lowerScheme]) ? hostPort.slice(0, hostPort.lastIndexOf(':')) : hostPort;
+  const host =
+    port !== undefined && (port === '' || port === DEFAULT_PORT[lowerScheme])
+      ? hostPort.slice(0, hostPort.lastIndexOf(':'))
+      : hostPort;
   return { origin: `${lowerScheme}://${host}`, path };
 }

@@ -37,14 +37,20 @@ export function parseNonces(json: unknown): Record<string, string> {
   try {
     const value: unknown = JSON.parse(json);
     if (!value || typeof value !== 'object' || Array.isArray(value)) return {};
-    return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+    return Object.fromEntries(
+      Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+    );
   } catch {
     return {};
   }
 }
 
 /** The map with this server's nonce last, the oldest dropped past the bound. */
-export function withNonce(nonces: Readonly<Record<string, string>>, origin: string, nonce: string): Record<string, string> {
+export function withNonce(
+  nonces: Readonly<Record<string, string>>,
+  origin: string,
+  nonce: string,
+): Record<string, string> {
   const entries = Object.entries(nonces).filter(([key]) => key !== origin);
   return Object.fromEntries([...entries.slice(Math.max(0, entries.length - MAX_SERVERS + 1)), [origin, nonce]]);
 }

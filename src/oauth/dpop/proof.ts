@@ -35,9 +35,18 @@ export interface ProofClaims {
 
 export const DPOP_PROOF_TYPE = 'dpop+jwt';
 
-export function createDpopProof(signer: DpopSigner, claims: ProofClaims, sha256: (data: readonly number[]) => Bytes): string {
+export function createDpopProof(
+  signer: DpopSigner,
+  claims: ProofClaims,
+  sha256: (data: readonly number[]) => Bytes,
+): string {
   const header = { typ: DPOP_PROOF_TYPE, alg: signer.alg, jwk: signer.jwk };
-  const payload: Record<string, string | number> = { jti: claims.jti, htm: claims.htm, htu: claims.htu, iat: Math.floor(claims.nowMs / 1000) };
+  const payload: Record<string, string | number> = {
+    jti: claims.jti,
+    htm: claims.htm,
+    htu: claims.htu,
+    iat: Math.floor(claims.nowMs / 1000),
+  };
   if (claims.nonce) payload['nonce'] = claims.nonce;
   if (claims.accessToken !== undefined) payload['ath'] = base64UrlEncode(sha256(utf8Bytes(claims.accessToken)));
   const input = `${base64UrlEncode(utf8Bytes(JSON.stringify(header)))}.${base64UrlEncode(utf8Bytes(JSON.stringify(payload)))}`;
@@ -53,9 +62,22 @@ export function pureDpopSigner(privateKey: string, hashes: Hashes, random: () =>
   const key = parsePrivateKey(privateKey, VARIABLES.dpopKey);
   if (key.kind === 'EC') {
     const { x, y } = publicPointOf(key);
-    return { alg: 'ES256', jwk: { kty: 'EC', crv: 'P-256', x: base64UrlEncode(bigIntToBytes(x, 32)), y: base64UrlEncode(bigIntToBytes(y, 32)) }, sign: (data) => signEs256(key, data, hashes) };
+    return {
+      alg: 'ES256',
+      jwk: {
+        kty: 'EC',
+        crv: 'P-256',
+        x: base64UrlEncode(bigIntToBytes(x, 32)),
+        y: base64UrlEncode(bigIntToBytes(y, 32)),
+      },
+      sign: (data) => signEs256(key, data, hashes),
+    };
   }
-  const jwk = { kty: 'RSA', e: base64UrlEncode(bigIntToBytes(key.e, byteLength(key.e))), n: base64UrlEncode(bigIntToBytes(key.n, key.size)) };
+  const jwk = {
+    kty: 'RSA',
+    e: base64UrlEncode(bigIntToBytes(key.e, byteLength(key.e))),
+    n: base64UrlEncode(bigIntToBytes(key.n, key.size)),
+  };
   return key.alg === 'PS256'
     ? { alg: 'PS256', jwk, sign: (data) => signPs256(key, data, hashes, pssSalt(random)) }
     : { alg: 'RS256', jwk, sign: (data) => signRs256(key, data, hashes) };
@@ -66,7 +88,12 @@ export function pureDpopSigner(privateKey: string, hashes: Hashes, random: () =>
  * signer made once per key.
  * @param signerFor pure code in the sandbox, node:crypto in Node
  */
-export function proofFactory(signerFor: (privateKey: string) => DpopSigner, sha256: (data: readonly number[]) => Bytes, now: () => number, newJti: () => string): ProofFactory {
+export function proofFactory(
+  signerFor: (privateKey: string) => DpopSigner,
+  sha256: (data: readonly number[]) => Bytes,
+  now: () => number,
+  newJti: () => string,
+): ProofFactory {
   let last: { key: string; signer: DpopSigner } | undefined;
   return (key, request) => {
     if (last?.key !== key) last = { key, signer: signerFor(key) };
@@ -75,7 +102,10 @@ export function proofFactory(signerFor: (privateKey: string) => DpopSigner, sha2
 }
 
 /** RFC 7638: the SHA-256 of the required members in lexicographic order — what a server's `cnf.jkt` holds. */
-export function jwkThumbprint(jwk: Readonly<Record<string, string>>, sha256: (data: readonly number[]) => Bytes): string {
+export function jwkThumbprint(
+  jwk: Readonly<Record<string, string>>,
+  sha256: (data: readonly number[]) => Bytes,
+): string {
   const members = jwk['kty'] === 'EC' ? ['crv', 'kty', 'x', 'y'] : ['e', 'kty', 'n'];
   const canonical = `{${members.map((name) => `${JSON.stringify(name)}:${JSON.stringify(jwk[name] ?? '')}`).join(',')}}`;
   return base64UrlEncode(sha256(utf8Bytes(canonical)));

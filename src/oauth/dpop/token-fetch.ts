@@ -18,7 +18,8 @@ export interface DpopFetch {
 
 export function dpopFetch(proofs: ProofFactory, nonces: NonceStore): DpopFetch {
   return {
-    proof: (privateKey, tokenUrl) => proofs(privateKey, { htm: 'POST', htu: dpopHtu(tokenUrl), nonce: nonces.get(originOf(tokenUrl)) }),
+    proof: (privateKey, tokenUrl) =>
+      proofs(privateKey, { htm: 'POST', htu: dpopHtu(tokenUrl), nonce: nonces.get(originOf(tokenUrl)) }),
     heard: (tokenUrl, response) => {
       const nonce = acceptableNonce(response.header(DPOP_NONCE_HEADER));
       if (!nonce) return false;

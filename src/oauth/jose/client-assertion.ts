@@ -18,7 +18,13 @@ export const ASSERTION_LIFETIME_SECONDS = 60;
  * @param random the source of PS256's salt
  * @throws OAuthError CONFIG_INVALID when the key cannot be parsed or does not fit the algorithm
  */
-export function createClientAssertion(config: TokenConfig, hashes: Hashes, nowMs: number, jti: string, random: () => number = Math.random): string {
+export function createClientAssertion(
+  config: TokenConfig,
+  hashes: Hashes,
+  nowMs: number,
+  jti: string,
+  random: () => number = Math.random,
+): string {
   const { alg, sign } = signerFor(config, hashes, random);
   const header: Record<string, string> = { alg, typ: 'JWT' };
   if (config.assertion.keyId) header['kid'] = config.assertion.keyId;
@@ -37,19 +43,31 @@ export function createClientAssertion(config: TokenConfig, hashes: Hashes, nowMs
   return `${input}.${base64UrlEncode(sign(utf8Bytes(input)))}`;
 }
 
-function signerFor(config: TokenConfig, hashes: Hashes, random: () => number): { alg: AssertionAlg; sign: (data: number[]) => number[] } {
+function signerFor(
+  config: TokenConfig,
+  hashes: Hashes,
+  random: () => number,
+): { alg: AssertionAlg; sign: (data: number[]) => number[] } {
   const wanted = config.assertion.alg;
   if (config.clientAuth === 'client_secret_jwt') {
-    if (wanted && wanted !== 'HS256') throw mismatch(`client_secret_jwt signs with HS256, not ${wanted}`, `set ${VARIABLES.assertionAlg}=HS256 or leave it empty`);
+    if (wanted && wanted !== 'HS256')
+      throw mismatch(
+        `client_secret_jwt signs with HS256, not ${wanted}`,
+        `set ${VARIABLES.assertionAlg}=HS256 or leave it empty`,
+      );
     const key = utf8Bytes(config.clientSecret);
     return { alg: 'HS256', sign: (data) => hashes.hmacSha256(key, data) };
   }
   const key = parsePrivateKey(config.assertion.privateKey);
-  const alg = wanted || (key.kind === 'RSA' ? key.alg ?? 'RS256' : 'ES256');
+  const alg = wanted || (key.kind === 'RSA' ? (key.alg ?? 'RS256') : 'ES256');
   if (alg === 'RS256' && key.kind === 'RSA') return { alg, sign: (data) => signRs256(key, data, hashes) };
-  if (alg === 'PS256' && key.kind === 'RSA') return { alg, sign: (data) => signPs256(key, data, hashes, pssSalt(random)) };
+  if (alg === 'PS256' && key.kind === 'RSA')
+    return { alg, sign: (data) => signPs256(key, data, hashes, pssSalt(random)) };
   if (alg === 'ES256' && key.kind === 'EC') return { alg, sign: (data) => signEs256(key, data, hashes) };
-  throw mismatch(`is ${describe(key)}, which cannot sign ${alg}`, `set ${VARIABLES.assertionAlg} to ${key.kind === 'RSA' ? 'RS256 or PS256' : 'ES256'}, or leave it empty`);
+  throw mismatch(
+    `is ${describe(key)}, which cannot sign ${alg}`,
+    `set ${VARIABLES.assertionAlg} to ${key.kind === 'RSA' ? 'RS256 or PS256' : 'ES256'}, or leave it empty`,
+  );
 }
 
 function describe(key: PrivateKey): string {
@@ -64,12 +82,24 @@ function mismatch(problem: string, fix: string): OAuthError {
 function thumbprint(config: TokenConfig, hashes: Hashes): string {
   const hex = config.assertion.certificateThumbprint.replace(/[\s:]/g, '');
   if (hex) {
-    if (!/^[0-9a-fA-F]{40}$/.test(hex)) throw new OAuthError('CONFIG_INVALID', `${VARIABLES.certificateThumbprint} is not a SHA-1 thumbprint (40 hex digits)`, 'copy the thumbprint shown for the certificate in the app registration');
+    if (!/^[0-9a-fA-F]{40}$/.test(hex))
+      throw new OAuthError(
+        'CONFIG_INVALID',
+        `${VARIABLES.certificateThumbprint} is not a SHA-1 thumbprint (40 hex digits)`,
+        'copy the thumbprint shown for the certificate in the app registration',
+      );
     return base64UrlEncode(hexToBytes(hex));
   }
   if (!config.assertion.certificate) return '';
-  const pem = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/.exec(config.assertion.certificate.replace(/\\n/g, '\n'));
+  const pem = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/.exec(
+    config.assertion.certificate.replace(/\\n/g, '\n'),
+  );
   const der = pem ? base64Decode((pem[1] ?? '').replace(/\s+/g, '')) : undefined;
-  if (!der) throw new OAuthError('CONFIG_INVALID', `${VARIABLES.certificate} is not a PEM certificate`, 'paste the certificate from -----BEGIN CERTIFICATE----- to the END line');
+  if (!der)
+    throw new OAuthError(
+      'CONFIG_INVALID',
+      `${VARIABLES.certificate} is not a PEM certificate`,
+      'paste the certificate from -----BEGIN CERTIFICATE----- to the END line',
+    );
   return base64UrlEncode(hashes.sha1(der));
 }

@@ -4,6 +4,9 @@
  */
 export function newJti(now = Date.now(), random: () => number = Math.random): string {
   let bits = '';
-  for (let i = 0; i < 4; i++) bits += Math.floor(random() * 0x100000000).toString(16).padStart(8, '0');
+  for (let i = 0; i < 4; i++)
+    bits += Math.floor(random() * 0x100000000)
+      .toString(16)
+      .padStart(8, '0');
   return `${now.toString(36)}-${bits}`;
 }

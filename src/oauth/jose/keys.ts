@@ -60,7 +60,11 @@ function parseKey(text: string): PrivateKey {
   const trimmed = text.trim();
   if (trimmed.startsWith('{')) return parseJwk(trimmed);
   const pem = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/.exec(trimmed.replace(/\\n/g, '\n'));
-  if (!pem) throw invalid('is neither a PEM private key nor a JWK', 'paste the whole PEM, from -----BEGIN PRIVATE KEY----- to the END line, or the private JWK as JSON');
+  if (!pem)
+    throw invalid(
+      'is neither a PEM private key nor a JWK',
+      'paste the whole PEM, from -----BEGIN PRIVATE KEY----- to the END line, or the private JWK as JSON',
+    );
   const label = pem[1] ?? '';
   const der = base64Decode((pem[2] ?? '').replace(/\s+/g, ''));
   if (!der) throw invalid(`has a ${label} block that is not base64`, 'paste the PEM again, unchanged');
@@ -69,11 +73,16 @@ function parseKey(text: string): PrivateKey {
     if (label === 'RSA PRIVATE KEY') return fromPkcs1(readDer(der));
     if (label === 'EC PRIVATE KEY') return fromSec1(readDer(der));
   } catch (error) {
-    if (error instanceof Asn1Error) throw invalid(`has a ${label} block that is not valid DER (${error.message})`, 'paste the PEM again, unchanged');
+    if (error instanceof Asn1Error)
+      throw invalid(`has a ${label} block that is not valid DER (${error.message})`, 'paste the PEM again, unchanged');
     throw error;
   }
-  if (label === 'ENCRYPTED PRIVATE KEY') throw invalid('is encrypted', 'decrypt it first: openssl pkcs8 -topk8 -nocrypt -in key.pem');
-  throw invalid(`is a ${label}, not a private key`, 'use the private key (BEGIN PRIVATE KEY), not a certificate or public key');
+  if (label === 'ENCRYPTED PRIVATE KEY')
+    throw invalid('is encrypted', 'decrypt it first: openssl pkcs8 -topk8 -nocrypt -in key.pem');
+  throw invalid(
+    `is a ${label}, not a private key`,
+    'use the private key (BEGIN PRIVATE KEY), not a certificate or public key',
+  );
 }
 
 function fromPkcs8(root: Asn1): PrivateKey {
@@ -82,16 +91,34 @@ function fromPkcs8(root: Asn1): PrivateKey {
   const inner = readDer(key?.value ?? []);
   if (oidHex(oid) === OID.rsaEncryption) return fromPkcs1(inner);
   if (oidHex(oid) === OID.ecPublicKey) {
-    if (oidHex(parameters) !== OID.p256) throw invalid('is an EC key on a curve other than P-256', 'use a P-256 key (ES256): openssl ecparam -name prime256v1 -genkey');
+    if (oidHex(parameters) !== OID.p256)
+      throw invalid(
+        'is an EC key on a curve other than P-256',
+        'use a P-256 key (ES256): openssl ecparam -name prime256v1 -genkey',
+      );
     return fromSec1(inner, true);
   }
-  throw invalid('is neither an RSA nor an EC key (Ed25519 and others are not supported)', 'use an RSA (RS256, PS256) or P-256 (ES256) key');
+  throw invalid(
+    'is neither an RSA nor an EC key (Ed25519 and others are not supported)',
+    'use an RSA (RS256, PS256) or P-256 (ES256) key',
+  );
 }
 
 function fromPkcs1(root: Asn1): RsaPrivateKey {
   const ints = root.children.filter((c) => c.tag === TAG.integer).map((c) => bytesToBigInt(c.value));
-  if (ints.length < 9) throw invalid('is not a complete RSA private key', 'export the full private key (with its CRT parameters)');
-  const [, n, e, d, p, q, dp, dq, qi] = ints as [bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint];
+  if (ints.length < 9)
+    throw invalid('is not a complete RSA private key', 'export the full private key (with its CRT parameters)');
+  const [, n, e, d, p, q, dp, dq, qi] = ints as [
+    bigint,
+    bigint,
+    bigint,
+    bigint,
+    bigint,
+    bigint,
+    bigint,
+    bigint,
+    bigint,
+  ];
   return rsaKey({ n, e, d, p, q, dp, dq, qi });
 }
 
@@ -99,10 +126,14 @@ function fromSec1(root: Asn1, curveKnown = false): EcPrivateKey {
   const d = root.children.find((c) => c.tag === TAG.octetString);
   const curve = root.children.find((c) => c.tag === 0xa0)?.children[0];
   if (!d) throw invalid('is not a complete EC private key', 'export the full private key');
-  if (!curveKnown && curve && oidHex(curve) !== OID.p256) throw invalid('is an EC key on a curve other than P-256', 'use a P-256 key (ES256)');
+  if (!curveKnown && curve && oidHex(curve) !== OID.p256)
+    throw invalid('is an EC key on a curve other than P-256', 'use a P-256 key (ES256)');
   // RFC 5915: publicKey [1] BIT STRING, an unused-bits byte then the uncompressed point 04 || x || y.
   const point = root.children.find((c) => c.tag === 0xa1)?.children[0]?.value ?? [];
-  const publicPoint = point.length === 66 && point[1] === 0x04 ? { x: bytesToBigInt(point.slice(2, 34)), y: bytesToBigInt(point.slice(34)) } : undefined;
+  const publicPoint =
+    point.length === 66 && point[1] === 0x04
+      ? { x: bytesToBigInt(point.slice(2, 34)), y: bytesToBigInt(point.slice(34)) }
+      : undefined;
   return { kind: 'EC', curve: 'P-256', d: bytesToBigInt(d.value), ...(publicPoint ? { publicPoint } : {}) };
 }
 
@@ -119,19 +150,31 @@ function parseJwk(text: string): PrivateKey {
     return bytesToBigInt(bytes);
   };
   if (jwk['kty'] === 'RSA') {
-    const key = rsaKey({ n: big('n'), e: big('e'), d: big('d'), p: big('p'), q: big('q'), dp: big('dp'), dq: big('dq'), qi: big('qi') });
+    const key = rsaKey({
+      n: big('n'),
+      e: big('e'),
+      d: big('d'),
+      p: big('p'),
+      q: big('q'),
+      dp: big('dp'),
+      dq: big('dq'),
+      qi: big('qi'),
+    });
     return jwk['alg'] === 'RS256' || jwk['alg'] === 'PS256' ? { ...key, alg: jwk['alg'] } : key;
   }
   if (jwk['kty'] === 'EC') {
-    if (jwk['crv'] !== 'P-256') throw invalid(`is an EC JWK on ${String(jwk['crv'])}, not P-256`, 'use a P-256 key (ES256)');
-    const publicPoint = typeof jwk['x'] === 'string' && typeof jwk['y'] === 'string' ? { x: big('x'), y: big('y') } : undefined;
+    if (jwk['crv'] !== 'P-256')
+      throw invalid(`is an EC JWK on ${String(jwk['crv'])}, not P-256`, 'use a P-256 key (ES256)');
+    const publicPoint =
+      typeof jwk['x'] === 'string' && typeof jwk['y'] === 'string' ? { x: big('x'), y: big('y') } : undefined;
     return { kind: 'EC', curve: 'P-256', d: big('d'), ...(publicPoint ? { publicPoint } : {}) };
   }
   throw invalid(`is a JWK of type ${String(jwk['kty'])}`, 'use an RSA or EC (P-256) key');
 }
 
 function rsaKey(parts: Omit<RsaPrivateKey, 'kind' | 'size'>): RsaPrivateKey {
-  if (parts.p * parts.q !== parts.n) throw invalid('is an RSA key whose parts do not fit together', 'export the key again');
+  if (parts.p * parts.q !== parts.n)
+    throw invalid('is an RSA key whose parts do not fit together', 'export the key again');
   const size = byteLength(parts.n);
   if (size < 256) throw invalid(`is a ${size * 8}-bit RSA key`, 'use at least 2048 bits (servers reject shorter keys)');
   return { kind: 'RSA', ...parts, size };

@@ -41,7 +41,15 @@ export function pssSalt(random: () => number = Math.random): Bytes {
 function mgf1Sha256(seed: readonly number[], length: number, hashes: Hashes): Bytes {
   const mask: Bytes = [];
   for (let counter = 0; mask.length < length; counter++) {
-    mask.push(...hashes.sha256([...seed, (counter >>> 24) & 0xff, (counter >>> 16) & 0xff, (counter >>> 8) & 0xff, counter & 0xff]));
+    mask.push(
+      ...hashes.sha256([
+        ...seed,
+        (counter >>> 24) & 0xff,
+        (counter >>> 16) & 0xff,
+        (counter >>> 8) & 0xff,
+        counter & 0xff,
+      ]),
+    );
   }
   return mask.slice(0, length);
 }

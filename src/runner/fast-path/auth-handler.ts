@@ -106,7 +106,9 @@ function configurations(): (auth: AuthInterface) => Configuration {
       const read = variableReader(values, profile);
       const profiled = profileReader(read, profile);
       configuration = {
-        read, profile, profiled,
+        read,
+        profile,
+        profiled,
         fingerprint: fingerprintOf(fingerprintValues(profiled), sha256),
         secrets: secretEchoes(profiled(VARIABLES.clientSecret) ?? ''),
         dpopKey: dpopRequested(profiled) ? (profiled(VARIABLES.dpopKey) ?? '').trim() : '',
@@ -140,13 +142,16 @@ export function createAuthHandler(broker: TokenSource, hooks: HandlerHooks, dpop
         if (dpopKey) state.dpopKey = dpopKey;
         const margin = Number(profiled(VARIABLES.refreshMargin) ?? NaN);
         const config = () => readTokenConfig(profiled, hooks.whereToSet, profileNameOf(read, profile));
-        broker.ensure(fingerprint, config, profile, margin >= 0 ? margin : undefined).then((token) => {
-          state.token = token;
-          done(null, true);
-        }, (error: unknown) => {
-          state.failure = failureMessage(error, secrets);
-          done(null, true);
-        });
+        broker.ensure(fingerprint, config, profile, margin >= 0 ? margin : undefined).then(
+          (token) => {
+            state.token = token;
+            done(null, true);
+          },
+          (error: unknown) => {
+            state.failure = failureMessage(error, secrets);
+            done(null, true);
+          },
+        );
       } catch (error) {
         state.failure = failureMessage(error, secrets);
         done(null, true);
@@ -159,8 +164,13 @@ export function createAuthHandler(broker: TokenSource, hooks: HandlerHooks, dpop
         request.removeHeader('Authorization', { ignoreCase: true });
         lastDpopOrigin = undefined;
         if (state?.token && state.dpopKey) signWithDpop(request, state.token.accessToken, state.dpopKey);
-        else if (state?.token) request.addHeader({ key: 'Authorization', value: `Bearer ${state.token.accessToken}`, system: true });
-        else block(request, state?.failure ?? failureMessage(new Error('the token handler was not asked before signing'), []));
+        else if (state?.token)
+          request.addHeader({ key: 'Authorization', value: `Bearer ${state.token.accessToken}`, system: true });
+        else
+          block(
+            request,
+            state?.failure ?? failureMessage(new Error('the token handler was not asked before signing'), []),
+          );
       } catch (error) {
         block(request, failureMessage(error, []));
       }
@@ -186,7 +196,8 @@ export function createAuthHandler(broker: TokenSource, hooks: HandlerHooks, dpop
         key: 'this request',
         marker: token.replacement ? 'this request' : undefined,
       });
-      if (decision === 'retry' || decision === 'give-up') broker.drop(fingerprint, token.accessToken, decision === 'retry');
+      if (decision === 'retry' || decision === 'give-up')
+        broker.drop(fingerprint, token.accessToken, decision === 'retry');
       // false asks the runtime to replay the request, which goes through pre and sign again.
       done(null, decision !== 'retry');
     },
@@ -196,7 +207,12 @@ export function createAuthHandler(broker: TokenSource, hooks: HandlerHooks, dpop
   function signWithDpop(request: SdkRequest, token: string, key: string): void {
     const url = request.url.toString();
     const origin = originOf(url);
-    const proof = dpop.proofs(key, { htm: request.method, htu: dpopHtu(url), nonce: dpop.nonces.get(origin), accessToken: token });
+    const proof = dpop.proofs(key, {
+      htm: request.method,
+      htu: dpopHtu(url),
+      nonce: dpop.nonces.get(origin),
+      accessToken: token,
+    });
     request.removeHeader('DPoP', { ignoreCase: true });
     request.addHeader({ key: 'Authorization', value: `DPoP ${token}`, system: true });
     request.addHeader({ key: 'DPoP', value: proof, system: true });

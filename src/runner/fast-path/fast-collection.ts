@@ -2,7 +2,13 @@
 // script for plain Newman and the app; here our events are left out and every Bearer of one of our
 // token variables becomes the in-process auth, whose params are the oauth2_* variables as
 // {{references}}, so the runtime resolves them with its own precedence for each request.
-import { isFolder, type Auth, type Collection, type CollectionEvent, type Item } from '../../generator/collection-types.js';
+import {
+  isFolder,
+  type Auth,
+  type Collection,
+  type CollectionEvent,
+  type Item,
+} from '../../generator/collection-types.js';
 import { BLOCKED_GUARD, guardItemTests, guardTestEvents } from '../../generator/retry-guard.js';
 import { SCRIPT_ID, TEST_SCRIPT_ID } from '../../generator/embed.js';
 import { profileVariable } from '../../oauth/profiles.js';
@@ -20,7 +26,8 @@ export const SEPARATOR = '\u001f';
 
 const OUR_BEARER = /^\{\{oauth2_(?:([a-z][a-z0-9]*)_)?access_token\}\}$/;
 
-const isOurs = (event: CollectionEvent): boolean => event.script?.id === SCRIPT_ID || event.script?.id === TEST_SCRIPT_ID;
+const isOurs = (event: CollectionEvent): boolean =>
+  event.script?.id === SCRIPT_ID || event.script?.id === TEST_SCRIPT_ID;
 
 export function toFastPath(input: Collection): Collection {
   const collection = structuredClone(input);
@@ -62,7 +69,13 @@ export function fastPathAuth(profile: string): Auth {
     type: AUTH_TYPE,
     [AUTH_TYPE]: [
       { key: PROFILE_PARAM, value: profile, type: 'string' },
-      { key: VARIABLES_PARAM, value: variableNames(profile).map((name) => `{{${name}}}`).join(SEPARATOR), type: 'string' },
+      {
+        key: VARIABLES_PARAM,
+        value: variableNames(profile)
+          .map((name) => `{{${name}}}`)
+          .join(SEPARATOR),
+        type: 'string',
+      },
     ],
   };
 }
@@ -73,14 +86,16 @@ export function referencedVariables(collections: readonly Collection[]): Set<str
   const visit = (auth: Auth | null | undefined) => {
     if (auth?.type !== AUTH_TYPE) return;
     const param = (auth[AUTH_TYPE] as Array<{ key?: string; value?: unknown }>).find((p) => p.key === VARIABLES_PARAM);
-    for (const reference of String(param?.value ?? '').split(SEPARATOR)) names.add(reference.replace(/^\{\{|\}\}$/g, ''));
+    for (const reference of String(param?.value ?? '').split(SEPARATOR))
+      names.add(reference.replace(/^\{\{|\}\}$/g, ''));
   };
-  const walkAuths = (items: Item[]): void => items.forEach((item) => {
-    if (isFolder(item)) {
-      visit(item.auth);
-      walkAuths(item.item ?? []);
-    } else if (item.request && typeof item.request === 'object') visit((item.request as { auth?: Auth | null }).auth);
-  });
+  const walkAuths = (items: Item[]): void =>
+    items.forEach((item) => {
+      if (isFolder(item)) {
+        visit(item.auth);
+        walkAuths(item.item ?? []);
+      } else if (item.request && typeof item.request === 'object') visit((item.request as { auth?: Auth | null }).auth);
+    });
   for (const collection of collections) {
     visit(collection.auth);
     walkAuths(collection.item);

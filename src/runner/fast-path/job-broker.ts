@@ -19,7 +19,10 @@ export interface JobBrokerSettings {
 
 export function jobTokenBroker(settings: JobBrokerSettings): TokenBroker {
   const { tokenStats } = settings;
-  const runtime = nodeRuntimeWith(tokenEndpointTls(settings.newmanOptions), settings.agentFor, { proofs: settings.proofs, nonces: settings.nonces });
+  const runtime = nodeRuntimeWith(tokenEndpointTls(settings.newmanOptions), settings.agentFor, {
+    proofs: settings.proofs,
+    nonces: settings.nonces,
+  });
   const counting: FetchRuntime = {
     ...runtime,
     send: (request, timeoutMs, done) => {

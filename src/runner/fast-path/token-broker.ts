@@ -38,10 +38,18 @@ export class TokenBroker {
   /** Each profile's newest token's expiry, for the summary. */
   private readonly profiles = new Map<string, number>();
 
-  constructor(private readonly runtime: FetchRuntime, private readonly events: BrokerEvents) {}
+  constructor(
+    private readonly runtime: FetchRuntime,
+    private readonly events: BrokerEvents,
+  ) {}
 
   /** A usable token for the configuration, from the cache or fetched; rejects with the (possibly remembered) failure. */
-  async ensure(fingerprint: string, config: () => TokenConfig, profile: string, marginSeconds: number | undefined): Promise<BrokeredToken> {
+  async ensure(
+    fingerprint: string,
+    config: () => TokenConfig,
+    profile: string,
+    marginSeconds: number | undefined,
+  ): Promise<BrokeredToken> {
     const entry = this.entry(fingerprint);
     const now = this.runtime.now();
     if (entry.token && isReusable({ ...entry.token, fingerprint }, fingerprint, now, marginSeconds)) {
@@ -87,7 +95,8 @@ export class TokenBroker {
       this.events.onToken(token, config, profile, this.runtime.now() - started);
       return token;
     } catch (error) {
-      if (isOAuthError(error) && coolDownMs(error) > 0) entry.failure = breakerRecord(error, this.runtime.now(), secretEchoes(config.clientSecret));
+      if (isOAuthError(error) && coolDownMs(error) > 0)
+        entry.failure = breakerRecord(error, this.runtime.now(), secretEchoes(config.clientSecret));
       throw error;
     } finally {
       entry.pending = undefined;
@@ -97,7 +106,13 @@ export class TokenBroker {
   private entry(fingerprint: string): Entry {
     const known = this.entries.get(fingerprint);
     if (known) return known;
-    const entry: Entry = { token: undefined, replacement: false, pending: undefined, replacing: false, failure: undefined };
+    const entry: Entry = {
+      token: undefined,
+      replacement: false,
+      pending: undefined,
+      replacing: false,
+      failure: undefined,
+    };
     this.entries.set(fingerprint, entry);
     return entry;
   }

@@ -46,18 +46,30 @@ export function mergeJsonReports(parts: readonly ShardReport[]): NewmanJsonRepor
   const [first] = parts;
   if (!first) throw new Error('mergeJsonReports needs at least one report');
   const position = itemPositions(first.report.collection.item ?? []);
-  const place = (iteration: number | undefined, id: string | undefined) => [iteration ?? 0, position.get(id ?? '') ?? Number.MAX_SAFE_INTEGER];
+  const place = (iteration: number | undefined, id: string | undefined) => [
+    iteration ?? 0,
+    position.get(id ?? '') ?? Number.MAX_SAFE_INTEGER,
+  ];
   const executions = parts.flatMap((p) => p.report.run.executions.map((e) => onRow(e, p.rows)));
   const failures = parts.flatMap((p) => p.report.run.failures.map((f) => onRow(f, p.rows)));
-  const byPlace = <T>(key: (x: T) => number[]) => (a: T, b: T) => compare(key(a), key(b));
+  const byPlace =
+    <T>(key: (x: T) => number[]) =>
+    (a: T, b: T) =>
+      compare(key(a), key(b));
   executions.sort(byPlace((e: Execution) => place(e.cursor?.iteration, e.item?.id)));
   failures.sort(byPlace((f: Failure) => place(f.cursor?.iteration, f.source?.id)));
   const rowsSplit = parts.some((p) => p.rows);
   return {
     ...first.report,
     run: {
-      stats: addStats(parts.map((p) => p.report.run.stats), rowsSplit),
-      timings: mergeTimings(parts.map((p) => p.report.run.timings), executions),
+      stats: addStats(
+        parts.map((p) => p.report.run.stats),
+        rowsSplit,
+      ),
+      timings: mergeTimings(
+        parts.map((p) => p.report.run.timings),
+        executions,
+      ),
       executions,
       transfers: { responseTotal: parts.reduce((n, p) => n + (p.report.run.transfers?.responseTotal ?? 0), 0) },
       failures,
@@ -99,13 +111,20 @@ function addStats(all: ReadonlyArray<Record<string, Stat>>, rowsSplit: boolean):
       const add = name !== 'iterations' || rowsSplit;
       out[name] = add
         ? { total: sum.total + stat.total, pending: sum.pending + stat.pending, failed: sum.failed + stat.failed }
-        : { total: Math.max(sum.total, stat.total), pending: Math.max(sum.pending, stat.pending), failed: Math.max(sum.failed, stat.failed) };
+        : {
+            total: Math.max(sum.total, stat.total),
+            pending: Math.max(sum.pending, stat.pending),
+            failed: Math.max(sum.failed, stat.failed),
+          };
     }
   }
   return out;
 }
 
-function mergeTimings(all: ReadonlyArray<Record<string, number>>, executions: readonly Execution[]): Record<string, number> {
+function mergeTimings(
+  all: ReadonlyArray<Record<string, number>>,
+  executions: readonly Execution[],
+): Record<string, number> {
   const times = executions.map((e) => e.response?.responseTime).filter((t): t is number => typeof t === 'number');
   const mean = times.length ? times.reduce((a, b) => a + b, 0) / times.length : 0;
   const sd = times.length ? Math.sqrt(times.reduce((n, t) => n + (t - mean) ** 2, 0) / times.length) : 0;

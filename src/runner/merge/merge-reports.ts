@@ -26,7 +26,8 @@ export async function mergeReports(paths: readonly string[], outDir: string): Pr
   const files: string[] = [];
   const collections = await mergeCollections(shards, (stem) => reportsOf(stem, shards));
   for (const { stem, json } of collections) files.push(await write(join(outDir, `${stem}.json`), json));
-  if (collections.length) files.push(await write(join(outDir, 'junit.xml'), mergeJunit(collections.map((c) => c.junit))));
+  if (collections.length)
+    files.push(await write(join(outDir, 'junit.xml'), mergeJunit(collections.map((c) => c.junit))));
   const timings: TimingsFile = { format: TIMINGS_FORMAT, units: shards.flatMap((s) => s.manifest.ran) };
   files.push(await write(join(outDir, TIMINGS_FILE), `${JSON.stringify(timings, null, 2)}\n`));
   return {
@@ -34,13 +35,19 @@ export async function mergeReports(paths: readonly string[], outDir: string): Pr
     collections: collections.length,
     requests: shards.reduce((n, s) => n + s.manifest.requests, 0),
     tokenRequests: shards.reduce((n, s) => n + s.manifest.tokenRequests, 0),
-    failures: [...shards.flatMap((s) => s.manifest.failures.map((f) => `shard ${s.manifest.shard.index}: ${f}`)), ...unitsNotRun(shards)],
+    failures: [
+      ...shards.flatMap((s) => s.manifest.failures.map((f) => `shard ${s.manifest.shard.index}: ${f}`)),
+      ...unitsNotRun(shards),
+    ],
     files,
   };
 }
 
 /** Each collection's merged JSON report (as text) and JUnit, in the plan's order; a collection no shard reported is left out. */
-export async function mergeCollections(shards: readonly ShardReports[], partsOf: (stem: string) => Promise<ShardReport[]>): Promise<Array<{ stem: string; json: string; junit: string }>> {
+export async function mergeCollections(
+  shards: readonly ShardReports[],
+  partsOf: (stem: string) => Promise<ShardReport[]>,
+): Promise<Array<{ stem: string; json: string; junit: string }>> {
   const out = [];
   for (const stem of collectionStems(shards)) {
     const parts = await partsOf(stem);
@@ -55,7 +62,8 @@ export async function mergeCollections(shards: readonly ShardReports[], partsOf:
 function collectionStems(shards: readonly ShardReports[]): string[] {
   const units = shards[0]?.manifest.units ?? [];
   const stems = [...new Set(shards.flatMap((s) => s.manifest.collections.map((c) => c.stem)))];
-  const first = (stem: string) => units.findIndex((id) => id === stem || id.startsWith(`${stem}/`) || id.startsWith(`${stem}#`));
+  const first = (stem: string) =>
+    units.findIndex((id) => id === stem || id.startsWith(`${stem}/`) || id.startsWith(`${stem}#`));
   return stems.sort((a, b) => first(a) - first(b));
 }
 
@@ -66,10 +74,18 @@ async function reportsOf(stem: string, shards: readonly ShardReports[]): Promise
       const file = join(dir, collection.report);
       const report = await readJsonFile(file).catch((error: unknown) => {
         throw error instanceof PmOAuth2Error && error.code === 'INPUT_UNREADABLE'
-          ? new PmOAuth2Error('INPUT_UNREADABLE', `shard ${manifest.shard.index}/${manifest.shard.total}: its JSON report ${file} is missing or unreadable — upload the shard's whole --report-dir`, { cause: error })
+          ? new PmOAuth2Error(
+              'INPUT_UNREADABLE',
+              `shard ${manifest.shard.index}/${manifest.shard.total}: its JSON report ${file} is missing or unreadable — upload the shard's whole --report-dir`,
+              { cause: error },
+            )
           : error;
       });
-      if (!isNewmanReport(report)) throw new PmOAuth2Error('INPUT_NOT_JSON', `${file}: not a Newman JSON report (no run.executions) — upload the shard's whole --report-dir`);
+      if (!isNewmanReport(report))
+        throw new PmOAuth2Error(
+          'INPUT_NOT_JSON',
+          `${file}: not a Newman JSON report (no run.executions) — upload the shard's whole --report-dir`,
+        );
       parts.push({ report, rows: collection.rows });
     }
   }
@@ -78,7 +94,13 @@ async function reportsOf(stem: string, shards: readonly ShardReports[]): Promise
 
 function isNewmanReport(json: unknown): json is NewmanJsonReport {
   const run = (json as Partial<NewmanJsonReport> | null)?.run;
-  return !!run && Array.isArray(run.executions) && Array.isArray(run.failures) && !!run.stats && typeof (json as NewmanJsonReport).collection === 'object';
+  return (
+    !!run &&
+    Array.isArray(run.executions) &&
+    Array.isArray(run.failures) &&
+    !!run.stats &&
+    typeof (json as NewmanJsonReport).collection === 'object'
+  );
 }
 
 async function write(file: string, text: string): Promise<string> {

@@ -14,7 +14,10 @@ export interface ShardReports {
 export async function readShardSet(paths: readonly string[]): Promise<ShardReports[]> {
   const files = await findFiles(paths, [MANIFEST_FILE]);
   if (!files.length) {
-    throw new PmOAuth2Error('INPUT_UNREADABLE', `no shard manifest (${MANIFEST_FILE}) under ${paths.join(', ')} — pass the folders the shards' reports were downloaded to (each shard runs with --shard i/n and keeps its --report-dir)`);
+    throw new PmOAuth2Error(
+      'INPUT_UNREADABLE',
+      `no shard manifest (${MANIFEST_FILE}) under ${paths.join(', ')} — pass the folders the shards' reports were downloaded to (each shard runs with --shard i/n and keeps its --report-dir)`,
+    );
   }
   const shards: ShardReports[] = [];
   for (const file of files) {
@@ -23,7 +26,11 @@ export async function readShardSet(paths: readonly string[]): Promise<ShardRepor
     shards.push({ manifest, dir: dirname(file) });
   }
   const problems = completenessProblems(shards);
-  if (problems.length) throw new PmOAuth2Error('CONFIG_INVALID', `the shards do not make one complete run; nothing was merged:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  if (problems.length)
+    throw new PmOAuth2Error(
+      'CONFIG_INVALID',
+      `the shards do not make one complete run; nothing was merged:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
   return shards.sort((a, b) => a.manifest.shard.index - b.manifest.shard.index);
 }
 
@@ -34,13 +41,22 @@ export function completenessProblems(shards: readonly ShardReports[]): string[] 
   const { total } = first.manifest.shard;
   const others = shards.filter((s) => s.manifest.shard.total !== total || s.manifest.plan !== first.manifest.plan);
   if (others.length) {
-    return others.map((s) => `${s.dir} is shard ${s.manifest.shard.index}/${s.manifest.shard.total} of another split (plan ${s.manifest.plan}) than ${first.dir} (${first.manifest.shard.index}/${total}, plan ${first.manifest.plan}): the jobs ran different collections, data or pm-oauth2.config.json — merge the shards of one run`);
+    return others.map(
+      (s) =>
+        `${s.dir} is shard ${s.manifest.shard.index}/${s.manifest.shard.total} of another split (plan ${s.manifest.plan}) than ${first.dir} (${first.manifest.shard.index}/${total}, plan ${first.manifest.plan}): the jobs ran different collections, data or pm-oauth2.config.json — merge the shards of one run`,
+    );
   }
   const problems: string[] = [];
   for (let index = 1; index <= total; index++) {
     const found = shards.filter((s) => s.manifest.shard.index === index);
-    if (!found.length) problems.push(`shard ${index}/${total} is missing: no ${MANIFEST_FILE} for it — its job failed before the end or its reports were not uploaded; re-run it`);
-    if (found.length > 1) problems.push(`shard ${index}/${total} is there ${found.length} times (${found.map((s) => s.dir).join(', ')}) — keep one`);
+    if (!found.length)
+      problems.push(
+        `shard ${index}/${total} is missing: no ${MANIFEST_FILE} for it — its job failed before the end or its reports were not uploaded; re-run it`,
+      );
+    if (found.length > 1)
+      problems.push(
+        `shard ${index}/${total} is there ${found.length} times (${found.map((s) => s.dir).join(', ')}) — keep one`,
+      );
   }
   if (problems.length) return problems;
   return unitProblems(shards);
@@ -48,15 +64,23 @@ export function completenessProblems(shards: readonly ShardReports[]): string[] 
 
 function unitProblems(shards: readonly ShardReports[]): string[] {
   const ranBy = new Map<string, number[]>();
-  for (const { manifest } of shards) for (const id of manifest.assigned) ranBy.set(id, [...(ranBy.get(id) ?? []), manifest.shard.index]);
+  for (const { manifest } of shards)
+    for (const id of manifest.assigned) ranBy.set(id, [...(ranBy.get(id) ?? []), manifest.shard.index]);
   const problems: string[] = [];
   const planned = shards[0]?.manifest.units ?? [];
   for (const id of planned) {
     const by = ranBy.get(id) ?? [];
-    if (!by.length) problems.push(`${id} was in no shard's share — the jobs split the suite differently (were they given different --shard-timings?)`);
-    if (by.length > 1) problems.push(`${id} was in the shares of shards ${by.join(' and ')} — the jobs split the suite differently (were they given different --shard-timings?)`);
+    if (!by.length)
+      problems.push(
+        `${id} was in no shard's share — the jobs split the suite differently (were they given different --shard-timings?)`,
+      );
+    if (by.length > 1)
+      problems.push(
+        `${id} was in the shares of shards ${by.join(' and ')} — the jobs split the suite differently (were they given different --shard-timings?)`,
+      );
   }
-  for (const id of ranBy.keys()) if (!planned.includes(id)) problems.push(`${id} was in a shard's share, and is not part of the plan`);
+  for (const id of ranBy.keys())
+    if (!planned.includes(id)) problems.push(`${id} was in a shard's share, and is not part of the plan`);
   return problems;
 }
 
@@ -64,6 +88,8 @@ function unitProblems(shards: readonly ShardReports[]): string[] {
 export function unitsNotRun(shards: readonly ShardReports[]): string[] {
   return shards.flatMap(({ manifest }) => {
     const ran = new Set(manifest.ran.map((u) => u.id));
-    return manifest.assigned.filter((id) => !ran.has(id)).map((id) => `${id} was not run: shard ${manifest.shard.index}/${manifest.shard.total} stopped before it`);
+    return manifest.assigned
+      .filter((id) => !ran.has(id))
+      .map((id) => `${id} was not run: shard ${manifest.shard.index}/${manifest.shard.total} stopped before it`);
   });
 }

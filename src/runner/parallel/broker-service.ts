@@ -15,18 +15,26 @@ export function serveTokens(broker: TokenBroker, worker: WorkerChannel, message:
     return true;
   }
   if (message.type !== 'ensure') return false;
-  broker.ensure(message.fingerprint, () => message.config, message.profile, message.margin).then(
-    () => {
-      const token = broker.issued(message.fingerprint);
-      if (token) worker.send({ type: 'token', id: message.id, token: token.token, replacement: token.replacement });
-      else worker.send({ type: 'failed', id: message.id, error: { message: 'the token was dropped as it was handed out; the request is retried' } });
-    },
-    (error: unknown) => worker.send({ type: 'failed', id: message.id, error: sentError(error) }),
-  );
+  broker
+    .ensure(message.fingerprint, () => message.config, message.profile, message.margin)
+    .then(
+      () => {
+        const token = broker.issued(message.fingerprint);
+        if (token) worker.send({ type: 'token', id: message.id, token: token.token, replacement: token.replacement });
+        else
+          worker.send({
+            type: 'failed',
+            id: message.id,
+            error: { message: 'the token was dropped as it was handed out; the request is retried' },
+          });
+      },
+      (error: unknown) => worker.send({ type: 'failed', id: message.id, error: sentError(error) }),
+    );
   return true;
 }
 
 function sentError(error: unknown): SentError {
-  if (isOAuthError(error)) return { message: error.message, code: error.code, advice: error.advice, details: error.details };
+  if (isOAuthError(error))
+    return { message: error.message, code: error.code, advice: error.advice, details: error.details };
   return { message: error instanceof Error ? error.message : String(error) };
 }

@@ -7,7 +7,14 @@ import type { IssuedToken } from '../../oauth/token-response.js';
 import type { ShardManifest } from '../shard/manifest.js';
 
 export type WorkerMessage =
-  | { readonly type: 'ensure'; readonly id: number; readonly fingerprint: string; readonly config: TokenConfig; readonly profile: string; readonly margin: number | undefined }
+  | {
+      readonly type: 'ensure';
+      readonly id: number;
+      readonly fingerprint: string;
+      readonly config: TokenConfig;
+      readonly profile: string;
+      readonly margin: number | undefined;
+    }
   | { readonly type: 'drop'; readonly fingerprint: string; readonly accessToken: string; readonly replace: boolean }
   /** A report the worker made, redacted and checked, in place of writing it. */
   | { readonly type: 'report'; readonly file: string; readonly text: string }

@@ -22,7 +22,11 @@ export class RemoteBroker implements TokenSource {
   private readonly waiting = new Map<number, { resolve: (m: ParentMessage) => void }>();
   private nextId = 1;
 
-  constructor(private readonly channel: Channel, private readonly addToken: (accessToken: string) => void, private readonly now: () => number = Date.now) {
+  constructor(
+    private readonly channel: Channel,
+    private readonly addToken: (accessToken: string) => void,
+    private readonly now: () => number = Date.now,
+  ) {
     channel.on('message', (message) => {
       const m = message as ParentMessage;
       if (m?.type !== 'token' && m?.type !== 'failed') return;
@@ -31,9 +35,15 @@ export class RemoteBroker implements TokenSource {
     });
   }
 
-  async ensure(fingerprint: string, config: () => TokenConfig, profile: string, marginSeconds: number | undefined): Promise<BrokeredToken> {
+  async ensure(
+    fingerprint: string,
+    config: () => TokenConfig,
+    profile: string,
+    marginSeconds: number | undefined,
+  ): Promise<BrokeredToken> {
     const held = this.held.get(fingerprint);
-    if (held && isReusable({ ...held.token, fingerprint }, fingerprint, this.now(), marginSeconds)) return { accessToken: held.token.accessToken, replacement: held.replacement };
+    if (held && isReusable({ ...held.token, fingerprint }, fingerprint, this.now(), marginSeconds))
+      return { accessToken: held.token.accessToken, replacement: held.replacement };
     const id = this.nextId++;
     const answer = new Promise<ParentMessage>((resolve) => this.waiting.set(id, { resolve }));
     this.channel.send({ type: 'ensure', id, fingerprint, config: config(), profile, margin: marginSeconds });
@@ -62,5 +72,7 @@ export class RemoteBroker implements TokenSource {
 
 /** The parent's failure as the worker's auth reports it: the same code, advice and details. */
 function toError(error: SentError): Error {
-  return error.code ? new OAuthError(error.code, error.message, error.advice ?? '', error.details ?? {}) : new Error(error.message);
+  return error.code
+    ? new OAuthError(error.code, error.message, error.advice ?? '', error.details ?? {})
+    : new Error(error.message);
 }

@@ -54,11 +54,17 @@ export async function runParallel(options: ParallelOptions): Promise<ParallelRes
   const redactor = new Redactor();
   const tokenStats = createTokenStats();
   const broker = jobTokenBroker({
-    newmanOptions: options.newmanOptions, agentFor: await proxyAgents(options.env), proofs: (await import('../node-dpop.js')).nodeProofs, nonces: memoryNonceStore(), tokenStats,
+    newmanOptions: options.newmanOptions,
+    agentFor: await proxyAgents(options.env),
+    proofs: (await import('../node-dpop.js')).nodeProofs,
+    nonces: memoryNonceStore(),
+    tokenStats,
     events: {
       onToken: (token, config, profile) => {
         redactor.addToken(token.accessToken);
-        options.terminal.out(`  │ pm-oauth2: ${describeNewToken(config, token, profile)} (for all ${options.workers} workers)`);
+        options.terminal.out(
+          `  │ pm-oauth2: ${describeNewToken(config, token, profile)} (for all ${options.workers} workers)`,
+        );
       },
     },
   });
@@ -68,23 +74,43 @@ export async function runParallel(options: ParallelOptions): Promise<ParallelRes
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
   for (const signal of signals) process.once(signal, stop);
   try {
-    const outcomes = await Promise.all(Array.from({ length: options.workers }, (_, i) => runWorker(i + 1, options, (child) => children.push(child), (message, child) => {
-      if (message.type === 'ensure') redactor.addCredentials(message.config.clientId, message.config.clientSecret);
-      return serveTokens(broker, child, message);
-    }, (line) => {
-      // A note or warning every worker gives is printed once.
-      if (!stderrSeen.has(line)) options.terminal.err(line);
-      stderrSeen.add(line);
-    })));
+    const outcomes = await Promise.all(
+      Array.from({ length: options.workers }, (_, i) =>
+        runWorker(
+          i + 1,
+          options,
+          (child) => children.push(child),
+          (message, child) => {
+            if (message.type === 'ensure')
+              redactor.addCredentials(message.config.clientId, message.config.clientSecret);
+            return serveTokens(broker, child, message);
+          },
+          (line) => {
+            // A note or warning every worker gives is printed once.
+            if (!stderrSeen.has(line)) options.terminal.err(line);
+            stderrSeen.add(line);
+          },
+        ),
+      ),
+    );
     return joinOutcomes(outcomes, options, redactor, tokenStats, broker.expiries());
   } finally {
     for (const signal of signals) process.removeListener(signal, stop);
   }
 }
 
-function runWorker(index: number, options: ParallelOptions, started: (child: ChildProcess) => void, onMessage: (message: WorkerMessage, child: WorkerChannel) => boolean, onStderrLine: (line: string) => void): Promise<WorkerOutcome> {
+function runWorker(
+  index: number,
+  options: ParallelOptions,
+  started: (child: ChildProcess) => void,
+  onMessage: (message: WorkerMessage, child: WorkerChannel) => boolean,
+  onStderrLine: (line: string) => void,
+): Promise<WorkerOutcome> {
   return new Promise((resolve) => {
-    const child = fork(BIN, workerArgs(options.argv, index, options.workers), { env: { ...process.env, [WORKER_ENV]: '1' }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    const child = fork(BIN, workerArgs(options.argv, index, options.workers), {
+      env: { ...process.env, [WORKER_ENV]: '1' },
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
     started(child);
     const out = new GroupedOutput((text) => options.terminal.out(text));
     let err = '';
@@ -111,22 +137,47 @@ function runWorker(index: number, options: ParallelOptions, started: (child: Chi
   });
 }
 
-function joinOutcomes(outcomes: readonly WorkerOutcome[], options: ParallelOptions, redactor: Redactor, tokenStats: TokenStats, expiries: ParallelResult['expiries']): Promise<ParallelResult> | ParallelResult {
+function joinOutcomes(
+  outcomes: readonly WorkerOutcome[],
+  options: ParallelOptions,
+  redactor: Redactor,
+  tokenStats: TokenStats,
+  expiries: ParallelResult['expiries'],
+): Promise<ParallelResult> | ParallelResult {
   const base = { collections: 0, requests: 0, tokenStats, expiries, files: [] as string[] };
   if (outcomes.some((o) => o.code === 2)) return { ...base, failures: [], usageError: true };
-  const failures = outcomes.filter((o) => !o.shard).map((o) => `worker ${o.index} ended without finishing (${o.signal ? `signal ${o.signal}` : `exit ${o.code}`}): its part of the suite has no result`);
+  const failures = outcomes
+    .filter((o) => !o.shard)
+    .map(
+      (o) =>
+        `worker ${o.index} ended without finishing (${o.signal ? `signal ${o.signal}` : `exit ${o.code}`}): its part of the suite has no result`,
+    );
   const shards = outcomes.flatMap((o) => (o.shard ? [o.shard] : []));
-  if (failures.length || !shards.length) return { ...base, failures: failures.length ? failures : ['no worker finished'], usageError: false };
+  if (failures.length || !shards.length)
+    return { ...base, failures: failures.length ? failures : ['no worker finished'], usageError: false };
   const problems = completenessProblems(shards);
   if (problems.length) return { ...base, failures: problems, usageError: false };
   return deliver(outcomes, shards, options, redactor, base);
 }
 
-async function deliver(outcomes: readonly WorkerOutcome[], shards: readonly ShardReports[], options: ParallelOptions, redactor: Redactor, base: Omit<ParallelResult, 'failures' | 'usageError'>): Promise<ParallelResult> {
-  const collections = await mergeCollections(shards, async (stem) => outcomes.flatMap((o) => o.shard?.manifest.collections.filter((c) => c.stem === stem).flatMap((c) => {
-    const text = [...o.reports].find(([file]) => file.endsWith(`/${c.report}`) || file === c.report)?.[1];
-    return text ? [{ report: JSON.parse(text) as NewmanJsonReport, rows: c.rows }] : [];
-  }) ?? []));
+async function deliver(
+  outcomes: readonly WorkerOutcome[],
+  shards: readonly ShardReports[],
+  options: ParallelOptions,
+  redactor: Redactor,
+  base: Omit<ParallelResult, 'failures' | 'usageError'>,
+): Promise<ParallelResult> {
+  const collections = await mergeCollections(shards, async (stem) =>
+    outcomes.flatMap(
+      (o) =>
+        o.shard?.manifest.collections
+          .filter((c) => c.stem === stem)
+          .flatMap((c) => {
+            const text = [...o.reports].find(([file]) => file.endsWith(`/${c.report}`) || file === c.report)?.[1];
+            return text ? [{ report: JSON.parse(text) as NewmanJsonReport, rows: c.rows }] : [];
+          }) ?? [],
+    ),
+  );
   for (const { stem, json, junit } of collections) {
     options.reports.hold('json', stem, json);
     options.reports.hold('junit', stem, junit);
@@ -137,7 +188,11 @@ async function deliver(outcomes: readonly WorkerOutcome[], shards: readonly Shar
     collections: collections.length,
     requests: shards.reduce((n, s) => n + s.manifest.requests, 0),
     files,
-    failures: [...shards.flatMap((s) => s.manifest.failures.map((f) => `worker ${s.manifest.shard.index}: ${f}`)), ...unitsNotRun(shards), ...withheld],
+    failures: [
+      ...shards.flatMap((s) => s.manifest.failures.map((f) => `worker ${s.manifest.shard.index}: ${f}`)),
+      ...unitsNotRun(shards),
+      ...withheld,
+    ],
     usageError: false,
   };
 }

@@ -9,7 +9,13 @@ export interface SerialisedBuffer {
 
 export function isSerialisedBuffer(value: unknown): value is SerialisedBuffer {
   const record = value as Partial<SerialisedBuffer> | null;
-  return !!record && typeof record === 'object' && record.type === 'Buffer' && Array.isArray(record.data) && record.data.every((b) => Number.isInteger(b) && b >= 0 && b < 256);
+  return (
+    !!record &&
+    typeof record === 'object' &&
+    record.type === 'Buffer' &&
+    Array.isArray(record.data) &&
+    record.data.every((b) => Number.isInteger(b) && b >= 0 && b < 256)
+  );
 }
 
 /**

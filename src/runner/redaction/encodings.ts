@@ -24,7 +24,8 @@ function htmlForms(text: string): string[] {
 const whatwgFormEncode = (value: string): string => formEncode(value).replace(/%2A/g, '*');
 
 /** RFC 3986's strict percent-encoding (also `!'()*`), as some engines and templates write a query. */
-const strictUriEncode = (value: string): string => encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+const strictUriEncode = (value: string): string =>
+  encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 /** UTF-8 bytes shown as Latin-1 text (`é` → `Ã©`), as a reporter that guesses the charset wrong writes them. */
 const utf8ReadAsLatin1 = (value: string): string => Buffer.from(value, 'utf8').toString('latin1');
@@ -33,7 +34,16 @@ const utf8ReadAsLatin1 = (value: string): string => Buffer.from(value, 'utf8').t
 function valueForms(value: string): string[] {
   // A header value, a form field or a template may trim a secret's surrounding spaces.
   const trimmed = value.trim();
-  return [value, ...(trimmed !== value && trimmed.length >= 4 ? [trimmed] : []), utf8ReadAsLatin1(value), encodeURIComponent(value), strictUriEncode(value), formEncode(value), whatwgFormEncode(value), encodeURI(value)];
+  return [
+    value,
+    ...(trimmed !== value && trimmed.length >= 4 ? [trimmed] : []),
+    utf8ReadAsLatin1(value),
+    encodeURIComponent(value),
+    strictUriEncode(value),
+    formEncode(value),
+    whatwgFormEncode(value),
+    encodeURI(value),
+  ];
 }
 
 /** Every form, each also as it stands inside a JSON string and inside JSON inside a JSON string. */
@@ -41,7 +51,8 @@ function withJsonForms(forms: Iterable<string>): Set<string> {
   const out = new Set<string>();
   for (const form of forms) {
     const once = jsonEscape(form);
-    for (const variant of [form, once, jsonEscape(once), asciiJsonEscape(form), jsonEscape(asciiJsonEscape(form))]) out.add(variant);
+    for (const variant of [form, once, jsonEscape(once), asciiJsonEscape(form), jsonEscape(asciiJsonEscape(form))])
+      out.add(variant);
   }
   return out;
 }
@@ -62,9 +73,16 @@ export function secretForms(secret: string): Set<string> {
  * as most other clients do (raw): a Basic header is the secret in a form no text search finds.
  */
 export function basicCredentialForms(clientId: string, secret: string): Set<string> {
-  const forms = [`${formEncode(clientId)}:${formEncode(secret)}`, `${clientId}:${secret}`]
-    .map((pair) => base64Encode(utf8Bytes(pair)));
-  return withJsonForms(forms.flatMap((b64) => [b64, b64.replace(/=+$/, ''), b64.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')]));
+  const forms = [`${formEncode(clientId)}:${formEncode(secret)}`, `${clientId}:${secret}`].map((pair) =>
+    base64Encode(utf8Bytes(pair)),
+  );
+  return withJsonForms(
+    forms.flatMap((b64) => [
+      b64,
+      b64.replace(/=+$/, ''),
+      b64.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''),
+    ]),
+  );
 }
 
 /** Fragments shorter than this are too likely to be common words: the verifier and the mask leave them. */
@@ -81,12 +99,17 @@ export function splitFragments(secret: string): string[] {
  * as a JSON byte array (UTF-8 and Latin-1), UTF-8 read as Latin-1, and its split fragments.
  */
 export function verifierForms(value: string): Array<[form: string, how: string]> {
-  const forms: Array<[string, string]> = [...secretForms(value)].map((form) => [form, form === value ? 'in clear' : 'escaped or encoded']);
+  const forms: Array<[string, string]> = [...secretForms(value)].map((form) => [
+    form,
+    form === value ? 'in clear' : 'escaped or encoded',
+  ]);
   const utf8 = Buffer.from(value, 'utf8');
   forms.push([[...utf8].join(','), 'as a byte array']);
   if (/[^\u0000-\u007f]/.test(value)) {
-    if (/^[\u0000-\u00ff]*$/.test(value)) forms.push([[...Buffer.from(value, 'latin1')].join(','), 'as a Latin-1 byte array']);
+    if (/^[\u0000-\u00ff]*$/.test(value))
+      forms.push([[...Buffer.from(value, 'latin1')].join(','), 'as a Latin-1 byte array']);
   }
-  for (const fragment of splitFragments(value)) for (const form of secretForms(fragment)) forms.push([form, 'a fragment split at & = # or ?']);
+  for (const fragment of splitFragments(value))
+    for (const form of secretForms(fragment)) forms.push([form, 'a fragment split at & = # or ?']);
   return forms;
 }

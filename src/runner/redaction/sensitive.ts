@@ -21,7 +21,10 @@ const FIELD_NAMES = 'client_secret|client_assertion|password';
 /** `client_secret=…` in a form body or URL. */
 const FORM_FIELD = new RegExp(`((?:^|[?&\\s"'>])(?:${FIELD_NAMES})=)[^&\\s"'<]*`, 'g');
 /** `"client_secret": "…"` in JSON text, also when the JSON is itself inside a JSON string. */
-const JSON_FIELD = new RegExp(`((?:\\\\*")(?:${FIELD_NAMES})(?:\\\\*")\\s*:\\s*(?:\\\\*"))(?:[^"\\\\]|\\\\(?!"))*`, 'g');
+const JSON_FIELD = new RegExp(
+  `((?:\\\\*")(?:${FIELD_NAMES})(?:\\\\*")\\s*:\\s*(?:\\\\*"))(?:[^"\\\\]|\\\\(?!"))*`,
+  'g',
+);
 /** `Basic <base64>` whose decoding would be `id:secret`: masked wherever it stands in a text. */
 const BASIC_CREDENTIALS = /\b(Basic\s+)([A-Za-z0-9+/]{4,}={0,2})(?![A-Za-z0-9+/=])/g;
 
@@ -30,7 +33,9 @@ export function redactCredentialPatterns(text: string): string {
   return text
     .replace(FORM_FIELD, `$1${MASK}`)
     .replace(JSON_FIELD, `$1${MASK}`)
-    .replace(BASIC_CREDENTIALS, (whole, scheme: string, b64: string) => (looksLikeCredentials(b64) ? `${scheme}${MASK}` : whole));
+    .replace(BASIC_CREDENTIALS, (whole, scheme: string, b64: string) =>
+      looksLikeCredentials(b64) ? `${scheme}${MASK}` : whole,
+    );
 }
 
 /** Real Basic credentials are padded base64 of UTF-8 text with a colon; a word after "Basic" is not. */

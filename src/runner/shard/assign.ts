@@ -21,7 +21,11 @@ export const RUN_OVERHEAD_REQUESTS = 20;
  * to the least loaded job while they fit in an even share; the units of the others, longest first,
  * to the job where they finish earliest, counting the run a collection new to that job costs.
  */
-export function assignUnits(units: readonly ShardUnit[], total: number, timings: UnitTimings = new Map()): ShardUnit[][] {
+export function assignUnits(
+  units: readonly ShardUnit[],
+  total: number,
+  timings: UnitTimings = new Map(),
+): ShardUnit[][] {
   const { cost, overhead } = costOf(units, timings);
   const entries = units.map((unit, position) => ({ unit, position, cost: cost(unit) }));
   const groups = [...new Set(units.map((u) => u.collection))].map((collection) => {
@@ -56,16 +60,23 @@ export function assignUnits(units: readonly ShardUnit[], total: number, timings:
 /** The job where the next piece would finish first (the lowest index on a tie: every job decides alike). */
 function leastLoaded(loads: readonly number[], extra: (job: number) => number): number {
   let best = 0;
-  for (let job = 1; job < loads.length; job++) if ((loads[job] ?? 0) + extra(job) < (loads[best] ?? 0) + extra(best)) best = job;
+  for (let job = 1; job < loads.length; job++)
+    if ((loads[job] ?? 0) + extra(job) < (loads[best] ?? 0) + extra(best)) best = job;
   return best;
 }
 
-function costOf(units: readonly ShardUnit[], timings: UnitTimings): { cost: (unit: ShardUnit) => number; overhead: number } {
+function costOf(
+  units: readonly ShardUnit[],
+  timings: UnitTimings,
+): { cost: (unit: ShardUnit) => number; overhead: number } {
   const timed = units.filter((u) => timings.has(u.id));
   const requests = timed.reduce((n, u) => n + u.requests, 0);
   const ms = timed.reduce((n, u) => n + (timings.get(u.id) ?? 0), 0);
   const msPerRequest = requests && ms ? ms / requests : 1;
-  return { cost: (unit) => timings.get(unit.id) ?? unit.requests * msPerRequest, overhead: RUN_OVERHEAD_REQUESTS * msPerRequest };
+  return {
+    cost: (unit) => timings.get(unit.id) ?? unit.requests * msPerRequest,
+    overhead: RUN_OVERHEAD_REQUESTS * msPerRequest,
+  };
 }
 
 /** The balance of an assignment: the longest job over the mean (1 is perfect). */

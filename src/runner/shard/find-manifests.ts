@@ -13,7 +13,11 @@ export async function findFiles(paths: readonly string[], names: readonly string
   const found: string[] = [];
   for (const path of paths) {
     const info = await stat(path).catch(() => undefined);
-    if (!info) throw new PmOAuth2Error('INPUT_UNREADABLE', `${path}: no such file or folder — pass the folders the shards' reports were downloaded to`);
+    if (!info)
+      throw new PmOAuth2Error(
+        'INPUT_UNREADABLE',
+        `${path}: no such file or folder — pass the folders the shards' reports were downloaded to`,
+      );
     if (info.isFile()) found.push(path);
     else await walk(path, names, 0, found);
   }
@@ -25,16 +29,24 @@ async function walk(dir: string, names: readonly string[], depth: number, found:
   for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     const path = join(dir, entry.name);
     if (entry.isFile() && names.includes(entry.name)) found.push(path);
-    else if (entry.isDirectory() && depth < MAX_DEPTH && entry.name !== 'node_modules' && !entry.name.startsWith('.')) await walk(path, names, depth + 1, found);
+    else if (entry.isDirectory() && depth < MAX_DEPTH && entry.name !== 'node_modules' && !entry.name.startsWith('.'))
+      await walk(path, names, depth + 1, found);
   }
 }
 
 /** A JSON file, or an error naming it and where it is broken. */
 export async function readJsonFile(file: string): Promise<unknown> {
   const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new PmOAuth2Error('INPUT_UNREADABLE', `${file}: cannot be read (${error.code}) — check the permissions, or download it again`);
+    throw new PmOAuth2Error(
+      'INPUT_UNREADABLE',
+      `${file}: cannot be read (${error.code}) — check the permissions, or download it again`,
+    );
   });
   const parsed = parseJsonText(withoutBom(text));
-  if (!parsed.ok) throw new PmOAuth2Error('INPUT_NOT_JSON', `${file}: not JSON (${parsed.where}) — the file is cut short or not a report; download it again`);
+  if (!parsed.ok)
+    throw new PmOAuth2Error(
+      'INPUT_NOT_JSON',
+      `${file}: not JSON (${parsed.where}) — the file is cut short or not a report; download it again`,
+    );
   return parsed.value;
 }

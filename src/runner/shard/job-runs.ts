@@ -23,7 +23,8 @@ export function collectionRuns(units: readonly ShardUnit[], dataRows: readonly u
     const folders = run.units.flatMap((u) => (u.folder === undefined ? [] : [u.folder]));
     const rows = run.units.flatMap((u) => (u.row === undefined ? [] : [u.row]));
     if (folders.length) return { ...run, newmanOptions: { folder: folders } };
-    if (rows.length && dataRows) return { ...run, newmanOptions: { iterationData: rows.map((row) => dataRows[row]) }, rows };
+    if (rows.length && dataRows)
+      return { ...run, newmanOptions: { iterationData: rows.map((row) => dataRows[row]) }, rows };
     return run;
   });
 }

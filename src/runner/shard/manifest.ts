@@ -42,19 +42,39 @@ export interface ShardManifest {
 }
 
 export function planId(units: readonly ShardUnit[], total: number): string {
-  return createHash('sha256').update(JSON.stringify([total, units.map((u) => u.id)])).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify([total, units.map((u) => u.id)]))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /** A manifest read from disk, checked field by field: merge-reports trusts nothing it did not check. */
 export function checkManifest(json: unknown, file: string): ShardManifest | string {
   const m = json as Partial<ShardManifest> | null;
-  if (!m || typeof m !== 'object' || m.format !== MANIFEST_FORMAT) return `${file}: not a pm-oauth2 shard manifest (format ${MANIFEST_FORMAT}) — was it written by another version of pm-oauth2?`;
+  if (!m || typeof m !== 'object' || m.format !== MANIFEST_FORMAT)
+    return `${file}: not a pm-oauth2 shard manifest (format ${MANIFEST_FORMAT}) — was it written by another version of pm-oauth2?`;
   const shard = m.shard;
-  const ok = shard && Number.isInteger(shard.index) && Number.isInteger(shard.total) && shard.index >= 1 && shard.index <= shard.total
-    && typeof m.plan === 'string' && isList(m.units, (u) => typeof u === 'string') && isList(m.assigned, (u) => typeof u === 'string') && isList(m.ran, (r) => typeof (r as UnitTime)?.id === 'string' && Number.isFinite((r as UnitTime).ms))
-    && isList(m.collections, (c) => typeof (c as ManifestCollection)?.stem === 'string' && typeof (c as ManifestCollection).report === 'string')
-    && isList(m.failures, (f) => typeof f === 'string') && Number.isFinite(m.requests) && Number.isFinite(m.tokenRequests);
-  return ok ? (m as ShardManifest) : `${file}: a shard manifest with missing or malformed fields — re-run the shard, or delete the file`;
+  const ok =
+    shard &&
+    Number.isInteger(shard.index) &&
+    Number.isInteger(shard.total) &&
+    shard.index >= 1 &&
+    shard.index <= shard.total &&
+    typeof m.plan === 'string' &&
+    isList(m.units, (u) => typeof u === 'string') &&
+    isList(m.assigned, (u) => typeof u === 'string') &&
+    isList(m.ran, (r) => typeof (r as UnitTime)?.id === 'string' && Number.isFinite((r as UnitTime).ms)) &&
+    isList(
+      m.collections,
+      (c) =>
+        typeof (c as ManifestCollection)?.stem === 'string' && typeof (c as ManifestCollection).report === 'string',
+    ) &&
+    isList(m.failures, (f) => typeof f === 'string') &&
+    Number.isFinite(m.requests) &&
+    Number.isFinite(m.tokenRequests);
+  return ok
+    ? (m as ShardManifest)
+    : `${file}: a shard manifest with missing or malformed fields — re-run the shard, or delete the file`;
 }
 
 function isList(value: unknown, each: (item: unknown) => boolean): boolean {

@@ -34,18 +34,41 @@ interface Target {
   readonly collection: Collection;
 }
 
-export async function planShard(targets: readonly Target[], settings: ShardSettings, newmanOptions: Readonly<Record<string, unknown>>, iterationCount: number | undefined): Promise<ShardPlan> {
+export async function planShard(
+  targets: readonly Target[],
+  settings: ShardSettings,
+  newmanOptions: Readonly<Record<string, unknown>>,
+  iterationCount: number | undefined,
+): Promise<ShardPlan> {
   const data = newmanOptions['iterationData'];
   const dataRows = typeof data === 'string' && iterationCount === undefined ? await readIterationRows(data) : undefined;
-  const split: SplitSettings = { rows: dataRows?.length, folderSelected: newmanOptions['folder'] !== undefined, ...(iterationCount ? { iterations: iterationCount } : {}) };
+  const split: SplitSettings = {
+    rows: dataRows?.length,
+    folderSelected: newmanOptions['folder'] !== undefined,
+    ...(iterationCount ? { iterations: iterationCount } : {}),
+  };
   const pins = new Set(settings.keepWhole ?? []);
-  const toSplit = targets.map((t) => ({ stem: t.stem, collection: t.collection, pinned: pins.has(t.name) || pins.has(t.stem) }));
+  const toSplit = targets.map((t) => ({
+    stem: t.stem,
+    collection: t.collection,
+    pinned: pins.has(t.name) || pins.has(t.stem),
+  }));
   const units = unitsOf(toSplit, split);
   const mine = assignUnits(units, settings.shard.total, settings.timings)[settings.shard.index - 1] ?? [];
-  const keptWhole = dataRows ? [] : targets.flatMap((t, i) => {
-    const why = keptWholeBecause(toSplit[i] ?? { ...t, pinned: false }, split);
-    return why ? [{ name: t.name, why }] : [];
-  });
+  const keptWhole = dataRows
+    ? []
+    : targets.flatMap((t, i) => {
+        const why = keptWholeBecause(toSplit[i] ?? { ...t, pinned: false }, split);
+        return why ? [{ name: t.name, why }] : [];
+      });
   const unknownPins = [...pins].filter((pin) => !targets.some((t) => t.name === pin || t.stem === pin));
-  return { shard: settings.shard, plan: planId(units, settings.shard.total), units, mine, runs: collectionRuns(mine, dataRows), keptWhole, unknownPins };
+  return {
+    shard: settings.shard,
+    plan: planId(units, settings.shard.total),
+    units,
+    mine,
+    runs: collectionRuns(mine, dataRows),
+    keptWhole,
+    unknownPins,
+  };
 }

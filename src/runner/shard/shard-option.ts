@@ -16,7 +16,10 @@ export function parseShard(text: string, where = '--shard'): Shard {
   const index = Number(match?.[1]);
   const total = Number(match?.[2]);
   if (!match || total < 1 || total > MAX_SHARDS || index < 1 || index > total) {
-    throw new PmOAuth2Error('USAGE', `${where} takes i/n with 1 ≤ i ≤ n ≤ ${MAX_SHARDS} (e.g. 2/4: the second of four jobs), not "${text}"`);
+    throw new PmOAuth2Error(
+      'USAGE',
+      `${where} takes i/n with 1 ≤ i ≤ n ≤ ${MAX_SHARDS} (e.g. 2/4: the second of four jobs), not "${text}"`,
+    );
   }
   return { index, total };
 }
@@ -33,7 +36,10 @@ export function shardFrom(option: string | undefined, env: NodeJS.ProcessEnv): S
   const index = env['CI_NODE_INDEX'];
   const total = env['CI_NODE_TOTAL'];
   if (!index || !total) {
-    throw new PmOAuth2Error('USAGE', `--shard ci reads CI_NODE_INDEX and CI_NODE_TOTAL, and ${!index && !total ? 'neither is' : `${index ? 'CI_NODE_TOTAL' : 'CI_NODE_INDEX'} is not`} set — GitLab sets both for a job with parallel: n; elsewhere pass --shard i/n`);
+    throw new PmOAuth2Error(
+      'USAGE',
+      `--shard ci reads CI_NODE_INDEX and CI_NODE_TOTAL, and ${!index && !total ? 'neither is' : `${index ? 'CI_NODE_TOTAL' : 'CI_NODE_INDEX'} is not`} set — GitLab sets both for a job with parallel: n; elsewhere pass --shard i/n`,
+    );
   }
   return parseShard(`${index}/${total}`, 'CI_NODE_INDEX/CI_NODE_TOTAL');
 }

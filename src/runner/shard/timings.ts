@@ -30,8 +30,12 @@ export async function readTimings(path: string): Promise<UnitTimings | undefined
 function unitTimesIn(json: unknown, file: string): readonly UnitTime[] {
   if ((json as Partial<TimingsFile> | null)?.format === TIMINGS_FORMAT) {
     const units = (json as TimingsFile).units;
-    if (Array.isArray(units) && units.every((u) => typeof u?.id === 'string' && Number.isFinite(u.ms) && u.ms >= 0)) return units;
-    throw new PmOAuth2Error('INPUT_NOT_JSON', `${file}: a timings file with malformed units — delete it, or run merge-reports again`);
+    if (Array.isArray(units) && units.every((u) => typeof u?.id === 'string' && Number.isFinite(u.ms) && u.ms >= 0))
+      return units;
+    throw new PmOAuth2Error(
+      'INPUT_NOT_JSON',
+      `${file}: a timings file with malformed units — delete it, or run merge-reports again`,
+    );
   }
   const manifest = checkManifest(json, file);
   if (typeof manifest === 'string') throw new PmOAuth2Error('INPUT_NOT_JSON', `--shard-timings: ${manifest}`);

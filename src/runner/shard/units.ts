@@ -50,18 +50,33 @@ export function keptWholeBecause(target: CollectionToSplit, settings: SplitSetti
 export function unitsOf(targets: readonly CollectionToSplit[], settings: SplitSettings): ShardUnit[] {
   const stems = targets.map((t) => t.stem);
   const twice = stems.find((stem, i) => stems.indexOf(stem) !== i);
-  if (twice) throw new PmOAuth2Error('USAGE', `two collections are named ${twice}: shards are told apart by file name — rename one`);
+  if (twice)
+    throw new PmOAuth2Error(
+      'USAGE',
+      `two collections are named ${twice}: shards are told apart by file name — rename one`,
+    );
   return targets.flatMap((target, collection) => unitsOfOne(target, collection, settings));
 }
 
 function unitsOfOne(target: CollectionToSplit, collection: number, settings: SplitSettings): ShardUnit[] {
   const requests = countRequests(target.collection.item);
   if (settings.rows !== undefined) {
-    return Array.from({ length: settings.rows }, (_, row) => ({ id: `${target.stem}#${row + 1}`, collection, row, requests }));
+    return Array.from({ length: settings.rows }, (_, row) => ({
+      id: `${target.stem}#${row + 1}`,
+      collection,
+      row,
+      requests,
+    }));
   }
   const iterations = settings.iterations ?? 1;
-  if (keptWholeBecause(target, settings) !== undefined) return [{ id: target.stem, collection, requests: requests * iterations }];
-  return target.collection.item.map((folder) => ({ id: `${target.stem}/${folder.name ?? ''}`, collection, folder: folder.name ?? '', requests: countRequests([folder]) * iterations }));
+  if (keptWholeBecause(target, settings) !== undefined)
+    return [{ id: target.stem, collection, requests: requests * iterations }];
+  return target.collection.item.map((folder) => ({
+    id: `${target.stem}/${folder.name ?? ''}`,
+    collection,
+    folder: folder.name ?? '',
+    requests: countRequests([folder]) * iterations,
+  }));
 }
 
 export function countRequests(items: readonly Item[]): number {
@@ -70,6 +85,9 @@ export function countRequests(items: readonly Item[]): number {
 
 /** The team's own scripts (ours stop a request with skipRequest, never by jumping). */
 function callsSetNextRequest(item: Item): boolean {
-  const scripts = (item.event ?? []).filter((e) => !isOurs(e)).map((e) => e.script?.exec).map((exec) => (Array.isArray(exec) ? exec.join('\n') : String(exec ?? '')));
+  const scripts = (item.event ?? [])
+    .filter((e) => !isOurs(e))
+    .map((e) => e.script?.exec)
+    .map((exec) => (Array.isArray(exec) ? exec.join('\n') : String(exec ?? '')));
   return scripts.some((s) => s.includes('setNextRequest')) || (item.item ?? []).some(callsSetNextRequest);
 }

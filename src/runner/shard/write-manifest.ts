@@ -12,7 +12,12 @@ export function shardFolder(shard: Shard): string {
   return `shard-${shard.index}-of-${shard.total}`;
 }
 
-export async function writeShardManifest(reportDir: string, result: JobResult, summary: readonly string[], terminal: Terminal): Promise<void> {
+export async function writeShardManifest(
+  reportDir: string,
+  result: JobResult,
+  summary: readonly string[],
+  terminal: Terminal,
+): Promise<void> {
   const manifest = shardManifest(result, summary);
   if (!manifest) return;
   const file = join(reportDir, MANIFEST_FILE);
