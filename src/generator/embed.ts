@@ -37,7 +37,7 @@ const JWT_METHOD_VARIABLES = [
   VARIABLES.dpopKey,
 ];
 /** Variables whose values never go into a built collection (a `{{reference}}` may), for any profile. */
-const SECRET_KEY = /^oauth2_(\w+_)?(client_secret|private_key|dpop_key)$/;
+const SECRET_KEY = /^oauth2_(\w+_)?(client_secret|private_key|dpop_key|client_assertion)$/;
 const CACHE_KEY = /^oauth2_(\w+_)?(access_token|expires_at|token_issued_at|token_fingerprint|token_failure)$/;
 
 /** Adds variables that are not there yet, keeping the user's and their order. */

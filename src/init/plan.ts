@@ -42,6 +42,8 @@ export interface InitOptions {
   readonly version: string;
   /** CI jobs each environment's suite is split over (run --shard), plus a merge job; 1: one job. @default 1 */
   readonly shards?: number;
+  /** CI jobs that authenticate with their own ID token (workload identity federation), not a stored secret. */
+  readonly federated?: boolean;
 }
 
 const exists = async (path: string) => !!(await stat(path).catch(() => undefined));
@@ -71,12 +73,12 @@ export async function planInit(root: string, options: InitOptions): Promise<Init
     await created(CONFIG_FILE, buildConfigJson(), 'the build configuration: map folders to credential profiles here'),
     await created(
       '.github/workflows/api-tests.yml',
-      githubWorkflow(collectionsDir, profiles, options.shards ?? 1),
-      `GitHub Actions: every environment${(options.shards ?? 1) > 1 ? ` in ${options.shards} shards and a merge job` : ''}, secrets from the store, JUnit published`,
+      githubWorkflow(collectionsDir, profiles, options.shards ?? 1, options.federated ?? false),
+      `GitHub Actions: every environment${(options.shards ?? 1) > 1 ? ` in ${options.shards} shards and a merge job` : ''}, ${options.federated ? "the job's own ID token (no secret)" : 'secrets from the store'}, JUnit published`,
     ),
     await created(
       '.gitlab-ci.yml',
-      gitlabJob(collectionsDir, profiles, options.shards ?? 1),
+      gitlabJob(collectionsDir, profiles, options.shards ?? 1, options.federated ?? false),
       'GitLab CI: the same jobs',
     ),
     await gitignoreStep(root),

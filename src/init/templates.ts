@@ -48,19 +48,66 @@ const GITHUB_SETUP = `    steps:
       - run: npm ci
 `;
 
+/** The run step's env: the client secrets from the store, or (--federated) the job's own ID token. */
+function githubRunEnv(profiles: readonly string[], federated: boolean): string {
+  if (federated)
+    return `          ${environmentNameFor(VARIABLES.clientAuth)}: federated\n          ${environmentNameFor(VARIABLES.federatedSource)}: github`;
+  return secretVariables(profiles)
+    .map((name) => `          ${name}: \${{ secrets.${name} }}`)
+    .join('\n');
+}
+
+/** id-token: write lets the job ask GitHub for its ID token (--federated). */
+function githubIdTokenPermission(federated: boolean): string {
+  return federated ? '      id-token: write\n' : '';
+}
+
+function githubSecretsComment(profiles: readonly string[], federated: boolean): string {
+  if (federated)
+    return `# No client secret: each environment's client has a federated credential for this repository
+# (Entra ID: issuer https://token.actions.githubusercontent.com, subject repo:<org>/<repo>:environment:<env>,
+# audience api://AzureADTokenExchange — see the README, "No secret in CI"). Fill in environments/<env>.postman_environment.json.`;
+  return `# Add ${secretVariables(profiles).join(', ')} to each GitHub environment (Settings → Environments →
+# <env> → Secrets), and fill in environments/<env>.postman_environment.json.`;
+}
+
+/** The GitLab job's ID token and the variables that send it (--federated); nothing otherwise. */
+function gitlabFederation(federated: boolean): string {
+  if (!federated) return '';
+  return `  # The job's ID token is the client assertion: set aud to what your provider expects (Entra ID:
+  # api://AzureADTokenExchange; Keycloak: the realm's URL).
+  id_tokens:
+    PM_OAUTH2_ID_TOKEN:
+      aud: api://AzureADTokenExchange
+  variables:
+    ${environmentNameFor(VARIABLES.clientAuth)}: federated
+    ${environmentNameFor(VARIABLES.federatedSource)}: env:PM_OAUTH2_ID_TOKEN
+`;
+}
+
+function gitlabSecretsComment(profiles: readonly string[], federated: boolean): string {
+  if (federated)
+    return `# No client secret: the job's ID token (id_tokens) is the client assertion; register a federated
+# credential for each environment's client (see the README, "No secret in CI").`;
+  return `# Set ${secretVariables(profiles).join(', ')} as masked, protected CI/CD variables scoped to each
+# environment (Settings → CI/CD → Variables).`;
+}
+
 /** ["1/4", "2/4", "3/4", "4/4"] */
 function shardList(shards: number): string[] {
   return Array.from({ length: shards }, (_, i) => `${i + 1}/${shards}`);
 }
 
-export function githubWorkflow(collectionsDir: string, profiles: readonly string[], shards = 1): string {
-  if (shards > 1) return githubShardedWorkflow(collectionsDir, profiles, shards);
-  const secrets = secretVariables(profiles)
-    .map((name) => `          ${name}: \${{ secrets.${name} }}`)
-    .join('\n');
-  return `# API tests with pm-oauth2: every environment in parallel, the client secrets from GitHub's secret
-# store, the JUnit report published. Add ${secretVariables(profiles).join(', ')} to each GitHub
-# environment (Settings → Environments → <env> → Secrets), and fill in environments/<env>.postman_environment.json.
+export function githubWorkflow(
+  collectionsDir: string,
+  profiles: readonly string[],
+  shards = 1,
+  federated = false,
+): string {
+  if (shards > 1) return githubShardedWorkflow(collectionsDir, profiles, shards, federated);
+  const secrets = githubRunEnv(profiles, federated);
+  return `# API tests with pm-oauth2: every environment in parallel, the JUnit report published.
+${githubSecretsComment(profiles, federated)}
 name: API tests
 
 # On demand and on weekday mornings; add a push trigger once the environment files point at real servers.
@@ -82,7 +129,7 @@ jobs:
     permissions:
       contents: read
       checks: write
-${GITHUB_SETUP}      - run: npx pm-oauth2 build ${collectionsDir} --out build/collections
+${githubIdTokenPermission(federated)}${GITHUB_SETUP}      - run: npx pm-oauth2 build ${collectionsDir} --out build/collections
       - name: Run the collections
         env:
 ${secrets}
@@ -106,14 +153,16 @@ ${secrets}
 `;
 }
 
-function githubShardedWorkflow(collectionsDir: string, profiles: readonly string[], shards: number): string {
-  const secrets = secretVariables(profiles)
-    .map((name) => `          ${name}: \${{ secrets.${name} }}`)
-    .join('\n');
+function githubShardedWorkflow(
+  collectionsDir: string,
+  profiles: readonly string[],
+  shards: number,
+  federated: boolean,
+): string {
+  const secrets = githubRunEnv(profiles, federated);
   return `# API tests with pm-oauth2: each environment's suite split over ${shards} jobs (run --shard), whose
 # reports one more job per environment merges (merge-reports: it fails when a shard is missing).
-# Add ${secretVariables(profiles).join(', ')} to each GitHub environment (Settings → Environments →
-# <env> → Secrets), and fill in environments/<env>.postman_environment.json.
+${githubSecretsComment(profiles, federated)}
 name: API tests
 
 on:
@@ -134,7 +183,7 @@ jobs:
     environment: \${{ matrix.environment }}
     permissions:
       contents: read
-${GITHUB_SETUP}      - run: npx pm-oauth2 build ${collectionsDir} --out build/collections
+${githubIdTokenPermission(federated)}${GITHUB_SETUP}      - run: npx pm-oauth2 build ${collectionsDir} --out build/collections
       - name: Run this shard
         env:
 ${secrets}
@@ -183,11 +232,10 @@ ${GITHUB_SETUP}      - uses: actions/download-artifact@v4
 `;
 }
 
-export function gitlabJob(collectionsDir: string, profiles: readonly string[], shards = 1): string {
-  if (shards > 1) return gitlabShardedJobs(collectionsDir, profiles, shards);
-  return `# API tests with pm-oauth2: every environment in parallel, the JUnit report published. Set
-# ${secretVariables(profiles).join(', ')} as masked, protected CI/CD variables scoped to each
-# environment (Settings → CI/CD → Variables): GitLab passes them to the job, where pm-oauth2 run reads them.
+export function gitlabJob(collectionsDir: string, profiles: readonly string[], shards = 1, federated = false): string {
+  if (shards > 1) return gitlabShardedJobs(collectionsDir, profiles, shards, federated);
+  return `# API tests with pm-oauth2: every environment in parallel, the JUnit report published.
+${gitlabSecretsComment(profiles, federated)}
 api-tests:
   image: node:22
   stage: test
@@ -200,7 +248,7 @@ api-tests:
       - TARGET_ENV: [${CI_ENVIRONMENTS.join(', ')}]
   environment:
     name: $TARGET_ENV
-  cache:
+${gitlabFederation(federated)}  cache:
     key:
       files: [package-lock.json]
     paths: [.npm/]
@@ -216,11 +264,15 @@ api-tests:
 `;
 }
 
-function gitlabShardedJobs(collectionsDir: string, profiles: readonly string[], shards: number): string {
+function gitlabShardedJobs(
+  collectionsDir: string,
+  profiles: readonly string[],
+  shards: number,
+  federated: boolean,
+): string {
   return `# API tests with pm-oauth2: each environment's suite split over ${shards} jobs (run --shard), whose
-# reports one more job merges (merge-reports: it fails when a shard is missing). Set
-# ${secretVariables(profiles).join(', ')} as masked, protected CI/CD variables scoped to each
-# environment (Settings → CI/CD → Variables). SHARD is set by the matrix (not --shard ci: GitLab
+# reports one more job merges (merge-reports: it fails when a shard is missing).
+${gitlabSecretsComment(profiles, federated)} SHARD is set by the matrix (not --shard ci: GitLab
 # numbers a matrix's jobs across all its environments).
 stages: [test, report]
 
@@ -239,7 +291,7 @@ api-tests:
           .join(', ')}]
   environment:
     name: $TARGET_ENV
-  cache:
+${gitlabFederation(federated)}  cache:
     key:
       files: [package-lock.json]
     paths: [.npm/]

@@ -97,3 +97,15 @@ export function adviseOnMtlsRejection(method: string): string {
       : `the certificate's subject must be the one registered for ${VARIABLES.clientId} (tls_client_auth_subject_dn), from a CA the server trusts`;
   return `the server did not accept the client certificate for this client: present it with --ssl-client-cert and --ssl-client-key (in the app: Settings → Certificates), for the token endpoint's host; ${registered}`;
 }
+
+/**
+ * A refused federated assertion: the provider matched no federated credential (Entra's AADSTS70021,
+ * Keycloak's invalid_client) to what the assertion says. Its iss, sub and aud are the three values
+ * to register — identifiers, not secrets — so they are named.
+ */
+export function adviseOnFederatedRejection(claims: Record<string, unknown> | undefined): string {
+  if (!claims)
+    return `the server refused the assertion; check that ${VARIABLES.clientId} has a federated credential for this CI`;
+  const aud = Array.isArray(claims['aud']) ? claims['aud'].join(' ') : String(claims['aud'] ?? '');
+  return `register a federated credential for ${VARIABLES.clientId} with exactly what the CI's token says — iss=${String(claims['iss'] ?? '')} sub=${String(claims['sub'] ?? '')} aud=${aud} — or ask the CI for the audience the credential names (${VARIABLES.federatedAudience}, or the aud of GitLab's id_tokens)`;
+}

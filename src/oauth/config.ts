@@ -13,6 +13,7 @@ export const CLIENT_AUTH_METHODS = [
   'tls_client_auth',
   'self_signed_tls_client_auth',
   'none',
+  'federated',
 ] as const;
 export type ClientAuthMethod = (typeof CLIENT_AUTH_METHODS)[number];
 /** RFC 7523 §2.2 client authentication with a signed assertion. */
@@ -20,7 +21,7 @@ export const JWT_CLIENT_AUTH: readonly ClientAuthMethod[] = ['client_secret_jwt'
 /** RFC 8705 §2: the client certificate on the TLS connection authenticates the client; the body names it. */
 export const MTLS_CLIENT_AUTH: readonly ClientAuthMethod[] = ['tls_client_auth', 'self_signed_tls_client_auth'];
 /** The methods that send no secret at all. */
-const WITHOUT_SECRET: readonly ClientAuthMethod[] = ['none', 'private_key_jwt', ...MTLS_CLIENT_AUTH];
+const WITHOUT_SECRET: readonly ClientAuthMethod[] = ['none', 'private_key_jwt', 'federated', ...MTLS_CLIENT_AUTH];
 export const ASSERTION_ALGS = ['RS256', 'PS256', 'ES256', 'HS256'] as const;
 export type AssertionAlg = (typeof ASSERTION_ALGS)[number];
 
@@ -64,6 +65,12 @@ export interface AssertionConfig {
   readonly certificateThumbprint: string;
   /** Or the certificate PEM, from which the thumbprint is computed. */
   readonly certificate: string;
+  /** federated: the assertion as given (oauth2_client_assertion), the CI's ID token; '' when a source gives it. */
+  readonly given: string;
+  /** federated: where pm-oauth2 run reads the assertion (github, env:<VARIABLE>, file:<path>). */
+  readonly federatedSource: string;
+  /** federated: the audience to ask GitHub Actions for. */
+  readonly federatedAudience: string;
 }
 
 /** Reads one variable, already resolved; undefined or '' when unset. */
@@ -149,6 +156,20 @@ export function readTokenConfig(
       privateKey,
       'the PEM or private JWK of the key registered for this client; in CI, from the secret store',
     );
+  const given = raw(VARIABLES.clientAssertion).trim();
+  const federatedSource = value('federatedSource');
+  if (clientAuth === 'federated' && !given && !federatedSource && !unresolved.has(VARIABLES.clientAssertion))
+    note(
+      missing,
+      `${nameOf(VARIABLES.clientAssertion)} is not set`,
+      `${whereToSet(nameOf(VARIABLES.clientAssertion))} (the CI's ID token), or with pm-oauth2 run set ${VARIABLES.federatedSource} to github, env:<VARIABLE> or file:<path>`,
+    );
+  if (federatedSource && !FEDERATED_SOURCE.test(federatedSource))
+    note(
+      invalid,
+      `${VARIABLES.federatedSource} is "${federatedSource}"`,
+      'write one of github, env:<VARIABLE> (GitLab id_tokens) or file:<path> (Kubernetes, SPIFFE)',
+    );
   const alg = value('assertionAlg').toUpperCase() as AssertionAlg | '';
   if (alg && !ASSERTION_ALGS.includes(alg as AssertionAlg))
     note(
@@ -224,10 +245,16 @@ export function readTokenConfig(
       audience: value('assertionAudience'),
       certificateThumbprint: value('certificateThumbprint'),
       certificate: raw(VARIABLES.certificate).trim(),
+      given,
+      federatedSource,
+      federatedAudience: value('federatedAudience'),
     },
     dpop: dpop === 'true' ? { privateKey: dpopKey } : undefined,
   };
 }
+
+/** Where pm-oauth2 run can read a federated assertion (runner/federated/assertion-source.ts parses it). */
+const FEDERATED_SOURCE = /^(github|env:[A-Za-z_][A-Za-z0-9_]*|file:.+)$/;
 
 const LOOPBACK_URL = /^http:\/\/(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?([/?#]|$)/i;
 

@@ -1,7 +1,8 @@
 // The whole token fetch — attempts, back-off, a fresh assertion per attempt, the verdict — once, for
 // both runtimes: the sandbox passes pm.sendRequest, its setTimeout and crypto-js; Node passes fetch,
 // its timers and node:crypto. A behaviour that exists on one side only is a bug waiting.
-import { adviseOnMtlsRejection, adviseOnUnexplainedRefusal } from './advice.js';
+import { adviseOnFederatedRejection, adviseOnMtlsRejection, adviseOnUnexplainedRefusal } from './advice.js';
+import { decodeJwt } from './jwt.js';
 import { JWT_CLIENT_AUTH, MTLS_CLIENT_AUTH, type TokenConfig } from './config.js';
 import { OAuthError } from './errors.js';
 import { transportFailure } from './failure.js';
@@ -76,6 +77,7 @@ export function fetchTokenAsync(config: TokenConfig, runtime: FetchRuntime): Pro
 
 /** Each attempt signs anew: a retried request must not replay the assertion's jti. */
 function clientAssertion(config: TokenConfig, assertions: AssertionFactory | undefined): string {
+  if (config.clientAuth === 'federated') return federatedAssertion(config);
   if (!JWT_CLIENT_AUTH.includes(config.clientAuth)) return '';
   if (!assertions) {
     throw new OAuthError(
@@ -85,6 +87,27 @@ function clientAssertion(config: TokenConfig, assertions: AssertionFactory | und
     );
   }
   return assertions(config);
+}
+
+/** The CI's ID token as given: sent as it is, never signed by us; refused here once it has expired. */
+function federatedAssertion(config: TokenConfig): string {
+  const { given, federatedSource } = config.assertion;
+  if (!given) {
+    throw new OAuthError(
+      'CONFIG_MISSING',
+      `${VARIABLES.clientAssertion} is not set, and ${VARIABLES.federatedSource}${federatedSource ? `=${federatedSource}` : ''} is read by pm-oauth2 run only`,
+      `in Postman or newman, set ${VARIABLES.clientAssertion} to the CI's ID token; or run the collection with pm-oauth2 run`,
+    );
+  }
+  const exp = decodeJwt(given)?.claims['exp'];
+  if (typeof exp === 'number' && exp * 1000 <= Date.now()) {
+    throw new OAuthError(
+      'CONFIG_INVALID',
+      `${VARIABLES.clientAssertion} expired at ${new Date(exp * 1000).toISOString()}`,
+      'set it to a fresh ID token from the CI (they last minutes); pm-oauth2 run reads one itself from oauth2_federated_source',
+    );
+  }
+  return given;
 }
 
 /** The token request's own proof (RFC 9449 §5). */
@@ -113,6 +136,8 @@ function adviceFor(error: OAuthError, config: TokenConfig): string {
   const refused = status === 401 || status === 403;
   if (MTLS_CLIENT_AUTH.includes(config.clientAuth) && (code === 'invalid_client' || refused))
     return adviseOnMtlsRejection(config.clientAuth);
+  if (config.clientAuth === 'federated' && (code === 'invalid_client' || refused))
+    return adviseOnFederatedRejection(decodeJwt(config.assertion.given)?.claims);
   if (refused && !code && error.code === 'TOKEN_ERROR_RESPONSE') return adviseOnUnexplainedRefusal(status, config);
   return error.advice;
 }

@@ -9,6 +9,8 @@ export type Sha256Hex = (text: string) => string;
  * them are as they were when it was fetched. Not the margin or the time-out, which do not.
  */
 const NOT_DECIDING: ReadonlySet<string> = new Set([
+  // A federated assertion is read anew as it nears its exp: the same client, the same token.
+  VARIABLES.clientAssertion,
   VARIABLES.refreshMargin,
   VARIABLES.tokenTimeout,
   VARIABLES.retryOn401,

@@ -82,6 +82,7 @@ const IDENTITY = [VARIABLES.clientId, VARIABLES.privateKey];
 /** What proves a client's identity: never borrowed from another client. */
 const CREDENTIALS: ReadonlySet<string> = new Set([
   VARIABLES.clientSecret,
+  VARIABLES.clientAssertion,
   VARIABLES.privateKey,
   VARIABLES.keyId,
   VARIABLES.certificate,

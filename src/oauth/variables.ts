@@ -24,6 +24,12 @@ export const VARIABLES = {
   /** The DPoP private key, PEM or JWK: a secret, like oauth2_private_key. */
   dpopKey: 'oauth2_dpop_key',
   allowInsecureHttp: 'oauth2_allow_insecure_http',
+  /** federated: the assertion itself, the CI's ID token — a secret; the only source the sandbox can read. */
+  clientAssertion: 'oauth2_client_assertion',
+  /** federated: where pm-oauth2 run reads the assertion — github, env:<VARIABLE> or file:<path>. */
+  federatedSource: 'oauth2_federated_source',
+  /** federated: the audience pm-oauth2 run asks GitHub Actions for (default api://AzureADTokenExchange). */
+  federatedAudience: 'oauth2_federated_audience',
 } as const;
 
 /** Marks the request being sent again after a 401, as `<request id>:<iteration>`, so it is retried once only. */

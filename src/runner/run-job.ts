@@ -27,6 +27,7 @@ import { referencedVariables, toFastPath } from './fast-path/fast-collection.js'
 import { useAuthHandler } from './fast-path/install.js';
 import type { TokenSource } from './fast-path/token-broker.js';
 import { jobTokenBroker } from './fast-path/job-broker.js';
+import { jobFederatedAssertions } from './federated/assertion-source.js';
 import { VARIABLES } from '../oauth/variables.js';
 import { dpopKeyMissing } from '../oauth/dpop/setting.js';
 import { memoryNonceStore } from '../oauth/dpop/nonce.js';
@@ -275,6 +276,7 @@ function fastPath(
       proofs,
       nonces,
       tokenStats,
+      federated: jobFederatedAssertions((value) => redactor.addToken(value)),
       events: {
         onToken: (token, config, profile) => {
           redactor.addToken(token.accessToken);

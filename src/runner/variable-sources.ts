@@ -29,7 +29,7 @@ export function environmentNameFor(variable: string): string {
 }
 
 /** Names whose values are secrets wherever they are set. */
-const SECRET_NAME = /secret|password|private_key|dpop_key|access_token/i;
+const SECRET_NAME = /secret|password|private_key|dpop_key|access_token|client_assertion/i;
 
 export interface SourceInputs {
   readonly environment: EnvironmentFile | undefined;

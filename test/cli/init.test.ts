@@ -169,6 +169,40 @@ describe('pm-oauth2 init', function () {
     assert.equal((await runCli(['init', '--shards', '0', '--dry-run'], { cwd: project })).code, 2);
   });
 
+  it('--federated: the jobs sign in with their own ID token — id-token: write and the source, no secret — with or without shards', async () => {
+    type Step = { run?: string; env?: Record<string, string> };
+    type Job = { permissions?: Record<string, string>; steps: Step[] };
+    type GitlabJob = {
+      id_tokens?: Record<string, { aud: string }>;
+      variables?: Record<string, string>;
+      script: string[];
+    };
+    for (const shards of ['1', '3']) {
+      await rm(join(project, '.github'), { recursive: true, force: true });
+      await rm(join(project, '.gitlab-ci.yml'), { force: true });
+      const result = await runCli(['init', '--federated', '--shards', shards], { cwd: project });
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stdout, /register a federated credential/);
+      assert.doesNotMatch(result.stdout, /to the secret store/);
+      const text = await readFile(join(project, '.github/workflows/api-tests.yml'), 'utf8');
+      assert.doesNotMatch(text, /secrets\./, 'no secret is read from the store');
+      const github = parse(text) as { jobs: Record<string, Job> };
+      const job = github.jobs['api-tests'];
+      assert.equal(job?.permissions?.['id-token'], 'write', `--shards ${shards}`);
+      const runStep = job?.steps.find((s) => s.run?.includes('npx pm-oauth2 run'));
+      assert.deepEqual(runStep?.env, { OAUTH2_CLIENT_AUTH: 'federated', OAUTH2_FEDERATED_SOURCE: 'github' });
+      if (shards !== '1')
+        assert.equal(github.jobs['merge-reports']?.permissions?.['id-token'], undefined, 'the merge needs no token');
+      const gitlab = parse(await readFile(join(project, '.gitlab-ci.yml'), 'utf8')) as Record<string, GitlabJob>;
+      const tests = gitlab['api-tests'];
+      assert.deepEqual(tests?.id_tokens, { PM_OAUTH2_ID_TOKEN: { aud: 'api://AzureADTokenExchange' } });
+      assert.deepEqual(tests?.variables, {
+        OAUTH2_CLIENT_AUTH: 'federated',
+        OAUTH2_FEDERATED_SOURCE: 'env:PM_OAUTH2_ID_TOKEN',
+      });
+    }
+  });
+
   it('the CI jobs start on demand or on a schedule, not on every push while the environment files are empty', async () => {
     for (const shards of ['1', '3']) {
       await rm(join(project, '.github'), { recursive: true, force: true });

@@ -35,7 +35,7 @@ describe('fingerprintOf', () => {
       ...FINGERPRINT_VARIABLES.map((name) => ({ [name]: name === 'oauth2_dpop' ? 'true' : `changed ${name}` })),
     ];
     assert.equal(new Set(variants.map(fingerprint)).size, variants.length);
-    assert.equal(FINGERPRINT_VARIABLES.length, 16);
+    assert.equal(FINGERPRINT_VARIABLES.length, 18);
     assert.ok(FINGERPRINT_VARIABLES.includes('oauth2_dpop_key'), 'a token bound to one key is never sent with another');
   });
 
@@ -43,6 +43,11 @@ describe('fingerprintOf', () => {
     assert.equal(fingerprint({ oauth2_dpop: ' TRUE ' }), fingerprint({ oauth2_dpop: 'true' }));
     assert.equal(fingerprint({ oauth2_dpop: 'false' }), fingerprint({}));
     assert.equal(fingerprint({ oauth2_refresh_margin: '5', oauth2_token_timeout: '9' }), fingerprint({}));
+    // A federated assertion is read anew before its exp: the same client keeps its token.
+    assert.equal(
+      fingerprint({ oauth2_client_assertion: 'eyJ.a.b' }),
+      fingerprint({ oauth2_client_assertion: 'eyJ.c.d' }),
+    );
     assert.equal(fingerprint({ oauth2_scope: ' a  b a' }), fingerprint({ oauth2_scope: 'a b' }));
     assert.equal(fingerprint({ oauth2_client_auth: 'client_secret_basic' }), fingerprint({}));
   });

@@ -8,7 +8,10 @@ import { EXIT } from '../exit-codes.js';
 import { findProjectRoot } from '../project-root.js';
 import { newmanRunOptions, passThroughYargs } from '../../runner/newman-options.js';
 import type { Terminal } from '../terminal.js';
-import { withoutUserinfo } from '../../oauth/config.js';
+import { withoutUserinfo, type TokenConfig } from '../../oauth/config.js';
+import { isOAuthError } from '../../oauth/errors.js';
+import { secretEchoes } from '../../oauth/failure.js';
+import { redactSecrets } from '../../oauth/mask.js';
 
 export interface DoctorArgs {
   readonly [tlsOption: string]: unknown;
@@ -74,12 +77,43 @@ export async function doctorCommand(args: DoctorArgs, terminal: Terminal, cwd = 
   const { proxyAgents } = await import('../../runner/token-endpoint-proxy.js');
   const tls = newmanRunOptions(args, cwd);
   const proofs = check.config.dpop ? (await import('../../runner/node-dpop.js')).nodeProofs : undefined;
-  const diagnosis = await diagnose(check.config, {
+  const federated = check.config.clientAuth === 'federated' ? await federatedConfig(check.config, terminal) : undefined;
+  if (federated === null) return EXIT.failures;
+  const diagnosis = await diagnose(federated?.config ?? check.config, {
     runtime: nodeRuntimeWith(tokenEndpointTls(tls), await proxyAgents(process.env), { proofs }),
     clientCertificate: !!(tls['sslClientCert'] || tls['sslClientCertList']),
   });
-  diagnosis.lines.forEach((line) => terminal.out(line));
+  // A server may echo the assertion it was sent: it never reaches the terminal.
+  diagnosis.lines.forEach((line) => terminal.out(redactSecrets(line, federated?.secrets ?? [])));
   return diagnosis.ok ? EXIT.ok : EXIT.failures;
+}
+
+/** The federated assertion from its source, and what the provider will see of it; null when it cannot be read (said why). */
+async function federatedConfig(
+  config: TokenConfig,
+  terminal: Terminal,
+): Promise<{ config: TokenConfig; secrets: string[] } | null> {
+  const { describeFederatedAssertion, jobFederatedAssertions, withFederatedAssertion } = await import(
+    '../../runner/federated/assertion-source.js'
+  );
+  const secrets: string[] = [...secretEchoes(config.assertion.given)];
+  try {
+    const filled = await withFederatedAssertion(
+      config,
+      jobFederatedAssertions((value) => secrets.push(...secretEchoes(value))),
+    );
+    describeFederatedAssertion(
+      filled.assertion.given,
+      config.assertion.given ? '' : config.assertion.federatedSource,
+      Date.now(),
+    ).forEach((line) => terminal.out(line));
+    return { config: filled, secrets };
+  } catch (error) {
+    if (!isOAuthError(error)) throw error;
+    terminal.out(redactSecrets(`✗ [${error.code}] ${error.message}`, secrets));
+    terminal.out(`  fix: ${error.advice}`);
+    return null;
+  }
 }
 
 /** What is set and where it came from; a secret shows only that it is set. */

@@ -14,6 +14,7 @@ export interface InitArgs {
   readonly collections: string | undefined;
   readonly dryRun: boolean;
   readonly shards: number;
+  readonly federated: boolean;
 }
 
 export function initOptions(yargs: Argv): Argv<InitArgs> {
@@ -29,9 +30,19 @@ export function initOptions(yargs: Argv): Argv<InitArgs> {
       describe:
         "split each environment's suite over this many CI jobs (run --shard) and merge their reports in one more",
     })
+    .option('federated', {
+      type: 'boolean',
+      default: false,
+      describe:
+        'CI jobs that authenticate with their own ID token (workload identity federation): no client secret in the CI',
+    })
     .option('dry-run', { type: 'boolean', default: false, describe: 'show what would be written, and write nothing' })
     .example('$0 init', 'in the repository that holds your Postman exports and CI')
     .example('$0 init --collections postman --dry-run', 'the plan for collections kept in postman/')
+    .example(
+      '$0 init --federated',
+      "CI jobs that sign in with the job's own ID token (Entra ID, Keycloak): no secret stored",
+    )
     .example(
       '$0 init --shards 4',
       "CI jobs that split each environment's suite in four, and merge the reports",
@@ -48,12 +59,13 @@ export async function initCommand(args: InitArgs, terminal: Terminal, cwd = proc
     ...(args.collections !== undefined ? { collections: args.collections } : {}),
     version: await packageVersion(),
     shards: args.shards,
+    federated: args.federated,
   });
   terminal.out(`pm-oauth2 init${args.dryRun ? ' (dry run: nothing is written)' : ''} in ${root}`);
   for (const step of plan.steps) terminal.out(`  ${MARK[step.action]} ${step.path.padEnd(48)} ${step.why}`);
   if (args.dryRun) return EXIT.ok;
   await applyInit(plan);
-  nextSteps(plan).forEach((line) => terminal.out(line));
+  nextSteps(plan, args.federated).forEach((line) => terminal.out(line));
   return EXIT.ok;
 }
 
@@ -62,7 +74,7 @@ function collectionsFound(plan: InitPlan): boolean {
   return plan.steps.some((step) => step.path === `${plan.collectionsDir}/` && step.action === 'keep');
 }
 
-function nextSteps(plan: InitPlan): string[] {
+function nextSteps(plan: InitPlan, federated: boolean): string[] {
   const wrote = plan.steps.filter((s) => s.action !== 'keep').length;
   const dependency = plan.steps.some((s) => s.addsDependency);
   return [
@@ -73,6 +85,8 @@ function nextSteps(plan: InitPlan): string[] {
     `  ${secretVariables(plan.profiles)
       .map((name) => `${name}=…`)
       .join(' ')} npx pm-oauth2 run --env dev`,
-    `  in CI: add ${secretVariables(plan.profiles).join(', ')} to the secret store (see the comments in the workflow).`,
+    federated
+      ? '  in CI: register a federated credential for each environment\'s client (README: "No secret in CI"); no secret to store.'
+      : `  in CI: add ${secretVariables(plan.profiles).join(', ')} to the secret store (see the comments in the workflow).`,
   ];
 }

@@ -7,6 +7,7 @@ import type { ProxyAgentFor } from '../token-endpoint-proxy.js';
 import { tokenEndpointTls } from '../token-endpoint-tls.js';
 import type { TokenStats } from '../token-stats.js';
 import { TokenBroker, type BrokerEvents } from './token-broker.js';
+import { withFederatedAssertion, type FederatedAssertions } from '../federated/assertion-source.js';
 
 export interface JobBrokerSettings {
   readonly newmanOptions: Readonly<Record<string, unknown>>;
@@ -15,6 +16,8 @@ export interface JobBrokerSettings {
   readonly nonces: NonceStore;
   readonly tokenStats: TokenStats;
   readonly events: BrokerEvents;
+  /** Reads federated assertions from the CI; each value it reads is a secret for the redactor. */
+  readonly federated: FederatedAssertions;
 }
 
 export function jobTokenBroker(settings: JobBrokerSettings): TokenBroker {
@@ -34,5 +37,5 @@ export function jobTokenBroker(settings: JobBrokerSettings): TokenBroker {
       });
     },
   };
-  return new TokenBroker(counting, settings.events);
+  return new TokenBroker(counting, settings.events, (config) => withFederatedAssertion(config, settings.federated));
 }

@@ -38,9 +38,14 @@ export class TokenBroker {
   /** Each profile's newest token's expiry, for the summary. */
   private readonly profiles = new Map<string, number>();
 
+  /**
+   * @param prepare completes a configuration before its fetch: a federated one gets its assertion
+   * from the CI (federated/assertion-source.ts), read anew for each fetch as it nears its exp
+   */
   constructor(
     private readonly runtime: FetchRuntime,
     private readonly events: BrokerEvents,
+    private readonly prepare: (config: TokenConfig) => Promise<TokenConfig> = async (config) => config,
   ) {}
 
   /** A usable token for the configuration, from the cache or fetched; rejects with the (possibly remembered) failure. */
@@ -89,7 +94,7 @@ export class TokenBroker {
   private async fetch(entry: Entry, config: TokenConfig, profile: string): Promise<IssuedToken> {
     const started = this.runtime.now();
     try {
-      const token = await fetchTokenAsync(config, this.runtime);
+      const token = await fetchTokenAsync(await this.prepare(config), this.runtime);
       Object.assign(entry, { token, replacement: entry.replacing, replacing: false, failure: undefined });
       this.profiles.set(profile, token.expiresAt);
       this.events.onToken(token, config, profile, this.runtime.now() - started);

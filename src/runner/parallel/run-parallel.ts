@@ -7,6 +7,7 @@ import { memoryNonceStore } from '../../oauth/dpop/nonce.js';
 import { describeNewToken } from '../../oauth/describe-token.js';
 import type { Terminal } from '../../cli/terminal.js';
 import { jobTokenBroker } from '../fast-path/job-broker.js';
+import { jobFederatedAssertions } from '../federated/assertion-source.js';
 import { mergeCollections } from '../merge/merge-reports.js';
 import type { NewmanJsonReport } from '../merge/merge-json.js';
 import { completenessProblems, unitsNotRun, type ShardReports } from '../merge/shard-set.js';
@@ -59,6 +60,7 @@ export async function runParallel(options: ParallelOptions): Promise<ParallelRes
     proofs: (await import('../node-dpop.js')).nodeProofs,
     nonces: memoryNonceStore(),
     tokenStats,
+    federated: jobFederatedAssertions((value) => redactor.addToken(value)),
     events: {
       onToken: (token, config, profile) => {
         redactor.addToken(token.accessToken);

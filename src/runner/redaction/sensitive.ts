@@ -7,7 +7,8 @@ export const SENSITIVE_HEADER = /^(authorization|proxy-authorization|cookie|set-
 export const SENSITIVE_FIELD = /^(client_secret|client_assertion|password|private_key|assertion)$/i;
 
 /** Variables whose value is a credential: secrets, keys, tokens, and the fingerprint (a hash of the secret). */
-export const SENSITIVE_VARIABLE = /(secret|password|private_key|dpop_key|access_token|refresh_token|fingerprint)$/i;
+export const SENSITIVE_VARIABLE =
+  /(secret|password|private_key|dpop_key|access_token|refresh_token|fingerprint|client_assertion)$/i;
 
 export const MASK = '***';
 
