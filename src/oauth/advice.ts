@@ -109,3 +109,48 @@ export function adviseOnFederatedRejection(claims: Record<string, unknown> | und
   const aud = Array.isArray(claims['aud']) ? claims['aud'].join(' ') : String(claims['aud'] ?? '');
   return `register a federated credential for ${VARIABLES.clientId} with exactly what the CI's token says — iss=${String(claims['iss'] ?? '')} sub=${String(claims['sub'] ?? '')} aud=${aud} — or ask the CI for the audience the credential names (${VARIABLES.federatedAudience}, or the aud of GitLab's id_tokens)`;
 }
+
+/** Providers' own error codes and texts that say more than the OAuth error (docs/providers.md). */
+const PROVIDER_ERRORS: ReadonlyArray<readonly [RegExp, string]> = [
+  [
+    /\bAADSTS7000215\b/,
+    "Entra ID: the client secret is wrong — use the secret's value (not its id) from Certificates & secrets; it may have expired",
+  ],
+  [
+    /\bAADSTS700016\b/,
+    `Entra ID: no application with this id in the tenant — ${VARIABLES.clientId} is the application (client) id, and the token URL names its tenant`,
+  ],
+  [
+    /\bAADSTS70011\b/,
+    `Entra ID: client credentials take one scope, api://<api-app-id>/.default — set ${VARIABLES.scope} so`,
+  ],
+  [
+    /\bAADSTS500011\b/,
+    'Entra ID: the API (resource) is not in the tenant — use the app id URI the API exposes in its registration',
+  ],
+  [
+    /\bAADSTS700027\b/,
+    `Entra ID: the assertion's certificate is not registered — upload it to the app registration; ${VARIABLES.certificate} must be that certificate`,
+  ],
+  [
+    /\bAADSTS7000218\b/,
+    `Entra ID: neither a secret nor an assertion was sent — set ${VARIABLES.clientSecret}, or a JWT or federated ${VARIABLES.clientAuth}`,
+  ],
+  [
+    /Client not enabled to retrieve service account/i,
+    "Keycloak: turn on the client's Service accounts roles (Capability config)",
+  ],
+  [
+    /not been granted scopes|Service not enabled within domain/i,
+    'Auth0: authorize the application for the API (the API → Machine to Machine Applications), with its scopes',
+  ],
+  [
+    /Grant type 'client_credentials' not allowed/i,
+    "Auth0: enable the Client Credentials grant in the application's Advanced Settings → Grant Types",
+  ],
+];
+
+/** The advice for a provider's own error text, when it is one we know. */
+export function adviseOnProviderError(description: string): string | undefined {
+  return PROVIDER_ERRORS.find(([pattern]) => pattern.test(description))?.[1];
+}

@@ -61,7 +61,9 @@ export interface AssertionConfig {
   readonly audience: string;
   /** @default from the key: a JWK's "alg", else RS256 for RSA and ES256 for P-256; HS256 for client_secret_jwt */
   readonly alg: AssertionAlg | '';
-  /** SHA-1 thumbprint of the certificate, hex, for Entra ID's x5t header. */
+  /** @default 'JWT'; 'client-authentication+jwt' for servers that follow draft-ietf-oauth-rfc7523bis */
+  readonly typ: string;
+  /** Thumbprint of the certificate, hex: SHA-1 (40 digits) for x5t, or SHA-256 (64) for x5t#S256. */
   readonly certificateThumbprint: string;
   /** Or the certificate PEM, from which the thumbprint is computed. */
   readonly certificate: string;
@@ -178,6 +180,14 @@ export function readTokenConfig(
       `use one of ${ASSERTION_ALGS.join(', ')}, or leave it empty to take it from the key`,
     );
 
+  const typ = value('assertionTyp');
+  if (typ && !/^[A-Za-z0-9!#$&^_.+-]+(\/[A-Za-z0-9!#$&^_.+-]+)?$/.test(typ))
+    note(
+      invalid,
+      `${VARIABLES.assertionTyp} is "${typ}"`,
+      'write a media type such as client-authentication+jwt, or leave it empty for JWT',
+    );
+
   const dpop = value('dpop').toLowerCase();
   if (dpop && dpop !== 'true' && dpop !== 'false')
     note(
@@ -242,6 +252,7 @@ export function readTokenConfig(
       privateKey,
       alg,
       keyId: value('keyId'),
+      typ,
       audience: value('assertionAudience'),
       certificateThumbprint: value('certificateThumbprint'),
       certificate: raw(VARIABLES.certificate).trim(),

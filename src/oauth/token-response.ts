@@ -5,6 +5,7 @@ import {
   ADVICE_NOT_BEARER,
   ADVICE_NOT_JSON,
   adviseOnErrorResponse,
+  adviseOnProviderError,
 } from './advice.js';
 import { OAuthError } from './errors.js';
 import { decodeJwt } from './jwt.js';
@@ -201,7 +202,7 @@ function errorResponse(response: TokenHttpResponse, body: Record<string, unknown
   const advice =
     !body && looksLikeHtml(response) && response.status < 500
       ? ADVICE_HTML
-      : adviseOnErrorResponse(response.status, error);
+      : (adviseOnProviderError(description) ?? adviseOnErrorResponse(response.status, error));
   return new OAuthError('TOKEN_ERROR_RESPONSE', message, advice, {
     status: response.status,
     error,

@@ -16,6 +16,8 @@ export const VARIABLES = {
   keyId: 'oauth2_key_id',
   assertionAudience: 'oauth2_assertion_audience',
   assertionAlg: 'oauth2_assertion_alg',
+  /** The assertion's typ header: JWT by default; client-authentication+jwt for servers that follow RFC 7523's update. */
+  assertionTyp: 'oauth2_assertion_typ',
   certificateThumbprint: 'oauth2_certificate_thumbprint',
   certificate: 'oauth2_certificate',
   retryOn401: 'oauth2_retry_on_401',

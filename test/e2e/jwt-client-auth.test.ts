@@ -4,6 +4,7 @@ import { buildScript, JWT_SCRIPT_PATH } from '../../scripts/build-script.js';
 import { collectionWithScript, requests } from '../helpers/collection.js';
 import { ENGINES } from '../helpers/engines.js';
 import { CLIENTS, KEYS, startTestServers, type TestServers } from '../helpers/servers.js';
+import { runBuiltJob, useSuite } from '../helpers/job.js';
 
 const FAILURE_TEST = 'pm-oauth2: access token';
 const pem = (key: import('node:crypto').KeyObject, type: 'pkcs8' | 'pkcs1' | 'sec1' = 'pkcs8') =>
@@ -41,6 +42,25 @@ for (const [engineName, run] of ENGINES) {
           servers.variablesFor(CLIENTS.rsaKey, {
             oauth2_private_key: pem(KEYS.rsa.privateKey, 'pkcs1'),
             oauth2_assertion_audience: servers.auth.issuer,
+          }),
+        CLIENTS.rsaKey.clientId,
+      ],
+      [
+        'private_key_jwt, typed as RFC 7523bis says (client-authentication+jwt), audience = issuer',
+        () =>
+          servers.variablesFor(CLIENTS.rsaKey, {
+            oauth2_private_key: pem(KEYS.rsa.privateKey),
+            oauth2_assertion_typ: 'client-authentication+jwt',
+            oauth2_assertion_audience: servers.auth.issuer,
+          }),
+        CLIENTS.rsaKey.clientId,
+      ],
+      [
+        "private_key_jwt with a certificate's SHA-256 thumbprint (x5t#S256)",
+        () =>
+          servers.variablesFor(CLIENTS.rsaKey, {
+            oauth2_private_key: pem(KEYS.rsa.privateKey),
+            oauth2_certificate_thumbprint: 'ab'.repeat(32),
           }),
         CLIENTS.rsaKey.clientId,
       ],
@@ -127,6 +147,22 @@ for (const [engineName, run] of ENGINES) {
       }
     });
 
+    it('oauth2_assertion_audience=issuer fails closed here, without asking the server: only pm-oauth2 run reads the metadata', async () => {
+      const base = apiBase();
+      const before = servers.auth.tokenRequests();
+      const vars = servers.variablesFor(CLIENTS.rsaKey, {
+        oauth2_private_key: pem(KEYS.rsa.privateKey),
+        oauth2_assertion_audience: 'issuer',
+      });
+      const result = await run(collectionWithScript(script, requests(1, base)), { environment: vars });
+      assert.match(
+        result.failures[0]?.message ?? '',
+        /oauth2_assertion_audience=issuer is found in the server's metadata by pm-oauth2 run only/,
+      );
+      assert.equal(servers.auth.tokenRequests(), before);
+      assert.equal(apiCalls(base).length, 0);
+    });
+
     it('the small variant says to use the JWT one', async () => {
       const base = apiBase();
       const vars = servers.variablesFor(CLIENTS.rsaKey, { oauth2_private_key: pem(KEYS.rsa.privateKey) });
@@ -136,3 +172,27 @@ for (const [engineName, run] of ENGINES) {
     });
   });
 }
+
+describe("oauth2_assertion_audience=issuer in pm-oauth2 run: the issuer from the server's metadata", function () {
+  this.timeout(60_000);
+  const context = useSuite('issuer-aud');
+
+  it("signs with aud = the issuer its token endpoint's metadata names, and the server accepts it", async () => {
+    const { servers, dir } = context;
+    const base = servers.apiBase('issuer');
+    const vars = servers.variablesFor(CLIENTS.rsaKey, {
+      oauth2_private_key: pem(KEYS.rsa.privateKey),
+      oauth2_assertion_audience: 'issuer',
+    });
+    const before = servers.auth.tokensIssued(CLIENTS.rsaKey.clientId);
+    const item = requests(2, base).map((r) => ({ name: r.name, request: { method: 'GET', url: r.url } }));
+    const { result, lines } = await runBuiltJob(dir, { info: { name: 'issuer' }, item }, vars);
+    assert.deepEqual(
+      result.collections.flatMap((c) => c.outcome.failures),
+      [],
+      lines.join('\n'),
+    );
+    assert.equal(servers.auth.tokensIssued(CLIENTS.rsaKey.clientId) - before, 1);
+    assert.equal(servers.apiCalls(base).filter((c) => c.status === 200).length, 2);
+  });
+});

@@ -35,7 +35,7 @@ describe('fingerprintOf', () => {
       ...FINGERPRINT_VARIABLES.map((name) => ({ [name]: name === 'oauth2_dpop' ? 'true' : `changed ${name}` })),
     ];
     assert.equal(new Set(variants.map(fingerprint)).size, variants.length);
-    assert.equal(FINGERPRINT_VARIABLES.length, 18);
+    assert.equal(FINGERPRINT_VARIABLES.length, 19);
     assert.ok(FINGERPRINT_VARIABLES.includes('oauth2_dpop_key'), 'a token bound to one key is never sent with another');
   });
 

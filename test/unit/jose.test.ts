@@ -10,7 +10,7 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { compactVerify, decodeJwt, importJWK } from 'jose';
+import { compactVerify, decodeJwt, importJWK, jwtVerify } from 'jose';
 import { readTokenConfig } from '../../src/oauth/config.js';
 import { createClientAssertion } from '../../src/oauth/jose/client-assertion.js';
 import { bigIntToBytes, hexToBytes } from '../../src/oauth/jose/bytes.js';
@@ -273,6 +273,63 @@ describe('JWT client authentication: the assertion', () => {
       ).x5t,
       expected,
     );
+  });
+
+  it('computes x5t#S256 beside x5t from the certificate, takes a SHA-256 thumbprint as x5t#S256, and sets typ when asked', () => {
+    const pem = rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const header = (vars: Record<string, string>) =>
+      JSON.parse(
+        Buffer.from(
+          createClientAssertion(
+            config({ oauth2_client_auth: 'private_key_jwt', oauth2_private_key: pem, ...vars }),
+            nodeHashes,
+            NOW,
+            'j',
+          ).split('.')[0] ?? '',
+          'base64url',
+        ).toString(),
+      ) as Record<string, string>;
+    const x509 = new X509Certificate(SELF_SIGNED);
+    const b64 = (fingerprint: string) => Buffer.from(fingerprint.replace(/:/g, ''), 'hex').toString('base64url');
+    const both = header({ oauth2_certificate: SELF_SIGNED });
+    assert.equal(both['x5t#S256'], b64(x509.fingerprint256));
+    assert.equal(both['x5t'], b64(x509.fingerprint));
+    assert.equal(both['typ'], 'JWT');
+    assert.deepEqual(
+      header({ oauth2_certificate_thumbprint: x509.fingerprint256, oauth2_assertion_typ: 'client-authentication+jwt' }),
+      { alg: 'RS256', typ: 'client-authentication+jwt', 'x5t#S256': b64(x509.fingerprint256) },
+    );
+    // An independent verifier takes it as the updated RFC 7523 says: its typ, issuer and audience.
+    const typed = createClientAssertion(
+      config({
+        oauth2_client_auth: 'private_key_jwt',
+        oauth2_private_key: pem,
+        oauth2_assertion_typ: 'client-authentication+jwt',
+        oauth2_assertion_audience: 'https://issuer.test',
+      }),
+      nodeHashes,
+      Date.now(),
+      'j',
+    );
+    return jwtVerify(typed, createPublicKey(rsa.privateKey), {
+      typ: 'client-authentication+jwt',
+      audience: 'https://issuer.test',
+      issuer: 'client-1',
+    }).then(() => {
+      assert.throws(
+        () => header({ oauth2_certificate_thumbprint: 'abc123' }),
+        /40 hex digits for SHA-1, 64 for SHA-256/,
+      );
+      assert.throws(
+        () =>
+          config({
+            oauth2_client_auth: 'private_key_jwt',
+            oauth2_private_key: pem,
+            oauth2_assertion_typ: 'not a "type"',
+          }),
+        /oauth2_assertion_typ is "not a "type""/,
+      );
+    });
   });
 
   describe('fails closed on a key it cannot use, saying which', () => {

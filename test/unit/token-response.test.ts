@@ -186,4 +186,42 @@ describe('parseTokenResponse', () => {
       (error: Error) => !error.message.includes('\n') && error.message.length < 300,
     );
   });
+
+  it("gives a provider's own advice for the error texts it is known by, and the OAuth advice otherwise", () => {
+    const adviceFor = (status: number, body: object) => {
+      try {
+        parseTokenResponse(response(status, body), NOW);
+      } catch (error) {
+        return (error as { advice: string }).advice;
+      }
+      throw new Error('accepted');
+    };
+    const cases: Array<[number, object, RegExp]> = [
+      [
+        401,
+        { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided. Trace ID: 1' },
+        /Entra ID: the client secret is wrong/,
+      ],
+      [
+        400,
+        {
+          error: 'invalid_scope',
+          error_description: 'AADSTS70011: The provided request must include a scope input parameter.',
+        },
+        /api:\/\/<api-app-id>\/\.default/,
+      ],
+      [
+        400,
+        { error: 'unauthorized_client', error_description: 'Client not enabled to retrieve service account' },
+        /Keycloak: turn on the client's Service accounts roles/,
+      ],
+      [
+        403,
+        { error: 'access_denied', error_description: 'Client has not been granted scopes: read:orders' },
+        /Auth0: authorize the application for the API/,
+      ],
+    ];
+    for (const [status, body, advice] of cases) assert.match(adviceFor(status, body), advice);
+    assert.doesNotMatch(adviceFor(401, { error: 'invalid_client', error_description: 'bad' }), /Entra|Keycloak|Auth0/);
+  });
 });

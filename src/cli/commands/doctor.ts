@@ -79,7 +79,17 @@ export async function doctorCommand(args: DoctorArgs, terminal: Terminal, cwd = 
   const proofs = check.config.dpop ? (await import('../../runner/node-dpop.js')).nodeProofs : undefined;
   const federated = check.config.clientAuth === 'federated' ? await federatedConfig(check.config, terminal) : undefined;
   if (federated === null) return EXIT.failures;
-  const diagnosis = await diagnose(federated?.config ?? check.config, {
+  const { IssuerAudiences } = await import('../../runner/assertion/issuer-audience.js');
+  let config: TokenConfig;
+  try {
+    config = await new IssuerAudiences().resolve(federated?.config ?? check.config);
+  } catch (error) {
+    if (!isOAuthError(error)) throw error;
+    terminal.out(`✗ [${error.code}] ${error.message}`);
+    terminal.out(`  fix: ${error.advice}`);
+    return EXIT.failures;
+  }
+  const diagnosis = await diagnose(config, {
     runtime: nodeRuntimeWith(tokenEndpointTls(tls), await proxyAgents(process.env), { proofs }),
     clientCertificate: !!(tls['sslClientCert'] || tls['sslClientCertList']),
   });

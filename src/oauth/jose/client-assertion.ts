@@ -10,6 +10,9 @@ import { parsePrivateKey, type PrivateKey } from './keys.js';
 import { signEs256 } from './p256.js';
 import { pssSalt, signPs256, signRs256 } from './rsa.js';
 
+/** oauth2_assertion_audience's word for the server's issuer identifier, which pm-oauth2 run finds in its metadata. */
+export const ISSUER_AUDIENCE = 'issuer';
+
 /** Long enough for a slow token endpoint, short enough that a leaked assertion is soon useless. */
 export const ASSERTION_LIFETIME_SECONDS = 60;
 
@@ -25,11 +28,16 @@ export function createClientAssertion(
   jti: string,
   random: () => number = Math.random,
 ): string {
+  if (config.assertion.audience === ISSUER_AUDIENCE)
+    throw new OAuthError(
+      'CONFIG_INVALID',
+      `${VARIABLES.assertionAudience}=issuer is found in the server's metadata by pm-oauth2 run only`,
+      `in Postman or newman, write the issuer identifier itself in ${VARIABLES.assertionAudience}`,
+    );
   const { alg, sign } = signerFor(config, hashes, random);
-  const header: Record<string, string> = { alg, typ: 'JWT' };
+  const header: Record<string, string> = { alg, typ: config.assertion.typ || 'JWT' };
   if (config.assertion.keyId) header['kid'] = config.assertion.keyId;
-  const x5t = thumbprint(config, hashes);
-  if (x5t) header['x5t'] = x5t;
+  Object.assign(header, thumbprints(config, hashes));
   const iat = Math.floor(nowMs / 1000);
   const claims = {
     iss: config.clientId,
@@ -78,19 +86,23 @@ function mismatch(problem: string, fix: string): OAuthError {
   return new OAuthError('CONFIG_INVALID', `${VARIABLES.privateKey} ${problem}`, fix);
 }
 
-/** Entra ID identifies the certificate by its SHA-1 thumbprint, base64url, in `x5t`. */
-function thumbprint(config: TokenConfig, hashes: Hashes): string {
+/**
+ * The certificate's thumbprints for the header (RFC 7515 §4.1.7-8): Entra ID identifies a certificate
+ * credential by x5t (SHA-1) or x5t#S256 (SHA-256). Given as hex, the length says which; computed from
+ * the certificate, both.
+ */
+function thumbprints(config: TokenConfig, hashes: Hashes): Record<string, string> {
   const hex = config.assertion.certificateThumbprint.replace(/[\s:]/g, '');
   if (hex) {
-    if (!/^[0-9a-fA-F]{40}$/.test(hex))
-      throw new OAuthError(
-        'CONFIG_INVALID',
-        `${VARIABLES.certificateThumbprint} is not a SHA-1 thumbprint (40 hex digits)`,
-        'copy the thumbprint shown for the certificate in the app registration',
-      );
-    return base64UrlEncode(hexToBytes(hex));
+    if (/^[0-9a-fA-F]{40}$/.test(hex)) return { x5t: base64UrlEncode(hexToBytes(hex)) };
+    if (/^[0-9a-fA-F]{64}$/.test(hex)) return { 'x5t#S256': base64UrlEncode(hexToBytes(hex)) };
+    throw new OAuthError(
+      'CONFIG_INVALID',
+      `${VARIABLES.certificateThumbprint} is not a certificate thumbprint (40 hex digits for SHA-1, 64 for SHA-256)`,
+      'copy the thumbprint shown for the certificate in the app registration, or set oauth2_certificate to the certificate',
+    );
   }
-  if (!config.assertion.certificate) return '';
+  if (!config.assertion.certificate) return {};
   const pem = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/.exec(
     config.assertion.certificate.replace(/\\n/g, '\n'),
   );
@@ -101,5 +113,5 @@ function thumbprint(config: TokenConfig, hashes: Hashes): string {
       `${VARIABLES.certificate} is not a PEM certificate`,
       'paste the certificate from -----BEGIN CERTIFICATE----- to the END line',
     );
-  return base64UrlEncode(hashes.sha1(der));
+  return { x5t: base64UrlEncode(hashes.sha1(der)), 'x5t#S256': base64UrlEncode(hashes.sha256(der)) };
 }

@@ -8,6 +8,7 @@ import { tokenEndpointTls } from '../token-endpoint-tls.js';
 import type { TokenStats } from '../token-stats.js';
 import { TokenBroker, type BrokerEvents } from './token-broker.js';
 import { withFederatedAssertion, type FederatedAssertions } from '../federated/assertion-source.js';
+import { IssuerAudiences } from '../assertion/issuer-audience.js';
 
 export interface JobBrokerSettings {
   readonly newmanOptions: Readonly<Record<string, unknown>>;
@@ -37,5 +38,8 @@ export function jobTokenBroker(settings: JobBrokerSettings): TokenBroker {
       });
     },
   };
-  return new TokenBroker(counting, settings.events, (config) => withFederatedAssertion(config, settings.federated));
+  const issuers = new IssuerAudiences();
+  return new TokenBroker(counting, settings.events, async (config) =>
+    issuers.resolve(await withFederatedAssertion(config, settings.federated)),
+  );
 }
