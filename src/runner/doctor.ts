@@ -10,6 +10,9 @@ import type { IssuedToken } from '../oauth/token-response.js';
 import { discoverMetadata, nodeRuntime } from './node-token-client.js';
 import { dpopKeyThumbprint } from './node-dpop.js';
 import { VARIABLES } from '../oauth/variables.js';
+import { formEncode } from '../oauth/form.js';
+import { buildTokenRequest } from '../oauth/token-request.js';
+import { parseTokenResponse } from '../oauth/token-response.js';
 
 /** How doctor reaches the token endpoint: Node, with the TLS settings it was given. */
 export interface DoctorTransport {
@@ -123,7 +126,7 @@ async function probes(
     ];
   }
   if ((code === 'invalid_client' || code === 'unauthorized_client' || unexplained) && config.clientAuth !== 'none')
-    return credentialProbes(config, works);
+    return credentialProbes(config, works, transport);
   if (code === 'invalid_scope' && config.scope) {
     if (await works({ ...config, scope: '' }))
       return [`→ a token without a scope is issued: the client may not ask for "${config.scope}"`];
@@ -136,11 +139,22 @@ async function probes(
   return [];
 }
 
-async function credentialProbes(config: TokenConfig, works: Works): Promise<string[]> {
+async function credentialProbes(config: TokenConfig, works: Works, transport: DoctorTransport): Promise<string[]> {
+  // The provider's own refusal names what to register (advice.ts): no other placement to try.
+  if (config.clientAuth === 'federated') return [];
   if (!JWT_CLIENT_AUTH.includes(config.clientAuth)) {
     const other = config.clientAuth === 'client_secret_basic' ? 'client_secret_post' : 'client_secret_basic';
-    if (await works({ ...config, clientAuth: other }))
-      return [`→ the server accepts the same credentials with ${other}: set oauth2_client_auth=${other}`];
+    if (await works({ ...config, clientAuth: other })) {
+      const raw = other === 'client_secret_post' && (await acceptsUnencodedBasic(config, transport.runtime));
+      return [
+        `→ the server accepts the same credentials with ${other}: set oauth2_client_auth=${other}`,
+        ...(raw
+          ? [
+              "→ it takes the secret over Basic only without RFC 6749 §2.3.1's form-encoding: this server does not decode Basic credentials as the RFC says, so a secret with + / = : & % or spaces fails there over Basic. client_secret_post is the fix; pm-oauth2 sends no unencoded Basic, which servers that follow the RFC would refuse",
+            ]
+          : []),
+      ];
+    }
     return ['→ the other credentials placement fails too: the client id or the secret is wrong for this server'];
   }
   // RFC 7523 lets servers want their issuer identifier as the assertion's audience rather than the token URL.
@@ -159,4 +173,25 @@ async function credentialProbes(config: TokenConfig, works: Works): Promise<stri
       ? 'the key (oauth2_private_key, oauth2_key_id) is not the one registered for this client, or the client is registered for another method or algorithm'
       : "oauth2_client_secret is not this client's secret, or the client is registered for another method or algorithm";
   return [`→ the server refused the signed assertion: ${what}`];
+}
+
+/**
+ * Whether the server takes id:secret base64-encoded as they are (glewlwyd, Authlib 1.2): asked only
+ * when the encoding changes them, and only of this token endpoint, with this client's own credentials.
+ */
+async function acceptsUnencodedBasic(config: TokenConfig, runtime: FetchRuntime): Promise<boolean> {
+  if (formEncode(config.clientId) === config.clientId && formEncode(config.clientSecret) === config.clientSecret)
+    return false;
+  const request = buildTokenRequest(config);
+  const value = `Basic ${Buffer.from(`${config.clientId}:${config.clientSecret}`, 'utf8').toString('base64')}`;
+  const headers = request.headers.map((h) => (h.key === 'Authorization' ? { key: h.key, value } : h));
+  return new Promise((resolve) =>
+    runtime.send({ ...request, headers }, config.tokenTimeoutMs, (result) => {
+      try {
+        resolve(!!result.response && !!parseTokenResponse(result.response, runtime.now(), false).accessToken);
+      } catch {
+        resolve(false);
+      }
+    }),
+  );
 }

@@ -8,6 +8,7 @@ import { DEFAULT_SCRIPT_PATHS, expandInputs, outputName, readScripts } from '../
 import type { Collection } from '../generator/collection-types.js';
 import { embedScript, hasJwtScript, hasTestScript, SCRIPT_ID, type ScriptVariants } from '../generator/embed.js';
 import { JWT_CLIENT_AUTH, type TokenConfig } from '../oauth/config.js';
+import { isOAuthError } from '../oauth/errors.js';
 import { parseProfiles, PROFILES_VARIABLE, useVariableNames } from '../oauth/profiles.js';
 import { NAMES_VARIABLE, parseVariableNames } from '../oauth/variable-names.js';
 import { readCollectionFile, type CollectionSdk } from '../generator/read-collection.js';
@@ -109,6 +110,7 @@ export async function runJob(options: JobOptions): Promise<JobResult> {
   const globals = options.globals ?? new Map();
   options = { ...options, variables: await withDpopKeyForRun(loaded, options, globals) };
   const { tokenUrls, jwt, dpop, configs } = validate(loaded, options, globals);
+  if (options.inSandbox) options = { ...options, variables: await withFederatedAssertionForSandbox(configs, options) };
   // The DPoP code (node:crypto signing, the key parser) loads only for a job that uses it.
   const proofs = dpop ? (await import('./node-dpop.js')).nodeProofs : undefined;
   const redactor = redactorFor([...options.variables.values(), ...globals.values()], configs, options.secrets ?? []);
@@ -405,6 +407,35 @@ async function withDpopKeyForRun(
     ...options.variables,
     [VARIABLES.dpopKey, { value: made.jwk, source: 'made for this run', secret: true }],
   ]);
+}
+
+/**
+ * --in-sandbox: the script can read a federated assertion only as oauth2_client_assertion, so the
+ * run reads it from its source once, before anything runs, and hands it over as a secret variable
+ * (it must outlast the run: a GitHub ID token lasts minutes). A source that fails stops the job here.
+ */
+async function withFederatedAssertionForSandbox(
+  configs: readonly TokenConfig[],
+  options: JobOptions,
+): Promise<Variables> {
+  const federated = configs.find(
+    (c) => c.clientAuth === 'federated' && !c.assertion.given && c.assertion.federatedSource,
+  );
+  if (!federated) return options.variables;
+  const { jobFederatedAssertions, withFederatedAssertion } = await import('./federated/assertion-source.js');
+  try {
+    const filled = await withFederatedAssertion(
+      federated,
+      jobFederatedAssertions(() => undefined, options.env ?? process.env),
+    );
+    return new Map([
+      ...options.variables,
+      [VARIABLES.clientAssertion, { value: filled.assertion.given, source: 'read for this run', secret: true }],
+    ]);
+  } catch (error) {
+    if (!isOAuthError(error)) throw error;
+    throw new PmOAuth2Error('CONFIG_INVALID', `${error.message}; nothing was run — ${error.advice}`);
+  }
 }
 
 /**

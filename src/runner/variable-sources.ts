@@ -6,7 +6,13 @@ import { PmOAuth2Error } from '../errors.js';
 import type { EnvironmentFile } from './environment-file.js';
 import { withoutBom } from '../text.js';
 
-export type SourceKind = 'environment file' | '.env' | 'process environment' | '--env-var' | 'made for this run';
+export type SourceKind =
+  | 'environment file'
+  | '.env'
+  | 'process environment'
+  | '--env-var'
+  | 'made for this run'
+  | 'read for this run';
 
 export interface ResolvedVariable {
   readonly value: string;

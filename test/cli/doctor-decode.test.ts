@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { calculateJwkThumbprint, type JWK } from 'jose';
 import { runCli } from '../helpers/cli.js';
 import { CLIENTS, KEYS, startTestServers, type TestServers } from '../helpers/servers.js';
+import { RAW_BASIC_SECRET } from '../helpers/fault-token-server.js';
+import { credentialLeaks } from '../helpers/leaks.js';
 
 describe('pm-oauth2 doctor and decode (the built binary)', function () {
   this.timeout(60_000);
@@ -149,6 +151,25 @@ describe('pm-oauth2 doctor and decode (the built binary)', function () {
       result.stdout,
       /→ the server accepts the same credentials with client_secret_post: set oauth2_client_auth=client_secret_post/,
     );
+  });
+
+  it('says when a server decodes Basic without undoing its form-encoding (glewlwyd, Authlib 1.2): client_secret_post, and why', async () => {
+    const variables = {
+      oauth2_token_url: `${servers.faults.url}/raw-basic/doctor`,
+      oauth2_client_id: 'c',
+      oauth2_client_secret: RAW_BASIC_SECRET,
+    };
+    const result = await doctor(variables);
+    assert.equal(result.code, 1, result.stdout + result.stderr);
+    assert.match(
+      result.stdout,
+      /→ the server accepts the same credentials with client_secret_post: set oauth2_client_auth=client_secret_post/,
+    );
+    assert.match(result.stdout, /→ it takes the secret over Basic only without RFC 6749 §2\.3\.1's form-encoding/);
+    assert.deepEqual(credentialLeaks(result.stdout + result.stderr, RAW_BASIC_SECRET), []);
+    // A server that follows the RFC: no such finding.
+    const strict = await doctor({ ...variables, oauth2_token_url: `${servers.faults.url}/403-empty-post-only/doctor` });
+    assert.doesNotMatch(strict.stdout, /without RFC 6749/);
   });
 
   it('finds a scope the client may not ask for', async () => {

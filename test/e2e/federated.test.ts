@@ -63,6 +63,7 @@ describe("workload identity federation: the CI's ID token as the client assertio
     variables: Record<string, string>,
     env: NodeJS.ProcessEnv,
     reportDir: string,
+    extra: string[] = [],
   ): Promise<CliResult> => {
     const vars = {
       oauth2_token_url: auth.tokenUrl,
@@ -79,6 +80,7 @@ describe("workload identity federation: the CI's ID token as the client assertio
         'cli,junit,json',
         '--report-dir',
         reportDir,
+        ...extra,
       ],
       {
         cwd: context.dir,
@@ -216,6 +218,35 @@ describe("workload identity federation: the CI's ID token as the client assertio
     assert.equal(echoed.code, 1, echoed.stdout + echoed.stderr);
     assert.match(echoed.stdout + echoed.stderr, /AADSTS50027/);
     await assertNothingLeaks(echoed, echoDir, given);
+  });
+
+  it('--in-sandbox: the assertion read once before the run and handed to the script as a secret — nowhere in the output, the reports or the exported environment', async () => {
+    const token = await ci.mint({ sub: GITLAB_SUBJECT, aud: GITLAB_AUDIENCE });
+    const reportDir = join(context.dir, 'in-sandbox');
+    const asked = auth.requests.length;
+    const exported = join(reportDir, 'exported.postman_environment.json');
+    const result = await run(
+      'orders-gitlab',
+      { oauth2_federated_source: 'env:GL_TOKEN' },
+      { GL_TOKEN: token },
+      reportDir,
+      ['--in-sandbox', '--export-environment', exported],
+    );
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.deepEqual(
+      auth.requests.slice(asked).map((r) => [r.assertion === token, r.outcome]),
+      [[true, 'issued']],
+    );
+    await assertNothingLeaks(result, reportDir, token);
+    const failing = await run(
+      'orders-gitlab',
+      { oauth2_federated_source: 'env:GL_TOKEN' },
+      {},
+      join(context.dir, 'in-sandbox-missing'),
+      ['--in-sandbox'],
+    );
+    assert.equal(failing.code, 2, failing.stdout + failing.stderr);
+    assert.match(failing.stderr + failing.stdout, /GL_TOKEN is not set in the environment[\s\S]*nothing was run/);
   });
 
   it('doctor: reads the assertion from its source, names the iss, sub and aud to register, and never prints it', async () => {

@@ -4,6 +4,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { listenLocal, type Listening } from '../../src/servers/listen.js';
 
+/** The only secret the raw-basic scenario takes. */
+export const RAW_BASIC_SECRET = 'fault+secret=';
+
 export interface FaultTokenServer {
   readonly url: string;
   /** Opaque tokens this server issued: hand them to the demo API to accept. */
@@ -92,6 +95,17 @@ const SCENARIOS: Record<string, Scenario> = {
   // Decodes Basic credentials as RFC 6749 §2.3.1 says (form-decoding, then UTF-8), like Keycloak:
   // unlike oidc-provider, it accepts a non-ASCII secret.
   'strict-basic': ({ token }) => ok(token()),
+  // glewlwyd's and Authlib 1.2's way with Basic: the credentials base64-decoded but not form-decoded,
+  // so the secret "fault+secret=" is taken only raw (or in the body), not as RFC 6749 §2.3.1 encodes it.
+  'raw-basic': ({ req, body }) => {
+    const raw = Buffer.from(/^Basic (\S+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '', 'base64').toString(
+      'utf8',
+    );
+    const inBody = new URLSearchParams(body).get('client_secret') === RAW_BASIC_SECRET;
+    return raw === `c:${RAW_BASIC_SECRET}` || inBody
+      ? ok(`opaque-raw-${Date.now()}`)
+      : json(401, { error: 'invalid_client' });
+  },
   // glewlwyd's way: every refusal a 403 with an empty body. This one takes client_secret_post only.
   '403-empty-post-only': ({ body, token }) =>
     /(^|&)client_secret=/.test(body) ? ok(token()) : { status: 403, body: '' },
