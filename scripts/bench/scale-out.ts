@@ -12,6 +12,7 @@ import type { Collection } from '../../src/generator/collection-types.js';
 import { embedScript, type ScriptVariants } from '../../src/generator/embed.js';
 import { mergeReports } from '../../src/runner/merge/merge-reports.js';
 import { figure, type Figure } from './stats.js';
+import { benchVariableArgs } from './whole-process.js';
 
 const PM_OAUTH2_BIN = new URL('../../bin/pm-oauth2.js', import.meta.url).pathname;
 const COLLECTIONS = 8;
@@ -87,16 +88,7 @@ async function profile(
           embedScript(collection(base, c, counts.slice(c * FOLDERS, (c + 1) * FOLDERS)), scripts).collection,
         ),
       );
-    const env = [
-      '--env-var',
-      `oauth2_token_url=${base}/token`,
-      '--env-var',
-      'oauth2_client_id=bench',
-      '--env-var',
-      'oauth2_client_secret=bench-secret',
-      '-r',
-      'json',
-    ];
+    const env = [...benchVariableArgs(base), '-r', 'json'];
     const run = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => time(['run', suite, ...env, ...args], extraEnv);
     const samples = {
       serial: [] as number[],

@@ -48,14 +48,7 @@ export async function benchWholeProcess(
       ),
     );
     await writeFile(builtFile, JSON.stringify(embedScript(collection(base, undefined), scripts).collection));
-    const env = [
-      '--env-var',
-      `oauth2_token_url=${base}/token`,
-      '--env-var',
-      'oauth2_client_id=bench',
-      '--env-var',
-      'oauth2_client_secret=bench-secret',
-    ];
+    const env = benchVariableArgs(base);
     const newmanRun = () => time(NEWMAN_BIN, ['run', staticFile, '-n', String(requests), '--reporters', 'cli']);
     const ourRun = () =>
       time(PM_OAUTH2_BIN, ['run', builtFile, '-n', String(requests), '--report-dir', join(dir, 'reports'), ...env]);
@@ -143,4 +136,16 @@ export function listen(answer: (url: string) => string): Promise<Server> {
     res.writeHead(200, { 'content-type': body.startsWith('{') ? 'application/json' : 'text/plain' }).end(body);
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+/** The bench client's variables for pm-oauth2 run, against a local API's /token. */
+export function benchVariableArgs(base: string): string[] {
+  return [
+    '--env-var',
+    `oauth2_token_url=${base}/token`,
+    '--env-var',
+    'oauth2_client_id=bench',
+    '--env-var',
+    'oauth2_client_secret=bench-secret',
+  ];
 }
