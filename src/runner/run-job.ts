@@ -346,11 +346,12 @@ function validate(
   options: JobOptions,
   globals: Globals,
 ): { tokenUrls: Set<string>; jwt: boolean; dpop: boolean; configs: TokenConfig[] } {
-  const problems = new Set<string>();
+  /** Each problem, with the collections it is found in: one line for it, naming them when not all. */
+  const problems = new Map<string, string[]>();
   const tokenUrls = new Set<string>();
   const configs: TokenConfig[] = [];
   let jwt = false;
-  for (const { collection } of collections) {
+  for (const { collection, name } of collections) {
     // Globals rank below the collection's variables, as in Newman.
     const variables = {
       ...Object.fromEntries([...globals].map(([key, g]) => [key, g.value])),
@@ -363,7 +364,7 @@ function validate(
     try {
       for (const profile of ['', ...new Set(Object.values(parseProfiles(variables[PROFILES_VARIABLE])))]) {
         const check = checkConfig(options.variables, variables, options.environment?.file, profile);
-        check.problems.forEach((p) => problems.add(p));
+        check.problems.forEach((p) => problems.set(p, [...new Set([...(problems.get(p) ?? []), name])]));
         check.warnings.forEach((w) => options.terminal.err(`warning: ${w}`));
         if (check.config) configs.push(check.config);
         if (check.config) tokenUrls.add(check.config.tokenUrl);
@@ -374,9 +375,11 @@ function validate(
     }
   }
   if (problems.size) {
+    const where = (names: string[]) =>
+      collections.length > 1 && names.length < collections.length ? ` (in ${names.join(', ')})` : '';
     throw new PmOAuth2Error(
       'CONFIG_INVALID',
-      `the configuration is incomplete; nothing was run:\n${[...problems].map((p) => `  - ${p}`).join('\n')}`,
+      `the configuration is incomplete; nothing was run:\n${[...problems].map(([p, names]) => `  - ${p}${where(names)}`).join('\n')}`,
     );
   }
   return { tokenUrls, jwt, dpop: configs.some((c) => c.dpop), configs };

@@ -235,6 +235,15 @@ describe('first use of the CLI', function () {
       assert.match(help, /pm-oauth2 demo -r cli junit --report-dir/);
       assert.match(help, /pm-oauth2 demo --in-sandbox/);
       assert.doesNotMatch(help, /pm-oauth2 run --env qa/);
+      // demo takes no collections (it runs its own): its help offers none, and one given is refused.
+      assert.doesNotMatch(help, /Positionals|collections \(files or folders\)/);
+      const given = await cli(['demo', 'build/collections']);
+      assert.equal(given.code, 2);
+      assert.match(given.stderr, /Unknown argument: build\/collections/);
+      assert.match(
+        (await cli(['run', '--help'])).stdout.replace(/\s+/g, ' '),
+        /collections built collections \(files or folders\)/,
+      );
     });
   });
 

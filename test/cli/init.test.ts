@@ -64,7 +64,7 @@ describe('pm-oauth2 init', function () {
     assert.doesNotMatch(result.stdout, /put your Postman exports in/);
     assert.match(
       result.stdout,
-      /Next:[\s\S]*npm install[\s\S]*OAUTH2_CLIENT_SECRET=… OAUTH2_ADMIN_CLIENT_SECRET=… npx pm-oauth2 run --env dev/,
+      /Next:[\s\S]*npm install[\s\S]*OAUTH2_CLIENT_SECRET=… OAUTH2_ADMIN_CLIENT_SECRET=… npm run test:api -- --env dev {3}# builds postman\/, then runs it/,
     );
 
     const pkg = await readFile(join(project, 'package.json'), 'utf8');

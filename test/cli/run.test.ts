@@ -95,6 +95,36 @@ describe('pm-oauth2 run (the built binary)', function () {
     }
   });
 
+  it('with several collections, a configuration problem names the collections it is found in, and only when not all', async () => {
+    const [first, second] = both();
+    const built = JSON.parse(await readFile(second ?? '', 'utf8')) as {
+      info: { name: string };
+      variable?: Array<{ key: string; value: string }>;
+    };
+    const jwtOne = join(project, 'built-jwt.postman_collection.json');
+    await writeFile(
+      jwtOne,
+      JSON.stringify({
+        ...built,
+        info: { ...built.info, name: 'Signed orders' },
+        variable: [
+          ...(built.variable ?? []).filter((v) => v.key !== 'oauth2_client_auth'),
+          { key: 'oauth2_client_auth', value: 'private_key_jwt' },
+        ],
+      }),
+    );
+    const result = await run(
+      [first ?? '', jwtOne, '--env', 'test', '--env-var', 'oauth2_client_id={{not_set_anywhere}}'],
+      {
+        OAUTH2_CLIENT_SECRET: secret,
+      },
+    );
+    assert.equal(result.code, 2, result.stdout + result.stderr);
+    assert.match(result.stderr, /- oauth2_private_key is not set — .* \(in Signed orders\)\n/);
+    assert.match(result.stderr, /- oauth2_client_id refers to \{\{not_set_anywhere\}\}, which is not set — [^\n]*\n/);
+    assert.doesNotMatch(result.stderr, /not_set_anywhere[^\n]*\(in /, 'a problem of every collection names none');
+  });
+
   it('honours enabled: false in the environment file (Newman does not)', async () => {
     const result = await run([both()[0] ?? '', '--env', 'test'], { OAUTH2_CLIENT_SECRET: secret });
     assert.equal(result.code, 0);

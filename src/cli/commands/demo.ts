@@ -59,7 +59,7 @@ export async function demoCommand(args: RunArgs, terminal: Terminal, cwd = proce
       oauth2_admin_client_secret: DEMO_ADMIN_CLIENT.clientSecret,
     };
     const overrides = Object.entries({ ...stack.overrides, ...secrets }).map(([k, v]) => `${k}=${v}`);
-    const collections = args.collections?.length ? args.collections : [await buildSamples(work, terminal)];
+    const collections = [await buildSamples(work, terminal)];
     // The user's OAUTH2_* variables and .env are for their own API and must not point the demo
     // elsewhere: only the packaged environment, the demo's values and the user's --env-var count.
     return await runCommand(

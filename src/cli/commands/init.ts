@@ -84,7 +84,7 @@ function nextSteps(plan: InitPlan, federated: boolean): string[] {
     `  ${collectionsFound(plan) ? `your exports in ${plan.collectionsDir}/ are built as they are; put` : `put your Postman exports in ${plan.collectionsDir}/, and`} the token URL and client id in environments/dev.postman_environment.json`,
     `  ${secretVariables(plan.profiles)
       .map((name) => `${name}=…`)
-      .join(' ')} npx pm-oauth2 run --env dev`,
+      .join(' ')} npm run test:api -- --env dev   # builds ${plan.collectionsDir}/, then runs it (as the README says)`,
     federated
       ? '  in CI: register a federated credential for each environment\'s client (README: "No secret in CI"); no secret to store.'
       : `  in CI: add ${secretVariables(plan.profiles).join(', ')} to the secret store (see the comments in the workflow).`,

@@ -61,7 +61,7 @@ const MAX_WORKERS = 64;
 export const DEFAULT_TIMEOUT_REQUEST_MS = 60_000;
 
 export function runOptions(yargs: Argv): Argv<RunArgs> {
-  return runFlags(yargs)
+  return runFlags(runPositionals(yargs))
     .example('$0 run --env qa', 'build if needed, then run build/collections against environments/qa')
     .example(
       'OAUTH2_CLIENT_SECRET=… $0 run --env prod -r cli junit',
@@ -78,13 +78,17 @@ export function runOptions(yargs: Argv): Argv<RunArgs> {
 }
 
 /** run's options without its examples: demo takes the same options. */
+/** run's collections: demo has its own, and takes none (its usage names no positional). */
+export function runPositionals(yargs: Argv): Argv {
+  return yargs.positional('collections', {
+    type: 'string',
+    array: true,
+    describe: 'built collections (files or folders); default: build/collections, built first when missing or stale',
+  });
+}
+
 export function runFlags(yargs: Argv): Argv<RunArgs> {
   return yargs
-    .positional('collections', {
-      type: 'string',
-      array: true,
-      describe: 'built collections (files or folders); default: build/collections, built first when missing or stale',
-    })
     .option('env', {
       alias: ['e', 'environment'],
       type: 'string',
