@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { calculateJwkThumbprint, type JWK } from 'jose';
 import { runCli } from '../helpers/cli.js';
 import { CLIENTS, KEYS, startTestServers, type TestServers } from '../helpers/servers.js';
@@ -170,6 +173,41 @@ describe('pm-oauth2 doctor and decode (the built binary)', function () {
     // A server that follows the RFC: no such finding.
     const strict = await doctor({ ...variables, oauth2_token_url: `${servers.faults.url}/403-empty-post-only/doctor` });
     assert.doesNotMatch(strict.stdout, /without RFC 6749/);
+  });
+
+  it("--collection: the collection's own variables count (a collection that sets client_secret_post is checked so)", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pm-oauth2-doctor-'));
+    try {
+      const file = join(dir, 'orders.postman_collection.json');
+      await writeFile(
+        file,
+        JSON.stringify({
+          info: { name: 'orders', schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json' },
+          item: [],
+          variable: [{ key: 'oauth2_client_auth', value: 'client_secret_post' }],
+        }),
+      );
+      const variables = {
+        oauth2_token_url: `${servers.faults.url}/403-empty-post-only/doctor-collection`,
+        oauth2_client_id: 'c',
+        oauth2_client_secret: 'fault+secret=',
+      };
+      const args = Object.entries(variables).flatMap(([k, v]) => ['--env-var', `${k}=${v}`]);
+      const withCollection = await runCli(['doctor', ...args, '--collection', file], {
+        env: { OAUTH2_CLIENT_SECRET: undefined },
+      });
+      assert.equal(withCollection.code, 0, withCollection.stdout + withCollection.stderr);
+      assert.match(withCollection.stdout, /✓ token obtained/);
+      const without = await runCli(['doctor', ...args], { env: { OAUTH2_CLIENT_SECRET: undefined } });
+      assert.equal(without.code, 1, 'checked as Basic without the collection');
+      const missing = await runCli(['doctor', ...args, '--collection', join(dir, 'nope.json')], {
+        env: { OAUTH2_CLIENT_SECRET: undefined },
+      });
+      assert.equal(missing.code, 2, missing.stdout + missing.stderr);
+      assert.match(missing.stderr, /nope\.json/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('finds a scope the client may not ask for', async () => {

@@ -19,6 +19,7 @@ export interface DoctorArgs {
   readonly envVar: string[];
   readonly dotenv: string | undefined;
   readonly profile: string | undefined;
+  readonly collection: string | undefined;
 }
 
 export function doctorOptions(yargs: Argv): Argv<DoctorArgs> {
@@ -33,14 +34,19 @@ export function doctorOptions(yargs: Argv): Argv<DoctorArgs> {
       type: 'string',
       describe: 'a .env file; must exist when named [default: .env, read when present]',
     })
+    .option('collection', {
+      type: 'string',
+      describe: "a collection whose own variables count too, below the environment's (as in Newman)",
+    })
     .option('profile', {
       type: 'string',
       describe: 'check a credential profile (its oauth2_<profile>_* variables, falling back to oauth2_*)',
     })
     .options(passThroughYargs('tls'))
+    .example('OAUTH2_CLIENT_SECRET=… $0 doctor --env qa', 'check the qa configuration and fetch one token')
     .example(
-      'OAUTH2_CLIENT_SECRET=… $0 doctor --env qa',
-      'check the qa configuration and fetch one token',
+      '$0 doctor --env qa --collection build/collections/orders.postman_collection.json',
+      "the same, with the collection's own variables (its oauth2_client_auth, say)",
     ) as unknown as Argv<DoctorArgs>;
 }
 
@@ -61,7 +67,8 @@ export async function doctorCommand(args: DoctorArgs, terminal: Terminal, cwd = 
     terminal.out(made.note);
     variables.set('oauth2_dpop_key', { value: made.jwk, source: 'made for this run', secret: true });
   }
-  const check = checkConfig(variables, {}, environment?.file, args.profile ?? '');
+  const collectionVariables = args.collection ? await variablesOfCollection(resolve(cwd, args.collection)) : {};
+  const check = checkConfig(variables, collectionVariables, environment?.file, args.profile ?? '');
   terminal.out(
     `pm-oauth2 doctor: environment ${environment ? `${environment.name} (${environment.file})` : '(none)'}${args.profile ? `, profile ${args.profile}` : ''}`,
   );
@@ -134,4 +141,13 @@ function describeVariables(variables: Variables): string[] {
       ([key, v]) =>
         `  ${key.padEnd(22)} ${v.secret ? (v.value ? `(set, ${v.value.length} characters)` : '(empty)') : withoutUserinfo(v.value) || '(empty)'}  [${v.source}]`,
     );
+}
+
+/** A collection's own variables, as Newman reads them (its lowest-ranked scope). */
+async function variablesOfCollection(file: string): Promise<Record<string, string>> {
+  const { readCollectionFile } = await import('../../generator/read-collection.js');
+  const collection = await readCollectionFile(file);
+  return Object.fromEntries(
+    (collection.variable ?? []).map((v) => [v.key, v.value === undefined || v.value === null ? '' : String(v.value)]),
+  );
 }
