@@ -1,7 +1,7 @@
 // `pm-oauth2 init`: what a project lacks, as a list of steps that each write one file and never
 // overwrite one — shown as is by --dry-run, carried out otherwise.
 import { mkdir, readdir, readFile, realpath, stat } from 'node:fs/promises';
-import { basename, join, relative } from 'node:path';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import { PmOAuth2Error } from '../errors.js';
 import { CONFIG_FILE, readBuildConfig } from '../generator/build-config.js';
 import { writeFileAtomic } from '../generator/write-atomic.js';
@@ -33,6 +33,8 @@ export interface InitPlan {
   readonly collectionsDir: string;
   readonly profiles: readonly string[];
   readonly steps: readonly InitStep[];
+  /** What the user must do that init cannot: CI files in a sub-folder of a repository, say. */
+  readonly notes: readonly string[];
 }
 
 export interface InitOptions {
@@ -84,7 +86,24 @@ export async function planInit(root: string, options: InitOptions): Promise<Init
     await gitignoreStep(root),
     await packageJsonStep(root, collectionsDir, options.version),
   ];
-  return { root, collectionsDir, profiles, steps };
+  return { root, collectionsDir, profiles, steps, notes: await ciPlacementNotes(root) };
+}
+
+/**
+ * A package inside a repository (a monorepo's workspace): GitHub reads workflows only from the
+ * repository's own .github/workflows, GitLab only its root .gitlab-ci.yml. Init writes them here,
+ * beside the package, and says where they must go and what changes there.
+ */
+async function ciPlacementNotes(root: string): Promise<string[]> {
+  if (await exists(join(root, '.git'))) return [];
+  for (let dir = dirname(root); dir !== dirname(dir); dir = dirname(dir)) {
+    if (!(await exists(join(dir, '.git')))) continue;
+    const sub = relative(dir, root).split(sep).join('/');
+    return [
+      `this package is in the repository at ${dir} (as ${sub}/): GitHub reads workflows only from ${join(dir, '.github', 'workflows')}, and GitLab only ${join(dir, '.gitlab-ci.yml')} — move them there, and in them run from ${sub} (GitHub: \`defaults: run: working-directory: ${sub}\`; GitLab: \`cd ${sub}\` first in script) with the report paths under ${sub}/`,
+    ];
+  }
+  return [];
 }
 
 /**

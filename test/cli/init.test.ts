@@ -233,6 +233,29 @@ describe('pm-oauth2 init', function () {
     assert.match(result.stdout, /put your Postman exports in collections\/, and the token URL/);
   });
 
+  it('in a package of a monorepo: says that CI reads its files only at the repository root, and what to change there', async () => {
+    const repository = await mkdtemp(join(tmpdir(), 'pm-oauth2-monorepo-'));
+    try {
+      const pkg = join(repository, 'packages', 'api');
+      await mkdir(join(repository, '.git'), { recursive: true });
+      await mkdir(join(pkg, 'postman'), { recursive: true });
+      await writeFile(join(pkg, 'package.json'), PACKAGE_JSON);
+      const result = await runCli(['init', '--dry-run'], { cwd: pkg });
+      assert.equal(result.code, 0, result.stderr);
+      const text = result.stdout.replace(/\s+/g, ' ');
+      assert.match(
+        text,
+        /! this package is in the repository at .*pm-oauth2-monorepo-\w+ \(as packages\/api\/\): GitHub reads workflows only from .*\.github\/workflows/,
+      );
+      assert.match(text, /working-directory: packages\/api/);
+      // At a repository's root, nothing to say.
+      await mkdir(join(project, '.git'));
+      assert.doesNotMatch((await runCli(['init', '--dry-run'], { cwd: project })).stdout, /is in the repository at/);
+    } finally {
+      await rm(repository, { recursive: true, force: true });
+    }
+  });
+
   it('a second init writes nothing', async () => {
     assert.equal((await runCli(['init'], { cwd: project })).code, 0);
     const before = await snapshot(project);

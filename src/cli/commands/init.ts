@@ -63,6 +63,7 @@ export async function initCommand(args: InitArgs, terminal: Terminal, cwd = proc
   });
   terminal.out(`pm-oauth2 init${args.dryRun ? ' (dry run: nothing is written)' : ''} in ${root}`);
   for (const step of plan.steps) terminal.out(`  ${MARK[step.action]} ${step.path.padEnd(48)} ${step.why}`);
+  for (const note of plan.notes) terminal.out(`  ! ${note}`);
   if (args.dryRun) return EXIT.ok;
   await applyInit(plan);
   nextSteps(plan, args.federated).forEach((line) => terminal.out(line));
