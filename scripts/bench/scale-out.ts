@@ -2,9 +2,7 @@
 // timers), as a simulated CI matrix (each of 4 shards a process of its own, one after another, its
 // wall time measured) and with --parallel 2, against a local API as fast as it can answer and
 // against one that answers after a network's round trip; and the merge of the 4 shards' reports.
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +10,7 @@ import type { Collection } from '../../src/generator/collection-types.js';
 import { embedScript, type ScriptVariants } from '../../src/generator/embed.js';
 import { mergeReports } from '../../src/runner/merge/merge-reports.js';
 import { figure, type Figure } from './stats.js';
-import { benchVariableArgs } from './whole-process.js';
+import { benchVariableArgs, listen, time } from './whole-process.js';
 
 const PM_OAUTH2_BIN = new URL('../../bin/pm-oauth2.js', import.meta.url).pathname;
 const COLLECTIONS = 8;
@@ -67,11 +65,11 @@ async function profile(
   mergeSamples: number[],
 ): Promise<ScaleOutProfile> {
   let tokenRequests = 0;
-  const server = await listenAfter(latencyMs, (url) => {
+  const server = await listen((url) => {
     if (url !== '/token') return 'ok';
     tokenRequests++;
     return JSON.stringify({ access_token: 'bench-token', token_type: 'Bearer', expires_in: 3600 });
-  });
+  }, latencyMs);
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   try {
     const suite = join(dir, 'suite');
@@ -89,7 +87,8 @@ async function profile(
         ),
       );
     const env = [...benchVariableArgs(base), '-r', 'json'];
-    const run = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => time(['run', suite, ...env, ...args], extraEnv);
+    const run = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) =>
+      time(PM_OAUTH2_BIN, ['run', suite, ...env, ...args], extraEnv);
     const samples = {
       serial: [] as number[],
       exact: [] as number[],
@@ -137,18 +136,6 @@ async function profile(
   }
 }
 
-/** An API that answers each request after `latencyMs` (at once for 0). */
-function listenAfter(latencyMs: number, answer: (url: string) => string): Promise<Server> {
-  const server = createServer((req, res) => {
-    const body = answer(req.url ?? '/');
-    const send = () =>
-      res.writeHead(200, { 'content-type': body.startsWith('{') ? 'application/json' : 'text/plain' }).end(body);
-    if (latencyMs > 0 && req.url !== '/token') setTimeout(send, latencyMs);
-    else send();
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
 /** Each shard a process of its own, one after another: a CI matrix on one machine. */
 async function shards(run: (args: string[]) => Promise<number>, reportDir: string, extra: string[]): Promise<number[]> {
   const times: number[] = [];
@@ -172,22 +159,4 @@ function collection(base: string, c: number, folderSizes: readonly number[]): Co
       })),
     })),
   };
-}
-
-function time(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<number> {
-  const started = process.hrtime.bigint();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [PM_OAUTH2_BIN, ...args], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, NO_COLOR: '1', ...extraEnv },
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0
-        ? resolve(Number(process.hrtime.bigint() - started) / 1e6)
-        : reject(new Error(`pm-oauth2 ${args.join(' ')} exited ${code}: ${stderr}`)),
-    );
-  });
 }

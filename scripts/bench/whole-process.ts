@@ -112,12 +112,13 @@ function collection(base: string, auth: Auth | undefined): Collection {
   };
 }
 
-function time(bin: string, args: string[]): Promise<number> {
+/** A command's wall time, a process of its own; rejects, with its standard error, when it fails. */
+export function time(bin: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<number> {
   const started = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [bin, ...args], {
       stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, NO_COLOR: '1' },
+      env: { ...process.env, NO_COLOR: '1', ...extraEnv },
     });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -125,15 +126,19 @@ function time(bin: string, args: string[]): Promise<number> {
     child.on('exit', (code) =>
       code === 0
         ? resolve(Number(process.hrtime.bigint() - started) / 1e6)
-        : reject(new Error(`${bin} ${args[0]} exited ${code}: ${stderr}`)),
+        : reject(new Error(`${bin} ${args.join(' ')} exited ${code}: ${stderr}`)),
     );
   });
 }
 
-export function listen(answer: (url: string) => string): Promise<Server> {
+/** A local API: `answer` gives each body; with `latencyMs`, every answer but the token's comes that much later (an API across a network). */
+export function listen(answer: (url: string) => string, latencyMs = 0): Promise<Server> {
   const server = createServer((req, res) => {
     const body = answer(req.url ?? '/');
-    res.writeHead(200, { 'content-type': body.startsWith('{') ? 'application/json' : 'text/plain' }).end(body);
+    const send = () =>
+      res.writeHead(200, { 'content-type': body.startsWith('{') ? 'application/json' : 'text/plain' }).end(body);
+    if (latencyMs > 0 && req.url !== '/token') setTimeout(send, latencyMs);
+    else send();
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
