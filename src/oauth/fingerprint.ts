@@ -9,8 +9,13 @@ export type Sha256Hex = (text: string) => string;
  * them are as they were when it was fetched. Not the margin or the time-out, which do not.
  */
 const NOT_DECIDING: ReadonlySet<string> = new Set([
-  // A federated assertion is read anew as it nears its exp: the same client, the same token.
+  // How the client proves itself anew, not which token it gets: a federated assertion is read again
+  // as it nears its exp, from wherever it comes, and a typed assertion is the same client's. Left out,
+  // they also cost the hot path nothing, and leave every fingerprint made before them as it was.
   VARIABLES.clientAssertion,
+  VARIABLES.federatedSource,
+  VARIABLES.federatedAudience,
+  VARIABLES.assertionTyp,
   VARIABLES.refreshMargin,
   VARIABLES.tokenTimeout,
   VARIABLES.retryOn401,

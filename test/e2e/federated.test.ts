@@ -160,7 +160,7 @@ describe("workload identity federation: the CI's ID token as the client assertio
     assert.match(result.stdout + result.stderr, /AADSTS70021/);
   });
 
-  it("env: GitLab's id_tokens variable; file: a projected token, read again as it is rotated", async () => {
+  it("env: GitLab's id_tokens variable; file: a projected token (its rotation: the unit tests)", async () => {
     const gitlab = await ci.mint({ sub: GITLAB_SUBJECT, aud: GITLAB_AUDIENCE });
     const envResult = await run(
       'orders-gitlab',

@@ -35,7 +35,7 @@ describe('fingerprintOf', () => {
       ...FINGERPRINT_VARIABLES.map((name) => ({ [name]: name === 'oauth2_dpop' ? 'true' : `changed ${name}` })),
     ];
     assert.equal(new Set(variants.map(fingerprint)).size, variants.length);
-    assert.equal(FINGERPRINT_VARIABLES.length, 19);
+    assert.equal(FINGERPRINT_VARIABLES.length, 16);
     assert.ok(FINGERPRINT_VARIABLES.includes('oauth2_dpop_key'), 'a token bound to one key is never sent with another');
   });
 
@@ -48,6 +48,17 @@ describe('fingerprintOf', () => {
       fingerprint({ oauth2_client_assertion: 'eyJ.a.b' }),
       fingerprint({ oauth2_client_assertion: 'eyJ.c.d' }),
     );
+    assert.equal(
+      fingerprint({
+        oauth2_federated_source: 'github',
+        oauth2_federated_audience: 'x',
+        oauth2_assertion_typ: 'client-authentication+jwt',
+      }),
+      fingerprint({}),
+    );
+    // The recipe as it was: a token cached before these variables existed is still reused.
+    const before = ['https://idp/token', 'c', 'top-secret-value', 'client_secret_basic', ...Array(12).fill('')];
+    assert.equal(fingerprint({}), `v3:${sha256(JSON.stringify(before))}`);
     assert.equal(fingerprint({ oauth2_scope: ' a  b a' }), fingerprint({ oauth2_scope: 'a b' }));
     assert.equal(fingerprint({ oauth2_client_auth: 'client_secret_basic' }), fingerprint({}));
   });
