@@ -299,6 +299,13 @@ describe('JWT client authentication: the assertion', () => {
       header({ oauth2_certificate_thumbprint: x509.fingerprint256, oauth2_assertion_typ: 'client-authentication+jwt' }),
       { alg: 'RS256', typ: 'client-authentication+jwt', 'x5t#S256': b64(x509.fingerprint256) },
     );
+    // PS256, as Entra ID takes certificate credentials too.
+    assert.deepEqual(header({ oauth2_certificate: SELF_SIGNED, oauth2_assertion_alg: 'PS256' }), {
+      alg: 'PS256',
+      typ: 'JWT',
+      x5t: b64(x509.fingerprint),
+      'x5t#S256': b64(x509.fingerprint256),
+    });
     // An independent verifier takes it as the updated RFC 7523 says: its typ, issuer and audience.
     const typed = createClientAssertion(
       config({
