@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../src/generator/write-atomic.js';
-import { CACHE_VARIABLES, VARIABLES } from '../src/oauth/variables.js';
+import { CACHE_VARIABLES, type ScriptVariant, VARIABLES, variantLine } from '../src/oauth/vocabulary.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const SCRIPT_PATH = join(root, 'dist', 'prerequest.js');
@@ -18,6 +18,7 @@ const VARIANTS = [
     slowPath: 'src/script/slow-path.ts',
     proofPath: undefined,
     path: SCRIPT_PATH,
+    variant: 'secret',
     methods: 'client_secret_basic, client_secret_post, none',
   },
   {
@@ -25,6 +26,7 @@ const VARIANTS = [
     slowPath: 'src/script/slow-path-jwt.ts',
     proofPath: 'src/script/proof-path.ts',
     path: JWT_SCRIPT_PATH,
+    variant: 'jwt',
     methods: 'client_secret_basic, client_secret_post, client_secret_jwt, private_key_jwt, none; DPoP',
   },
 ] as const;
@@ -36,10 +38,11 @@ const VARIANTS = [
  */
 export const NON_LEGACY_MARKER = '"use sandbox2";';
 
-function banner(version: string, methods: string): string {
+function banner(version: string, variant: ScriptVariant, methods: string): string {
   return [
     NON_LEGACY_MARKER,
     `// pm-oauth2 ${version}: OAuth2 client credentials pre-request script for Postman and Newman.`,
+    variantLine(variant),
     `// Client authentication: ${methods}.`,
     '// Generated: edit src/script in the pm-oauth2 repository instead of this file.',
     '// The first line spares the sandbox its legacy globals, which this script does not use: keep it first.',
@@ -122,7 +125,7 @@ async function bundleVariant(
     banner: { js: '(function (sandboxRequire) {' },
     footer: { js: '})(require);' },
   });
-  return `${banner(version, variant.methods)}\n${hot.outputFiles[0]?.text ?? ''}`;
+  return `${banner(version, variant.variant, variant.methods)}\n${hot.outputFiles[0]?.text ?? ''}`;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

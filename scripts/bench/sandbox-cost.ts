@@ -3,7 +3,7 @@
 // trip and the runner around it, whose noise (±5% per run) is larger than the cost measured.
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { CACHE_VARIABLES } from '../../src/oauth/variables.js';
+import { CACHE_VARIABLES } from '../../src/oauth/vocabulary.js';
 import { fingerprintOf, fingerprintValues } from '../../src/oauth/fingerprint.js';
 import { NON_LEGACY_MARKER } from '../build-script.js';
 import { figure, type Figure } from './stats.js';

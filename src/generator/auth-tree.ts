@@ -1,5 +1,6 @@
 // Walks the folders and requests below the root: makes `inherit` mean inheritance, converts Postman
 // OAuth 2.0 client credentials settings, and lists what keeps its own auth.
+import { bearerProfile } from '../oauth/vocabulary.js';
 import { authParams, isFolder, type Auth, type Item } from './collection-types.js';
 import { grantTypeOf, importClientCredentials, isOAuth2, type ImportedOAuth2 } from './oauth2-import.js';
 
@@ -65,5 +66,5 @@ function normaliseItemAuth(item: Item, where: string, collectionName: string, re
 /** A Bearer of one of our token variables (a profile's folder): it does get a token. */
 function isOurBearer(auth: Auth): boolean {
   const token = authParams(auth).get('token');
-  return auth.type === 'bearer' && typeof token === 'string' && /^\{\{oauth2_(\w+_)?access_token\}\}$/.test(token);
+  return auth.type === 'bearer' && bearerProfile(token) !== undefined;
 }

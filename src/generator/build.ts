@@ -6,9 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { PmOAuth2Error } from '../errors.js';
 import type { BuildConfig } from './build-config.js';
 import type { Collection } from './collection-types.js';
-import { embedScript, SCRIPT_ID, TEST_SCRIPT_ID, type ScriptVariants } from './embed.js';
+import { SCRIPT_ID, TEST_SCRIPT_ID } from '../oauth/vocabulary.js';
+import { embedScript, type ScriptVariants } from './embed.js';
 import { describeNames, findTokenScripts, removeTokenScripts } from './token-scripts.js';
-import { VARIABLES } from '../oauth/variables.js';
+import { VARIABLES } from '../oauth/vocabulary.js';
 import { readCollection } from './read-collection.js';
 import { writeFileAtomic } from './write-atomic.js';
 

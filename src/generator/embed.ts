@@ -1,15 +1,26 @@
 // The heart of the generator: one collection in, the same collection with our script and Bearer
 // auth at its root out. Edits the JSON directly: the SDK's toJSON() adds random ids and drops fields.
 import { JWT_CLIENT_AUTH, type ClientAuthMethod } from '../oauth/config.js';
-import { CACHE_VARIABLES, VARIABLES } from '../oauth/variables.js';
+import {
+  CACHE_VARIABLES,
+  isSecretVariable,
+  isVariable,
+  NAMES_VARIABLE,
+  PROFILES_VARIABLE,
+  parseVariable,
+  SCRIPT_ID,
+  TEST_SCRIPT_ID,
+  VARIABLES,
+  scriptVariantOf,
+  environmentNameFor,
+} from '../oauth/vocabulary.js';
 import { dpopRequested } from '../oauth/dpop/setting.js';
 import { normaliseAuthTree } from './auth-tree.js';
 import { scrubLiteralCredentials } from './scrub-credentials.js';
 import { guardItemTests, guardTestEvents, unguardItemTests, unguardTestEvents } from './retry-guard.js';
 import { applyFolderProfiles, bearerAuth, profileVariables } from './profiles.js';
 import { profilesForSettings } from './settings-profiles.js';
-import { PROFILES_VARIABLE, profileVariable } from '../oauth/profiles.js';
-import { NAMES_VARIABLE } from '../oauth/variable-names.js';
+import { profileVariable } from '../oauth/profiles.js';
 import type { Collection, CollectionEvent, CollectionVariable } from './collection-types.js';
 import { grantTypeOf, importClientCredentials, isOAuth2, type ImportedOAuth2 } from './oauth2-import.js';
 
@@ -36,9 +47,8 @@ const JWT_METHOD_VARIABLES = [
   VARIABLES.dpop,
   VARIABLES.dpopKey,
 ];
-/** Variables whose values never go into a built collection (a `{{reference}}` may), for any profile. */
-const SECRET_KEY = /^oauth2_(\w+_)?(client_secret|private_key|dpop_key|client_assertion)$/;
-const CACHE_KEY = /^oauth2_(\w+_)?(access_token|expires_at|token_issued_at|token_fingerprint|token_failure)$/;
+/** The token cache, for any profile: its values never go into a built collection, nor do secrets' (a `{{reference}}` may). */
+const CACHE_BASES: ReadonlySet<string> = new Set(Object.values(CACHE_VARIABLES));
 
 /** Adds variables that are not there yet, keeping the user's and their order. */
 function mergeVariables(existing: CollectionVariable[], added: CollectionVariable[]): CollectionVariable[] {
@@ -50,11 +60,6 @@ function mergeVariables(existing: CollectionVariable[], added: CollectionVariabl
   }
   return out;
 }
-
-/** Recognises our script in a built collection, so a rebuild replaces it instead of adding another. */
-export const SCRIPT_ID = 'pm-oauth2-prerequest';
-/** The same script as the collection's first test script: it renews and retries after a 401. */
-export const TEST_SCRIPT_ID = 'pm-oauth2-test';
 
 export interface EmbedResult {
   readonly collection: Collection;
@@ -87,10 +92,11 @@ function variableOf(collection: Collection, key: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-/** Whether a built collection carries the JWT variant (its banner lists private_key_jwt). */
+/** Whether a built collection carries the JWT variant, as its banner says. */
 export function hasJwtScript(collection: Collection): boolean {
   const exec = collection.event?.find(isOurs)?.script?.exec;
-  return (Array.isArray(exec) ? exec.slice(0, 6).join('\n') : String(exec ?? '')).includes('private_key_jwt');
+  const banner = Array.isArray(exec) ? exec.slice(0, 8).join('\n') : String(exec ?? '').slice(0, 2000);
+  return scriptVariantOf(banner) === 'jwt';
 }
 
 /** Whether a built collection carries our after-response script (built with retryOn401). */
@@ -160,7 +166,7 @@ export function embedScript(input: Collection, scripts: ScriptVariants, options:
     string
   >;
   const methods = Object.entries(known)
-    .filter(([key]) => /^oauth2_(\w+_)?client_auth$/.test(key))
+    .filter(([key]) => isVariable(key, VARIABLES.clientAuth))
     .map(([, value]) => value);
   const jwt =
     forceJwt || usesJwtClientAuth(collection) || methods.some((m) => JWT_CLIENT_AUTH.includes(m as ClientAuthMethod));
@@ -243,13 +249,15 @@ function interfaceVariables(
   for (const variable of variables) {
     const key = variable.key;
     const ours = ourNames.get(key) ?? key;
-    const secret = SECRET_KEY.test(ours);
+    const base = parseVariable(ours)?.base;
+    const cache = base !== undefined && CACHE_BASES.has(base);
+    // A credential of ours set here; the cached token is emptied as cache, with no advice to set it.
+    const secret = base !== undefined && !cache && isSecretVariable(ours);
     const value = typeof variable.value === 'string' ? variable.value : '';
-    if (!(secret || CACHE_KEY.test(ours)) || value === '' || (secret && /^\{\{[^{}]+\}\}$/.test(value.trim())))
-      continue;
+    if (!(secret || cache) || value === '' || (secret && /^\{\{[^{}]+\}\}$/.test(value.trim()))) continue;
     variable.value = '';
     warnings.push(
-      `${name}: the collection variable ${key} held a value; it was emptied in the build${secret ? ` — set ${key} in the environment (in CI: export ${ours.toUpperCase()})` : ''}`,
+      `${name}: the collection variable ${key} held a value; it was emptied in the build${secret ? ` — set ${key} in the environment (in CI: export ${environmentNameFor(ours)})` : ''}`,
     );
   }
   return variables;

@@ -1,7 +1,7 @@
 // Turns Postman's own OAuth 2.0 settings (the Authorization tab), which Newman cannot use, into the
 // oauth2_* variables our script reads.
 import { formEncode, type FormPair } from '../oauth/form.js';
-import { VARIABLES } from '../oauth/variables.js';
+import { VARIABLES } from '../oauth/vocabulary.js';
 import { authParams, type Auth } from './collection-types.js';
 
 export interface ImportedOAuth2 {

@@ -1,7 +1,8 @@
 // Maps folders to credential profiles: each mapped folder gets Bearer {{oauth2_<profile>_access_token}};
 // the script finds the profile of a request from the map in the collection variable oauth2_profiles.
-import { CACHE_VARIABLES, VARIABLES } from '../oauth/variables.js';
-import { PROFILES_VARIABLE, profileVariable } from '../oauth/profiles.js';
+import { CACHE_VARIABLES, VARIABLES } from '../oauth/vocabulary.js';
+import { profileVariable } from '../oauth/profiles.js';
+import { PROFILES_VARIABLE } from '../oauth/vocabulary.js';
 import type { Auth, CollectionVariable, Item } from './collection-types.js';
 
 export interface ProfileMapping {

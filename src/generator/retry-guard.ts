@@ -1,7 +1,7 @@
 // While a request is sent again after a 401 (see src/oauth/retry-on-401.ts), the tests of its first,
 // rejected answer must not count: the generator wraps every test script of the collection in a guard
 // that skips them for that answer. The guard is inert otherwise.
-import { RETRY_MARKER } from '../oauth/variables.js';
+import { BLOCKED_SCHEME, RETRY_MARKER } from '../oauth/vocabulary.js';
 import type { CollectionEvent, Item } from './collection-types.js';
 
 export const GUARD_FIRST_LINE =
@@ -14,7 +14,7 @@ const GUARD_OPEN = `if (pm.variables.get('${RETRY_MARKER}') !== pm.info.requestI
  */
 const BLOCKED_GUARD_FIRST_LINE =
   '// pm-oauth2: skipped for a request that was not sent for want of a token (the failing test "pm-oauth2: access token" says why)';
-const BLOCKED_GUARD_OPEN = "if (String(pm.request.url.protocol) !== 'pm-oauth2-no-token') {";
+const BLOCKED_GUARD_OPEN = `if (String(pm.request.url.protocol) !== '${BLOCKED_SCHEME}') {`;
 
 type Guard = readonly [firstLine: string, open: string];
 const RETRY_GUARD: Guard = [GUARD_FIRST_LINE, GUARD_OPEN];

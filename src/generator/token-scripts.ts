@@ -1,7 +1,7 @@
 // Hand-written token scripts: a collection- or folder-level pre-request script that calls a token
 // endpoint with pm.sendRequest (the widely copied community scripts). Left in place, it would run
 // beside ours; replaced (build --replace-token-scripts), ours takes over the names it used.
-import { CACHE_VARIABLES, VARIABLES } from '../oauth/variables.js';
+import { CACHE_VARIABLES, inOurNamespace, VARIABLES } from '../oauth/vocabulary.js';
 import type { Collection, CollectionEvent, Item } from './collection-types.js';
 
 export interface TokenScript {
@@ -76,7 +76,7 @@ function namesUsed(text: string): { names: Record<string, string>; unmapped: str
   const names: Record<string, string> = {};
   /** @returns whether `theirs` now stands for `ours` */
   const claim = (ours: string, theirs: string): boolean => {
-    if (/^oauth2_/.test(theirs) || names[ours] !== undefined || Object.values(names).includes(theirs))
+    if (inOurNamespace(theirs) || names[ours] !== undefined || Object.values(names).includes(theirs))
       return names[ours] === theirs;
     names[ours] = theirs;
     return true;
@@ -88,7 +88,7 @@ function namesUsed(text: string): { names: Record<string, string>; unmapped: str
   const unmapped = new Set<string>();
   for (const match of text.matchAll(GET)) {
     const name = match[2] ?? match[3] ?? '';
-    if (Object.values(names).includes(name) || /^oauth2_/.test(name)) continue;
+    if (Object.values(names).includes(name) || inOurNamespace(name)) continue;
     const ours = READ_AS.find(([pattern]) => pattern.test(name))?.[1];
     if (!ours || !claim(ours, name)) unmapped.add(name);
   }

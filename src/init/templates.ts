@@ -2,8 +2,8 @@
 // secret, the build configuration, and CI jobs that call `npx pm-oauth2` with every profile's
 // secret from the CI's store. Texts only; plan.ts decides what is missing.
 import { profileVariable } from '../oauth/profiles.js';
-import { VARIABLES } from '../oauth/variables.js';
-import { environmentNameFor } from '../runner/variable-sources.js';
+import { VARIABLES } from '../oauth/vocabulary.js';
+import { environmentNameFor } from '../oauth/vocabulary.js';
 
 export const ENVIRONMENT_NAMES = ['local', 'dev', 'qa', 'uat', 'prod'] as const;
 /** The CI matrix: every environment but local, which is a developer's machine. */

@@ -1,4 +1,4 @@
-import { VARIABLES } from './variables.js';
+import { VARIABLES } from './vocabulary.js';
 
 const CREDENTIALS = `check ${VARIABLES.clientId} and ${VARIABLES.clientSecret} for this environment; if they are right, the server may want the credentials elsewhere: switch ${VARIABLES.clientAuth} between client_secret_basic and client_secret_post`;
 const ENDPOINT = `${VARIABLES.tokenUrl} is probably not the token endpoint: take token_endpoint from the server's /.well-known/openid-configuration`;

@@ -1,7 +1,7 @@
 import { OAuthError } from './errors.js';
 import { parseExtraParams, type FormPair } from './form.js';
 import { normaliseScope, splitWords } from './scope.js';
-import { DEFAULT_CLIENT_AUTH, VARIABLES, type ConfigKey } from './variables.js';
+import { DEFAULT_CLIENT_AUTH, VARIABLES, type ConfigKey } from './vocabulary.js';
 
 export { normaliseScope, splitWords };
 

@@ -2,7 +2,7 @@ import { adviseOnTransportError } from './advice.js';
 import { OAuthError } from './errors.js';
 import { formEncode } from './form.js';
 
-export { FAILURE_TEST_NAME } from './variables.js';
+export { FAILURE_TEST_NAME } from './vocabulary.js';
 export { failureMessage } from './failure-message.js';
 
 /** The forms a token endpoint may echo a client secret back in: raw, and as the request body encoded it. */

@@ -10,7 +10,7 @@ import { retryDelayMs, type AttemptOutcome } from './retry.js';
 import type { DpopFetch } from './dpop/token-fetch.js';
 import { buildTokenRequest, type TokenRequest } from './token-request.js';
 import { parseTokenResponse, type IssuedToken, type TokenHttpResponse } from './token-response.js';
-import { VARIABLES } from './variables.js';
+import { VARIABLES } from './vocabulary.js';
 
 export type FetchResult =
   | { readonly token: IssuedToken; readonly error?: undefined }

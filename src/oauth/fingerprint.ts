@@ -1,5 +1,5 @@
 import { normaliseScope } from './scope.js';
-import { DEFAULT_CLIENT_AUTH, VARIABLES } from './variables.js';
+import { DEFAULT_CLIENT_AUTH, VARIABLES } from './vocabulary.js';
 
 /** SHA-256 as lowercase hex: crypto-js in the sandbox, node:crypto in Node. */
 export type Sha256Hex = (text: string) => string;

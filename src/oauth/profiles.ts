@@ -1,12 +1,7 @@
 // Credential profiles: several clients in one collection. Folders are mapped to profiles by the
 // generator (pm-oauth2.config.json), which writes the map to the collection variable
 // `oauth2_profiles`; the script finds the request's folder with pm.execution.location.
-import { CACHE_VARIABLES, VARIABLES } from './variables.js';
-
-/** Collection variable holding `{"<folder path>": "<profile>"}`, written by the generator. */
-export const PROFILES_VARIABLE = 'oauth2_profiles';
-
-export const PROFILE_NAME = /^[a-z][a-z0-9]{0,31}$/;
+import { CACHE_VARIABLES, PROFILE_NAME, VARIABLES, variableName } from './vocabulary.js';
 /** Names that would read like a part of the base variables' names. */
 const RESERVED = new Set([
   'client',
@@ -74,7 +69,7 @@ export function ourVariable(name: string): string {
 
 /** `oauth2_client_id` of profile `admin` is `oauth2_admin_client_id`; of the default client, itself or the team's name for it. */
 export function profileVariable(name: string, profile: string): string {
-  return profile ? name.replace(/^oauth2_/, `oauth2_${profile}_`) : (renames[name] ?? name);
+  return profile ? variableName(name, profile) : (renames[name] ?? name);
 }
 
 /** A profile that sets one of these is a client of its own. */

@@ -1,10 +1,7 @@
 // A team's own variable names (pm-oauth2.config.json "variables": { "oauth2_access_token": "jwt", … }):
 // the built script reads and writes them in place of the default client's oauth2_* names, so the
 // environment files of a hand-written token script keep working. Profiles keep oauth2_<profile>_*.
-import { CACHE_VARIABLES, VARIABLES } from './variables.js';
-
-/** Collection variable holding the map, written by the generator and read by the script. */
-export const NAMES_VARIABLE = 'oauth2_variable_names';
+import { CACHE_VARIABLES, inOurNamespace, VARIABLES } from './vocabulary.js';
 
 /** The names a team may rename: every setting, the token and its expiry. */
 export const RENAMEABLE: readonly string[] = [
@@ -43,7 +40,7 @@ export function variableNamesProblems(map: Readonly<Record<string, unknown>>): s
       problems.push(
         `variables["${ours}"] must be a variable name (letters, digits, _ . -), not ${JSON.stringify(theirs)}`,
       );
-    else if (/^oauth2_/.test(theirs) && theirs !== ours)
+    else if (inOurNamespace(theirs) && theirs !== ours)
       problems.push(
         `variables["${ours}"]: "${theirs}" is one of pm-oauth2's own names — choose the name your environments use`,
       );

@@ -5,10 +5,10 @@
 // the reporters make their reports, the run's summary is put right: one execution per blocked
 // request, holding its failing test and no request error.
 import type { EventEmitter } from 'node:events';
-import { FAILURE_TEST_NAME } from '../oauth/variables.js';
+import { BLOCKED_SCHEME, FAILURE_TEST_NAME } from '../oauth/vocabulary.js';
 
-/** How the runtime reports a request pointed at the blocked URL (src/script/blocked-url.ts). */
-export const BLOCKED_REQUEST = /Invalid protocol: pm-oauth2-no-token/;
+/** How the runtime reports a request pointed at the blocked URL. */
+export const BLOCKED_REQUEST = new RegExp(`Invalid protocol: ${BLOCKED_SCHEME}\\b`);
 
 interface Cursor {
   ref?: string;

@@ -9,7 +9,7 @@ import { maskToken, redactSecrets } from '../oauth/mask.js';
 import type { IssuedToken } from '../oauth/token-response.js';
 import { discoverMetadata, nodeRuntime } from './node-token-client.js';
 import { dpopKeyThumbprint } from './node-dpop.js';
-import { VARIABLES } from '../oauth/variables.js';
+import { VARIABLES } from '../oauth/vocabulary.js';
 import { formEncode } from '../oauth/form.js';
 import { buildTokenRequest } from '../oauth/token-request.js';
 import { parseTokenResponse } from '../oauth/token-response.js';

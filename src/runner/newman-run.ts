@@ -1,7 +1,7 @@
 // One collection through Newman's programmatic API, with our safer defaults.
 import type { EventEmitter } from 'node:events';
 import newman from 'newman';
-import { FAILURE_TEST_NAME } from '../oauth/variables.js';
+import { FAILURE_TEST_NAME } from '../oauth/vocabulary.js';
 import { recordTokenRequest, type TokenStats } from './token-stats.js';
 import { BLOCKED_REQUEST, trackBlockedRequests } from './blocked-requests.js';
 import { withImmediateTimers } from './immediate-timers.js';

@@ -6,7 +6,7 @@ import { jwkThumbprint, proofFactory, type DpopSigner } from '../oauth/dpop/proo
 import type { ProofFactory } from '../oauth/fetch-token.js';
 import { newJti } from '../oauth/jose/jti.js';
 import { parsePrivateKey } from '../oauth/jose/keys.js';
-import { VARIABLES } from '../oauth/variables.js';
+import { VARIABLES } from '../oauth/vocabulary.js';
 import { nodeHashes } from './node-hashes.js';
 
 /**

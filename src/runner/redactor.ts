@@ -4,6 +4,7 @@
 // report can hold it in, and the base64 of each id:secret pair), then by shape (JWTs, Basic
 // credentials and credential form fields in any text).
 import { maskToken } from '../oauth/mask.js';
+import { isSecretVariable } from '../oauth/vocabulary.js';
 import { isSerialisedBuffer, redactBuffer, redactBytes } from './redaction/byte-arrays.js';
 import { basicCredentialForms, secretForms, splitFragments, verifierForms } from './redaction/encodings.js';
 import {
@@ -12,7 +13,6 @@ import {
   redactCredentialPatterns,
   SENSITIVE_FIELD,
   SENSITIVE_HEADER,
-  SENSITIVE_VARIABLE,
 } from './redaction/sensitive.js';
 
 /** JWTs we were not told about (a token of another script, a signed assertion) are masked too. */
@@ -197,5 +197,5 @@ function isSensitiveProperty(name: string): boolean {
 }
 
 function isSensitiveName(name: string): boolean {
-  return SENSITIVE_HEADER.test(name) || SENSITIVE_FIELD.test(name) || SENSITIVE_VARIABLE.test(name);
+  return SENSITIVE_HEADER.test(name) || SENSITIVE_FIELD.test(name) || isSecretVariable(name);
 }

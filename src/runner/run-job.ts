@@ -6,11 +6,11 @@ import { formatWithOptions } from 'node:util';
 import { PmOAuth2Error } from '../errors.js';
 import { DEFAULT_SCRIPT_PATHS, expandInputs, outputName, readScripts } from '../generator/build.js';
 import type { Collection } from '../generator/collection-types.js';
-import { embedScript, hasJwtScript, hasTestScript, SCRIPT_ID, type ScriptVariants } from '../generator/embed.js';
+import { embedScript, hasJwtScript, hasTestScript, type ScriptVariants } from '../generator/embed.js';
 import { JWT_CLIENT_AUTH, type TokenConfig } from '../oauth/config.js';
 import { isOAuthError } from '../oauth/errors.js';
-import { parseProfiles, PROFILES_VARIABLE, useVariableNames } from '../oauth/profiles.js';
-import { NAMES_VARIABLE, parseVariableNames } from '../oauth/variable-names.js';
+import { parseProfiles, useVariableNames } from '../oauth/profiles.js';
+import { parseVariableNames } from '../oauth/variable-names.js';
 import { readCollectionFile, type CollectionSdk } from '../generator/read-collection.js';
 import type { Terminal } from '../cli/terminal.js';
 import type { EnvironmentFile } from './environment-file.js';
@@ -22,14 +22,22 @@ import { createTokenStats, type TokenStats } from './token-stats.js';
 import { redactProcessOutput } from './redacted-output.js';
 import { trapUnhandledRejections } from './unhandled-rejections.js';
 import { checkConfig } from './validate-config.js';
-import { environmentNameFor, type Globals, type Variables } from './variable-sources.js';
+import type { Globals, Variables } from './variable-sources.js';
+import { environmentNameFor } from '../oauth/vocabulary.js';
 import { createAuthHandler } from './fast-path/auth-handler.js';
 import { referencedVariables, toFastPath } from './fast-path/fast-collection.js';
 import { useAuthHandler } from './fast-path/install.js';
 import type { TokenSource } from './fast-path/token-broker.js';
 import { jobTokenBroker } from './fast-path/job-broker.js';
 import { jobFederatedAssertions } from './federated/assertion-source.js';
-import { VARIABLES } from '../oauth/variables.js';
+import {
+  CACHE_VARIABLES,
+  NAMES_VARIABLE,
+  PROFILES_VARIABLE,
+  parseVariable,
+  SCRIPT_ID,
+  VARIABLES,
+} from '../oauth/vocabulary.js';
 import { dpopKeyMissing } from '../oauth/dpop/setting.js';
 import { memoryNonceStore } from '../oauth/dpop/nonce.js';
 import { proxyAgents, type ProxyAgentFor } from './token-endpoint-proxy.js';
@@ -540,9 +548,9 @@ function carryOver(previous: EnvironmentJson, after: Record<string, unknown>): E
 
 function expiriesIn(environment: EnvironmentJson): JobResult['expiries'] {
   return environment.values.flatMap((v) => {
-    const match = /^oauth2_(?:(\w+)_)?expires_at$/.exec(v.key);
+    const ours = parseVariable(v.key);
     const at = Number(v.value);
-    return match && at ? [{ profile: match[1] ?? '', at }] : [];
+    return ours?.base === CACHE_VARIABLES.expiresAt && at ? [{ profile: ours.profile, at }] : [];
   });
 }
 
@@ -550,8 +558,9 @@ function expiriesIn(environment: EnvironmentJson): JobResult['expiries'] {
 function rememberTokens(environment: Record<string, unknown>, redactor: Redactor): void {
   for (const [key, value] of Object.entries(environment)) {
     if (typeof value !== 'string' || !value) continue;
-    if (/^oauth2_(\w+_)?access_token$/.test(key)) redactor.addToken(value);
-    if (/^oauth2_(\w+_)?token_fingerprint$/.test(key)) redactor.addSecret(value);
+    const base = parseVariable(key)?.base;
+    if (base === CACHE_VARIABLES.accessToken) redactor.addToken(value);
+    if (base === CACHE_VARIABLES.fingerprint) redactor.addSecret(value);
   }
 }
 

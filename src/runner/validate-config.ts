@@ -3,8 +3,10 @@
 import { isPlainHttpToAnotherHost, readTokenConfig, type TokenConfig } from '../oauth/config.js';
 import { isOAuthError } from '../oauth/errors.js';
 import { resolveReferences } from './resolve-references.js';
-import { environmentNameFor, type Variables } from './variable-sources.js';
+import type { Variables } from './variable-sources.js';
+import { environmentNameFor } from '../oauth/vocabulary.js';
 import { ourVariable, profileNameOf, profileReader, profileVariable } from '../oauth/profiles.js';
+import { inOurNamespace, parseVariable } from '../oauth/vocabulary.js';
 
 export interface ConfigCheck {
   readonly config: TokenConfig | undefined;
@@ -30,11 +32,11 @@ export function checkConfig(
   };
   const read = profileReader(resolved, profile);
   const whereToSet = (base: string): string => {
-    const own = !profile || base.startsWith(`oauth2_${profile}_`);
-    const name = !own && base.startsWith('oauth2_') ? profileVariable(base, profile) : base;
+    const own = !profile || parseVariable(base)?.profile === profile;
+    const name = !own && inOurNamespace(base) ? profileVariable(base, profile) : base;
     const where = environmentFile ? `set it in ${environmentFile}, ` : '';
     const ours = ourVariable(name);
-    return /^oauth2_/.test(ours)
+    return inOurNamespace(ours)
       ? `${where}export ${environmentNameFor(ours)}, add it to .env, or pass --env-var ${name}=…`
       : `${where}or pass --env-var ${name}=…`;
   };

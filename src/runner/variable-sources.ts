@@ -5,6 +5,7 @@ import { parse } from 'dotenv';
 import { PmOAuth2Error } from '../errors.js';
 import type { EnvironmentFile } from './environment-file.js';
 import { withoutBom } from '../text.js';
+import { inOurNamespace, isSecretVariable, variableNameFor } from '../oauth/vocabulary.js';
 
 export type SourceKind =
   | 'environment file'
@@ -25,18 +26,6 @@ export type Variables = Map<string, ResolvedVariable>;
 /** Globals (-g file, then --global-var): below the collection's variables, as in Newman. */
 export type Globals = Map<string, { readonly value: string; readonly secret: boolean }>;
 
-/** `OAUTH2_CLIENT_SECRET` → `oauth2_client_secret`: the rule for every oauth2_* variable. */
-export function variableNameFor(environmentName: string): string | undefined {
-  return /^OAUTH2_[A-Z0-9_]+$/.test(environmentName) ? environmentName.toLowerCase() : undefined;
-}
-
-export function environmentNameFor(variable: string): string {
-  return variable.toUpperCase();
-}
-
-/** Names whose values are secrets wherever they are set. */
-const SECRET_NAME = /secret|password|private_key|dpop_key|access_token|client_assertion/i;
-
 export interface SourceInputs {
   readonly environment: EnvironmentFile | undefined;
   readonly dotenvText: string | undefined;
@@ -47,11 +36,11 @@ export interface SourceInputs {
 export function mergeVariables(inputs: SourceInputs): Variables {
   const merged: Variables = new Map();
   const put = (key: string, value: string, source: SourceKind, secret = false): void => {
-    merged.set(key, { value, source, secret: secret || merged.get(key)?.secret === true || SECRET_NAME.test(key) });
+    merged.set(key, { value, source, secret: secret || merged.get(key)?.secret === true || isSecretVariable(key) });
   };
   for (const v of inputs.environment?.values ?? []) put(v.key, v.value, 'environment file', v.secret);
   for (const [name, value] of Object.entries(inputs.dotenvText ? parse(inputs.dotenvText) : {})) {
-    const key = variableNameFor(name) ?? (name.startsWith('oauth2_') ? name : undefined);
+    const key = variableNameFor(name) ?? (inOurNamespace(name) ? name : undefined);
     if (key) put(key, value, '.env');
   }
   for (const [name, value] of Object.entries(inputs.processEnv)) {
@@ -81,7 +70,7 @@ function assignment(flag: string, option: string): [string, string] {
 export function mergeGlobals(file: EnvironmentFile | undefined, flags: readonly string[]): Globals {
   const merged: Globals = new Map();
   const put = (key: string, value: string, secret: boolean): void => {
-    merged.set(key, { value, secret: secret || merged.get(key)?.secret === true || SECRET_NAME.test(key) });
+    merged.set(key, { value, secret: secret || merged.get(key)?.secret === true || isSecretVariable(key) });
   };
   for (const v of file?.values ?? []) put(v.key, v.value, v.secret);
   for (const flag of flags) put(...assignment(flag, '--global-var'), false);

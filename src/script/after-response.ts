@@ -1,12 +1,12 @@
 // The test-phase half of the script (the same bundle runs as the collection's test script): part of
 // the slow path, compiled only after a 401, during a retry, or when a server sends a DPoP nonce.
 import { afterResponse } from '../oauth/retry-on-401.js';
-import { RETRY_MARKER, VARIABLES } from '../oauth/variables.js';
+import { NAMES_VARIABLE, RETRY_MARKER, VARIABLES } from '../oauth/vocabulary.js';
 import { usesOurToken } from '../oauth/request-auth.js';
 import { clearCache, readCache } from './cache.js';
 import { cacheScope, readVariable } from './variables.js';
 import { profileReader, useVariableNames } from '../oauth/profiles.js';
-import { NAMES_VARIABLE, parseVariableNames } from '../oauth/variable-names.js';
+import { parseVariableNames } from '../oauth/variable-names.js';
 import { dpopRequested } from '../oauth/dpop/setting.js';
 import type { SandboxDpop } from './dpop.js';
 

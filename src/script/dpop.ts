@@ -13,7 +13,7 @@ import {
   type NonceStore,
 } from '../oauth/dpop/nonce.js';
 import { dpopFetch, type DpopFetch } from '../oauth/dpop/token-fetch.js';
-import { RETRY_MARKER, DPOP_NONCES_VARIABLE } from '../oauth/variables.js';
+import { RETRY_MARKER, DPOP_NONCES_VARIABLE } from '../oauth/vocabulary.js';
 import { OAuthError } from '../oauth/errors.js';
 
 export interface SandboxDpop {

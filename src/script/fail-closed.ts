@@ -1,5 +1,4 @@
-import { FAILURE_TEST_NAME } from '../oauth/variables.js';
-import { BLOCKED_URL } from './blocked-url.js';
+import { BLOCKED_URL, FAILURE_TEST_NAME } from '../oauth/vocabulary.js';
 
 /**
  * No token: record a failing test with a fixed name (the run fails, every reporter says why) and

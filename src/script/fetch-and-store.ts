@@ -9,7 +9,8 @@ import { dpopWithoutSigningCode, fetchToken, type AssertionFactory } from '../oa
 import type { TokenConfig } from '../oauth/config.js';
 import { describeNewToken } from '../oauth/describe-token.js';
 import { cacheVariables, profileNameOf, profileReader, profileVariable, useVariableNames } from '../oauth/profiles.js';
-import { NAMES_VARIABLE, parseVariableNames } from '../oauth/variable-names.js';
+import { parseVariableNames } from '../oauth/variable-names.js';
+import { NAMES_VARIABLE } from '../oauth/vocabulary.js';
 import { clearCache, publishToken, readCache, readFailure, writeCache, writeFailure } from './cache.js';
 import { failClosed } from './fail-closed.js';
 import type { SandboxDpop } from './dpop.js';

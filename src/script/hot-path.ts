@@ -4,12 +4,12 @@
 // only when a token must be fetched.
 import { fingerprintOf, fingerprintValues } from '../oauth/fingerprint.js';
 import { isReusable } from '../oauth/freshness.js';
-import { parseProfiles, PROFILES_VARIABLE, profileFor, profileReader } from '../oauth/profiles.js';
+import { parseProfiles, profileFor, profileReader } from '../oauth/profiles.js';
 import { failClosed } from './fail-closed.js';
 import { requestNeedsToken } from '../oauth/request-auth.js';
-import { RETRY_MARKER, VARIABLES } from '../oauth/variables.js';
+import { NAMES_VARIABLE, PROFILES_VARIABLE, RETRY_MARKER, VARIABLES } from '../oauth/vocabulary.js';
 import { cacheVariables, useVariableNames } from '../oauth/profiles.js';
-import { NAMES_VARIABLE, parseVariableNames } from '../oauth/variable-names.js';
+import { parseVariableNames } from '../oauth/variable-names.js';
 import { DPOP_NONCE_HEADER } from '../oauth/dpop/nonce.js';
 import { dpopRequested } from '../oauth/dpop/setting.js';
 import { readCache } from './cache.js';

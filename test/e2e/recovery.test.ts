@@ -3,7 +3,7 @@ import { buildScript } from '../../scripts/build-script.js';
 import type { Collection } from '../../src/generator/collection-types.js';
 import { embedScript } from '../../src/generator/embed.js';
 import { DEFAULT_SCRIPT_PATHS, readScripts } from '../../src/generator/build.js';
-import { RETRY_MARKER } from '../../src/oauth/variables.js';
+import { RETRY_MARKER } from '../../src/oauth/vocabulary.js';
 import { ENGINES } from '../helpers/engines.js';
 import { CLIENTS, startTestServers, type TestServers } from '../helpers/servers.js';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readTokenConfig } from '../../src/oauth/config.js';
 import { isOAuthError } from '../../src/oauth/errors.js';
-import { SENSITIVE_VARIABLE } from '../../src/runner/redaction/sensitive.js';
+import { isSecretVariable } from '../../src/oauth/vocabulary.js';
 import {
   DEFAULT_FEDERATED_AUDIENCE,
   FederatedAssertions,
@@ -192,8 +192,6 @@ describe('federated client assertions: where pm-oauth2 run reads them', () => {
     });
     assert.equal(merged.get('oauth2_client_assertion')?.secret, true);
     assert.equal(merged.get('oauth2_admin_client_assertion')?.secret, true);
-    assert.ok(
-      SENSITIVE_VARIABLE.test('oauth2_client_assertion') && SENSITIVE_VARIABLE.test('oauth2_admin_client_assertion'),
-    );
+    assert.ok(isSecretVariable('oauth2_client_assertion') && isSecretVariable('oauth2_admin_client_assertion'));
   });
 });

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { buildCollections, outputName } from '../../src/generator/build.js';
 import type { Auth, Collection } from '../../src/generator/collection-types.js';
-import { embedScript, SCRIPT_ID, TEST_SCRIPT_ID } from '../../src/generator/embed.js';
+import { embedScript } from '../../src/generator/embed.js';
+import { SCRIPT_ID, TEST_SCRIPT_ID } from '../../src/oauth/vocabulary.js';
 import { GUARD_FIRST_LINE } from '../../src/generator/retry-guard.js';
 
 const FIXTURES = 'test/fixtures/generator';

@@ -4,7 +4,7 @@ import { Script } from 'node:vm';
 import { buildScript, JWT_SCRIPT_PATH, NON_LEGACY_MARKER } from '../../scripts/build-script.js';
 import { embedScript } from '../../src/generator/embed.js';
 import type { Collection } from '../../src/generator/collection-types.js';
-import { CACHE_VARIABLES, VARIABLES } from '../../src/oauth/variables.js';
+import { CACHE_VARIABLES, VARIABLES } from '../../src/oauth/vocabulary.js';
 
 describe('the pasteable script (dist/prerequest.js and dist/prerequest-jwt.js)', () => {
   let variants: Array<[name: string, text: string]>;

@@ -2,7 +2,7 @@
 // binding the request's method and URI — and, at a resource server, the access token — to the key.
 import { utf8Bytes } from '../base64.js';
 import type { ProofFactory } from '../fetch-token.js';
-import { VARIABLES } from '../variables.js';
+import { VARIABLES } from '../vocabulary.js';
 import { base64UrlEncode, bigIntToBytes, byteLength, type Bytes } from '../jose/bytes.js';
 import type { Hashes } from '../jose/hashes.js';
 import { parsePrivateKey } from '../jose/keys.js';

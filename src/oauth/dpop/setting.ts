@@ -1,11 +1,11 @@
-import { VARIABLES } from '../variables.js';
+import { isVariable, VARIABLES } from '../vocabulary.js';
 
 /** DPoP asked for (by any profile) and no key set anywhere: `pm-oauth2 run` and doctor make one. */
 export function dpopKeyMissing(values: Iterable<readonly [string, string]>): boolean {
   let asked = false;
   for (const [key, value] of values) {
-    if (/^oauth2_(\w+_)?dpop_key$/.test(key) && value.trim() !== '') return false;
-    if (/^oauth2_(\w+_)?dpop$/.test(key) && dpopRequested(() => value)) asked = true;
+    if (isVariable(key, VARIABLES.dpopKey) && value.trim() !== '') return false;
+    if (isVariable(key, VARIABLES.dpop) && dpopRequested(() => value)) asked = true;
   }
   return asked;
 }

@@ -3,7 +3,7 @@
 import { base64Decode, utf8Bytes } from '../base64.js';
 import type { AssertionAlg, TokenConfig } from '../config.js';
 import { OAuthError } from '../errors.js';
-import { VARIABLES } from '../variables.js';
+import { VARIABLES } from '../vocabulary.js';
 import { base64UrlEncode, hexToBytes } from './bytes.js';
 import type { Hashes } from './hashes.js';
 import { parsePrivateKey, type PrivateKey } from './keys.js';

@@ -1,7 +1,7 @@
 // Private keys from what users have: PEM (PKCS#8, PKCS#1 for RSA, SEC1 for EC) or a private JWK.
 import { base64Decode } from '../base64.js';
 import { OAuthError } from '../errors.js';
-import { VARIABLES } from '../variables.js';
+import { VARIABLES } from '../vocabulary.js';
 import { readDer, oidHex, TAG, Asn1Error, type Asn1 } from './asn1.js';
 import { bytesToBigInt, byteLength } from './bytes.js';
 

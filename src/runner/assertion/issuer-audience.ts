@@ -5,7 +5,7 @@
 import type { TokenConfig } from '../../oauth/config.js';
 import { OAuthError } from '../../oauth/errors.js';
 import { ISSUER_AUDIENCE } from '../../oauth/jose/client-assertion.js';
-import { VARIABLES } from '../../oauth/variables.js';
+import { VARIABLES } from '../../oauth/vocabulary.js';
 
 /** Fetches a metadata document: its JSON, or undefined for any failure (not every server has one where we look). */
 export type MetadataFetch = (url: string) => Promise<Record<string, unknown> | undefined>;

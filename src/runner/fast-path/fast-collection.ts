@@ -10,9 +10,8 @@ import {
   type Item,
 } from '../../generator/collection-types.js';
 import { BLOCKED_GUARD, guardItemTests, guardTestEvents } from '../../generator/retry-guard.js';
-import { SCRIPT_ID, TEST_SCRIPT_ID } from '../../generator/embed.js';
 import { profileVariable } from '../../oauth/profiles.js';
-import { VARIABLES } from '../../oauth/variables.js';
+import { bearerProfile, SCRIPT_ID, TEST_SCRIPT_ID, VARIABLES } from '../../oauth/vocabulary.js';
 
 export const AUTH_TYPE = 'pm-oauth2';
 export const PROFILE_PARAM = 'pm-oauth2-profile';
@@ -23,8 +22,6 @@ export const PROFILE_PARAM = 'pm-oauth2-profile';
  */
 export const VARIABLES_PARAM = 'pm-oauth2-variables';
 export const SEPARATOR = '\u001f';
-
-const OUR_BEARER = /^\{\{oauth2_(?:([a-z][a-z0-9]*)_)?access_token\}\}$/;
 
 const isOurs = (event: CollectionEvent): boolean =>
   event.script?.id === SCRIPT_ID || event.script?.id === TEST_SCRIPT_ID;
@@ -54,8 +51,8 @@ function walk(items: Item[]): void {
 function replaceOurBearer(auth: Auth): Auth {
   if (auth.type !== 'bearer' || !Array.isArray(auth['bearer'])) return auth;
   const token = (auth['bearer'] as Array<{ key?: string; value?: unknown }>).find((p) => p.key === 'token')?.value;
-  const match = typeof token === 'string' ? OUR_BEARER.exec(token.trim()) : null;
-  return match ? fastPathAuth(match[1] ?? '') : auth;
+  const profile = bearerProfile(typeof token === 'string' ? token.trim() : token);
+  return profile === undefined ? auth : fastPathAuth(profile);
 }
 
 /** The variables a profile's requests read, in the order of the references in VARIABLES_PARAM. */

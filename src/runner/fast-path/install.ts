@@ -3,7 +3,7 @@
 import { createRequire } from 'node:module';
 import type { AuthHandler } from './auth-handler.js';
 import { AUTH_TYPE } from './fast-collection.js';
-import { BLOCKED_URL } from '../../script/blocked-url.js';
+import { BLOCKED_URL } from '../../oauth/vocabulary.js';
 
 interface AuthLoader {
   addHandler(handler: object, name: string): void;

@@ -8,7 +8,7 @@ import { request as httpsRequest } from 'node:https';
 import type { TokenConfig } from '../../oauth/config.js';
 import { decodeJwt } from '../../oauth/jwt.js';
 import { OAuthError } from '../../oauth/errors.js';
-import { VARIABLES } from '../../oauth/variables.js';
+import { VARIABLES } from '../../oauth/vocabulary.js';
 
 /** Where Entra ID's federated identity credentials expect GitHub's tokens to be addressed. */
 export const DEFAULT_FEDERATED_AUDIENCE = 'api://AzureADTokenExchange';

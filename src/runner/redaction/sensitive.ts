@@ -6,10 +6,6 @@ export const SENSITIVE_HEADER = /^(authorization|proxy-authorization|cookie|set-
 /** Form fields and JSON properties of a token request that carry credentials. */
 export const SENSITIVE_FIELD = /^(client_secret|client_assertion|password|private_key|assertion)$/i;
 
-/** Variables whose value is a credential: secrets, keys, tokens, and the fingerprint (a hash of the secret). */
-export const SENSITIVE_VARIABLE =
-  /(secret|password|private_key|dpop_key|access_token|refresh_token|fingerprint|client_assertion)$/i;
-
 export const MASK = '***';
 
 /** `Basic dXNlcjpwYXNz` → `Basic ***`: the scheme stays readable, the credentials go. */
