@@ -6,6 +6,7 @@ import {
   isSecretVariable,
   isVariable,
   NAMES_VARIABLE,
+  NO_CLIENT,
   PROFILES_VARIABLE,
   parseVariable,
   SCRIPT_ID,
@@ -20,8 +21,8 @@ import { scrubLiteralCredentials } from './scrub-credentials.js';
 import { guardItemTests, guardTestEvents, unguardItemTests, unguardTestEvents } from './retry-guard.js';
 import { applyFolderProfiles, bearerAuth, profileVariables } from './profiles.js';
 import { profilesForSettings } from './settings-profiles.js';
-import { profileVariable } from '../oauth/profiles.js';
-import type { Collection, CollectionEvent, CollectionVariable } from './collection-types.js';
+import { parseProfiles, profileVariable } from '../oauth/profiles.js';
+import type { Auth, Collection, CollectionEvent, CollectionVariable } from './collection-types.js';
 import { grantTypeOf, importClientCredentials, isOAuth2, type ImportedOAuth2 } from './oauth2-import.js';
 
 const SECRET_METHOD_VARIABLES = [
@@ -160,7 +161,18 @@ export function embedScript(input: Collection, scripts: ScriptVariants, options:
       `${name}: ${tree.ownAuth.length} folder(s) or request(s) keep their own auth and will not get the token: ${tree.ownAuth.join(', ')}`,
     );
   }
-  collection.auth = bearerAuth(renamed(CACHE_VARIABLES.accessToken));
+  const folderOnly = hasNoClientOfItsOwn(input, rootAuth, imported, settings.map, profiles.map);
+  if (folderOnly) {
+    collection.auth = { type: 'noauth' };
+    if (Object.keys(settings.map).length)
+      warnings.push(
+        `${name}: only folder(s) ${Object.keys(settings.map)
+          .map((f) => `"${f}"`)
+          .join(
+            ', ',
+          )} have client credentials, and the collection had no auth: the requests outside them are still sent without auth (no default client)`,
+      );
+  } else collection.auth = bearerAuth(renamed(CACHE_VARIABLES.accessToken));
   const known = Object.assign({}, ...settings.defaults.map((i) => i.variables).reverse(), settings.variables) as Record<
     string,
     string
@@ -170,14 +182,17 @@ export function embedScript(input: Collection, scripts: ScriptVariants, options:
     .map(([, value]) => value);
   const jwt =
     forceJwt || usesJwtClientAuth(collection) || methods.some((m) => JWT_CLIENT_AUTH.includes(m as ClientAuthMethod));
-  const allProfiles = { ...profiles.map, ...derived };
+  // A rebuild finds the folders' settings already turned into profiles: the map it wrote holds them.
+  const built = folderOnly ? parseProfiles(variableOf(input, PROFILES_VARIABLE)) : {};
+  const allProfiles = { ...built, ...profiles.map, ...derived, ...(folderOnly ? { '': NO_CLIENT } : {}) };
   const withProfiles = mergeVariables(collection.variable ?? [], [
     ...profileVariables(allProfiles),
     ...Object.keys(settings.variables).map((key) => ({ key, value: '', type: 'string' })),
   ]);
-  const interfaceKeys = (jwt ? [...SECRET_METHOD_VARIABLES, ...JWT_METHOD_VARIABLES] : SECRET_METHOD_VARIABLES).map(
-    renamed,
-  );
+  // With no default client, the default client's variables would only ask for what no request uses.
+  const interfaceKeys = folderOnly
+    ? []
+    : (jwt ? [...SECRET_METHOD_VARIABLES, ...JWT_METHOD_VARIABLES] : SECRET_METHOD_VARIABLES).map(renamed);
   const namesVariable = Object.keys(names).length
     ? [{ key: NAMES_VARIABLE, value: JSON.stringify(names), type: 'string' }]
     : [];
@@ -205,6 +220,29 @@ export function embedScript(input: Collection, scripts: ScriptVariants, options:
   collection.event = [...ours, ...userEvents];
   collection.variable = variables;
   return { collection, warnings, profiles: profiles.map };
+}
+
+/**
+ * A collection with no auth of its own whose client credentials are all on folders, each now a
+ * profile (a Microsoft Graph export: "Application" beside "Delegated"): the requests outside those
+ * folders sent no auth and must not start to need a client. Once built, its map says so.
+ */
+function hasNoClientOfItsOwn(
+  input: Collection,
+  rootAuth: Auth | null | undefined,
+  imported: readonly ImportedOAuth2[],
+  settingsMap: Readonly<Record<string, string>>,
+  configuredMap: Readonly<Record<string, string>>,
+): boolean {
+  if (parseProfiles(variableOf(input, PROFILES_VARIABLE))[''] === NO_CLIENT) return true;
+  return (
+    (!rootAuth || rootAuth.type === 'noauth') &&
+    Object.keys(settingsMap).length > 0 &&
+    !Object.keys(configuredMap).length &&
+    imported.every((i) => i.folder !== undefined) &&
+    !variableOf(input, VARIABLES.tokenUrl) &&
+    !variableOf(input, VARIABLES.clientId)
+  );
 }
 
 function scriptEvent(listen: string, id: string, script: string): CollectionEvent {

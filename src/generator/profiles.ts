@@ -2,7 +2,7 @@
 // the script finds the profile of a request from the map in the collection variable oauth2_profiles.
 import { CACHE_VARIABLES, VARIABLES } from '../oauth/vocabulary.js';
 import { profileVariable } from '../oauth/profiles.js';
-import { PROFILES_VARIABLE } from '../oauth/vocabulary.js';
+import { NO_CLIENT, PROFILES_VARIABLE } from '../oauth/vocabulary.js';
 import type { Auth, CollectionVariable, Item } from './collection-types.js';
 
 export interface ProfileMapping {
@@ -44,7 +44,7 @@ export function profileBearer(profile: string): Auth {
 /** The map, and for each profile the variables Postman's UI should show. */
 export function profileVariables(map: Readonly<Record<string, string>>): CollectionVariable[] {
   if (!Object.keys(map).length) return [];
-  const profiles = [...new Set(Object.values(map))];
+  const profiles = [...new Set(Object.values(map))].filter((p) => p !== NO_CLIENT);
   return [
     { key: PROFILES_VARIABLE, value: JSON.stringify(map), type: 'string' },
     ...profiles.flatMap((p) =>

@@ -103,7 +103,12 @@ export function readTokenConfig(
     const reference = /\{\{\s*([^{}]+?)\s*\}\}/.exec(text);
     if (!reference) return text;
     unresolved.add(name);
-    note(missing, `${name} refers to {{${reference[1]}}}, which is not set`, whereToSet(reference[1] ?? name));
+    // Our own name first: in CI, OAUTH2_<PROFILE>_CLIENT_SECRET from the secret store is the usual fix.
+    note(
+      missing,
+      `${nameOf(name)} refers to {{${reference[1]}}}, which is not set`,
+      `${whereToSet(nameOf(name))}; or give {{${reference[1]}}} a value`,
+    );
     return '';
   };
   const value = (key: ConfigKey): string => raw(VARIABLES[key]).trim();

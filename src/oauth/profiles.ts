@@ -1,7 +1,7 @@
 // Credential profiles: several clients in one collection. Folders are mapped to profiles by the
 // generator (pm-oauth2.config.json), which writes the map to the collection variable
 // `oauth2_profiles`; the script finds the request's folder with pm.execution.location.
-import { CACHE_VARIABLES, PROFILE_NAME, VARIABLES, variableName } from './vocabulary.js';
+import { CACHE_VARIABLES, NO_CLIENT, PROFILE_NAME, VARIABLES, variableName } from './vocabulary.js';
 /** Names that would read like a part of the base variables' names. */
 const RESERVED = new Set([
   'client',
@@ -30,7 +30,8 @@ export function profileNameProblem(name: string): string | undefined {
 }
 
 /**
- * The profile of a request: the longest mapped folder path that contains it ('' for the default).
+ * The profile of a request: the longest mapped folder path that contains it; outside them, the
+ * root's entry ('' for the default client, NO_CLIENT for none).
  * @param location the request's path as pm.execution.location gives it: collection, folders, request
  */
 export function profileFor(location: readonly string[] | undefined, map: Readonly<Record<string, string>>): string {
@@ -39,7 +40,13 @@ export function profileFor(location: readonly string[] | undefined, map: Readonl
     const profile = map[folders.slice(0, depth).join('/')];
     if (profile) return profile;
   }
-  return '';
+  return map[''] ?? '';
+}
+
+/** The clients a collection's requests use, by its map: the default one unless the root has none, and each profile. */
+export function clientsOf(map: Readonly<Record<string, string>>): string[] {
+  const profiles = Object.values(map).filter((p) => p !== NO_CLIENT && p !== '');
+  return [...new Set([...(map[''] === NO_CLIENT ? [] : ['']), ...profiles])];
 }
 
 export function parseProfiles(json: string | undefined): Record<string, string> {
@@ -107,10 +114,17 @@ export function profileReader(
     read(profileVariable(name, profile)) ?? (ownClient && CREDENTIALS.has(name) ? undefined : base(name));
 }
 
-/** The name to ask a user to set: the profile's own for the credentials of a profile with its own client. */
+/**
+ * The name to show for a setting: the profile's own when the profile sets it (that is the value in
+ * question), or for the credentials of a profile with its own client (they are never borrowed).
+ */
 export function profileNameOf(read: (name: string) => string | undefined, profile: string): (name: string) => string {
   const ownClient = hasOwnClient(read, profile);
-  return (name) => profileVariable(name, ownClient && CREDENTIALS.has(name) ? profile : '');
+  return (name) => {
+    const own =
+      !!profile && ((ownClient && CREDENTIALS.has(name)) || read(profileVariable(name, profile)) !== undefined);
+    return profileVariable(name, own ? profile : '');
+  };
 }
 
 /** Each profile has its own token cache. */

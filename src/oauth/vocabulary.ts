@@ -69,6 +69,13 @@ export const PROFILES_VARIABLE = 'oauth2_profiles';
 /** Collection variable holding a team's own names for the default client's variables (variable-names.ts). */
 export const NAMES_VARIABLE = 'oauth2_variable_names';
 
+/**
+ * In oauth2_profiles, the entry for the collection's root (key '') when the requests outside the
+ * mapped folders get no token: a collection with no auth of its own and client credentials on
+ * folders only. Not a profile name, so no variable is ever made from it.
+ */
+export const NO_CLIENT = '-';
+
 /** A profile's name: no `_`, so `oauth2_<profile>_<rest>` reads one way only. */
 export const PROFILE_NAME = /^[a-z][a-z0-9]{0,31}$/;
 

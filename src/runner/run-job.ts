@@ -9,7 +9,7 @@ import type { Collection } from '../generator/collection-types.js';
 import { embedScript, hasJwtScript, hasTestScript, type ScriptVariants } from '../generator/embed.js';
 import { JWT_CLIENT_AUTH, type TokenConfig } from '../oauth/config.js';
 import { isOAuthError } from '../oauth/errors.js';
-import { parseProfiles, useVariableNames } from '../oauth/profiles.js';
+import { clientsOf, parseProfiles, useVariableNames } from '../oauth/profiles.js';
 import { parseVariableNames } from '../oauth/variable-names.js';
 import { readCollectionFile, type CollectionSdk } from '../generator/read-collection.js';
 import type { Terminal } from '../cli/terminal.js';
@@ -370,7 +370,7 @@ function validate(
     // Read as the collection's script reads them: under the team's names, if it has any.
     useVariableNames(variableNamesOf(collection));
     try {
-      for (const profile of ['', ...new Set(Object.values(parseProfiles(variables[PROFILES_VARIABLE])))]) {
+      for (const profile of clientsOf(parseProfiles(variables[PROFILES_VARIABLE]))) {
         const check = checkConfig(options.variables, variables, options.environment?.file, profile);
         check.problems.forEach((p) => problems.set(p, [...new Set([...(problems.get(p) ?? []), name])]));
         check.warnings.forEach((w) => options.terminal.err(`warning: ${w}`));

@@ -7,7 +7,7 @@ import { isReusable } from '../oauth/freshness.js';
 import { parseProfiles, profileFor, profileReader } from '../oauth/profiles.js';
 import { failClosed } from './fail-closed.js';
 import { requestNeedsToken } from '../oauth/request-auth.js';
-import { NAMES_VARIABLE, PROFILES_VARIABLE, RETRY_MARKER, VARIABLES } from '../oauth/vocabulary.js';
+import { NAMES_VARIABLE, NO_CLIENT, PROFILES_VARIABLE, RETRY_MARKER, VARIABLES } from '../oauth/vocabulary.js';
 import { cacheVariables, useVariableNames } from '../oauth/profiles.js';
 import { parseVariableNames } from '../oauth/variable-names.js';
 import { DPOP_NONCE_HEADER } from '../oauth/dpop/nonce.js';
@@ -60,6 +60,8 @@ export function ensureAccessToken(slowPathSource: string, proofPathSource = ''):
     // Newman before 6.1 cannot say which folder a request is in, so not which client's token it needs.
     if (!location && !testPhase && Object.keys(profiles).length) return failClosed(PROFILES_NEED_LOCATION);
     const profile = profileFor(location, profiles);
+    // Outside the folders with client credentials of a collection that has no client of its own.
+    if (profile === NO_CLIENT) return;
     const slowPath = (fingerprint: string, reusable: boolean): void => {
       const compiled = new Function(...SLOW_PATH_PARAMETERS, slowPathSource) as (...args: unknown[]) => void;
       compiled(pm, console, setTimeout, clearTimeout, sandboxRequire, fingerprint, profile, reusable);

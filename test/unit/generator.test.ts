@@ -38,6 +38,7 @@ describe('the generator', () => {
       `${FIXTURES}/literal-credentials.json`,
       `${FIXTURES}/v20-interleaved.json`,
       `${FIXTURES}/openapi-every-type.yaml`,
+      `${FIXTURES}/graph-folder-only.json`,
       `${SAMPLES}/demo-api.postman_collection.json`,
       `${SAMPLES}/postman-oauth2-export.postman_collection.json`,
     ]) {
@@ -60,7 +61,7 @@ describe('the generator', () => {
     const first = await build([FIXTURES, SAMPLES], join(dir, 'first'));
     const again = await build([FIXTURES, SAMPLES], join(dir, 'again'));
     const ofBuild = await build([join(dir, 'first')], join(dir, 'rebuilt'));
-    assert.equal(first.built.length, 9);
+    assert.equal(first.built.length, 10);
     for (const [i, built] of first.built.entries()) {
       const text = await readFile(built.output, 'utf8');
       assert.equal(await readFile(again.built[i]?.output ?? '', 'utf8'), text);

@@ -4,7 +4,10 @@ import { checkBuildConfig } from '../../src/generator/build-config.js';
 import type { Collection } from '../../src/generator/collection-types.js';
 import { embedScript } from '../../src/generator/embed.js';
 import { readTokenConfig } from '../../src/oauth/config.js';
+import { NO_CLIENT } from '../../src/oauth/vocabulary.js';
+import { graphCollection } from '../helpers/graph-export.js';
 import {
+  clientsOf,
   profileFor,
   profileNameOf,
   profileReader,
@@ -19,6 +22,16 @@ describe('credential profiles', () => {
     assert.equal(profileFor(['Coll', 'Admin', 'Audit', 'Deep', 'Read'], map), 'auditor');
     assert.equal(profileFor(['Coll', 'Reports', 'Daily'], map), '');
     assert.equal(profileFor(undefined, map), '');
+  });
+
+  it("outside the mapped folders, the root's entry: the default client, or none", () => {
+    const map = { Application: 'application', '': NO_CLIENT };
+    assert.equal(profileFor(['Graph', 'Application', 'Me'], map), 'application');
+    assert.equal(profileFor(['Graph', 'Delegated', 'Me'], map), NO_CLIENT);
+    assert.equal(profileFor(['Graph', 'Health'], map), NO_CLIENT);
+    assert.deepEqual(clientsOf(map), ['application']);
+    assert.deepEqual(clientsOf({ Admin: 'admin', Audit: 'admin' }), ['', 'admin']);
+    assert.deepEqual(clientsOf({}), ['']);
   });
 
   it("reads a profile's variables, falling back to the unprefixed ones", () => {
@@ -149,5 +162,43 @@ describe('credential profiles', () => {
     const rebuilt = embedScript(collection, { secret: '//', jwt: '// jwt' }, { folderProfiles: { Admin: 'admin' } });
     assert.deepEqual(rebuilt.collection, collection, 'a rebuild is identical');
     assert.deepEqual(rebuilt.warnings, [], 'the profile folder is not reported as keeping its own auth');
+  });
+
+  it('keeps a collection with no auth and client credentials on folders only without a default client', async () => {
+    const source = await graphCollection('http://127.0.0.1:1/token');
+    const { collection, warnings } = embedScript(source, { secret: '//', jwt: '// jwt' });
+    assert.deepEqual(collection.auth, { type: 'noauth' });
+    const variables = Object.fromEntries(collection.variable?.map((v) => [v.key, v.value]) ?? []);
+    assert.equal(variables['oauth2_profiles'], `{"Application":"application","":"${NO_CLIENT}"}`);
+    assert.ok(
+      !('oauth2_token_url' in variables) && !('oauth2_client_secret' in variables),
+      'no default client asked for',
+    );
+    assert.ok(!Object.keys(variables).some((key) => key.includes(NO_CLIENT)));
+    assert.ok(
+      warnings.includes(
+        'Microsoft Graph (folder-only client credentials): only folder(s) "Application" have client credentials, and the collection had no auth: the requests outside them are still sent without auth (no default client)',
+      ),
+      warnings.join('\n'),
+    );
+    const rebuilt = embedScript(collection, { secret: '//', jwt: '// jwt' });
+    assert.deepEqual(rebuilt.collection, collection, 'a rebuild is identical');
+  });
+
+  it('gives the root a Bearer as before when the collection has a client of its own or a root auth', async () => {
+    const withRootClient = await graphCollection('http://127.0.0.1:1/token');
+    withRootClient.variable?.push({ key: 'oauth2_client_id', value: 'root-client' });
+    const withRootAuth = await graphCollection('http://127.0.0.1:1/token');
+    withRootAuth.auth = { type: 'apikey', apikey: [] };
+    const configured = await graphCollection('http://127.0.0.1:1/token');
+    for (const [source, options] of [
+      [withRootClient, {}],
+      [withRootAuth, {}],
+      [configured, { folderProfiles: { Delegated: 'delegated' } }],
+    ] as const) {
+      const { collection } = embedScript(source, { secret: '//', jwt: '// jwt' }, options);
+      assert.equal(collection.auth?.type, 'bearer');
+      assert.ok(!String(collection.variable?.find((v) => v.key === 'oauth2_profiles')?.value).includes(NO_CLIENT));
+    }
   });
 });
