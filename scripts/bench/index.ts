@@ -14,7 +14,8 @@ import { benchTokenRequests } from './token-requests.js';
 import { benchPostResponse } from './post-response.js';
 import { benchWholeProcess } from './whole-process.js';
 import { benchScaleOut } from './scale-out.js';
-import { scaleOutChecks, scaleOutMarkdown, withScaleOutSection } from './scale-out-report.js';
+import { scaleOutChecks, scaleOutMarkdown, withScaleOutSection, withSection } from './scale-out-report.js';
+import { INSTALL_MARKERS, installMarkdown, measureInstall } from './install-size.js';
 
 const { values } = parseArgs({
   options: {
@@ -32,8 +33,15 @@ await buildScript();
 const scripts = { secret: await readFile(SCRIPT_PATH, 'utf8'), jwt: await readFile(JWT_SCRIPT_PATH, 'utf8') };
 const scaleOutRounds = Math.min(rounds, 3);
 
+const install = installMarkdown(await measureInstall());
+if (values.only === 'install') {
+  const current = await readFile('docs/benchmarks.md', 'utf8').catch(() => '# Benchmarks\n');
+  await writeFile('docs/benchmarks.md', withSection(current, INSTALL_MARKERS, install));
+  process.stdout.write(`${install}\n`);
+  process.exit();
+}
 if (values.only !== undefined) {
-  if (values.only !== 'scale-out') throw new Error(`--only takes scale-out, not ${values.only}`);
+  if (values.only !== 'scale-out') throw new Error(`--only takes scale-out or install, not ${values.only}`);
   log(`scale-out: serial, 4 shards × 2 balancings, --parallel 2, merge × ${scaleOutRounds} rounds…`);
   const scaleOut = await benchScaleOut(scripts, scaleOutRounds);
   const section = scaleOutMarkdown(scaleOut, scaleOutRounds);
@@ -148,7 +156,11 @@ const results: BenchResults = {
   ],
 };
 
-const text = withScaleOutSection(markdown(results), scaleOutMarkdown(scaleOut, scaleOutRounds));
+const text = withSection(
+  withScaleOutSection(markdown(results), scaleOutMarkdown(scaleOut, scaleOutRounds)),
+  INSTALL_MARKERS,
+  install,
+);
 await mkdir('docs', { recursive: true });
 await writeFile('docs/benchmarks.md', text);
 await writeFile('docs/benchmarks.svg', chart(scaling));

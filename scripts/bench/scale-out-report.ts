@@ -65,8 +65,17 @@ export function scaleOutMarkdown(r: ScaleOutResult, rounds: number): string {
 
 /** The document with its scale-out section replaced (or added at the end). */
 export function withScaleOutSection(document: string, section: string): string {
-  const start = document.indexOf(SCALE_OUT_START);
-  const end = document.indexOf(SCALE_OUT_END);
+  return withSection(document, [SCALE_OUT_START, SCALE_OUT_END], section);
+}
+
+/** The document with the section between these markers replaced (or added at the end); the section carries its markers. */
+export function withSection(
+  document: string,
+  [startMarker, endMarker]: readonly [string, string],
+  section: string,
+): string {
+  const start = document.indexOf(startMarker);
+  const end = document.indexOf(endMarker);
   if (start < 0 || end < start) return `${document.trimEnd()}\n\n${section}\n`;
-  return `${document.slice(0, start)}${section}${document.slice(end + SCALE_OUT_END.length)}`;
+  return `${document.slice(0, start)}${section}${document.slice(end + endMarker.length)}`;
 }

@@ -45,17 +45,44 @@ interface SchemaFaker {
 }
 
 /** The converter's schema faker keeps its own reference to Math.random: it is seeded too, then given the real one back. */
-function seedSchemaFaker(random: () => number): () => void {
-  const faker = require('openapi-to-postmanv2/assets/json-schema-faker.js') as SchemaFaker;
-  faker.option({ random });
-  return () => faker.option({ random: Math.random });
+function seedSchemaFaker(faker: SchemaFaker): (random: () => number) => () => void {
+  return (random) => {
+    faker.option({ random });
+    return () => faker.option({ random: Math.random });
+  };
+}
+
+export const CONVERTER_PACKAGE = 'openapi-to-postmanv2';
+
+/**
+ * Postman's converter, an optional peer dependency: only OpenAPI inputs need it, and with its own
+ * dependencies it is a fifth of what a team would install for pm-oauth2 otherwise.
+ * @param load resolves a module (tests hand in one that finds none)
+ */
+export function loadConverter(
+  file: string,
+  load: (id: string) => unknown = require,
+): { converter: Converter; faker: SchemaFaker } {
+  try {
+    return {
+      converter: load(CONVERTER_PACKAGE) as Converter,
+      faker: load(`${CONVERTER_PACKAGE}/assets/json-schema-faker.js`) as SchemaFaker,
+    };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
+    throw new PmOAuth2Error(
+      'OPENAPI_CONVERTER_MISSING',
+      `${file} is an OpenAPI document, and converting it needs ${CONVERTER_PACKAGE}, which pm-oauth2 installs only when asked — run: npm install --save-dev ${CONVERTER_PACKAGE}@^6.3.3 (or build a Postman collection export instead)`,
+      { cause: error },
+    );
+  }
 }
 
 export async function convertOpenApi(text: string, file: string): Promise<ConvertedOpenApi> {
-  const converter = require('openapi-to-postmanv2') as Converter;
+  const { converter, faker } = loadConverter(file);
   const result = await withSeededRandom(
     seedFrom(text),
-    seedSchemaFaker,
+    seedSchemaFaker(faker),
     () =>
       new Promise<ConversionResult>((resolve, reject) => {
         converter.convert({ type: 'string', data: text }, CONVERSION_OPTIONS, (error, outcome) =>

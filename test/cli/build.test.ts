@@ -81,4 +81,32 @@ describe('pm-oauth2 build (the built binary)', () => {
       }
     });
   }
+
+  it('without the optional OpenAPI converter: the spec fails naming what to install, the collections still build', async () => {
+    // What a consumer's install looks like: openapi-to-postmanv2 is an optional peer dependency.
+    const hide = join(dir, 'without-converter.cjs');
+    await writeFile(
+      hide,
+      `const Module = require('node:module');
+const resolve = Module._resolveFilename;
+Module._resolveFilename = function (request, ...rest) {
+  if (request === 'openapi-to-postmanv2' || request.startsWith('openapi-to-postmanv2/'))
+    throw Object.assign(new Error("Cannot find module '" + request + "'"), { code: 'MODULE_NOT_FOUND' });
+  return resolve.call(this, request, ...rest);
+};
+`,
+    );
+    const out = join(dir, 'without-converter');
+    const result = await runCli(
+      ['build', 'test/fixtures/generator/openapi.yaml', 'collections/demo-api.postman_collection.json', '--out', out],
+      { env: { NODE_OPTIONS: `--require ${hide}` } },
+    );
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(
+      result.stderr,
+      /error \[OPENAPI_CONVERTER_MISSING\]: test\/fixtures\/generator\/openapi\.yaml is an OpenAPI document, and converting it needs openapi-to-postmanv2, .* npm install --save-dev openapi-to-postmanv2@\^6\.3\.3/,
+    );
+    assert.doesNotMatch(result.stderr, /internal error|\n\s+at /);
+    assert.deepEqual(await readdir(out), ['demo-api.postman_collection.json']);
+  });
 });

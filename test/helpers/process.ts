@@ -53,7 +53,9 @@ export function runProcess(
         NO_COLOR: '1',
         FORCE_COLOR: '0',
         ...options.env,
-        NODE_OPTIONS: [process.env['NODE_OPTIONS'], reportOptions].filter(Boolean).join(' '),
+        NODE_OPTIONS: [process.env['NODE_OPTIONS'], options.env?.['NODE_OPTIONS'], reportOptions]
+          .filter(Boolean)
+          .join(' '),
       },
       stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       // Its own process group, so that a hung grandchild (npm start → node) is stopped too.
