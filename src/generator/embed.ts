@@ -1,6 +1,6 @@
 // The heart of the generator: one collection in, the same collection with our script and Bearer
 // auth at its root out. Edits the JSON directly: the SDK's toJSON() adds random ids and drops fields.
-import { JWT_CLIENT_AUTH, type ClientAuthMethod } from '../oauth/config.js';
+import { signsAssertion } from '../oauth/client-auth.js';
 import {
   CACHE_VARIABLES,
   isSecretVariable,
@@ -78,9 +78,7 @@ export interface ScriptVariants {
 /** A collection whose oauth2_client_auth names a JWT method, or whose oauth2_dpop is true, gets the variant with the signing code. */
 export function usesJwtClientAuth(collection: Collection): boolean {
   const auth = variableOf(collection, VARIABLES.clientAuth);
-  return (
-    (typeof auth === 'string' && (JWT_CLIENT_AUTH as readonly string[]).includes(auth.trim())) || usesDpop(collection)
-  );
+  return (typeof auth === 'string' && signsAssertion(auth.trim())) || usesDpop(collection);
 }
 
 /** DPoP set in the collection's variables: an API's nonce is learned from its answers, so the after-response script goes in too. */
@@ -180,8 +178,7 @@ export function embedScript(input: Collection, scripts: ScriptVariants, options:
   const methods = Object.entries(known)
     .filter(([key]) => isVariable(key, VARIABLES.clientAuth))
     .map(([, value]) => value);
-  const jwt =
-    forceJwt || usesJwtClientAuth(collection) || methods.some((m) => JWT_CLIENT_AUTH.includes(m as ClientAuthMethod));
+  const jwt = forceJwt || usesJwtClientAuth(collection) || methods.some(signsAssertion);
   // A rebuild finds the folders' settings already turned into profiles: the map it wrote holds them.
   const built = folderOnly ? parseProfiles(variableOf(input, PROFILES_VARIABLE)) : {};
   const allProfiles = { ...built, ...profiles.map, ...derived, ...(folderOnly ? { '': NO_CLIENT } : {}) };

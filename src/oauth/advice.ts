@@ -1,3 +1,4 @@
+import { clientAuthOf, credentialsToCheck } from './client-auth.js';
 import { VARIABLES } from './vocabulary.js';
 
 const CREDENTIALS = `check ${VARIABLES.clientId} and ${VARIABLES.clientSecret} for this environment; if they are right, the server may want the credentials elsewhere: switch ${VARIABLES.clientAuth} between client_secret_basic and client_secret_post`;
@@ -77,14 +78,7 @@ export function adviseOnTransportError(code: string): string {
 
 /** A 401 or 403 with no error code: the server gave no reason, so the advice follows from what was sent. */
 export function adviseOnUnexplainedRefusal(status: number, config: { clientAuth: string; audience: string }): string {
-  const credentials =
-    config.clientAuth === 'private_key_jwt'
-      ? `check that ${VARIABLES.privateKey} (and ${VARIABLES.keyId}) is the key registered for ${VARIABLES.clientId}`
-      : config.clientAuth === 'client_secret_jwt'
-        ? `check ${VARIABLES.clientId} and ${VARIABLES.clientSecret} (the secret signs the assertion)`
-        : config.clientAuth === 'none'
-          ? `check that ${VARIABLES.clientId} is a public client the server knows`
-          : `check ${VARIABLES.clientId} and ${VARIABLES.clientSecret}; a secret with reserved characters over Basic fails at servers that do not decode it (glewlwyd, Authlib): try ${VARIABLES.clientAuth}=${config.clientAuth === 'client_secret_basic' ? 'client_secret_post' : 'client_secret_basic'}`;
+  const credentials = credentialsToCheck(config.clientAuth);
   const audience = config.audience ? `, and ${VARIABLES.audience} (the API must be enabled for the client)` : '';
   return `the server gave no reason (${status} without an error code), as some servers answer every refusal: ${credentials}; then that the client may use the client credentials grant${audience}`;
 }
@@ -92,7 +86,7 @@ export function adviseOnUnexplainedRefusal(status: number, config: { clientAuth:
 /** RFC 8705 §2.1-2.2: the server matched no registered certificate (or subject) to this client. */
 export function adviseOnMtlsRejection(method: string): string {
   const registered =
-    method === 'self_signed_tls_client_auth'
+    clientAuthOf(method).certificate === 'self-signed'
       ? `the certificate itself must be registered for ${VARIABLES.clientId} (in its jwks)`
       : `the certificate's subject must be the one registered for ${VARIABLES.clientId} (tls_client_auth_subject_dn), from a CA the server trusts`;
   return `the server did not accept the client certificate for this client: present it with --ssl-client-cert and --ssl-client-key (in the app: Settings → Certificates), for the token endpoint's host; ${registered}`;

@@ -2,26 +2,10 @@ import { OAuthError } from './errors.js';
 import { parseExtraParams, type FormPair } from './form.js';
 import { normaliseScope, splitWords } from './scope.js';
 import { DEFAULT_CLIENT_AUTH, VARIABLES, type ConfigKey } from './vocabulary.js';
+import { CLIENT_AUTH, CLIENT_AUTH_METHODS, type ClientAuthMethod, isClientAuthMethod } from './client-auth.js';
 
 export { normaliseScope, splitWords };
 
-export const CLIENT_AUTH_METHODS = [
-  'client_secret_basic',
-  'client_secret_post',
-  'client_secret_jwt',
-  'private_key_jwt',
-  'tls_client_auth',
-  'self_signed_tls_client_auth',
-  'none',
-  'federated',
-] as const;
-export type ClientAuthMethod = (typeof CLIENT_AUTH_METHODS)[number];
-/** RFC 7523 §2.2 client authentication with a signed assertion. */
-export const JWT_CLIENT_AUTH: readonly ClientAuthMethod[] = ['client_secret_jwt', 'private_key_jwt'];
-/** RFC 8705 §2: the client certificate on the TLS connection authenticates the client; the body names it. */
-export const MTLS_CLIENT_AUTH: readonly ClientAuthMethod[] = ['tls_client_auth', 'self_signed_tls_client_auth'];
-/** The methods that send no secret at all. */
-const WITHOUT_SECRET: readonly ClientAuthMethod[] = ['none', 'private_key_jwt', 'federated', ...MTLS_CLIENT_AUTH];
 export const ASSERTION_ALGS = ['RS256', 'PS256', 'ES256', 'HS256'] as const;
 export type AssertionAlg = (typeof ASSERTION_ALGS)[number];
 
@@ -144,12 +128,13 @@ export function readTokenConfig(
   required(VARIABLES.clientId, clientId, 'the client id of the OAuth2 application');
 
   const clientAuth = (value('clientAuth') || DEFAULT_CLIENT_AUTH) as ClientAuthMethod;
-  if (!CLIENT_AUTH_METHODS.includes(clientAuth)) {
+  const method = isClientAuthMethod(clientAuth) ? CLIENT_AUTH[clientAuth] : undefined;
+  if (!method) {
     note(invalid, `${VARIABLES.clientAuth} is "${clientAuth}"`, `use one of ${CLIENT_AUTH_METHODS.join(', ')}`);
   }
 
   const clientSecret = raw(VARIABLES.clientSecret);
-  if (!WITHOUT_SECRET.includes(clientAuth)) {
+  if (method?.secret) {
     required(
       VARIABLES.clientSecret,
       clientSecret,
@@ -157,7 +142,7 @@ export function readTokenConfig(
     );
   }
   const privateKey = raw(VARIABLES.privateKey).trim();
-  if (clientAuth === 'private_key_jwt')
+  if (method?.assertion === 'key')
     required(
       VARIABLES.privateKey,
       privateKey,
@@ -165,7 +150,7 @@ export function readTokenConfig(
     );
   const given = raw(VARIABLES.clientAssertion).trim();
   const federatedSource = value('federatedSource');
-  if (clientAuth === 'federated' && !given && !federatedSource && !unresolved.has(VARIABLES.clientAssertion))
+  if (method?.assertion === 'given' && !given && !federatedSource && !unresolved.has(VARIABLES.clientAssertion))
     note(
       missing,
       `${nameOf(VARIABLES.clientAssertion)} is not set`,

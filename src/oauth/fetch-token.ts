@@ -3,7 +3,8 @@
 // its timers and node:crypto. A behaviour that exists on one side only is a bug waiting.
 import { adviseOnFederatedRejection, adviseOnMtlsRejection, adviseOnUnexplainedRefusal } from './advice.js';
 import { decodeJwt } from './jwt.js';
-import { JWT_CLIENT_AUTH, MTLS_CLIENT_AUTH, type TokenConfig } from './config.js';
+import { clientAuthOf } from './client-auth.js';
+import type { TokenConfig } from './config.js';
 import { OAuthError } from './errors.js';
 import { transportFailure } from './failure.js';
 import { retryDelayMs, type AttemptOutcome } from './retry.js';
@@ -77,8 +78,9 @@ export function fetchTokenAsync(config: TokenConfig, runtime: FetchRuntime): Pro
 
 /** Each attempt signs anew: a retried request must not replay the assertion's jti. */
 function clientAssertion(config: TokenConfig, assertions: AssertionFactory | undefined): string {
-  if (config.clientAuth === 'federated') return federatedAssertion(config);
-  if (!JWT_CLIENT_AUTH.includes(config.clientAuth)) return '';
+  const assertion = clientAuthOf(config.clientAuth).assertion;
+  if (assertion === 'given') return federatedAssertion(config);
+  if (!assertion) return '';
   if (!assertions) {
     throw new OAuthError(
       'CONFIG_INVALID',
@@ -134,9 +136,9 @@ export function dpopWithoutSigningCode(): OAuthError {
 function adviceFor(error: OAuthError, config: TokenConfig): string {
   const { status = 0, error: code } = error.details;
   const refused = status === 401 || status === 403;
-  if (MTLS_CLIENT_AUTH.includes(config.clientAuth) && (code === 'invalid_client' || refused))
-    return adviseOnMtlsRejection(config.clientAuth);
-  if (config.clientAuth === 'federated' && (code === 'invalid_client' || refused))
+  const method = clientAuthOf(config.clientAuth);
+  if (method.certificate && (code === 'invalid_client' || refused)) return adviseOnMtlsRejection(config.clientAuth);
+  if (method.assertion === 'given' && (code === 'invalid_client' || refused))
     return adviseOnFederatedRejection(decodeJwt(config.assertion.given)?.claims);
   if (refused && !code && error.code === 'TOKEN_ERROR_RESPONSE') return adviseOnUnexplainedRefusal(status, config);
   return error.advice;

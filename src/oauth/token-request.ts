@@ -1,5 +1,6 @@
 import { base64Encode, utf8Bytes } from './base64.js';
-import { MTLS_CLIENT_AUTH, type TokenConfig } from './config.js';
+import { clientAuthOf } from './client-auth.js';
+import type { TokenConfig } from './config.js';
 import { encodeForm, formEncode, type FormPair } from './form.js';
 
 /** A token request as plain data: the script hands it to pm.sendRequest, Node to fetch. */
@@ -20,7 +21,7 @@ export function buildTokenRequest(config: TokenConfig, clientAssertion = '', dpo
     { key: 'Content-Type', value: 'application/x-www-form-urlencoded' },
     { key: 'Accept', value: 'application/json' },
   ];
-  if (config.clientAuth === 'client_secret_basic') {
+  if (clientAuthOf(config.clientAuth).sends === 'basic') {
     headers.push({ key: 'Authorization', value: basicAuthorization(config.clientId, config.clientSecret) });
   }
   if (dpopProof) headers.push({ key: 'DPoP', value: dpopProof });
@@ -40,17 +41,15 @@ export function tokenRequestParams(config: TokenConfig, clientAssertion = ''): F
   if (config.scope) params.push(['scope', config.scope]);
   if (config.audience) params.push(['audience', config.audience]);
   for (const resource of config.resources) params.push(['resource', resource]);
-  if (config.clientAuth === 'client_secret_post') {
-    params.push(['client_id', config.clientId], ['client_secret', config.clientSecret]);
-  } else if (config.clientAuth === 'none' || MTLS_CLIENT_AUTH.includes(config.clientAuth)) {
-    params.push(['client_id', config.clientId]);
-  } else if (config.clientAuth !== 'client_secret_basic') {
+  const sends = clientAuthOf(config.clientAuth).sends;
+  if (sends === 'form') params.push(['client_id', config.clientId], ['client_secret', config.clientSecret]);
+  else if (sends === 'id') params.push(['client_id', config.clientId]);
+  else if (sends === 'assertion')
     params.push(
       ['client_id', config.clientId],
       ['client_assertion_type', ASSERTION_TYPE],
       ['client_assertion', clientAssertion],
     );
-  }
   return [...params, ...config.extraParams];
 }
 

@@ -1,6 +1,7 @@
 // `pm-oauth2 doctor`: fetches one token the way the script would, and when that fails, tries the
 // usual mistakes one by one to say which it is.
-import { JWT_CLIENT_AUTH, MTLS_CLIENT_AUTH, type TokenConfig } from '../oauth/config.js';
+import { clientAuthOf, isClientAuthMethod } from '../oauth/client-auth.js';
+import type { TokenConfig } from '../oauth/config.js';
 import { fetchTokenAsync, type FetchRuntime } from '../oauth/fetch-token.js';
 import { isOAuthError, type OAuthError } from '../oauth/errors.js';
 import { decodeJwt } from '../oauth/jwt.js';
@@ -118,14 +119,17 @@ async function probes(
   const { status, error: code } = error.details;
   // A 401 or 403 without an error code is a refusal the server did not explain (glewlwyd answers every one so).
   const unexplained = (status === 401 || status === 403) && !code;
-  if (MTLS_CLIENT_AUTH.includes(config.clientAuth) && (code === 'invalid_client' || unexplained || status === 401)) {
+  const method = clientAuthOf(config.clientAuth);
+  if (method.certificate && (code === 'invalid_client' || unexplained || status === 401)) {
     return [
       transport.clientCertificate
         ? '→ a client certificate was presented, and the server does not take it for this client: it is not the one (or its subject is not the one) registered for oauth2_client_id, or its CA is not trusted there'
         : '→ no client certificate was given: pass --ssl-client-cert and --ssl-client-key (the same as for newman run)',
     ];
   }
-  if ((code === 'invalid_client' || code === 'unauthorized_client' || unexplained) && config.clientAuth !== 'none')
+  // A public client proves nothing: there is no credential to probe.
+  const proves = method.secret || method.assertion !== undefined || method.certificate !== undefined;
+  if ((code === 'invalid_client' || code === 'unauthorized_client' || unexplained) && proves)
     return credentialProbes(config, works, transport);
   if (code === 'invalid_scope' && config.scope) {
     if (await works({ ...config, scope: '' }))
@@ -140,12 +144,14 @@ async function probes(
 }
 
 async function credentialProbes(config: TokenConfig, works: Works, transport: DoctorTransport): Promise<string[]> {
+  const method = clientAuthOf(config.clientAuth);
   // The provider's own refusal names what to register (advice.ts): no other placement to try.
-  if (config.clientAuth === 'federated') return [];
-  if (!JWT_CLIENT_AUTH.includes(config.clientAuth)) {
-    const other = config.clientAuth === 'client_secret_basic' ? 'client_secret_post' : 'client_secret_basic';
+  if (method.assertion === 'given') return [];
+  if (!method.assertion) {
+    const other = method.otherPlacement;
+    if (!other || !isClientAuthMethod(other)) return [];
     if (await works({ ...config, clientAuth: other })) {
-      const raw = other === 'client_secret_post' && (await acceptsUnencodedBasic(config, transport.runtime));
+      const raw = method.sends === 'basic' && (await acceptsUnencodedBasic(config, transport.runtime));
       return [
         `→ the server accepts the same credentials with ${other}: set oauth2_client_auth=${other}`,
         ...(raw
@@ -169,7 +175,7 @@ async function credentialProbes(config: TokenConfig, works: Works, transport: Do
     ];
   }
   const what =
-    config.clientAuth === 'private_key_jwt'
+    method.assertion === 'key'
       ? 'the key (oauth2_private_key, oauth2_key_id) is not the one registered for this client, or the client is registered for another method or algorithm'
       : "oauth2_client_secret is not this client's secret, or the client is registered for another method or algorithm";
   return [`→ the server refused the signed assertion: ${what}`];

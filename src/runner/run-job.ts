@@ -7,7 +7,8 @@ import { PmOAuth2Error } from '../errors.js';
 import { DEFAULT_SCRIPT_PATHS, expandInputs, outputName, readScripts } from '../generator/build.js';
 import type { Collection } from '../generator/collection-types.js';
 import { embedScript, hasJwtScript, hasTestScript, type ScriptVariants } from '../generator/embed.js';
-import { JWT_CLIENT_AUTH, type TokenConfig } from '../oauth/config.js';
+import { signsAssertion, usesGivenAssertion } from '../oauth/client-auth.js';
+import type { TokenConfig } from '../oauth/config.js';
 import { isOAuthError } from '../oauth/errors.js';
 import { clientsOf, parseProfiles, useVariableNames } from '../oauth/profiles.js';
 import { parseVariableNames } from '../oauth/variable-names.js';
@@ -376,7 +377,7 @@ function validate(
         check.warnings.forEach((w) => options.terminal.err(`warning: ${w}`));
         if (check.config) configs.push(check.config);
         if (check.config) tokenUrls.add(check.config.tokenUrl);
-        if (check.config && (JWT_CLIENT_AUTH.includes(check.config.clientAuth) || check.config.dpop)) jwt = true;
+        if (check.config && (signsAssertion(check.config.clientAuth) || check.config.dpop)) jwt = true;
       }
     } finally {
       useVariableNames({});
@@ -430,7 +431,7 @@ async function withFederatedAssertionForSandbox(
   options: JobOptions,
 ): Promise<Variables> {
   const federated = configs.find(
-    (c) => c.clientAuth === 'federated' && !c.assertion.given && c.assertion.federatedSource,
+    (c) => usesGivenAssertion(c.clientAuth) && !c.assertion.given && c.assertion.federatedSource,
   );
   if (!federated) return options.variables;
   const { jobFederatedAssertions, withFederatedAssertion } = await import('./federated/assertion-source.js');

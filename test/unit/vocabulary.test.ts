@@ -116,6 +116,10 @@ describe('the vocabulary: one owner for every name', () => {
       [new RegExp(`['"]${SCRIPT_ID}['"]|['"]${TEST_SCRIPT_ID}['"]`), 'a script id'],
       [/includes\('private_key_jwt'\)/, 'the variant, by its banner'],
       [/OAUTH2_\[|(ours|variable|key)\.toUpperCase\(\)/, 'a rule for CI names'],
+      [
+        /clientAuth [!=]== '|(JWT|MTLS)_CLIENT_AUTH|WITHOUT_SECRET/,
+        'a branch on a client authentication method (client-auth.ts)',
+      ],
     ];
     const found: string[] = [];
     for (const file of await sourceFiles(join(ROOT, 'src'))) {

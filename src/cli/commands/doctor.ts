@@ -1,3 +1,4 @@
+import { usesGivenAssertion } from '../../oauth/client-auth.js';
 import { join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { loadEnvironmentFile } from '../../runner/environment-file.js';
@@ -84,7 +85,9 @@ export async function doctorCommand(args: DoctorArgs, terminal: Terminal, cwd = 
   const { proxyAgents } = await import('../../runner/token-endpoint-proxy.js');
   const tls = newmanRunOptions(args, cwd);
   const proofs = check.config.dpop ? (await import('../../runner/node-dpop.js')).nodeProofs : undefined;
-  const federated = check.config.clientAuth === 'federated' ? await federatedConfig(check.config, terminal) : undefined;
+  const federated = usesGivenAssertion(check.config.clientAuth)
+    ? await federatedConfig(check.config, terminal)
+    : undefined;
   if (federated === null) return EXIT.failures;
   const { IssuerAudiences } = await import('../../runner/assertion/issuer-audience.js');
   let config: TokenConfig;

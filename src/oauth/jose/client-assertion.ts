@@ -1,5 +1,6 @@
 // The client assertion of RFC 7523 §2.2 / OpenID Connect Core §9: a short-lived JWT, signed with the
 // client secret (client_secret_jwt, HS256) or the client's private key (private_key_jwt).
+import { clientAuthOf } from '../client-auth.js';
 import { base64Decode, utf8Bytes } from '../base64.js';
 import type { AssertionAlg, TokenConfig } from '../config.js';
 import { OAuthError } from '../errors.js';
@@ -57,7 +58,7 @@ function signerFor(
   random: () => number,
 ): { alg: AssertionAlg; sign: (data: number[]) => number[] } {
   const wanted = config.assertion.alg;
-  if (config.clientAuth === 'client_secret_jwt') {
+  if (clientAuthOf(config.clientAuth).assertion === 'secret') {
     if (wanted && wanted !== 'HS256')
       throw mismatch(
         `client_secret_jwt signs with HS256, not ${wanted}`,

@@ -2,6 +2,7 @@
 // not a JWT we sign — so no client secret and no private key is stored in the CI. pm-oauth2 run
 // reads it from where the CI puts it (oauth2_federated_source), and reads it again when it is near
 // its own expiry: a GitHub ID token lasts minutes, a Kubernetes projected token is rotated in place.
+import { usesGivenAssertion } from '../../oauth/client-auth.js';
 import { readFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -184,7 +185,7 @@ export async function withFederatedAssertion(
   assertions: FederatedAssertions,
 ): Promise<TokenConfig> {
   const { given, federatedSource, federatedAudience } = config.assertion;
-  if (config.clientAuth !== 'federated' || given || !federatedSource) return config;
+  if (!usesGivenAssertion(config.clientAuth) || given || !federatedSource) return config;
   const assertion = await assertions.assertion(federatedSource, federatedAudience || DEFAULT_FEDERATED_AUDIENCE);
   return { ...config, assertion: { ...config.assertion, given: assertion } };
 }
