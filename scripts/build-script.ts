@@ -4,7 +4,7 @@ import { build } from 'esbuild';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeFileAtomic } from '../src/generator/write-atomic.js';
+import { writeFileAtomic } from '../src/files.js';
 import { CACHE_VARIABLES, type ScriptVariant, VARIABLES, variantLine } from '../src/oauth/vocabulary.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');

@@ -6,7 +6,7 @@ import { CodedError, isOAuthError } from '../oauth/errors.js';
 import { COMMANDS, requestedCommand, type LoadedCommand } from './commands/index.js';
 import { EXIT } from './exit-codes.js';
 import { splitReporterOptions } from '../runner/reporter-options.js';
-import { processTerminal, type Terminal } from './terminal.js';
+import { processTerminal, type Terminal } from '../terminal.js';
 
 export async function main(argv: readonly string[], terminal: Terminal = processTerminal): Promise<number> {
   let exitCode: number = EXIT.ok;

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { PmOAuth2Error } from '../errors.js';
 import { profileNameProblem } from '../oauth/profiles.js';
 import { variableNamesProblems } from '../oauth/variable-names.js';
-import { withoutBom } from '../text.js';
+import { withoutBom } from '../files.js';
 import { parseJsonText } from '../json-text.js';
 
 export interface BuildConfig {

@@ -11,7 +11,7 @@ import { embedScript, type ScriptVariants } from './embed.js';
 import { describeNames, findTokenScripts, removeTokenScripts } from './token-scripts.js';
 import { VARIABLES } from '../oauth/vocabulary.js';
 import { readCollection } from './read-collection.js';
-import { writeFileAtomic } from './write-atomic.js';
+import { writeFileAtomic } from '../files.js';
 
 export interface BuildOptions {
   /** Files or folders; folders are searched for .json, .yaml and .yml files. */

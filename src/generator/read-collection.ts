@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { PmOAuth2Error } from '../errors.js';
 import type { Collection } from './collection-types.js';
 import { isV20Collection, upgradeToV21, V21_SCHEMA } from './upgrade.js';
-import { withoutBom } from '../text.js';
+import { withoutBom } from '../files.js';
 import { parseJsonText } from '../json-text.js';
 
 const require = createRequire(import.meta.url);

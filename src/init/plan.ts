@@ -4,8 +4,8 @@ import { mkdir, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { PmOAuth2Error } from '../errors.js';
 import { CONFIG_FILE, readBuildConfig } from '../generator/build-config.js';
-import { writeFileAtomic } from '../generator/write-atomic.js';
-import { withoutBom } from '../text.js';
+import { writeFileAtomic } from '../files.js';
+import { withoutBom } from '../files.js';
 import {
   buildConfigJson,
   ENVIRONMENT_NAMES,

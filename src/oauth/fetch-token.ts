@@ -25,17 +25,6 @@ export type AttemptResult =
 /** Makes a signed client assertion for a configuration: a fresh one (new jti) per call. */
 export type AssertionFactory = (config: TokenConfig) => string;
 
-/** What a DPoP proof binds: the request, the server's nonce, and at an API the token. */
-export interface ProofRequest {
-  readonly htm: string;
-  readonly htu: string;
-  readonly nonce?: string | undefined;
-  readonly accessToken?: string | undefined;
-}
-
-/** Makes a DPoP proof with a key (oauth2_dpop_key's text): a fresh one (new jti, iat) per call. */
-export type ProofFactory = (privateKey: string, request: ProofRequest) => string;
-
 export interface FetchRuntime {
   /** Sends one request, bounded by the time-out, and calls `done` exactly once. */
   send(request: TokenRequest, timeoutMs: number, done: (result: AttemptResult) => void): void;

@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PmOAuth2Error } from '../errors.js';
 import { buildCollections, DEFAULT_SCRIPT_PATHS, expandInputs, outputName } from '../generator/build.js';
-import type { Terminal } from '../cli/terminal.js';
+import type { Terminal } from '../terminal.js';
 import { CONFIG_FILE, readBuildConfig } from '../generator/build-config.js';
 
 export const SOURCE_DIR = 'collections';

@@ -2,7 +2,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PmOAuth2Error } from '../errors.js';
-import { withoutBom } from '../text.js';
+import { withoutBom } from '../files.js';
 import { parseJsonText } from '../json-text.js';
 
 export interface EnvironmentValue {

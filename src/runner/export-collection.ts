@@ -1,7 +1,7 @@
 // --export-collection: the collection as built (the pasteable script and Bearer auth, whichever way
 // the run signed its requests), with its variables as the run left them, secrets and tokens masked.
 import type { Collection } from '../generator/collection-types.js';
-import { writeFileAtomic } from '../generator/write-atomic.js';
+import { writeFileAtomic } from '../files.js';
 import type { Redactor } from './redactor.js';
 
 export async function exportCollection(

@@ -1,7 +1,7 @@
 // --export-environment and --export-globals: the variables after the run, with every secret and
 // fingerprint masked and every token replaced by its mask — a file to inspect or archive, never a
 // credential.
-import { writeFileAtomic } from '../generator/write-atomic.js';
+import { writeFileAtomic } from '../files.js';
 import type { EnvironmentJson } from './newman-run.js';
 import type { Redactor } from './redactor.js';
 

@@ -3,7 +3,7 @@
 // `pm-oauth2 run` makes when none is given.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, constants, type KeyObject } from 'node:crypto';
 import { jwkThumbprint, proofFactory, type DpopSigner } from '../oauth/dpop/proof.js';
-import type { ProofFactory } from '../oauth/fetch-token.js';
+import type { ProofFactory } from '../oauth/dpop/proof-factory.js';
 import { newJti } from '../oauth/jose/jti.js';
 import { parsePrivateKey } from '../oauth/jose/keys.js';
 import { VARIABLES } from '../oauth/vocabulary.js';

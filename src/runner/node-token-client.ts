@@ -15,7 +15,7 @@ import type { TokenRequest } from '../oauth/token-request.js';
 import { nodeHashes } from './node-hashes.js';
 import { memoryNonceStore, type NonceStore } from '../oauth/dpop/nonce.js';
 import { dpopFetch } from '../oauth/dpop/token-fetch.js';
-import type { ProofFactory } from '../oauth/fetch-token.js';
+import type { ProofFactory } from '../oauth/dpop/proof-factory.js';
 import type { TlsOptions } from './token-endpoint-tls.js';
 import type { ProxyAgentFor } from './token-endpoint-proxy.js';
 

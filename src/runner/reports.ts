@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PmOAuth2Error } from '../errors.js';
-import { writeFileAtomic } from '../generator/write-atomic.js';
+import { writeFileAtomic } from '../files.js';
 import type { Redactor } from './redactor.js';
 import type { ReporterOptions } from './reporter-options.js';
 import { checkOutputFile, checkOutputFolder } from './output-locations.js';

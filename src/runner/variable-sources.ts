@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { parse } from 'dotenv';
 import { PmOAuth2Error } from '../errors.js';
 import type { EnvironmentFile } from './environment-file.js';
-import { withoutBom } from '../text.js';
+import { withoutBom } from '../files.js';
 import { inOurNamespace, isSecretVariable, variableNameFor } from '../oauth/vocabulary.js';
 
 export type SourceKind =

@@ -2,7 +2,7 @@
 // of its own, and the servers' nonces are kept in a variable for the next proofs. Only the signing
 // variant carries this (slow-path-jwt.ts and proof-path.ts hand it in): the small one fails closed
 // on oauth2_dpop=true without it, so it pays nothing for it on every request.
-import type { ProofFactory } from '../oauth/fetch-token.js';
+import type { ProofFactory } from '../oauth/dpop/proof-factory.js';
 import { dpopHtu, originOf } from '../oauth/dpop/htu.js';
 import {
   acceptableNonce,

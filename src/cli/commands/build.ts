@@ -4,7 +4,7 @@ import { buildCollections } from '../../generator/build.js';
 import { CONFIG_FILE, readBuildConfig } from '../../generator/build-config.js';
 import { EXIT } from '../exit-codes.js';
 import { findProjectRoot } from '../project-root.js';
-import type { Terminal } from '../terminal.js';
+import type { Terminal } from '../../terminal.js';
 
 export interface BuildArgs {
   readonly inputs: string[];

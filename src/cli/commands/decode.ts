@@ -2,7 +2,7 @@ import type { Argv } from 'yargs';
 import { PmOAuth2Error } from '../../errors.js';
 import { decodeJwt } from '../../oauth/jwt.js';
 import { EXIT } from '../exit-codes.js';
-import type { Terminal } from '../terminal.js';
+import type { Terminal } from '../../terminal.js';
 
 export interface DecodeArgs {
   readonly jwt: string | undefined;

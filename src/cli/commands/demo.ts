@@ -8,7 +8,7 @@ import { CONFIG_FILE } from '../../generator/build-config.js';
 import { loadEnvironmentFile } from '../../runner/environment-file.js';
 import { DEMO_ADMIN_CLIENT, DEMO_CLIENT } from '../../servers/demo-clients.js';
 import type { LocalStack } from '../../servers/local-stack.js';
-import type { Terminal } from '../terminal.js';
+import type { Terminal } from '../../terminal.js';
 import { runCommand, runFlags, type RunArgs } from './run.js';
 import { describeStack } from './servers.js';
 

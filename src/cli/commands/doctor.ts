@@ -8,7 +8,7 @@ import { mergeVariables, readDotenv, type Variables } from '../../runner/variabl
 import { EXIT } from '../exit-codes.js';
 import { findProjectRoot } from '../project-root.js';
 import { newmanRunOptions, passThroughYargs } from '../../runner/newman-options.js';
-import type { Terminal } from '../terminal.js';
+import type { Terminal } from '../../terminal.js';
 import { withoutUserinfo, type TokenConfig } from '../../oauth/config.js';
 import { isOAuthError } from '../../oauth/errors.js';
 import { secretEchoes } from '../../oauth/failure.js';

@@ -3,9 +3,9 @@
 // to do with it to standard error, so `pm-oauth2 dpop-key | pbcopy` copies the key alone.
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { writeFileAtomic } from '../../generator/write-atomic.js';
+import { writeFileAtomic } from '../../files.js';
 import { EXIT } from '../exit-codes.js';
-import type { Terminal } from '../terminal.js';
+import type { Terminal } from '../../terminal.js';
 
 export interface DpopKeyArgs {
   readonly out: string | undefined;

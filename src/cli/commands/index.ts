@@ -1,7 +1,7 @@
 // The commands, named and described without loading them: a command's module (and what it
 // imports: Newman, the generator, the servers) loads only when that command runs.
 import type { Argv } from 'yargs';
-import type { Terminal } from '../terminal.js';
+import type { Terminal } from '../../terminal.js';
 
 export interface LoadedCommand {
   options(yargs: Argv): Argv;

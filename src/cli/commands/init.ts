@@ -5,7 +5,7 @@ import { applyInit, planInit, type InitPlan } from '../../init/plan.js';
 import { secretVariables } from '../../init/templates.js';
 import { EXIT } from '../exit-codes.js';
 import { findProjectRoot } from '../project-root.js';
-import type { Terminal } from '../terminal.js';
+import type { Terminal } from '../../terminal.js';
 import { PmOAuth2Error } from '../../errors.js';
 import { MAX_SHARDS } from '../../runner/shard/shard-option.js';
 import { packageVersion } from '../version.js';

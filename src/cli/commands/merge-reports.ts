@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { EXIT } from '../exit-codes.js';
 import { findProjectRoot } from '../project-root.js';
-import type { Terminal } from '../terminal.js';
+import type { Terminal } from '../../terminal.js';
 import { summaryLines, type SummaryRow } from '../../runner/summary.js';
 
 export interface MergeReportsArgs {

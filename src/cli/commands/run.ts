@@ -10,7 +10,7 @@ import { failureCount, formatSummary } from '../../runner/summary.js';
 import { mergeGlobals, mergeVariables, readDotenv } from '../../runner/variable-sources.js';
 import { EXIT } from '../exit-codes.js';
 import { findProjectRoot } from '../project-root.js';
-import type { Terminal } from '../terminal.js';
+import type { Terminal } from '../../terminal.js';
 import { CONFIG_FILE, readBuildConfig } from '../../generator/build-config.js';
 import { shardFolder, shardManifest, writeShardManifest } from '../../runner/shard/write-manifest.js';
 import { shardFrom } from '../../runner/shard/shard-option.js';

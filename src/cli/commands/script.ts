@@ -4,9 +4,9 @@
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { DEFAULT_SCRIPT_PATHS, readScripts } from '../../generator/build.js';
-import { writeFileAtomic } from '../../generator/write-atomic.js';
+import { writeFileAtomic } from '../../files.js';
 import { EXIT } from '../exit-codes.js';
-import type { Terminal } from '../terminal.js';
+import type { Terminal } from '../../terminal.js';
 
 export interface ScriptArgs {
   readonly jwt: boolean;

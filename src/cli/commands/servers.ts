@@ -3,7 +3,7 @@ import { DEMO_ADMIN_CLIENT, DEMO_CLIENT, LOCAL_API_PORT, LOCAL_AUTH_PORT } from 
 import type { LocalStack } from '../../servers/local-stack.js';
 import { EXIT } from '../exit-codes.js';
 import { PmOAuth2Error } from '../../errors.js';
-import type { Terminal } from '../terminal.js';
+import type { Terminal } from '../../terminal.js';
 
 export interface ServersArgs {
   readonly authPort: number;

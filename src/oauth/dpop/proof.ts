@@ -1,7 +1,7 @@
 // DPoP proofs (RFC 9449 §4): a JWT signed with the client's DPoP key, fresh for every HTTP request,
 // binding the request's method and URI — and, at a resource server, the access token — to the key.
 import { utf8Bytes } from '../base64.js';
-import type { ProofFactory } from '../fetch-token.js';
+import type { ProofFactory } from './proof-factory.js';
 import { VARIABLES } from '../vocabulary.js';
 import { base64UrlEncode, bigIntToBytes, byteLength, type Bytes } from '../jose/bytes.js';
 import type { Hashes } from '../jose/hashes.js';

@@ -1,7 +1,7 @@
 // DPoP in the token fetch (RFC 9449 §5, §8): the token request's proof, and the server's nonces.
 // Handed to the fetch core (fetch-token.ts) by the runtimes that carry the signing code, so that the
 // copy of the script without it carries none of this either.
-import type { ProofFactory } from '../fetch-token.js';
+import type { ProofFactory } from './proof-factory.js';
 import type { TokenHttpResponse } from '../token-response.js';
 import { dpopHtu, originOf } from './htu.js';
 import { acceptableNonce, DPOP_NONCE_HEADER, tokenEndpointWantsNonce, type NonceStore } from './nonce.js';

@@ -16,7 +16,7 @@ import { BLOCKED_URL } from '../../oauth/vocabulary.js';
 import { dpopHtu, originOf } from '../../oauth/dpop/htu.js';
 import { acceptableNonce, DPOP_NONCE_HEADER, resourceWantsNonce, type NonceStore } from '../../oauth/dpop/nonce.js';
 import { dpopRequested } from '../../oauth/dpop/setting.js';
-import type { ProofFactory } from '../../oauth/fetch-token.js';
+import type { ProofFactory } from '../../oauth/dpop/proof-factory.js';
 import type { BrokeredToken, TokenSource } from './token-broker.js';
 import { PROFILE_PARAM, SEPARATOR, VARIABLES_PARAM, variableNames } from './fast-collection.js';
 

@@ -1,6 +1,7 @@
 // The token broker of one job: tokens fetched in Node, every token request counted (answered or
 // not, as the sandbox path counts them). A --parallel job has one, in its parent process.
-import type { FetchRuntime, ProofFactory } from '../../oauth/fetch-token.js';
+import type { FetchRuntime } from '../../oauth/fetch-token.js';
+import type { ProofFactory } from '../../oauth/dpop/proof-factory.js';
 import type { NonceStore } from '../../oauth/dpop/nonce.js';
 import { nodeRuntimeWith } from '../node-token-client.js';
 import type { ProxyAgentFor } from '../token-endpoint-proxy.js';

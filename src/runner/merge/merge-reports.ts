@@ -3,7 +3,7 @@
 // shards are complete (shard-set.ts).
 import { join } from 'node:path';
 import { PmOAuth2Error } from '../../errors.js';
-import { writeFileAtomic } from '../../generator/write-atomic.js';
+import { writeFileAtomic } from '../../files.js';
 import { mergeJunit } from '../reports.js';
 import { readJsonFile } from '../shard/find-manifests.js';
 import { TIMINGS_FILE, TIMINGS_FORMAT, type TimingsFile } from '../shard/timings.js';

@@ -5,7 +5,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { memoryNonceStore } from '../../oauth/dpop/nonce.js';
 import { describeNewToken } from '../../oauth/describe-token.js';
-import type { Terminal } from '../../cli/terminal.js';
+import type { Terminal } from '../../terminal.js';
 import { jobTokenBroker } from '../fast-path/job-broker.js';
 import { jobFederatedAssertions } from '../federated/assertion-source.js';
 import { mergeCollections } from '../merge/merge-reports.js';

@@ -4,7 +4,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PmOAuth2Error } from '../../errors.js';
 import { parseJsonText } from '../../json-text.js';
-import { withoutBom } from '../../text.js';
+import { withoutBom } from '../../files.js';
 
 const MAX_DEPTH = 4;
 

@@ -1,8 +1,8 @@
 // The manifest a shard leaves in its report folder (manifest.ts): written last, after every report,
 // so a job that crashed leaves none and merge-reports names it as missing.
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../generator/write-atomic.js';
-import type { Terminal } from '../../cli/terminal.js';
+import { writeFileAtomic } from '../../files.js';
+import type { Terminal } from '../../terminal.js';
 import type { JobResult } from '../run-job.js';
 import { MANIFEST_FILE, MANIFEST_FORMAT, type ShardManifest } from './manifest.js';
 import type { Shard } from './shard-option.js';

@@ -1,6 +1,7 @@
+// Reading and writing the files users hand us and the ones we leave: nothing half-written, no BOM taken for content.
 import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { PmOAuth2Error } from '../errors.js';
+import { PmOAuth2Error } from './errors.js';
 
 /** Writes to a temporary file beside the target, then renames: never a half-written file. */
 export async function writeFileAtomic(file: string, content: string, mode?: number): Promise<void> {
@@ -20,4 +21,12 @@ export async function writeFileAtomic(file: string, content: string, mode?: numb
       { cause: error },
     );
   }
+}
+
+/**
+ * A file's text without its UTF-8 byte-order mark: editors on Windows (and PowerShell's Out-File)
+ * write one, and JSON.parse and the .env parser take it for content.
+ */
+export function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
