@@ -66,7 +66,7 @@ function githubSecretsComment(profiles: readonly string[], federated: boolean): 
   if (federated)
     return `# No client secret: each environment's client has a federated credential for this repository
 # (Entra ID: issuer https://token.actions.githubusercontent.com, subject repo:<org>/<repo>:environment:<env>,
-# audience api://AzureADTokenExchange — see the README, "No secret in CI"). Fill in environments/<env>.postman_environment.json.`;
+# audience api://AzureADTokenExchange — see pm-oauth2's docs: how-to/federation.md). Fill in environments/<env>.postman_environment.json.`;
   return `# Add ${secretVariables(profiles).join(', ')} to each GitHub environment (Settings → Environments →
 # <env> → Secrets), and fill in environments/<env>.postman_environment.json.`;
 }
@@ -88,7 +88,7 @@ function gitlabFederation(federated: boolean): string {
 function gitlabSecretsComment(profiles: readonly string[], federated: boolean): string {
   if (federated)
     return `# No client secret: the job's ID token (id_tokens) is the client assertion; register a federated
-# credential for each environment's client (see the README, "No secret in CI").`;
+# credential for each environment's client (see pm-oauth2's docs: how-to/federation.md).`;
   return `# Set ${secretVariables(profiles).join(', ')} as masked, protected CI/CD variables scoped to each
 # environment (Settings → CI/CD → Variables).`;
 }

@@ -18,7 +18,7 @@ export interface BuildArgs {
 /**
  * pm.sendRequest takes no redirect or time-out setting of its own: only the engine's can stop it
  * re-sending the credentials to where a token endpoint's redirect points, or waiting for an endpoint
- * that never answers (README, "When it fails").
+ * that never answers (docs/errors.md).
  */
 export const PLAIN_NEWMAN_NOTE =
   'note: in plain newman, add --ignore-redirects and --timeout-request 60000 (in the Postman app turn off Settings → "Automatically follow redirects"): otherwise the engine follows a token endpoint\'s redirect, credentials included, before the script can refuse it, and waits without end for a token endpoint that never answers; give the collection protocolProfileBehavior.followRedirects true if its own requests need redirects. pm-oauth2 run does all of this by itself';

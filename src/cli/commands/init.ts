@@ -87,7 +87,7 @@ function nextSteps(plan: InitPlan, federated: boolean): string[] {
       .map((name) => `${name}=…`)
       .join(' ')} npm run test:api -- --env dev   # builds ${plan.collectionsDir}/, then runs it (as the README says)`,
     federated
-      ? '  in CI: register a federated credential for each environment\'s client (README: "No secret in CI"); no secret to store.'
+      ? "  in CI: register a federated credential for each environment's client (pm-oauth2 docs: how-to/federation.md); no secret to store."
       : `  in CI: add ${secretVariables(plan.profiles).join(', ')} to the secret store (see the comments in the workflow).`,
   ];
 }
