@@ -232,12 +232,8 @@ ${GITHUB_SETUP}      - uses: actions/download-artifact@v4
 `;
 }
 
-export function gitlabJob(collectionsDir: string, profiles: readonly string[], shards = 1, federated = false): string {
-  if (shards > 1) return gitlabShardedJobs(collectionsDir, profiles, shards, federated);
-  return `# API tests with pm-oauth2: every environment in parallel, the JUnit report published.
-${gitlabSecretsComment(profiles, federated)}
-api-tests:
-  image: node:22
+/** A GitLab test job's start: on demand and on a schedule, over every environment. */
+const GITLAB_JOB_HEAD = `  image: node:22
   stage: test
   # On demand (Run pipeline) and on a schedule (CI/CD → Schedules); not on every push while the
   # environment files are still empty.
@@ -246,7 +242,11 @@ api-tests:
   parallel:
     matrix:
       - TARGET_ENV: [${CI_ENVIRONMENTS.join(', ')}]
-  environment:
+`;
+
+/** A GitLab test job's environment, npm cache, install and build, before the run. */
+function gitlabBuildSteps(collectionsDir: string, federated: boolean): string {
+  return `  environment:
     name: $TARGET_ENV
 ${gitlabFederation(federated)}  cache:
     key:
@@ -255,7 +255,15 @@ ${gitlabFederation(federated)}  cache:
   script:
     - npm ci --cache .npm --prefer-offline
     - npx pm-oauth2 build ${collectionsDir} --out build/collections
-    - npx pm-oauth2 run build/collections --env "$TARGET_ENV" --reporters cli,junit --junit "reports/junit-$TARGET_ENV.xml"
+`;
+}
+
+export function gitlabJob(collectionsDir: string, profiles: readonly string[], shards = 1, federated = false): string {
+  if (shards > 1) return gitlabShardedJobs(collectionsDir, profiles, shards, federated);
+  return `# API tests with pm-oauth2: every environment in parallel, the JUnit report published.
+${gitlabSecretsComment(profiles, federated)}
+api-tests:
+${GITLAB_JOB_HEAD}${gitlabBuildSteps(collectionsDir, federated)}    - npx pm-oauth2 run build/collections --env "$TARGET_ENV" --reporters cli,junit --junit "reports/junit-$TARGET_ENV.xml"
   artifacts:
     when: always
     paths: [reports/]
@@ -277,28 +285,10 @@ ${gitlabSecretsComment(profiles, federated)} SHARD is set by the matrix (not --s
 stages: [test, report]
 
 api-tests:
-  image: node:22
-  stage: test
-  # On demand (Run pipeline) and on a schedule (CI/CD → Schedules); not on every push while the
-  # environment files are still empty.
-  rules:
-    - if: $CI_PIPELINE_SOURCE == "schedule" || $CI_PIPELINE_SOURCE == "web"
-  parallel:
-    matrix:
-      - TARGET_ENV: [${CI_ENVIRONMENTS.join(', ')}]
-        SHARD: [${shardList(shards)
-          .map((s) => `"${s}"`)
-          .join(', ')}]
-  environment:
-    name: $TARGET_ENV
-${gitlabFederation(federated)}  cache:
-    key:
-      files: [package-lock.json]
-    paths: [.npm/]
-  script:
-    - npm ci --cache .npm --prefer-offline
-    - npx pm-oauth2 build ${collectionsDir} --out build/collections
-    - npx pm-oauth2 run build/collections --env "$TARGET_ENV" --shard "$SHARD" --reporters cli --report-dir "reports/$TARGET_ENV/shard-\${SHARD%%/*}"
+${GITLAB_JOB_HEAD}        SHARD: [${shardList(shards)
+    .map((s) => `"${s}"`)
+    .join(', ')}]
+${gitlabBuildSteps(collectionsDir, federated)}    - npx pm-oauth2 run build/collections --env "$TARGET_ENV" --shard "$SHARD" --reporters cli --report-dir "reports/$TARGET_ENV/shard-\${SHARD%%/*}"
   artifacts:
     when: always
     paths: [reports/]
