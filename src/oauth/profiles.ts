@@ -59,23 +59,25 @@ export function parseProfiles(json: string | undefined): Record<string, string> 
   }
 }
 
-let renames: Readonly<Record<string, string>> = {};
+/** A team's own names for the default client's variables (variable-names.ts): ours → theirs. */
+export type Renames = Readonly<Record<string, string>>;
 
-/**
- * The default client's variables under the team's own names (variable-names.ts) for this script run
- * or this collection: set before any variable is read.
- */
-export function useVariableNames(map: Readonly<Record<string, string>>): void {
-  renames = map;
+// The script's renames for its one execution: the sandbox runs a fresh copy of the script for every
+// request, which sets them once before reading any variable. Node code passes them as a value.
+let scriptRenames: Renames = {};
+
+/** For the script only: its collection's renames, before any variable is read. */
+export function useVariableNames(map: Renames): void {
+  scriptRenames = map;
 }
 
 /** The oauth2_* name a team's own name stands for (itself when it stands for none). */
-export function ourVariable(name: string): string {
+export function ourVariable(name: string, renames: Renames = scriptRenames): string {
   return Object.keys(renames).find((ours) => renames[ours] === name) ?? name;
 }
 
 /** `oauth2_client_id` of profile `admin` is `oauth2_admin_client_id`; of the default client, itself or the team's name for it. */
-export function profileVariable(name: string, profile: string): string {
+export function profileVariable(name: string, profile: string, renames: Renames = scriptRenames): string {
   return profile ? variableName(name, profile) : (renames[name] ?? name);
 }
 
@@ -104,8 +106,8 @@ export function hasOwnClient(read: (name: string) => string | undefined, profile
 export function profileReader(
   read: (name: string) => string | undefined,
   profile: string,
+  names: Renames = scriptRenames,
 ): (name: string) => string | undefined {
-  const names = renames;
   // The team's name first; unset, our own: the CI secret store passes OAUTH2_CLIENT_SECRET whatever the environment files call it.
   const base = (name: string) => (names[name] === undefined ? read(name) : (read(names[name]) ?? read(name)));
   if (!profile) return base;
@@ -118,12 +120,16 @@ export function profileReader(
  * The name to show for a setting: the profile's own when the profile sets it (that is the value in
  * question), or for the credentials of a profile with its own client (they are never borrowed).
  */
-export function profileNameOf(read: (name: string) => string | undefined, profile: string): (name: string) => string {
+export function profileNameOf(
+  read: (name: string) => string | undefined,
+  profile: string,
+  renames: Renames = scriptRenames,
+): (name: string) => string {
   const ownClient = hasOwnClient(read, profile);
   return (name) => {
     const own =
       !!profile && ((ownClient && CREDENTIALS.has(name)) || read(profileVariable(name, profile)) !== undefined);
-    return profileVariable(name, own ? profile : '');
+    return profileVariable(name, own ? profile : '', renames);
   };
 }
 

@@ -10,7 +10,7 @@ import { embedScript, hasJwtScript, hasTestScript, type ScriptVariants } from '.
 import { signsAssertion, usesGivenAssertion } from '../oauth/client-auth.js';
 import type { TokenConfig } from '../oauth/config.js';
 import { isOAuthError } from '../oauth/errors.js';
-import { clientsOf, parseProfiles, useVariableNames } from '../oauth/profiles.js';
+import { clientsOf, parseProfiles } from '../oauth/profiles.js';
 import { parseVariableNames } from '../oauth/variable-names.js';
 import { readCollectionFile, type CollectionSdk } from '../generator/read-collection.js';
 import type { Terminal } from '../terminal.js';
@@ -369,18 +369,14 @@ function validate(
       ),
     };
     // Read as the collection's script reads them: under the team's names, if it has any.
-    useVariableNames(variableNamesOf(collection));
-    try {
-      for (const profile of clientsOf(parseProfiles(variables[PROFILES_VARIABLE]))) {
-        const check = checkConfig(options.variables, variables, options.environment?.file, profile);
-        check.problems.forEach((p) => problems.set(p, [...new Set([...(problems.get(p) ?? []), name])]));
-        check.warnings.forEach((w) => options.terminal.err(`warning: ${w}`));
-        if (check.config) configs.push(check.config);
-        if (check.config) tokenUrls.add(check.config.tokenUrl);
-        if (check.config && (signsAssertion(check.config.clientAuth) || check.config.dpop)) jwt = true;
-      }
-    } finally {
-      useVariableNames({});
+    const renames = variableNamesOf(collection);
+    for (const profile of clientsOf(parseProfiles(variables[PROFILES_VARIABLE]))) {
+      const check = checkConfig(options.variables, variables, options.environment?.file, profile, renames);
+      check.problems.forEach((p) => problems.set(p, [...new Set([...(problems.get(p) ?? []), name])]));
+      check.warnings.forEach((w) => options.terminal.err(`warning: ${w}`));
+      if (check.config) configs.push(check.config);
+      if (check.config) tokenUrls.add(check.config.tokenUrl);
+      if (check.config && (signsAssertion(check.config.clientAuth) || check.config.dpop)) jwt = true;
     }
   }
   if (problems.size) {

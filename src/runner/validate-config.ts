@@ -5,7 +5,7 @@ import { isOAuthError } from '../oauth/errors.js';
 import { resolveReferences } from './resolve-references.js';
 import type { Variables } from './variable-sources.js';
 import { environmentNameFor } from '../oauth/vocabulary.js';
-import { ourVariable, profileNameOf, profileReader, profileVariable } from '../oauth/profiles.js';
+import { ourVariable, profileNameOf, profileReader, profileVariable, type Renames } from '../oauth/profiles.js';
 import { inOurNamespace, parseVariable } from '../oauth/vocabulary.js';
 
 export interface ConfigCheck {
@@ -23,6 +23,7 @@ export function checkConfig(
   collectionVariables: Readonly<Record<string, string>>,
   environmentFile: string | undefined,
   profile = '',
+  renames: Renames = {},
 ): ConfigCheck {
   const lookup = (name: string): string | undefined =>
     variables.get(name)?.value || collectionVariables[name] || undefined;
@@ -30,18 +31,18 @@ export function checkConfig(
     const value = lookup(name);
     return value === undefined ? undefined : resolveReferences(value, lookup);
   };
-  const read = profileReader(resolved, profile);
+  const read = profileReader(resolved, profile, renames);
   const whereToSet = (base: string): string => {
     const own = !profile || parseVariable(base)?.profile === profile;
     const name = !own && inOurNamespace(base) ? profileVariable(base, profile) : base;
     const where = environmentFile ? `set it in ${environmentFile}, ` : '';
-    const ours = ourVariable(name);
+    const ours = ourVariable(name, renames);
     return inOurNamespace(ours)
       ? `${where}export ${environmentNameFor(ours)}, add it to .env, or pass --env-var ${name}=…`
       : `${where}or pass --env-var ${name}=…`;
   };
   try {
-    const config = readTokenConfig(read, whereToSet, profileNameOf(resolved, profile));
+    const config = readTokenConfig(read, whereToSet, profileNameOf(resolved, profile, renames));
     return { config, problems: [], warnings: insecureUrlWarnings(config.tokenUrl) };
   } catch (error) {
     if (!isOAuthError(error)) throw error;

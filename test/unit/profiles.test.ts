@@ -130,19 +130,26 @@ describe('credential profiles', () => {
   });
 
   it("with a name map, the default client reads and writes the team's names; profiles keep theirs and never borrow", () => {
-    useVariableNames({ oauth2_client_id: 'client_id', oauth2_client_secret: 'client_secret' });
+    const renames = { oauth2_client_id: 'client_id', oauth2_client_secret: 'client_secret' };
+    const values: Record<string, string> = { client_id: 'team', client_secret: 's', oauth2_admin_client_id: 'admin' };
+    const read = (name: string) => values[name];
+    assert.equal(profileReader(read, '', renames)('oauth2_client_id'), 'team');
+    assert.equal(profileVariable('oauth2_client_secret', '', renames), 'client_secret');
+    assert.equal(profileVariable('oauth2_client_secret', 'admin', renames), 'oauth2_admin_client_secret');
+    assert.equal(
+      profileReader(read, 'admin', renames)('oauth2_client_secret'),
+      undefined,
+      'the admin client never gets the team secret',
+    );
+    assert.equal(profileNameOf(read, '', renames)('oauth2_client_secret'), 'client_secret');
+    // Passed as a value: nothing is left behind for the next reader.
+    assert.equal(profileVariable('oauth2_client_secret', ''), 'oauth2_client_secret');
+  });
+
+  it("the script sets its collection's names once per execution; they are its default", () => {
+    useVariableNames({ oauth2_client_id: 'client_id' });
     try {
-      const values: Record<string, string> = { client_id: 'team', client_secret: 's', oauth2_admin_client_id: 'admin' };
-      const read = (name: string) => values[name];
-      assert.equal(profileReader(read, '')('oauth2_client_id'), 'team');
-      assert.equal(profileVariable('oauth2_client_secret', ''), 'client_secret');
-      assert.equal(profileVariable('oauth2_client_secret', 'admin'), 'oauth2_admin_client_secret');
-      assert.equal(
-        profileReader(read, 'admin')('oauth2_client_secret'),
-        undefined,
-        'the admin client never gets the team secret',
-      );
-      assert.equal(profileNameOf(read, '')('oauth2_client_secret'), 'client_secret');
+      assert.equal(profileReader((name) => ({ client_id: 'team' })[name], '')('oauth2_client_id'), 'team');
     } finally {
       useVariableNames({});
     }
