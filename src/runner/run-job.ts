@@ -7,11 +7,9 @@ import { PmOAuth2Error } from '../errors.js';
 import { DEFAULT_SCRIPT_PATHS, expandInputs, outputName, readScripts } from '../generator/build.js';
 import type { Collection } from '../generator/collection-types.js';
 import { embedScript, hasJwtScript, hasTestScript, type ScriptVariants } from '../generator/embed.js';
-import { signsAssertion, usesGivenAssertion } from '../oauth/client-auth.js';
+import { usesGivenAssertion } from '../oauth/client-auth.js';
 import type { TokenConfig } from '../oauth/config.js';
 import { isOAuthError } from '../oauth/errors.js';
-import { clientsOf, parseProfiles } from '../oauth/profiles.js';
-import { parseVariableNames } from '../oauth/variable-names.js';
 import { readCollectionFile, type CollectionSdk } from '../generator/read-collection.js';
 import type { Terminal } from '../terminal.js';
 import type { EnvironmentFile } from './environment-file.js';
@@ -22,7 +20,7 @@ import type { Reports } from './reports.js';
 import { createTokenStats, type TokenStats } from './token-stats.js';
 import { redactProcessOutput } from './redacted-output.js';
 import { trapUnhandledRejections } from './unhandled-rejections.js';
-import { checkConfig } from './validate-config.js';
+import { planJob, refuseImpossibleExports, type LoadedCollection } from './job-plan.js';
 import type { Globals, Variables } from './variable-sources.js';
 import { environmentNameFor } from '../oauth/vocabulary.js';
 import { createAuthHandler } from './fast-path/auth-handler.js';
@@ -31,14 +29,7 @@ import { useAuthHandler } from './fast-path/install.js';
 import type { TokenSource } from './fast-path/token-broker.js';
 import { jobTokenBroker } from './fast-path/job-broker.js';
 import { jobFederatedAssertions } from './federated/assertion-source.js';
-import {
-  CACHE_VARIABLES,
-  NAMES_VARIABLE,
-  PROFILES_VARIABLE,
-  parseVariable,
-  SCRIPT_ID,
-  VARIABLES,
-} from '../oauth/vocabulary.js';
+import { CACHE_VARIABLES, parseVariable, SCRIPT_ID, VARIABLES } from '../oauth/vocabulary.js';
 import { dpopKeyMissing } from '../oauth/dpop/setting.js';
 import { memoryNonceStore } from '../oauth/dpop/nonce.js';
 import { proxyAgents, type ProxyAgentFor } from './token-endpoint-proxy.js';
@@ -110,34 +101,22 @@ export interface JobResult {
 
 export async function runJob(options: JobOptions): Promise<JobResult> {
   const loaded = await loadCollections(options.collections, options.terminal);
-  if (options.exportCollectionFile && loaded.length !== 1) {
-    throw new PmOAuth2Error(
-      'USAGE',
-      `--export-collection writes one collection, and ${loaded.length} are run — pass the one collection to export, or leave the option out`,
-    );
-  }
+  refuseImpossibleExports(loaded, options);
   const globals = options.globals ?? new Map();
   options = { ...options, variables: await withDpopKeyForRun(loaded, options, globals) };
-  const { tokenUrls, jwt, dpop, configs } = validate(loaded, options, globals);
+  const job = planJob(loaded, { ...options, globals, report: (line) => options.terminal.err(line) });
+  const { tokenUrls, dpop, configs } = job;
   if (options.inSandbox) options = { ...options, variables: await withFederatedAssertionForSandbox(configs, options) };
   // The DPoP code (node:crypto signing, the key parser) loads only for a job that uses it.
   const proofs = dpop ? (await import('./node-dpop.js')).nodeProofs : undefined;
   const redactor = redactorFor([...options.variables.values(), ...globals.values()], configs, options.secrets ?? []);
   const tokenStats = createTokenStats();
-  // The in-process auth signs requests whose Bearer is {{oauth2_access_token}}; a collection built
-  // with the team's own variable names keeps its script, which reads and writes those names.
-  const renamed = loaded.filter((c) => Object.keys(variableNamesOf(c.collection)).length);
-  if (renamed.length && !options.inSandbox)
-    options.terminal.err(
-      `note: tokens are fetched by the collections' script (as with --in-sandbox): ${renamed.map((c) => c.name).join(', ')} use${renamed.length === 1 ? 's' : ''} your own variable names (pm-oauth2.config.json "variables")`,
-    );
-  const inProcess = !options.inSandbox && !renamed.length;
-  if (options.tokenSource && !inProcess)
-    throw new PmOAuth2Error(
-      'USAGE',
-      `--parallel shares tokens fetched in Node among its workers, and ${options.inSandbox ? "--in-sandbox fetches them in each worker's script" : `${renamed.map((c) => c.name).join(', ')} use${renamed.length === 1 ? 's' : ''} your own variable names, which only the script reads`} — run without --parallel (or use --shard over several jobs)`,
-    );
-  const scripted = inProcess ? undefined : jwt ? await withSigningScript(loaded, dpop, options.terminal) : loaded;
+  const inProcess = job.tokens === 'in-process';
+  const scripted = inProcess
+    ? undefined
+    : job.signingScript
+      ? await withSigningScript(loaded, dpop, options.terminal)
+      : loaded;
   const collections = scripted
     ? scripted.map((c) => ({ ...c, collection: withTokenRedirectsRefused(c.collection, options.newmanOptions) }))
     : loaded.map((c) => ({ ...c, collection: toFastPath(c.collection) }));
@@ -316,12 +295,6 @@ function newmanSdk(): CollectionSdk {
   return createRequire(createRequire(import.meta.url).resolve('newman'))('postman-collection') as CollectionSdk;
 }
 
-interface LoadedCollection {
-  readonly name: string;
-  readonly stem: string;
-  readonly collection: Collection;
-}
-
 async function loadCollections(inputs: readonly string[], terminal: Terminal): Promise<LoadedCollection[]> {
   const files = await expandInputs(inputs);
   if (!files.length)
@@ -347,47 +320,6 @@ async function loadCollections(inputs: readonly string[], terminal: Terminal): P
     });
   }
   return loaded;
-}
-
-/** Every problem of every collection at once, before anything runs. */
-function validate(
-  collections: readonly LoadedCollection[],
-  options: JobOptions,
-  globals: Globals,
-): { tokenUrls: Set<string>; jwt: boolean; dpop: boolean; configs: TokenConfig[] } {
-  /** Each problem, with the collections it is found in: one line for it, naming them when not all. */
-  const problems = new Map<string, string[]>();
-  const tokenUrls = new Set<string>();
-  const configs: TokenConfig[] = [];
-  let jwt = false;
-  for (const { collection, name } of collections) {
-    // Globals rank below the collection's variables, as in Newman.
-    const variables = {
-      ...Object.fromEntries([...globals].map(([key, g]) => [key, g.value])),
-      ...Object.fromEntries(
-        (collection.variable ?? []).map((v) => [v.key, v.value === undefined ? '' : String(v.value)]),
-      ),
-    };
-    // Read as the collection's script reads them: under the team's names, if it has any.
-    const renames = variableNamesOf(collection);
-    for (const profile of clientsOf(parseProfiles(variables[PROFILES_VARIABLE]))) {
-      const check = checkConfig(options.variables, variables, options.environment?.file, profile, renames);
-      check.problems.forEach((p) => problems.set(p, [...new Set([...(problems.get(p) ?? []), name])]));
-      check.warnings.forEach((w) => options.terminal.err(`warning: ${w}`));
-      if (check.config) configs.push(check.config);
-      if (check.config) tokenUrls.add(check.config.tokenUrl);
-      if (check.config && (signsAssertion(check.config.clientAuth) || check.config.dpop)) jwt = true;
-    }
-  }
-  if (problems.size) {
-    const where = (names: string[]) =>
-      collections.length > 1 && names.length < collections.length ? ` (in ${names.join(', ')})` : '';
-    throw new PmOAuth2Error(
-      'CONFIG_INVALID',
-      `the configuration is incomplete; nothing was run:\n${[...problems].map(([p, names]) => `  - ${p}${where(names)}`).join('\n')}`,
-    );
-  }
-  return { tokenUrls, jwt, dpop: configs.some((c) => c.dpop), configs };
 }
 
 /**
@@ -559,12 +491,6 @@ function rememberTokens(environment: Record<string, unknown>, redactor: Redactor
     if (base === CACHE_VARIABLES.accessToken) redactor.addToken(value);
     if (base === CACHE_VARIABLES.fingerprint) redactor.addSecret(value);
   }
-}
-
-/** A collection's map of the team's own variable names, as the generator wrote it. */
-function variableNamesOf(collection: { variable?: Array<{ key: string; value?: unknown }> }): Record<string, string> {
-  const value = collection.variable?.find((v) => v.key === NAMES_VARIABLE)?.value;
-  return parseVariableNames(typeof value === 'string' ? value : undefined);
 }
 
 /** The token in a token endpoint's answer the script received: masked from then on, whatever the script calls it. */
