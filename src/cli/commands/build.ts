@@ -1,19 +1,13 @@
 import { join, relative } from 'node:path';
 import type { Argv } from 'yargs';
+import type { ArgsOf } from './args.js';
 import { buildCollections } from '../../generator/build.js';
 import { CONFIG_FILE, readBuildConfig } from '../../generator/build-config.js';
 import { EXIT } from '../exit-codes.js';
 import { findProjectRoot } from '../project-root.js';
 import type { Terminal } from '../../terminal.js';
 
-export interface BuildArgs {
-  readonly inputs: string[];
-  readonly out: string;
-  readonly jwt: boolean;
-  readonly config: string | undefined;
-  readonly retryOn401: boolean | undefined;
-  readonly replaceTokenScripts: boolean;
-}
+export type BuildArgs = ArgsOf<typeof buildOptions>;
 
 /**
  * pm.sendRequest takes no redirect or time-out setting of its own: only the engine's can stop it
@@ -26,7 +20,7 @@ export const PLAIN_NEWMAN_NOTE =
 export const DEFAULT_INPUTS = ['collections'];
 export const DEFAULT_OUT = 'build/collections';
 
-export function buildOptions(yargs: Argv): Argv<BuildArgs> {
+export function buildOptions(yargs: Argv) {
   return yargs
     .positional('inputs', {
       type: 'string',
@@ -57,7 +51,7 @@ export function buildOptions(yargs: Argv): Argv<BuildArgs> {
       describe: `build configuration (folder → credential profile) [default: ${CONFIG_FILE} when present]`,
     })
     .example('$0 build', 'build every collection under collections/ into build/collections/')
-    .example('$0 build exports/orders.json --out build', 'build one Postman export') as unknown as Argv<BuildArgs>;
+    .example('$0 build exports/orders.json --out build', 'build one Postman export');
 }
 
 export async function buildCommand(args: BuildArgs, terminal: Terminal, cwd = process.cwd()): Promise<number> {

@@ -1,21 +1,17 @@
 import type { Argv } from 'yargs';
+import type { ArgsOf } from './args.js';
 import { PmOAuth2Error } from '../../errors.js';
 import { decodeJwt } from '../../oauth/jwt.js';
 import { EXIT } from '../exit-codes.js';
 import type { Terminal } from '../../terminal.js';
 
-export interface DecodeArgs {
-  readonly jwt: string | undefined;
-}
+export type DecodeArgs = ArgsOf<typeof decodeOptions>;
 
-export function decodeOptions(yargs: Argv): Argv<DecodeArgs> {
+export function decodeOptions(yargs: Argv) {
   return yargs
     .positional('jwt', { type: 'string', describe: 'the token (a JWT); - or nothing reads it from standard input' })
     .example('$0 decode eyJhbGciOi…', 'show the header and the claims')
-    .example(
-      'pbpaste | $0 decode -',
-      'the same, keeping the token out of the shell history',
-    ) as unknown as Argv<DecodeArgs>;
+    .example('pbpaste | $0 decode -', 'the same, keeping the token out of the shell history');
 }
 
 export async function decodeCommand(

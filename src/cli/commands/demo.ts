@@ -15,6 +15,7 @@ import { describeStack } from './servers.js';
 /** Where the package keeps its samples: collections/, environments/ and pm-oauth2.config.json. */
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
+// run's flags with --report-dir redefined: the same RunArgs, which yargs cannot infer through the change.
 export function demoOptions(yargs: Argv): Argv<RunArgs> {
   return runFlags(yargs)
     .option('report-dir', {

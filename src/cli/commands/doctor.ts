@@ -23,6 +23,8 @@ export interface DoctorArgs {
   readonly collection: string | undefined;
 }
 
+// The TLS options come from a table (newman-options.ts), which yargs cannot infer: DoctorArgs names what
+// the command reads, and the builder is cast to it.
 export function doctorOptions(yargs: Argv): Argv<DoctorArgs> {
   return yargs
     .option('env', {

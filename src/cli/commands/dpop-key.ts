@@ -3,15 +3,14 @@
 // to do with it to standard error, so `pm-oauth2 dpop-key | pbcopy` copies the key alone.
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
+import type { ArgsOf } from './args.js';
 import { writeFileAtomic } from '../../files.js';
 import { EXIT } from '../exit-codes.js';
 import type { Terminal } from '../../terminal.js';
 
-export interface DpopKeyArgs {
-  readonly out: string | undefined;
-}
+export type DpopKeyArgs = ArgsOf<typeof dpopKeyOptions>;
 
-export function dpopKeyOptions(yargs: Argv): Argv<DpopKeyArgs> {
+export function dpopKeyOptions(yargs: Argv) {
   return yargs
     .option('out', {
       alias: 'o',
@@ -19,10 +18,7 @@ export function dpopKeyOptions(yargs: Argv): Argv<DpopKeyArgs> {
       describe: 'write the key to this file (mode 600) instead of standard output',
     })
     .example('$0 dpop-key | pbcopy', 'copy a new key, then paste it as the value of oauth2_dpop_key (type secret)')
-    .example(
-      '$0 dpop-key --out dpop-key.json',
-      'keep it in a file (add the file to .gitignore)',
-    ) as unknown as Argv<DpopKeyArgs>;
+    .example('$0 dpop-key --out dpop-key.json', 'keep it in a file (add the file to .gitignore)');
 }
 
 export async function dpopKeyCommand(args: DpopKeyArgs, terminal: Terminal, cwd = process.cwd()): Promise<number> {

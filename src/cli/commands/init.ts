@@ -1,6 +1,7 @@
 // `pm-oauth2 init`: sets up an existing repository of Postman exports for pm-oauth2 — environments,
 // configuration, CI jobs, .gitignore and package.json scripts — writing only what is missing.
 import type { Argv } from 'yargs';
+import type { ArgsOf } from './args.js';
 import { applyInit, planInit, type InitPlan } from '../../init/plan.js';
 import { secretVariables } from '../../init/templates.js';
 import { EXIT } from '../exit-codes.js';
@@ -10,14 +11,9 @@ import { PmOAuth2Error } from '../../errors.js';
 import { MAX_SHARDS } from '../../runner/shard/shard-option.js';
 import { packageVersion } from '../version.js';
 
-export interface InitArgs {
-  readonly collections: string | undefined;
-  readonly dryRun: boolean;
-  readonly shards: number;
-  readonly federated: boolean;
-}
+export type InitArgs = ArgsOf<typeof initOptions>;
 
-export function initOptions(yargs: Argv): Argv<InitArgs> {
+export function initOptions(yargs: Argv) {
   return yargs
     .option('collections', {
       type: 'string',
@@ -43,10 +39,7 @@ export function initOptions(yargs: Argv): Argv<InitArgs> {
       '$0 init --federated',
       "CI jobs that sign in with the job's own ID token (Entra ID, Keycloak): no secret stored",
     )
-    .example(
-      '$0 init --shards 4',
-      "CI jobs that split each environment's suite in four, and merge the reports",
-    ) as unknown as Argv<InitArgs>;
+    .example('$0 init --shards 4', "CI jobs that split each environment's suite in four, and merge the reports");
 }
 
 const MARK = { create: '+', update: '~', keep: '=' } as const;

@@ -1,17 +1,14 @@
 import { join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
+import type { ArgsOf } from './args.js';
 import { EXIT } from '../exit-codes.js';
 import { findProjectRoot } from '../project-root.js';
 import type { Terminal } from '../../terminal.js';
 import { summaryLines, type SummaryRow } from '../../runner/summary.js';
 
-export interface MergeReportsArgs {
-  readonly dirs: string[];
-  /** @default reports/ in the project */
-  readonly out: string | undefined;
-}
+export type MergeReportsArgs = ArgsOf<typeof mergeReportsOptions>;
 
-export function mergeReportsOptions(yargs: Argv): Argv<MergeReportsArgs> {
+export function mergeReportsOptions(yargs: Argv) {
   return yargs
     .positional('dirs', {
       type: 'string',
@@ -24,10 +21,7 @@ export function mergeReportsOptions(yargs: Argv): Argv<MergeReportsArgs> {
       describe: 'folder for the merged junit.xml, JSON reports and timings [default: reports/ in the project]',
     })
     .example('$0 merge-reports shards/', "every shard's reports downloaded under shards/: one junit.xml in reports/")
-    .example(
-      '$0 merge-reports reports/shard-*-of-4 --out reports/merged',
-      'shards run on one machine',
-    ) as unknown as Argv<MergeReportsArgs>;
+    .example('$0 merge-reports reports/shard-*-of-4 --out reports/merged', 'shards run on one machine');
 }
 
 export async function mergeReportsCommand(

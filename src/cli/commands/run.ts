@@ -87,6 +87,8 @@ export function runPositionals(yargs: Argv): Argv {
   });
 }
 
+// The pass-through and refused options come from tables (newman-options.ts), which yargs cannot infer:
+// RunArgs names what the command reads, and the builder is cast to it.
 export function runFlags(yargs: Argv): Argv<RunArgs> {
   return yargs
     .option('env', {

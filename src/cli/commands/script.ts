@@ -3,17 +3,15 @@
 // error, so `pm-oauth2 script | pbcopy` copies the script alone.
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
+import type { ArgsOf } from './args.js';
 import { DEFAULT_SCRIPT_PATHS, readScripts } from '../../generator/build.js';
 import { writeFileAtomic } from '../../files.js';
 import { EXIT } from '../exit-codes.js';
 import type { Terminal } from '../../terminal.js';
 
-export interface ScriptArgs {
-  readonly jwt: boolean;
-  readonly out: string | undefined;
-}
+export type ScriptArgs = ArgsOf<typeof scriptOptions>;
 
-export function scriptOptions(yargs: Argv): Argv<ScriptArgs> {
+export function scriptOptions(yargs: Argv) {
   return yargs
     .option('jwt', {
       type: 'boolean',
@@ -23,10 +21,7 @@ export function scriptOptions(yargs: Argv): Argv<ScriptArgs> {
     })
     .option('out', { alias: 'o', type: 'string', describe: 'write the script to this file instead of standard output' })
     .example('$0 script | pbcopy', "copy the script, then paste it into the collection's Pre-request script")
-    .example(
-      '$0 script --jwt --out prerequest.js',
-      'the JWT client authentication variant, in a file',
-    ) as unknown as Argv<ScriptArgs>;
+    .example('$0 script --jwt --out prerequest.js', 'the JWT client authentication variant, in a file');
 }
 
 /** Where the script goes in the Postman app, and what else the collection needs. */

@@ -1,16 +1,14 @@
 import type { Argv } from 'yargs';
+import type { ArgsOf } from './args.js';
 import { DEMO_ADMIN_CLIENT, DEMO_CLIENT, LOCAL_API_PORT, LOCAL_AUTH_PORT } from '../../servers/demo-clients.js';
 import type { LocalStack } from '../../servers/local-stack.js';
 import { EXIT } from '../exit-codes.js';
 import { PmOAuth2Error } from '../../errors.js';
 import type { Terminal } from '../../terminal.js';
 
-export interface ServersArgs {
-  readonly authPort: number;
-  readonly apiPort: number;
-}
+export type ServersArgs = ArgsOf<typeof serversOptions>;
 
-export function serversOptions(yargs: Argv): Argv<ServersArgs> {
+export function serversOptions(yargs: Argv) {
   return yargs
     .option('auth-port', {
       type: 'number',
@@ -18,10 +16,7 @@ export function serversOptions(yargs: Argv): Argv<ServersArgs> {
       describe: 'port of the authorization server (127.0.0.1)',
     })
     .option('api-port', { type: 'number', default: LOCAL_API_PORT, describe: 'port of the demo API (127.0.0.1)' })
-    .example(
-      '$0 servers',
-      'start both, print what to put into Postman, stop with Ctrl-C',
-    ) as unknown as Argv<ServersArgs>;
+    .example('$0 servers', 'start both, print what to put into Postman, stop with Ctrl-C');
 }
 
 export function describeStack(stack: LocalStack): string[] {
