@@ -4,11 +4,16 @@
 // run; newman's options must be newman's. A command no rule below knows fails the test, so a new
 // code block gets a rule rather than no check.
 import assert from 'node:assert/strict';
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { cp, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { parseCommandLine } from '../../src/cli/main.js';
 import { packageScripts } from '../../src/init/templates.js';
+import type { LocalStack } from '../../src/servers/local-stack.js';
 import { runProcess } from '../helpers/process.js';
+
+const BIN = resolve('bin/pm-oauth2.js');
+const NEWMAN = resolve('node_modules/newman/bin/newman.js');
 
 interface Shown {
   readonly where: string;
@@ -200,3 +205,42 @@ function withoutComment(line: string): string {
 function shellWords(text: string): string[] {
   return [...text.matchAll(/"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3] ?? '');
 }
+
+// Where the docs' commands can run on this machine, they run: the README's plain-newman block, line
+// by line as written, against the local servers it starts.
+describe("the README's plain newman block, run as written", function () {
+  this.timeout(120_000);
+  let work: string;
+  let stack: LocalStack | undefined;
+
+  before(async () => {
+    work = await mkdtemp(join(tmpdir(), 'pm-oauth2-readme-'));
+    for (const entry of ['collections', 'environments', 'pm-oauth2.config.json'])
+      await cp(entry, join(work, entry), { recursive: true });
+  });
+  after(async () => {
+    await stack?.close();
+    await rm(work, { recursive: true, force: true });
+  });
+
+  it('starts the servers, builds, and plain newman passes every test of the built collection', async () => {
+    const readme = await readFile('README.md', 'utf8');
+    const section = readme.slice(readme.indexOf('### 2. In plain `newman`'));
+    const block = /^```sh\n([\s\S]*?)^```/m.exec(section)?.[1] ?? '';
+    const commands = shellCommands(block, 'README.md').map((c) => c.words);
+    assert.deepEqual(
+      commands.map((words) => words.slice(0, 2).join(' ')),
+      ['npm run', 'npx pm-oauth2', 'newman run'],
+      'the block this test runs has changed: update the test with it',
+    );
+    const [, build = [], newmanLine = []] = commands;
+    // npm run servers, in its other terminal: the same servers, on the ports the local environment names.
+    const { startLocalStack } = await import('../../src/servers/local-stack.js');
+    stack = await startLocalStack({ exact: true });
+    const built = await runProcess(process.execPath, [BIN, ...build.slice(2)], { cwd: work });
+    assert.equal(built.code, 0, built.stderr);
+    const ran = await runProcess(process.execPath, [NEWMAN, ...newmanLine.slice(1)], { cwd: work });
+    assert.equal(ran.code, 0, ran.stdout + ran.stderr);
+    assert.match(ran.stdout, /assertions\s+│\s+\d+\s+│\s+0\s+│/);
+  });
+});
