@@ -12,7 +12,7 @@ import { withImmediateTimers } from '../../src/runner/immediate-timers.js';
 import type { ScriptVariants } from '../../src/generator/embed.js';
 import { NON_LEGACY_MARKER } from '../build-script.js';
 import { figure, type Figure } from './stats.js';
-import { listen } from './whole-process.js';
+import { listen, benchEnvironment } from './whole-process.js';
 
 export interface BuiltCollectionRegime {
   readonly perRequestMs: { readonly built: Figure; readonly empty: Figure };
@@ -51,15 +51,7 @@ export async function benchBuiltCollection(
       auth: { type: 'bearer', bearer: [{ key: 'token', value: '{{oauth2_access_token}}', type: 'string' }] },
       event: [{ listen: 'prerequest', script: { exec: [NON_LEGACY_MARKER, '// empty'] } }],
     };
-    const environment = {
-      name: 'bench',
-      values: [
-        ['oauth2_token_url', `${api.url}/token`],
-        ['oauth2_client_id', 'bench'],
-        ['oauth2_client_secret', 'bench-secret'],
-        ['oauth2_access_token', 'bench-token'],
-      ].map(([key, value]) => ({ key, value, enabled: true })),
-    };
+    const environment = benchEnvironment(api.url);
     const run = (collection: object) => runOnce(collection, environment, requests);
     await run(built); // warm-up: JIT, sockets, the one token request
     const regime = async (immediate: boolean): Promise<BuiltCollectionRegime> => {

@@ -6,6 +6,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import newman from 'newman';
 import { NON_LEGACY_MARKER } from '../build-script.js';
+import { benchEnvironment } from './whole-process.js';
 import { figure, type Figure } from './stats.js';
 
 export interface HotPathResult {
@@ -43,15 +44,7 @@ export async function benchHotPath(script: string, requests: number, rounds: num
   };
   // The token is preset for the empty scripts; ours, which cannot know it was fetched for these
   // credentials, fetches its own once per run (1 token request per N requests).
-  const environment = {
-    name: 'bench',
-    values: [
-      ['oauth2_token_url', `${base}/token`],
-      ['oauth2_client_id', 'bench'],
-      ['oauth2_client_secret', 'bench-secret'],
-      ['oauth2_access_token', 'bench-token'],
-    ].map(([key, value]) => ({ key, value, enabled: true })),
-  };
+  const environment = benchEnvironment(base);
   const samples = {
     static: [] as number[],
     empty: [] as number[],

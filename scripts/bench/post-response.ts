@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import newman from 'newman';
 import { embedScript, type ScriptVariants } from '../../src/generator/embed.js';
 import { figure, type Figure } from './stats.js';
-import { listen } from './whole-process.js';
+import { listen, benchEnvironment } from './whole-process.js';
 
 export interface PostResponseResult {
   readonly bodyBytes: number;
@@ -38,15 +38,7 @@ export async function benchPostResponse(
     built,
     withRetry: embedScript(source, scripts, { retryOn401: true }).collection,
   };
-  const environment = {
-    name: 'bench',
-    values: [
-      ['oauth2_token_url', `${base}/token`],
-      ['oauth2_client_id', 'bench'],
-      ['oauth2_client_secret', 'bench-secret'],
-      ['oauth2_access_token', 'bench-token'],
-    ].map(([key, value]) => ({ key, value, enabled: true })),
-  };
+  const environment = benchEnvironment(base);
   const samples = {
     empty: [] as number[],
     built: [] as number[],

@@ -143,6 +143,25 @@ export function listen(answer: (url: string) => string, latencyMs = 0): Promise<
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
+/**
+ * The bench client's environment for an in-process Newman run, against a local API's /token, with
+ * the token preset: the empty-script variants send it as they are, our script fetches its own once.
+ */
+export function benchEnvironment(base: string): {
+  name: string;
+  values: Array<{ key: string; value: string; enabled: boolean }>;
+} {
+  return {
+    name: 'bench',
+    values: [
+      ['oauth2_token_url', `${base}/token`],
+      ['oauth2_client_id', 'bench'],
+      ['oauth2_client_secret', 'bench-secret'],
+      ['oauth2_access_token', 'bench-token'],
+    ].map(([key = '', value = '']) => ({ key, value, enabled: true })),
+  };
+}
+
 /** The bench client's variables for pm-oauth2 run, against a local API's /token. */
 export function benchVariableArgs(base: string): string[] {
   return [

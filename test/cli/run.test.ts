@@ -3,7 +3,7 @@ import { cp, mkdtemp, readdir, readFile, rm, writeFile, mkdir } from 'node:fs/pr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildCollections } from '../../src/generator/build.js';
-import { runCli, type CliResult } from '../helpers/cli.js';
+import { runCli, WITHOUT_PROXY, type CliResult } from '../helpers/cli.js';
 import { credentialLeaks } from '../helpers/leaks.js';
 import { CLIENTS, startTestServers, type TestServers } from '../helpers/servers.js';
 
@@ -45,16 +45,7 @@ describe('pm-oauth2 run (the built binary)', function () {
   const run = (args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> =>
     runCli(['run', ...args], {
       cwd: project,
-      env: {
-        OAUTH2_CLIENT_SECRET: undefined,
-        HTTP_PROXY: undefined,
-        HTTPS_PROXY: undefined,
-        http_proxy: undefined,
-        https_proxy: undefined,
-        ALL_PROXY: undefined,
-        all_proxy: undefined,
-        ...env,
-      },
+      env: { OAUTH2_CLIENT_SECRET: undefined, ...WITHOUT_PROXY, ...env },
     });
   const both = () => [
     join(project, 'built/demo-api.postman_collection.json'),
