@@ -12,6 +12,7 @@ import { CLIENTS, startTestServers, type TestServers } from '../helpers/servers.
 // one folder. Only that folder's requests get a token; the others sent no auth before the build and
 // send none after it, in every engine that can tell a request's folder.
 const WITH_LOCATION = [...ENGINES, ...OLDER_NEWMANS.filter(([name]) => name === 'newman 6.1.3')];
+const WITHOUT_LOCATION = OLDER_NEWMANS.filter(([name]) => name !== 'newman 6.1.3');
 
 for (const [engineName, run] of WITH_LOCATION) {
   describe(`a collection whose only client credentials are on a folder, in ${engineName}`, function () {
@@ -64,6 +65,40 @@ for (const [engineName, run] of WITH_LOCATION) {
         servers.api.calls.slice(before).map((c) => c.path),
         ['/public/health', '/public/me'],
       );
+    });
+  });
+}
+
+for (const [engineName, run] of WITHOUT_LOCATION) {
+  describe(`a collection whose only client credentials are on a folder, in ${engineName}, which cannot tell a request's folder`, function () {
+    this.timeout(60_000);
+    let servers: TestServers;
+
+    before(async () => {
+      [servers] = await Promise.all([startTestServers(), buildScript()]);
+    });
+    after(() => servers.close());
+
+    it("fails closed, saying what to upgrade: the folder's request never goes out without its token", async () => {
+      const source = await graphCollection(servers.auth.tokenUrl);
+      const collection = embedScript(source, await readScripts(DEFAULT_SCRIPT_PATHS)).collection;
+      const before = { calls: servers.api.calls.length, tokens: servers.auth.tokenRequests() };
+      const result = await run(collection, {
+        environment: {
+          base: servers.api.url,
+          ClientID: CLIENTS.post.clientId,
+          ClientSecret: CLIENTS.post.clientSecret,
+        },
+      });
+      const ours = result.failures.filter((f) => f.test === FAILURE_TEST_NAME);
+      assert.ok(ours.length >= 1, JSON.stringify(result.failures));
+      for (const failure of ours) assert.match(failure.message, /Fix: run it with Newman 6\.1 or later/);
+      // Not knowing which request is the folder's, the script lets none through.
+      assert.deepEqual(
+        servers.api.calls.slice(before.calls).map((c) => c.path),
+        [],
+      );
+      assert.equal(servers.auth.tokenRequests(), before.tokens);
     });
   });
 }
