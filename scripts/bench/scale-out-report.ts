@@ -18,17 +18,17 @@ export function scaleOutChecks(r: ScaleOutResult): Check[] {
     {
       name: 'simulated matrix, n = 4, with timings: the longest shard ≤ 0.30 × serial (local API)',
       ok: local.ratio.byTimings <= 0.3,
-      detail: `${local.ratio.byTimings.toFixed(3)} (balance ${local.balance.byTimings.toFixed(3)}); ${r.remote.ratio.byTimings.toFixed(3)} with a ${r.remote.latencyMs} ms API`,
+      detail: `${local.ratio.byTimings.toFixed(3)} (balance ${local.balance.byTimings.toFixed(3)}; a perfect split: ${local.floors.idealShardRatio.toFixed(3)}); ${r.remote.ratio.byTimings.toFixed(3)} with a ${r.remote.latencyMs} ms API`,
     },
     {
       name: 'simulated matrix, n = 4, by request count: the longest shard ≤ 0.35 × serial (local API)',
       ok: local.ratio.byCount <= 0.35,
-      detail: `${local.ratio.byCount.toFixed(3)} (balance ${local.balance.byCount.toFixed(3)}); ${r.remote.ratio.byCount.toFixed(3)} with a ${r.remote.latencyMs} ms API`,
+      detail: `${local.ratio.byCount.toFixed(3)} (balance ${local.balance.byCount.toFixed(3)}; a perfect split: ${local.floors.idealShardRatio.toFixed(3)}); ${r.remote.ratio.byCount.toFixed(3)} with a ${r.remote.latencyMs} ms API`,
     },
     {
       name: '--parallel 2 on this machine: ≤ 0.60 × serial, one token request (local API)',
       ok: local.ratio.parallel2 <= 0.6 && local.parallelTokenRequests === 1,
-      detail: `${local.ratio.parallel2.toFixed(3)}; ${r.remote.ratio.parallel2.toFixed(3)} with a ${r.remote.latencyMs} ms API; one token request each`,
+      detail: `${local.ratio.parallel2.toFixed(3)} (the serial run's CPU on 2 cores: ${local.floors.parallel2Ratio.toFixed(3)}); ${r.remote.ratio.parallel2.toFixed(3)} with a ${r.remote.latencyMs} ms API; one token request each`,
     },
     {
       name: "merge of 4 shards' reports (2,000 requests) well under a second (≤ 0.5 s)",
@@ -45,6 +45,9 @@ export function scaleOutMarkdown(r: ScaleOutResult, rounds: number): string {
     `| ${api}: longest of 4 shards, by request count | ${show(p.shardsMs.byCount, 'ms', 0)} | ${p.ratio.byCount.toFixed(3)} | ${p.balance.byCount.toFixed(3)} |`,
     `| ${api}: longest of 4 shards, by timings | ${show(p.shardsMs.byTimings, 'ms', 0)} | ${p.ratio.byTimings.toFixed(3)} | ${p.balance.byTimings.toFixed(3)} |`,
     `| ${api}: \`--parallel 2\` (one token request) | ${show(p.parallel2Ms, 'ms', 0)} | ${p.ratio.parallel2.toFixed(3)} | |`,
+    `| ${api}, bound: a job's fixed cost (\`pm-oauth2 run\` of one request) | ${show(p.floors.jobFixedMs, 'ms', 0)} | ${(p.floors.jobFixedMs.median / p.serialMs.median).toFixed(3)} | |`,
+    `| ${api}, bound: a perfect split into 4 (that cost + a quarter of the rest) | | ${p.floors.idealShardRatio.toFixed(3)} | 1 |`,
+    `| ${api}, bound: 2 workers on 2 cores (the serial run's CPU, ${show(p.floors.serialCpuMs, 'ms', 0)}, over both) | | ${p.floors.parallel2Ratio.toFixed(3)} | |`,
   ];
   return [
     SCALE_OUT_START,

@@ -2,9 +2,9 @@
 // timers), as a simulated CI matrix (each of 4 shards a process of its own, one after another, its
 // wall time measured) and with --parallel 2, against a local API as fast as it can answer and
 // against one that answers after a network's round trip; and the merge of the 4 shards' reports.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Collection } from '../../src/generator/collection-types.js';
 import { embedScript, type ScriptVariants } from '../../src/generator/embed.js';
@@ -30,6 +30,25 @@ export interface ScaleOutProfile {
   readonly ratio: { readonly byCount: number; readonly byTimings: number; readonly parallel2: number };
   readonly parallel2Ms: Figure;
   readonly parallelTokenRequests: number;
+  /** What no split can beat, measured on the same machine (see floors). */
+  readonly floors: Floors;
+}
+
+/**
+ * The bounds the machine sets, measured: a job's fixed cost (a `pm-oauth2 run` of one request: the
+ * process, Newman's modules, one Newman run, the reports) is paid by every shard, so even a perfect
+ * split of n jobs takes at least that plus 1/n of the rest of the serial run; and n workers on this
+ * machine's cores cannot finish before the serial run's CPU time (the runner's and the API's) spread
+ * over all of them.
+ */
+export interface Floors {
+  readonly jobFixedMs: Figure;
+  /** The serial run's CPU time, the runner's and the API's, in milliseconds. */
+  readonly serialCpuMs: Figure;
+  /** (fixed + (serial − fixed) / 4) / serial. */
+  readonly idealShardRatio: number;
+  /** serial CPU / (cores × serial wall), at most 1 worker per core. */
+  readonly parallel2Ratio: number;
 }
 
 export interface ScaleOutResult {
@@ -97,10 +116,32 @@ async function profile(
       parallel: [] as number[],
       balanceCount: [] as number[],
       balanceTimings: [] as number[],
+      fixed: [] as number[],
+      serialCpu: [] as number[],
     };
+    const one = join(dir, 'one');
+    await mkdir(one, { recursive: true });
+    await writeFile(
+      join(one, 'one.postman_collection.json'),
+      JSON.stringify(embedScript(collection(base, 0, [1]), scripts).collection),
+    );
+    const cpuFile = join(dir, 'cpu.json');
+    const cpuProbe = join(dir, 'cpu-probe.cjs');
+    await writeFile(cpuProbe, CPU_PROBE);
     await run(['--report-dir', join(dir, 'warm')]);
     for (let round = 0; round < rounds; round++) {
-      samples.serial.push(await run(['--report-dir', join(dir, 'serial')]));
+      const cpuBefore = process.cpuUsage();
+      samples.serial.push(
+        await run(['--report-dir', join(dir, 'serial')], {
+          NODE_OPTIONS: `--require ${cpuProbe}`,
+          PM_OAUTH2_BENCH_CPU_FILE: cpuFile,
+        }),
+      );
+      // The API answers in this process, which does nothing else while it waits for the run.
+      const api = process.cpuUsage(cpuBefore);
+      const runner = JSON.parse(await readFile(cpuFile, 'utf8')) as NodeJS.CpuUsage;
+      samples.serialCpu.push((api.user + api.system + runner.user + runner.system) / 1000);
+      samples.fixed.push(await time(PM_OAUTH2_BIN, ['run', one, ...env, '--report-dir', join(dir, 'one-report')]));
       samples.exact.push(await run(['--report-dir', join(dir, 'serial')], { PM_OAUTH2_EXACT_TIMERS: '1' }));
       const byCount = await shards(run, join(dir, `count-${round}`), []);
       const byTimings = await shards(run, join(dir, `time-${round}`), ['--shard-timings', join(dir, `count-${round}`)]);
@@ -130,10 +171,23 @@ async function profile(
       },
       parallel2Ms: figure(samples.parallel),
       parallelTokenRequests: 1,
+      floors: floorsOf(serial.median, figure(samples.fixed), figure(samples.serialCpu)),
     };
   } finally {
     server.close();
   }
+}
+
+/** Written where NODE_OPTIONS --require loads it: the process's CPU time, when it exits. */
+const CPU_PROBE = `process.on('exit', () => require('node:fs').writeFileSync(process.env.PM_OAUTH2_BENCH_CPU_FILE, JSON.stringify(process.cpuUsage())));`;
+
+function floorsOf(serialMs: number, jobFixedMs: Figure, serialCpuMs: Figure): Floors {
+  return {
+    jobFixedMs,
+    serialCpuMs,
+    idealShardRatio: (jobFixedMs.median + (serialMs - jobFixedMs.median) / SHARDS) / serialMs,
+    parallel2Ratio: Math.max(0.5, serialCpuMs.median / (Math.min(2, availableParallelism()) * serialMs)),
+  };
 }
 
 /** Each shard a process of its own, one after another: a CI matrix on one machine. */
