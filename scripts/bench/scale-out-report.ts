@@ -31,9 +31,9 @@ export function scaleOutChecks(r: ScaleOutResult): Check[] {
       detail: `${local.ratio.parallel2.toFixed(3)} (the serial run's CPU on 2 cores: ${local.floors.parallel2Ratio.toFixed(3)}); ${r.remote.ratio.parallel2.toFixed(3)} with a ${r.remote.latencyMs} ms API; one token request each`,
     },
     {
-      name: "merge of 4 shards' reports (2,000 requests) well under a second (≤ 0.5 s)",
-      ok: r.mergeMs.median <= 500,
-      detail: `${r.mergeMs.median.toFixed(0)} ms`,
+      name: "merge of 4 shards' reports (2,000 requests), as a CI merge job runs it: well under a second (≤ 0.5 s)",
+      ok: r.mergeCliMs.median <= 500,
+      detail: `${r.mergeCliMs.median.toFixed(0)} ms (the merge's own work, in process: ${r.mergeMs.median.toFixed(0)} ms)`,
     },
   ];
 }
@@ -46,6 +46,7 @@ export function scaleOutMarkdown(r: ScaleOutResult, rounds: number): string {
     `| ${api}: longest of 4 shards, by timings | ${show(p.shardsMs.byTimings, 'ms', 0)} | ${p.ratio.byTimings.toFixed(3)} | ${p.balance.byTimings.toFixed(3)} |`,
     `| ${api}: \`--parallel 2\` (one token request) | ${show(p.parallel2Ms, 'ms', 0)} | ${p.ratio.parallel2.toFixed(3)} | |`,
     `| ${api}, bound: a job's fixed cost (\`pm-oauth2 run\` of one request) | ${show(p.floors.jobFixedMs, 'ms', 0)} | ${(p.floors.jobFixedMs.median / p.serialMs.median).toFixed(3)} | |`,
+    `| ${api}, for comparison: \`newman run\` of the same one request | ${show(p.floors.newmanFixedMs, 'ms', 0)} | ${(p.floors.newmanFixedMs.median / p.serialMs.median).toFixed(3)} | |`,
     `| ${api}, bound: a perfect split into 4 (that cost + a quarter of the rest) | | ${p.floors.idealShardRatio.toFixed(3)} | 1 |`,
     `| ${api}, bound: 2 workers on 2 cores (the serial run's CPU, ${show(p.floors.serialCpuMs, 'ms', 0)}, over both) | | ${p.floors.parallel2Ratio.toFixed(3)} | |`,
   ];
@@ -59,9 +60,14 @@ export function scaleOutMarkdown(r: ScaleOutResult, rounds: number): string {
     '|---|---|---|---|',
     ...rows(r.local, 'local API'),
     ...rows(r.remote, `${r.remote.latencyMs} ms API`),
-    `| \`merge-reports\` of the 4 shards (in process) | ${show(r.mergeMs, 'ms', 0)} | | |`,
+    `| \`pm-oauth2 merge-reports\` of the 4 shards, a process of its own (as a CI merge job runs it) | ${show(r.mergeCliMs, 'ms', 0)} | | |`,
+    `| the merge's own work, in process, its modules loaded | ${show(r.mergeMs, 'ms', 0)} | | |`,
     '',
-    "Newman takes each step of a request in a new turn of the event loop with a zero-delay timer, which Node makes 1 ms: about 7 ms of every request were spent waiting (a CPU profile showed a shard idle 80 % of the time). `pm-oauth2 run` makes those timers immediates while Newman runs (the row with Newman's own timers shows what that saves); a run against a local API is now CPU-bound. A shard keeps the fixed costs of a job (the process start and, for each collection it touches, a Newman run with its sandbox, together about a second) on a quarter of the requests, so the faster each request, the larger their share: against the local API they keep 4 shards from 0.25. `--parallel 2` shares two cores between two workers and the API, so against a local API it cannot beat the serial run; where the API takes time to answer, the workers wait on it side by side.",
+    "Newman takes each step of a request in a new turn of the event loop with a zero-delay timer, which Node makes 1 ms: about 7 ms of every request were spent waiting (a CPU profile showed a shard idle 80 % of the time). `pm-oauth2 run` makes those timers immediates while Newman runs (the row with Newman's own timers shows what that saves); a run against a local API is now CPU-bound.",
+    '',
+    `**What the machine allows.** Every job pays a fixed cost before its first request and after its last: the process, Newman's modules, a Newman run and the reports. Measured as a run of one request, it is ${r.local.floors.jobFixedMs.median.toFixed(0)} ms for \`pm-oauth2 run\`, and ${r.local.floors.newmanFixedMs.median.toFixed(0)} ms for \`newman run\` itself: most of it is Newman's start, which no tool that runs Newman avoids. A split into 4 cannot beat that cost plus a quarter of the rest of the serial run: ${r.local.floors.idealShardRatio.toFixed(3)} × serial against the local API, where the serial run is short because each request is cheap, and ${r.remote.floors.idealShardRatio.toFixed(3)} against the ${r.remote.latencyMs} ms API. So against the local API, the goals of 0.35 (by count) and 0.30 (by timings) are below what a perfect split achieves on this machine. Against an API that takes time to answer, as a CI job's API across a network does, the shards come within a few per cent of that bound. Likewise \`--parallel 2\` cannot finish before the serial run's CPU time (the runner's and the API's, which share the 2 cores here) is spread over both cores: ${r.local.floors.parallel2Ratio.toFixed(3)} × serial against the local API. It gains where the API takes time to answer and the workers wait on it side by side.`,
+    '',
+    `\`merge-reports\` as a CI merge job runs it is a process of its own: Node, the CLI, and Newman's JUnit reporter (so that the merged JUnit is the one Newman writes), then the merge's work.`,
     SCALE_OUT_END,
   ].join('\n');
 }

@@ -10,7 +10,7 @@ import type { Collection } from '../../src/generator/collection-types.js';
 import { embedScript, type ScriptVariants } from '../../src/generator/embed.js';
 import { mergeReports } from '../../src/runner/merge/merge-reports.js';
 import { figure, type Figure } from './stats.js';
-import { benchVariableArgs, listen, time } from './whole-process.js';
+import { benchVariableArgs, listen, NEWMAN_BIN, time } from './whole-process.js';
 
 const PM_OAUTH2_BIN = new URL('../../bin/pm-oauth2.js', import.meta.url).pathname;
 const COLLECTIONS = 8;
@@ -43,6 +43,8 @@ export interface ScaleOutProfile {
  */
 export interface Floors {
   readonly jobFixedMs: Figure;
+  /** `newman run` of the same one request: what any Newman-based job pays. */
+  readonly newmanFixedMs: Figure;
   /** The serial run's CPU time, the runner's and the API's, in milliseconds. */
   readonly serialCpuMs: Figure;
   /** (fixed + (serial − fixed) / 4) / serial. */
@@ -56,7 +58,10 @@ export interface ScaleOutResult {
   /** Against the local API as it is, then against one that answers after LATENCY_MS (a remote API's round trip). */
   readonly local: ScaleOutProfile;
   readonly remote: ScaleOutProfile;
+  /** The merge's own work, in process, its modules loaded. */
   readonly mergeMs: Figure;
+  /** `pm-oauth2 merge-reports`, a process of its own, as a CI merge job runs it. */
+  readonly mergeCliMs: Figure;
 }
 
 /** A round trip to an API elsewhere on the network, as a CI job usually has it. */
@@ -65,10 +70,10 @@ export const LATENCY_MS = 10;
 export async function benchScaleOut(scripts: ScriptVariants, rounds: number): Promise<ScaleOutResult> {
   const dir = await mkdtemp(join(tmpdir(), 'pm-oauth2-bench-scale-'));
   try {
-    const merge: number[] = [];
+    const merge = { inProcess: [] as number[], cli: [] as number[] };
     const local = await profile(scripts, rounds, 0, join(dir, 'local'), merge);
-    const remote = await profile(scripts, rounds, LATENCY_MS, join(dir, 'remote'), []);
-    return { requests: SUITE_REQUESTS, local, remote, mergeMs: figure(merge) };
+    const remote = await profile(scripts, rounds, LATENCY_MS, join(dir, 'remote'), { inProcess: [], cli: [] });
+    return { requests: SUITE_REQUESTS, local, remote, mergeMs: figure(merge.inProcess), mergeCliMs: figure(merge.cli) };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -81,7 +86,7 @@ async function profile(
   rounds: number,
   latencyMs: number,
   dir: string,
-  mergeSamples: number[],
+  mergeSamples: { inProcess: number[]; cli: number[] },
 ): Promise<ScaleOutProfile> {
   let tokenRequests = 0;
   const server = await listen((url) => {
@@ -117,6 +122,7 @@ async function profile(
       balanceCount: [] as number[],
       balanceTimings: [] as number[],
       fixed: [] as number[],
+      newmanFixed: [] as number[],
       serialCpu: [] as number[],
     };
     const one = join(dir, 'one');
@@ -142,6 +148,10 @@ async function profile(
       const runner = JSON.parse(await readFile(cpuFile, 'utf8')) as NodeJS.CpuUsage;
       samples.serialCpu.push((api.user + api.system + runner.user + runner.system) / 1000);
       samples.fixed.push(await time(PM_OAUTH2_BIN, ['run', one, ...env, '--report-dir', join(dir, 'one-report')]));
+      const oneNewman = ['run', join(one, 'one.postman_collection.json'), ...benchVariableArgs(base), '-r', 'json'];
+      samples.newmanFixed.push(
+        await time(NEWMAN_BIN, [...oneNewman, '--reporter-json-export', join(dir, 'one-newman.json')]),
+      );
       samples.exact.push(await run(['--report-dir', join(dir, 'serial')], { PM_OAUTH2_EXACT_TIMERS: '1' }));
       const byCount = await shards(run, join(dir, `count-${round}`), []);
       const byTimings = await shards(run, join(dir, `time-${round}`), ['--shard-timings', join(dir, `count-${round}`)]);
@@ -153,9 +163,19 @@ async function profile(
       samples.parallel.push(await run(['--parallel', '2', '--report-dir', join(dir, `parallel-${round}`)]));
       if (tokenRequests - before !== 1)
         throw new Error(`--parallel 2 made ${tokenRequests - before} token requests, not 1`);
+      // Its modules (Newman's JUnit reporter) load once: the in-process figure is the merge's work.
+      if (!round) await mergeReports([join(dir, `time-${round}`)], join(dir, 'merged-warm'));
       const started = performance.now();
       await mergeReports([join(dir, `time-${round}`)], join(dir, `merged-${round}`));
-      mergeSamples.push(performance.now() - started);
+      mergeSamples.inProcess.push(performance.now() - started);
+      mergeSamples.cli.push(
+        await time(PM_OAUTH2_BIN, [
+          'merge-reports',
+          join(dir, `time-${round}`),
+          '--out',
+          join(dir, `merged-cli-${round}`),
+        ]),
+      );
     }
     const serial = figure(samples.serial);
     return {
@@ -171,7 +191,7 @@ async function profile(
       },
       parallel2Ms: figure(samples.parallel),
       parallelTokenRequests: 1,
-      floors: floorsOf(serial.median, figure(samples.fixed), figure(samples.serialCpu)),
+      floors: floorsOf(serial.median, figure(samples.fixed), figure(samples.newmanFixed), figure(samples.serialCpu)),
     };
   } finally {
     server.close();
@@ -181,9 +201,10 @@ async function profile(
 /** Written where NODE_OPTIONS --require loads it: the process's CPU time, when it exits. */
 const CPU_PROBE = `process.on('exit', () => require('node:fs').writeFileSync(process.env.PM_OAUTH2_BENCH_CPU_FILE, JSON.stringify(process.cpuUsage())));`;
 
-function floorsOf(serialMs: number, jobFixedMs: Figure, serialCpuMs: Figure): Floors {
+function floorsOf(serialMs: number, jobFixedMs: Figure, newmanFixedMs: Figure, serialCpuMs: Figure): Floors {
   return {
     jobFixedMs,
+    newmanFixedMs,
     serialCpuMs,
     idealShardRatio: (jobFixedMs.median + (serialMs - jobFixedMs.median) / SHARDS) / serialMs,
     parallel2Ratio: Math.max(0.5, serialCpuMs.median / (Math.min(2, availableParallelism()) * serialMs)),

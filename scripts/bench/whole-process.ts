@@ -12,7 +12,7 @@ import { embedScript, type ScriptVariants } from '../../src/generator/embed.js';
 import { figure, type Figure } from './stats.js';
 
 const require = createRequire(import.meta.url);
-const NEWMAN_BIN = join(require.resolve('newman'), '..', 'bin', 'newman.js');
+export const NEWMAN_BIN = join(require.resolve('newman'), '..', 'bin', 'newman.js');
 const PM_OAUTH2_BIN = new URL('../../bin/pm-oauth2.js', import.meta.url).pathname;
 
 export interface WholeProcessResult {
