@@ -101,9 +101,14 @@ export class Reports {
     };
   }
 
+  /** Whether this reporter was asked for. */
+  wants(reporter: FileReporter): boolean {
+    return this.options.reporters.includes(reporter);
+  }
+
   /** A report made outside Newman (a --parallel job's merged reports), delivered by finish like the others; ignored when its reporter was not asked for. */
   hold(reporter: FileReporter, stem: string, content: string): void {
-    if (!this.options.reporters.includes(reporter)) return;
+    if (!this.wants(reporter)) return;
     if (!this.held.some((h) => h.stem === stem)) this.collections++;
     this.held.push({ reporter, stem, path: '', content });
   }

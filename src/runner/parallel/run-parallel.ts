@@ -8,7 +8,8 @@ import { describeNewToken } from '../../oauth/describe-token.js';
 import type { Terminal } from '../../terminal.js';
 import { jobTokenBroker } from '../fast-path/job-broker.js';
 import { jobFederatedAssertions } from '../federated/assertion-source.js';
-import { mergeCollections } from '../merge/merge-reports.js';
+import { junitFromJson } from '../merge/junit-from-json.js';
+import { jsonText, mergeCollections } from '../merge/merge-reports.js';
 import type { NewmanJsonReport } from '../merge/merge-json.js';
 import { completenessProblems, unitsNotRun, type ShardReports } from '../merge/shard-set.js';
 import { Redactor } from '../redactor.js';
@@ -180,9 +181,10 @@ async function deliver(
           }) ?? [],
     ),
   );
-  for (const { stem, json, junit } of collections) {
-    options.reports.hold('json', stem, json);
-    options.reports.hold('junit', stem, junit);
+  // Only the reports asked for are made: the JUnit is the costly one.
+  for (const { stem, report } of collections) {
+    if (options.reports.wants('json')) options.reports.hold('json', stem, jsonText(report));
+    if (options.reports.wants('junit')) options.reports.hold('junit', stem, junitFromJson(report));
   }
   const { files, withheld } = await options.reports.finish(redactor);
   return {
