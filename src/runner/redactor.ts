@@ -17,12 +17,15 @@ import {
 
 /** JWTs we were not told about (a token of another script, a signed assertion) are masked too. */
 const JWT = /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g;
+/** What JWT cannot match without. */
+const JWT_LITERAL = 'eyJ';
 /** Shorter values are too likely to match innocent text; they are still kept out of our own output. */
 const MIN_LENGTH = 4;
 
 export class Redactor {
   private readonly replacements = new Map<string, string>();
   private ordered: Array<[string, string]> | undefined;
+  private shortestForm: number | undefined;
   /** What the second net looks for in a text already redacted: each form, with what it is (never the value). */
   private readonly checks = new Map<string, string>();
 
@@ -72,8 +75,11 @@ export class Redactor {
     let out = text;
     // Longest first, so a secret that contains another is replaced whole.
     this.ordered ??= [...this.replacements].sort((a, b) => b[0].length - a[0].length);
-    for (const [from, to] of this.ordered) if (out.includes(from)) out = out.split(from).join(to);
-    return redactCredentialPatterns(out).replace(JWT, (token) => maskToken(token));
+    // A text shorter than every form holds none (most of a report's strings: "GET", ids, names).
+    if (text.length >= this.shortest())
+      for (const [from, to] of this.ordered) if (out.includes(from)) out = out.split(from).join(to);
+    out = redactCredentialPatterns(out);
+    return out.includes(JWT_LITERAL) ? out.replace(JWT, (token) => maskToken(token)) : out;
   }
 
   /**
@@ -113,6 +119,12 @@ export class Redactor {
   private put(form: string, mask: string): void {
     this.replacements.set(form, mask);
     this.ordered = undefined;
+    this.shortestForm = undefined;
+  }
+
+  private shortest(): number {
+    this.shortestForm ??= Math.min(...[...this.replacements.keys()].map((form) => form.length));
+    return this.shortestForm;
   }
 }
 

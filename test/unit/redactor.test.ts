@@ -100,6 +100,16 @@ describe('Redactor', () => {
     assert.match(out, /opaque…\(38 chars\)/);
   });
 
+  it('masks a JWT it was never told about, in a line and in every string of a JSON report', () => {
+    const redactor = new Redactor();
+    redactor.addToken('the-known-token-1234');
+    const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJvdGhlciJ9.c2lnbmF0dXJl';
+    assert.equal(redactor.redact(`other: ${jwt}.`), 'other: eyJhbG…(54 chars).');
+    const report = redactor.redactReport(JSON.stringify({ run: { logs: [`got ${jwt}`], [jwt]: 'as a key' } }));
+    assert.ok(!report.includes(jwt), report);
+    assert.equal((report.match(/eyJhbG…\(54 chars\)/g) ?? []).length, 2, report);
+  });
+
   it('masks credentials by where they stand, even when their value was never told to it', () => {
     const redactor = new Redactor();
     const basic = Buffer.from('someone:unknown-secret').toString('base64');
