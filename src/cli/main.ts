@@ -2,11 +2,13 @@
 // user sees and the exit status.
 import yargs from 'yargs';
 import { PmOAuth2Error } from '../errors.js';
-import { CodedError, isOAuthError } from '../oauth/errors.js';
 import { COMMANDS, requestedCommand, type LoadedCommand } from './commands/index.js';
 import { EXIT } from './exit-codes.js';
 import { splitReporterOptions } from '../runner/reporter-options.js';
 import { processTerminal, type Terminal } from '../terminal.js';
+import { reportError } from './report-error.js';
+
+export { reportError };
 
 export async function main(argv: readonly string[], terminal: Terminal = processTerminal): Promise<number> {
   try {
@@ -74,26 +76,4 @@ export async function parseCommandLine(argv: readonly string[], terminal: Termin
     .exitProcess(false)
     .parseAsync();
   return args && command ? { command, args } : {};
-}
-
-/** Errors thrown before anything ran: the command line, the configuration or an input cannot be used. */
-const NOTHING_RAN = new Set<string>([
-  'USAGE',
-  'CONFIG_INVALID',
-  'CONFIG_MISSING',
-  'ENVIRONMENT_INVALID',
-  'SCRIPT_NOT_BUILT',
-]);
-
-/** Any expected failure, of the Node side or of the token logic, is printed plainly with its code (and advice). */
-export function reportError(error: unknown, terminal: Terminal): number {
-  if (error instanceof CodedError) {
-    const advice = isOAuthError(error) && error.advice ? ` — ${error.advice}` : '';
-    terminal.err(`error [${error.code}]: ${error.message}${advice}`);
-    return NOTHING_RAN.has(error.code) || error.code.startsWith('INPUT_') ? EXIT.usage : EXIT.failures;
-  }
-  terminal.err(
-    `internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\nThis is a bug in pm-oauth2: please report it with the command you ran.`,
-  );
-  return EXIT.internal;
 }

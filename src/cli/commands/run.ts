@@ -10,6 +10,7 @@ import { failureCount, formatSummary } from '../../runner/summary.js';
 import { mergeGlobals, mergeVariables, readDotenv } from '../../runner/variable-sources.js';
 import { EXIT } from '../exit-codes.js';
 import { findProjectRoot } from '../project-root.js';
+import { reportError } from '../report-error.js';
 import type { Terminal } from '../../terminal.js';
 import { CONFIG_FILE, readBuildConfig } from '../../generator/build-config.js';
 import { shardFolder, shardManifest, writeShardManifest } from '../../runner/shard/write-manifest.js';
@@ -18,7 +19,7 @@ import { readTimings } from '../../runner/shard/timings.js';
 import type { ShardSettings } from '../../runner/shard/plan.js';
 import { WORKER_ENV, type WorkerMessage } from '../../runner/parallel/messages.js';
 import { RemoteBroker, type Channel } from '../../runner/parallel/remote-broker.js';
-import type { ParallelOptions } from '../../runner/parallel/run-parallel.js';
+import type { OwnShare, ParallelOptions } from '../../runner/parallel/run-parallel.js';
 import type { EnvironmentFile } from '../../runner/environment-file.js';
 import { formatParallelSummary } from '../../runner/summary.js';
 
@@ -178,7 +179,7 @@ export function runFlags(yargs: Argv): Argv<RunArgs> {
     .option('parallel', {
       type: 'number',
       describe:
-        "run the suite's folders (or data rows) in N worker processes side by side, one token per configuration for them all, one set of reports",
+        "run the suite's folders (or data rows) in N workers side by side (this process and N − 1 more), one token per configuration for them all, one set of reports",
     })
     .option('dotenv', {
       type: 'string',
@@ -253,32 +254,24 @@ export async function runCommand(
     args.reportDir === undefined
       ? join(root, DEFAULT_REPORT_DIR, ...(shard && !worker ? [shardFolder(shard.shard)] : []))
       : resolve(cwd, args.reportDir);
-  const reports = await Reports.create({
-    reporters,
+  const reportSettings = {
     reportDir,
     junitFile: junit && resolve(cwd, junit),
     exportFiles: { json: exportOption(reporterOptions, 'json'), htmlextra: exportOption(reporterOptions, 'htmlextra') },
     cwd,
     reporterOptions,
+  };
+  const reports = await Reports.create({
+    ...reportSettings,
+    reporters,
     ...(worker ? { deliver: deliverToParent } : {}),
   });
   const collections = args.collections?.length ? args.collections : [await ensureBuilt(root, terminal)];
-  if (parallel > 1)
-    return runInParallel(
-      parallel,
-      { reports, newmanOptions, terminal, env: sources.processEnv },
-      environment,
-      args.suppressExitCode,
-    );
-  // Loaded when a run starts: Newman is most of the CLI's start-up, and --help needs none of it.
-  const { runJob } = await import('../../runner/run-job.js');
-  const result = await runJob({
+  const job = {
     collections,
     environment,
     variables,
     globals,
-    reports,
-    terminal,
     newmanOptions,
     secrets: secretOptionValues(args),
     exportEnvironmentFile: args.exportEnvironment,
@@ -288,15 +281,59 @@ export async function runCommand(
     bail: bailOption(args.bail),
     iterationCount: args.iterationCount,
     inSandbox: args.inSandbox,
+  };
+  const withHint = async (error: unknown) => {
+    throw args.env === undefined ? await withEnvHint(error, root) : error;
+  };
+  if (parallel > 1) {
+    const keepWhole = (await readBuildConfig(join(root, CONFIG_FILE), false)).shard?.keepWhole ?? [];
+    // This process's share of the job: a worker's run (its reports kept for the join, not written).
+    const ownShare: OwnShare = async ({ index, total, terminal: shareTerminal, tokenSource }) => {
+      try {
+        const shareShard = { shard: { index, total }, keepWhole };
+        const delivered = new Map<string, string>();
+        const { runJob } = await import('../../runner/run-job.js');
+        const result = await runJob({
+          ...job,
+          terminal: shareTerminal,
+          reports: await Reports.create({
+            ...reportSettings,
+            reporters: withShardReporters(
+              chosen.filter((r) => r === 'cli'),
+              shareShard,
+            ),
+            deliver: async (file, text) => void delivered.set(file, text),
+          }),
+          shard: shareShard,
+          tokenSource,
+        }).catch(withHint);
+        const summary = formatSummary(result, environmentLabel(environment)).map((line) => result.redact(line));
+        const code = failureCount(result) && !args.suppressExitCode ? EXIT.failures : EXIT.ok;
+        return { code, manifest: shardManifest(result, summary), reports: delivered };
+      } catch (error) {
+        return { code: reportError(error, shareTerminal), manifest: undefined, reports: new Map() };
+      }
+    };
+    return runInParallel(
+      parallel,
+      { reports, newmanOptions, terminal, env: sources.processEnv, ownShare },
+      environment,
+      args.suppressExitCode,
+    );
+  }
+  // Loaded when a run starts: Newman is most of the CLI's start-up, and --help needs none of it.
+  const { runJob } = await import('../../runner/run-job.js');
+  const result = await runJob({
+    ...job,
+    reports,
+    terminal,
     shard,
     ...(worker
       ? {
           tokenSource: (addToken: (token: string) => void) => new RemoteBroker(process as unknown as Channel, addToken),
         }
       : {}),
-  }).catch(async (error: unknown) => {
-    throw args.env === undefined ? await withEnvHint(error, root) : error;
-  });
+  }).catch(withHint);
   const summary = formatSummary(result, environmentLabel(environment)).map((line) => result.redact(line));
   const manifest = worker ? shardManifest(result, summary) : undefined;
   if (manifest) {
@@ -344,7 +381,7 @@ function parallelWorkers(args: RunArgs, reporterOptions: ReporterOptions): numbe
 
 async function runInParallel(
   workers: number,
-  options: Pick<ParallelOptions, 'reports' | 'newmanOptions' | 'terminal' | 'env'>,
+  options: Pick<ParallelOptions, 'reports' | 'newmanOptions' | 'terminal' | 'env' | 'ownShare'>,
   environment: EnvironmentFile | undefined,
   suppressExitCode: boolean,
 ): Promise<number> {

@@ -1,12 +1,14 @@
-// `pm-oauth2 run --parallel N`: N worker processes, each running one shard of the suite (shard/),
-// with the tokens of the whole job fetched here, once per configuration (broker-service.ts), their
-// output printed a collection at a time, and their reports joined into one run's (merge/).
+// `pm-oauth2 run --parallel N`: N shares of the suite (shard/) side by side — one run in this
+// process, N − 1 in worker processes — with the tokens of the whole job fetched here, once per
+// configuration (broker-service.ts), their output printed a collection at a time, and their reports
+// joined into one run's (merge/).
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { memoryNonceStore } from '../../oauth/dpop/nonce.js';
 import { describeNewToken } from '../../oauth/describe-token.js';
 import type { Terminal } from '../../terminal.js';
 import { jobTokenBroker } from '../fast-path/job-broker.js';
+import type { TokenBroker, TokenSource } from '../fast-path/token-broker.js';
 import { jobFederatedAssertions } from '../federated/assertion-source.js';
 import { junitFromJson } from '../merge/junit-from-json.js';
 import { jsonText, mergeCollections } from '../merge/merge-reports.js';
@@ -16,8 +18,10 @@ import { Redactor } from '../redactor.js';
 import type { Reports } from '../reports.js';
 import { proxyAgents } from '../token-endpoint-proxy.js';
 import { createTokenStats, type TokenStats } from '../token-stats.js';
+import type { ShardManifest } from '../shard/manifest.js';
 import { serveTokens, type WorkerChannel } from './broker-service.js';
 import { GroupedOutput } from './grouped-output.js';
+import { captureStdout } from './stdout-capture.js';
 import { WORKER_ENV, type WorkerMessage } from './messages.js';
 import { workerArgs } from './worker-args.js';
 
@@ -31,6 +35,27 @@ export interface ParallelOptions {
   readonly newmanOptions: Readonly<Record<string, unknown>>;
   readonly terminal: Terminal;
   readonly env: NodeJS.ProcessEnv;
+  /** Runs share 1 in this process, as a worker runs its own: a process start fewer for the job. */
+  readonly ownShare: OwnShare;
+}
+
+/** The share this process runs: what a worker does, with the job's broker and without the pipe. */
+export type OwnShare = (io: OwnShareIO) => Promise<OwnShareOutcome>;
+
+export interface OwnShareIO {
+  readonly index: number;
+  readonly total: number;
+  /** Its lines go to stdout, grouped as a worker's; its errors and warnings are printed once, as a worker's. */
+  readonly terminal: Terminal;
+  readonly tokenSource: (addToken: (accessToken: string) => void) => TokenSource;
+}
+
+export interface OwnShareOutcome {
+  /** The exit status a worker would have ended with. */
+  readonly code: number;
+  readonly manifest: ShardManifest | undefined;
+  /** Its reports, redacted and checked, by the file each would have been written to. */
+  readonly reports: ReadonlyMap<string, string>;
 }
 
 export interface ParallelResult {
@@ -55,6 +80,11 @@ interface WorkerOutcome {
 export async function runParallel(options: ParallelOptions): Promise<ParallelResult> {
   const redactor = new Redactor();
   const tokenStats = createTokenStats();
+  // What this process's own share writes to stdout is grouped as a worker's; the parent's own
+  // lines go out past it.
+  const own = new GroupedOutput((text) => capture.print(text));
+  const capture = captureStdout((chunk) => own.write(chunk));
+  const print = (text: string) => capture.print(text);
   const broker = jobTokenBroker({
     newmanOptions: options.newmanOptions,
     agentFor: await proxyAgents(options.env),
@@ -65,46 +95,116 @@ export async function runParallel(options: ParallelOptions): Promise<ParallelRes
     events: {
       onToken: (token, config, profile) => {
         redactor.addToken(token.accessToken);
-        options.terminal.out(
-          `  │ pm-oauth2: ${describeNewToken(config, token, profile)} (for all ${options.workers} workers)`,
-        );
+        print(`  │ pm-oauth2: ${describeNewToken(config, token, profile)} (for all ${options.workers} workers)`);
       },
     },
   });
   const stderrSeen = new Set<string>();
+  const onStderrLine = (line: string) => {
+    // A note or warning every worker gives is printed once.
+    if (!stderrSeen.has(line)) options.terminal.err(line);
+    stderrSeen.add(line);
+  };
   const children: ChildProcess[] = [];
-  const stop = () => children.forEach((child) => child.kill('SIGTERM'));
+  let cancelOwnShare: (signal: NodeJS.Signals) => void = () => undefined;
+  // Newman cannot stop a run it started: a signal ends the job without waiting for this share,
+  // whose reports are only in memory (the process exits after the summary).
+  const cancelled = new Promise<WorkerOutcome>((resolve) => {
+    cancelOwnShare = (signal) => resolve({ index: 1, code: null, signal, shard: undefined, reports: new Map() });
+  });
+  const stop = (signal: NodeJS.Signals) => {
+    children.forEach((child) => child.kill('SIGTERM'));
+    cancelOwnShare(signal);
+  };
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
   for (const signal of signals) process.once(signal, stop);
   try {
-    const outcomes = await Promise.all(
-      Array.from({ length: options.workers }, (_, i) =>
+    const outcomes = await Promise.all([
+      Promise.race([runOwnShare(options, own, onStderrLine, localTokens(broker, redactor)), cancelled]),
+      ...Array.from({ length: options.workers - 1 }, (_, i) =>
         runWorker(
-          i + 1,
+          i + 2,
           options,
+          print,
           (child) => children.push(child),
           (message, child) => {
             if (message.type === 'ensure')
               redactor.addCredentials(message.config.clientId, message.config.clientSecret);
             return serveTokens(broker, child, message);
           },
-          (line) => {
-            // A note or warning every worker gives is printed once.
-            if (!stderrSeen.has(line)) options.terminal.err(line);
-            stderrSeen.add(line);
-          },
+          onStderrLine,
         ),
       ),
-    );
-    return joinOutcomes(outcomes, options, redactor, tokenStats, broker.expiries());
+    ]);
+    capture.release();
+    return await joinOutcomes(outcomes, options, redactor, tokenStats, broker.expiries());
   } finally {
+    capture.release();
     for (const signal of signals) process.removeListener(signal, stop);
   }
+}
+
+async function runOwnShare(
+  options: ParallelOptions,
+  output: GroupedOutput,
+  onStderrLine: (line: string) => void,
+  tokenSource: OwnShareIO['tokenSource'],
+): Promise<WorkerOutcome> {
+  try {
+    const outcome = await options.ownShare({
+      index: 1,
+      total: options.workers,
+      // Through process.stdout, as a worker's lines: the share's redaction and the capture see them.
+      terminal: { out: (line) => process.stdout.write(`${line}\n`), err: onStderrLine },
+      tokenSource,
+    });
+    return {
+      index: 1,
+      code: outcome.code,
+      signal: null,
+      shard: outcome.manifest && { manifest: outcome.manifest, dir: 'worker 1' },
+      reports: new Map(outcome.reports),
+    };
+  } finally {
+    output.end();
+  }
+}
+
+/**
+ * The job's broker as this process's share asks it: the tokens it hands out are masked in the
+ * share's output from then on, and the credentials it fetches with in the job's reports.
+ */
+function localTokens(broker: TokenBroker, redactor: Redactor): OwnShareIO['tokenSource'] {
+  return (addToken) => {
+    const told = new Set<string>();
+    return {
+      async ensure(fingerprint, config, profile, marginSeconds) {
+        const token = await broker.ensure(
+          fingerprint,
+          () => {
+            const chosen = config();
+            redactor.addCredentials(chosen.clientId, chosen.clientSecret);
+            return chosen;
+          },
+          profile,
+          marginSeconds,
+        );
+        if (!told.has(token.accessToken)) addToken(token.accessToken);
+        told.add(token.accessToken);
+        return token;
+      },
+      current: (fingerprint) => broker.current(fingerprint),
+      drop: (fingerprint, accessToken, replace) => broker.drop(fingerprint, accessToken, replace),
+      // The parent reports expiries for the job.
+      expiries: () => [],
+    };
+  };
 }
 
 function runWorker(
   index: number,
   options: ParallelOptions,
+  print: (text: string) => void,
   started: (child: ChildProcess) => void,
   onMessage: (message: WorkerMessage, child: WorkerChannel) => boolean,
   onStderrLine: (line: string) => void,
@@ -115,7 +215,7 @@ function runWorker(
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     started(child);
-    const out = new GroupedOutput((text) => options.terminal.out(text));
+    const out = new GroupedOutput(print);
     let err = '';
     const reports = new Map<string, string>();
     let shard: ShardReports | undefined;
