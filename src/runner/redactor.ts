@@ -25,7 +25,6 @@ const MIN_LENGTH = 4;
 export class Redactor {
   private readonly replacements = new Map<string, string>();
   private ordered: Array<[string, string]> | undefined;
-  private shortestForm: number | undefined;
   /** What the second net looks for in a text already redacted: each form, with what it is (never the value). */
   private readonly checks = new Map<string, string>();
 
@@ -75,8 +74,8 @@ export class Redactor {
     let out = text;
     // Longest first, so a secret that contains another is replaced whole.
     this.ordered ??= [...this.replacements].sort((a, b) => b[0].length - a[0].length);
-    // A text shorter than every form holds none (most of a report's strings: "GET", ids, names).
-    if (text.length >= this.shortest())
+    // A text shorter than every form (the last) holds none: most of a report's strings ("GET", ids, names).
+    if (text.length >= (this.ordered.at(-1)?.[0].length ?? Number.POSITIVE_INFINITY))
       for (const [from, to] of this.ordered) if (out.includes(from)) out = out.split(from).join(to);
     out = redactCredentialPatterns(out);
     return out.includes(JWT_LITERAL) ? out.replace(JWT, (token) => maskToken(token)) : out;
@@ -119,12 +118,6 @@ export class Redactor {
   private put(form: string, mask: string): void {
     this.replacements.set(form, mask);
     this.ordered = undefined;
-    this.shortestForm = undefined;
-  }
-
-  private shortest(): number {
-    this.shortestForm ??= Math.min(...[...this.replacements.keys()].map((form) => form.length));
-    return this.shortestForm;
   }
 }
 

@@ -136,7 +136,6 @@ export async function runParallel(options: ParallelOptions): Promise<ParallelRes
         ),
       ),
     ]);
-    capture.release();
     return await joinOutcomes(outcomes, options, redactor, tokenStats, broker.expiries());
   } finally {
     capture.release();
