@@ -17,6 +17,7 @@ import { benchScaleOut } from './scale-out.js';
 import { scaleOutChecks, scaleOutMarkdown, withScaleOutSection, withSection } from './scale-out-report.js';
 import { INSTALL_MARKERS, installMarkdown, measureInstall } from './install-size.js';
 import { BUILT_MARKERS, benchBuiltCollection, builtCollectionMarkdown } from './built-collection.js';
+import { INSTRUCTION_MARKERS, benchInstructions, instructionsMarkdown } from './instructions.js';
 
 const { values } = parseArgs({
   options: {
@@ -48,6 +49,14 @@ if (values.only === 'built-collection') {
   if (values.check && ratio > 1.03) process.exitCode = 1;
   process.exit();
 }
+if (values.only === 'instructions') {
+  log('instructions: 3 variants × 2 sizes under callgrind, two at a time (several minutes)…');
+  const section = instructionsMarkdown(await benchInstructions(new URL('./instructions.ts', import.meta.url).pathname));
+  const current = await readFile('docs/benchmarks.md', 'utf8').catch(() => '# Benchmarks\n');
+  await writeFile('docs/benchmarks.md', withSection(current, INSTRUCTION_MARKERS, section));
+  process.stdout.write(`${section}\n`);
+  process.exit();
+}
 if (values.only === 'install') {
   const current = await readFile('docs/benchmarks.md', 'utf8').catch(() => '# Benchmarks\n');
   await writeFile('docs/benchmarks.md', withSection(current, INSTALL_MARKERS, install));
@@ -56,7 +65,7 @@ if (values.only === 'install') {
 }
 if (values.only !== undefined) {
   if (values.only !== 'scale-out')
-    throw new Error(`--only takes scale-out, built-collection or install, not ${values.only}`);
+    throw new Error(`--only takes scale-out, built-collection, instructions or install, not ${values.only}`);
   log(`scale-out: serial, 4 shards × 2 balancings, --parallel 2, merge × ${scaleOutRounds} rounds…`);
   const scaleOut = await benchScaleOut(scripts, scaleOutRounds);
   const section = scaleOutMarkdown(scaleOut, scaleOutRounds);
@@ -187,10 +196,17 @@ const text = withSection(
   INSTALL_MARKERS,
   install,
 );
+// The instruction counts take valgrind and minutes (--only instructions): a full run keeps the last ones.
+const previous = await readFile('docs/benchmarks.md', 'utf8').catch(() => '');
+const counted = previous.slice(
+  previous.indexOf(INSTRUCTION_MARKERS[0]),
+  previous.indexOf(INSTRUCTION_MARKERS[1]) + INSTRUCTION_MARKERS[1].length,
+);
+const document = previous.includes(INSTRUCTION_MARKERS[0]) ? withSection(text, INSTRUCTION_MARKERS, counted) : text;
 await mkdir('docs', { recursive: true });
-await writeFile('docs/benchmarks.md', text);
+await writeFile('docs/benchmarks.md', document);
 await writeFile('docs/benchmarks.svg', chart(scaling));
-process.stdout.write(text);
+process.stdout.write(document);
 const failed = results.checks.filter((c) => !c.ok);
 if (values.check && failed.length) {
   log(`\nbench --check: ${failed.length} goal(s) missed: ${failed.map((c) => c.name).join('; ')}`);
