@@ -84,9 +84,9 @@ const COMMON = {
  * The text of a path the hot path carries but rarely runs, as it carries it: with every character that a
  * string literal or JSON would escape (quotes, backslashes, line breaks, non-ASCII) percent-encoded, and
  * `%` itself, so that decodeURIComponent restores it exactly. Every request copies the script into the
- * sandbox, whose bridge serialises it as JSON more than once: an escaped character costs about three
- * times a plain one there (counted in instructions: the 33 KB slow path of minified code, a quote in
- * every 40 characters, cost 74 instructions a byte a request; plain text of the same length, 25).
+ * sandbox, whose bridge serialises it to JSON and parses it back, and each escape there is work of its
+ * own: the 33 KB slow path of minified code holds about 850 (a quote in every 40 characters), and
+ * carrying them encoded took 0.37 M instructions off each request (npm run bench -- --only instructions).
  */
 export function encodeCarriedSource(code: string): string {
   return code.replace(/[\x00-\x1f"\\%\x7f-\u{10ffff}]/gu, (c) =>
