@@ -15,7 +15,7 @@ import newman from 'newman';
 import type { Collection } from '../../src/generator/collection-types.js';
 import { embedScript, type ScriptVariants } from '../../src/generator/embed.js';
 import { withImmediateTimers } from '../../src/runner/immediate-timers.js';
-import { buildWithoutSlowPathText, NON_LEGACY_MARKER } from '../build-script.js';
+import { buildWithoutSlowPathText, JWT_SCRIPT_PATH, NON_LEGACY_MARKER, SCRIPT_PATH } from '../build-script.js';
 import { benchEnvironment, listen } from './whole-process.js';
 
 export const INSTRUCTION_MARKERS = ['<!-- instructions -->', '<!-- /instructions -->'] as const;
@@ -80,7 +80,6 @@ async function runChild(variant: Variant, size: number): Promise<void> {
     url === '/token' ? JSON.stringify({ access_token: 'bench-token', token_type: 'Bearer', expires_in: 3600 }) : 'ok',
   );
   const api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const { SCRIPT_PATH, JWT_SCRIPT_PATH } = await import('../build-script.js');
   const scripts: ScriptVariants = {
     secret: await readFile(SCRIPT_PATH, 'utf8'),
     jwt: await readFile(JWT_SCRIPT_PATH, 'utf8'),
