@@ -81,24 +81,11 @@ const COMMON = {
 } as const;
 
 /**
- * The text of a path the hot path carries but rarely runs, as it carries it: with every character that a
- * string literal or JSON would escape (quotes, backslashes, line breaks, non-ASCII) percent-encoded, and
- * `%` itself, so that decodeURIComponent restores it exactly. Every request copies the script into the
- * sandbox, whose bridge serialises it to JSON and parses it back, and each escape there is work of its
- * own: the 33 KB slow path of minified code holds about 850 (a quote in every 40 characters), and
- * carrying them encoded took 0.37 M instructions off each request (npm run bench -- --only instructions).
- */
-export function encodeCarriedSource(code: string): string {
-  return code.replace(/[\x00-\x1f"\\%\x7f-\u{10ffff}]/gu, (c) =>
-    c < '\x7f' ? `%${c.charCodeAt(0).toString(16).padStart(2, '0')}` : encodeURIComponent(c),
-  );
-}
-
-/**
  * The slow path is bundled on its own and inlined as a string literal, compiled only when needed; the
  * hot path around it is minified too, since the sandbox compiles it per request. The literal is not
- * free: every request carries the whole script into the sandbox (see encodeCarriedSource), so what the
- * small variant cannot use (the DPoP half) is left out of it.
+ * free: every request carries the whole script into the sandbox, whose bridge serialises it to JSON and
+ * parses it back (npm run bench -- --only instructions counts what that costs), so what the small
+ * variant cannot use (the DPoP half) is left out of it.
  */
 async function buildVariant(variant: (typeof VARIANTS)[number], version: string): Promise<string> {
   const code = await bundleVariant(variant, version, true);
@@ -132,8 +119,8 @@ async function bundleVariant(
     ...COMMON,
     entryPoints: [join(root, variant.entry)],
     define: {
-      SLOW_PATH_SOURCE: JSON.stringify(encodeCarriedSource(slow?.outputFiles[0]?.text ?? '')),
-      ...(proof ? { PROOF_PATH_SOURCE: JSON.stringify(encodeCarriedSource(proof.outputFiles[0]?.text ?? '')) } : {}),
+      SLOW_PATH_SOURCE: JSON.stringify(slow?.outputFiles[0]?.text ?? ''),
+      ...(proof ? { PROOF_PATH_SOURCE: JSON.stringify(proof.outputFiles[0]?.text ?? '') } : {}),
     },
     // The sandbox's require reaches the bundle as a parameter (see sandboxRequire in pm.d.ts).
     banner: { js: '(function (sandboxRequire) {' },

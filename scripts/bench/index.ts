@@ -14,7 +14,7 @@ import { benchTokenRequests } from './token-requests.js';
 import { benchPostResponse } from './post-response.js';
 import { benchWholeProcess } from './whole-process.js';
 import { benchScaleOut } from './scale-out.js';
-import { scaleOutChecks, scaleOutMarkdown, withScaleOutSection, withSection } from './scale-out-report.js';
+import { scaleOutChecks, scaleOutMarkdown, sectionOf, withScaleOutSection, withSection } from './scale-out-report.js';
 import { INSTALL_MARKERS, installMarkdown, measureInstall } from './install-size.js';
 import { BUILT_MARKERS, benchBuiltCollection, builtCollectionMarkdown } from './built-collection.js';
 import { INSTRUCTION_MARKERS, benchInstructions, instructionsMarkdown } from './instructions.js';
@@ -197,12 +197,8 @@ const text = withSection(
   install,
 );
 // The instruction counts take valgrind and minutes (--only instructions): a full run keeps the last ones.
-const previous = await readFile('docs/benchmarks.md', 'utf8').catch(() => '');
-const counted = previous.slice(
-  previous.indexOf(INSTRUCTION_MARKERS[0]),
-  previous.indexOf(INSTRUCTION_MARKERS[1]) + INSTRUCTION_MARKERS[1].length,
-);
-const document = previous.includes(INSTRUCTION_MARKERS[0]) ? withSection(text, INSTRUCTION_MARKERS, counted) : text;
+const counted = sectionOf(await readFile('docs/benchmarks.md', 'utf8').catch(() => ''), INSTRUCTION_MARKERS);
+const document = counted ? withSection(text, INSTRUCTION_MARKERS, counted) : text;
 await mkdir('docs', { recursive: true });
 await writeFile('docs/benchmarks.md', document);
 await writeFile('docs/benchmarks.svg', chart(scaling));

@@ -1,6 +1,7 @@
 // What the built collection costs a request, counted in instructions rather than timed: valgrind's
-// callgrind counts the same for the same run whatever else the machine is doing, so differences of a
-// few per cent, lost in a noisy machine's timings, can be attributed. Each variant runs in a process of
+// callgrind counts instructions, not seconds, so what else the machine is doing does not change them
+// (the loopback sockets' timing still moves a variant by up to 1 M a request between runs: enough for
+// the totals, not for the split between the script's parts). Each variant runs in a process of
 // its own under callgrind (Node with --single-threaded, so that no thread's timing changes the count),
 // once with 50 requests and once with 250: the difference over 200 is a request's cost, start-up and
 // the one token request cancelling out. Slow (a process takes a minute or two), so only with
@@ -117,7 +118,7 @@ export function instructionsMarkdown(counts: InstructionCounts): string {
     INSTRUCTION_MARKERS[0],
     '## The built collection, counted in instructions',
     '',
-    "Instructions a request (valgrind's callgrind, Node `--single-threaded`, immediate timers as in `pm-oauth2 run`; the count of a 250-request run less that of a 50-request run, over 200). Counts do not move with the machine's load, so these attribute what timings cannot.",
+    "Instructions a request (valgrind's callgrind, Node `--single-threaded`, immediate timers as in `pm-oauth2 run`; the count of a 250-request run less that of a 50-request run, over 200). What else the machine is doing does not change a count, but the loopback sockets' timing changes how often the event loop turns: three runs on 2026-12-06 put the built file between 1.14 and 1.17 × the empty script, and the hot path alone anywhere from 0.8 to 2.1 M above it. So the totals are measured here, not the split between them.",
     '',
     '| root script | instructions a request | × empty |',
     '|---|---|---|',
@@ -125,7 +126,9 @@ export function instructionsMarkdown(counts: InstructionCounts): string {
     `| as \`pm-oauth2 build\` writes it | ${m(built)} | ${(built / empty).toFixed(3)} |`,
     `| its hot path alone (no slow-path text; the token cached) | ${m(hot)} | ${(hot / empty).toFixed(3)} |`,
     '',
-    `The slow path's text, which a request with a cached token never runs, costs ${m(built - hot)} a request: the sandbox's bridge serialises the whole script to JSON and parses it again for every execution. The hot path, its own 7 KB of text included, costs ${m(hot - empty)}; counted apart, the fingerprint's SHA-256 (crypto-js) is about 0.47 M and the variables' snapshot 0.28 M. Three more variables in the environment cost nothing measurable (20.75 M against 20.76 M). Carrying the slow path percent-encoded, with nothing for JSON to escape, took 0.37 M off (3.23 M to 2.86 M over the empty script). A goal of 1.03 leaves about 0.6 M a request for all of it: less than the text alone, which the script must carry to run where it is pasted and in plain Newman, where nothing else can bring it.`,
+    `A goal of 1.03 leaves ${m(empty * 0.03)} a request for the whole script; the built file adds ${m(built - empty)}.`,
+    '',
+    "Counted once by hand the same day, by function or with scripts of one statement: the script's text costs about 1.2 M a request in the JSON serialiser and parser alone (the sandbox's bridge serialises the whole script and parses it back for every execution, the slow path's text included, though a request with a cached token never runs it); the fingerprint's SHA-256 (crypto-js) about 0.47 M; the variables' snapshot 0.28 M (fifteen `pm.variables.get` calls cost the same); three more variables in the environment nothing measurable. So the text alone is about twice what the goal allows, and the script must carry it to run where it is pasted and in plain Newman, where nothing else can bring it. Carrying it percent-encoded, with nothing for JSON to escape, saved about 0.05 M in the parser: too little to be worth the less readable script, so it was not kept.",
     INSTRUCTION_MARKERS[1],
   ].join('\n');
 }

@@ -79,6 +79,13 @@ export function withScaleOutSection(document: string, section: string): string {
   return withSection(document, [SCALE_OUT_START, SCALE_OUT_END], section);
 }
 
+/** The section between these markers, the markers included; undefined when the document lacks them. */
+export function sectionOf(document: string, [startMarker, endMarker]: readonly [string, string]): string | undefined {
+  const start = document.indexOf(startMarker);
+  const end = document.indexOf(endMarker);
+  return start < 0 || end < start ? undefined : document.slice(start, end + endMarker.length);
+}
+
 /** The document with the section between these markers replaced (or added at the end); the section carries its markers. */
 export function withSection(
   document: string,

@@ -36,8 +36,7 @@ const PROOF_PATH_PARAMETERS = ['pm', 'console', 'sandboxRequire', 'profile', 'to
 
 /**
  * @param slowPathSource fetches, stores and publishes a token; after a response, renews and retries
- * @param proofPathSource signs a DPoP proof for a cached token; absent in the variant without signing code.
- * Both come percent-encoded (encodeCarriedSource in scripts/build-script.ts): cheaper to carry.
+ * @param proofPathSource signs a DPoP proof for a cached token; absent in the variant without signing code
  */
 export function ensureAccessToken(slowPathSource: string, proofPathSource = ''): void {
   try {
@@ -64,9 +63,7 @@ export function ensureAccessToken(slowPathSource: string, proofPathSource = ''):
     // Outside the folders with client credentials of a collection that has no client of its own.
     if (profile === NO_CLIENT) return;
     const slowPath = (fingerprint: string, reusable: boolean): void => {
-      const compiled = new Function(...SLOW_PATH_PARAMETERS, decodeURIComponent(slowPathSource)) as (
-        ...args: unknown[]
-      ) => void;
+      const compiled = new Function(...SLOW_PATH_PARAMETERS, slowPathSource) as (...args: unknown[]) => void;
       compiled(pm, console, setTimeout, clearTimeout, sandboxRequire, fingerprint, profile, reusable);
     };
     // What to do after a response is rare work: it is compiled only when asked for.
@@ -83,9 +80,7 @@ export function ensureAccessToken(slowPathSource: string, proofPathSource = ''):
     const dpop = dpopRequested(read);
     if (reusable && all(cacheVariables(profile).accessToken) === cached.accessToken && !dpop) return;
     if (!(reusable && dpop && proofPathSource)) return slowPath(fingerprint, reusable);
-    const proofPath = new Function(...PROOF_PATH_PARAMETERS, decodeURIComponent(proofPathSource)) as (
-      ...args: unknown[]
-    ) => void;
+    const proofPath = new Function(...PROOF_PATH_PARAMETERS, proofPathSource) as (...args: unknown[]) => void;
     proofPath(pm, console, sandboxRequire, profile, cached.accessToken);
   } catch (error) {
     failClosed(

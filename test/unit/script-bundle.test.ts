@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { Script } from 'node:vm';
-import { buildScript, encodeCarriedSource, JWT_SCRIPT_PATH, NON_LEGACY_MARKER } from '../../scripts/build-script.js';
+import { buildScript, JWT_SCRIPT_PATH, NON_LEGACY_MARKER } from '../../scripts/build-script.js';
 import { embedScript } from '../../src/generator/embed.js';
 import type { Collection } from '../../src/generator/collection-types.js';
 import { CACHE_VARIABLES, VARIABLES } from '../../src/oauth/vocabulary.js';
@@ -60,20 +60,6 @@ describe('the pasteable script (dist/prerequest.js and dist/prerequest-jwt.js)',
 
   it('is pure ASCII, so that the engines hold it as a one-byte string (every request carries it into the sandbox)', () => {
     for (const [name, text] of variants) assert.doesNotMatch(text, /[^\x00-\x7f]/, name);
-  });
-
-  it('carries the slow path as text that needs no escape in JSON, and that decodeURIComponent restores exactly', () => {
-    const every = Array.from({ length: 128 }, (_, code) => String.fromCharCode(code)).join('');
-    for (const text of [every, 'é\u2028😀 %41 %% \\u2014', '"use strict";let a="%";']) {
-      const carried = encodeCarriedSource(text);
-      assert.equal(decodeURIComponent(carried), text);
-      assert.equal(JSON.stringify(carried), `"${carried}"`, 'nothing for JSON to escape');
-      // Nor for a string literal in double quotes, as esbuild writes it when the text holds none.
-      assert.doesNotMatch(carried, /["\\\n\r\u2028\u2029]/, 'nothing for a string literal to escape');
-    }
-    // The slow path (and the proof path) is a bundle of its own, so its text starts with esbuild's "use strict".
-    for (const [name, text] of variants)
-      assert.ok(text.includes('"%22use strict%22;'), `${name} carries its slow path encoded`);
   });
 
   it('keeps the marker first when embedded in a collection, in both events', () => {
